@@ -1,0 +1,126 @@
+"""desk: a privacy-rights request desk for businesses that hold personal data in Japan."""
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask, render_template, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from desk import config as desk_config
+from desk.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+__version__ = "0.1.0"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # SQLite leaves foreign keys off unless asked; WAL lets readers work while one writes.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    settings = desk_config.load(config)
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_DIR"],
+        template_folder=str(desk_config.PROJECT_ROOT / "templates"),
+        static_folder=str(desk_config.PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings)
+
+    db.init_app(app)
+    # Batch mode lets later migrations alter tables on SQLite too.
+    migrate.init_app(app, db, directory=str(desk_config.PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from desk.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+
+    from desk import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from desk.auth.views import load_user  # noqa: F401
+
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_security_headers(app)
+    _register_error_pages(app)
+
+    from desk.cli import desk_cli
+
+    app.cli.add_command(desk_cli)
+    logging.getLogger("werkzeug").addFilter(_NoQueryStrings())
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from desk.auth.views import blueprint as auth
+    from desk.cases.views import blueprint as cases
+    from desk.public.views import blueprint as public
+    from desk.settings.views import blueprint as settings_bp
+
+    for blueprint in (public, auth, cases, settings_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
+    from desk import catalogue, settings
+    from desk.auth.permissions import can
+    from desk.cases import lifecycle
+    from desk.formatting import format_date, format_datetime, format_yen
+    from desk.i18n import current_language, label, tr
+    from desk.navigation import staff_navigation
+
+    app.jinja_env.globals.update(
+        tr=tr, label=label, lang=current_language, catalogue=catalogue, lifecycle=lifecycle,
+        setting=settings.get, staff_navigation=staff_navigation,
+        can=lambda permission: can(current_user, permission),
+    )
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, yen=format_yen)
+
+
+def _register_security_headers(app: Flask) -> None:
+    csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/staff") or request.path.startswith("/requests"):
+            # Pages with personal data are never kept by the browser or a proxy.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def page(code: int):
+        def handler(error):
+            return render_template("errors/error.html", code=code), code
+        return handler
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, page(code))
+    app.register_error_handler(CSRFError, lambda e: (render_template("errors/error.html", code="csrf"), 400))
+
+
+class _NoQueryStrings(logging.Filter):
+    """Access logs keep the path only: a query string could carry a name or a code."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            record.args = (re.sub(r"\?\S*", "", record.args[0], count=1),) + record.args[1:]
+        return True

@@ -1,0 +1,56 @@
+"""Which role may do what. Every staff route names one permission; nothing else decides."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+OFFICER, SUPERVISOR, ADMIN, AUDITOR = "officer", "supervisor", "admin", "auditor"
+
+#: permission -> roles that hold it. Administrators run the system, not cases: they do
+#: not read requests or documents (least privilege). Auditors read everything, change nothing.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "case.view": frozenset({OFFICER, SUPERVISOR, AUDITOR}),
+    "case.work": frozenset({OFFICER, SUPERVISOR}),
+    "case.register": frozenset({OFFICER, SUPERVISOR}),
+    "document.view": frozenset({OFFICER, SUPERVISOR, AUDITOR}),
+    "document.mask": frozenset({OFFICER, SUPERVISOR}),
+    "decision.approve": frozenset({SUPERVISOR}),
+    "retention.view": frozenset({SUPERVISOR, AUDITOR, ADMIN}),
+    "retention.hold": frozenset({SUPERVISOR}),
+    "dashboard.view": frozenset({SUPERVISOR, AUDITOR, ADMIN}),
+    "register.export": frozenset({SUPERVISOR, AUDITOR}),
+    "suppression.view": frozenset({OFFICER, SUPERVISOR, AUDITOR}),
+    "suppression.manage": frozenset({OFFICER, SUPERVISOR}),
+    "letters.print": frozenset({OFFICER, SUPERVISOR}),
+    "audit.view": frozenset({AUDITOR, SUPERVISOR, ADMIN}),
+    "settings.edit": frozenset({ADMIN}),
+    "staff.manage": frozenset({ADMIN}),
+}
+
+
+def can(user, permission: str) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
+        return False
+    return user.role in PERMISSIONS[permission]
+
+
+def require(permission: str):
+    """Guard a staff view: sign-in first, then the role; 403 otherwise."""
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.permission = permission
+        return guarded
+
+    return decorator

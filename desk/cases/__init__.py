@@ -1,0 +1,1 @@
+"""The case: its model, lifecycle, deadlines and staff views."""

@@ -1,0 +1,112 @@
+"""The lifecycle of a case: its states and the transitions allowed between them.
+
+Pure data and pure functions, no Flask: the service in desk/cases/service.py is the only
+caller that changes a case's state, and it asks here first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    ja: str
+    en: str
+    #: Plain words for the requester's status page.
+    public_ja: str
+    public_en: str
+    #: The internal clock stops while the desk waits for the requester.
+    waiting_on_requester: bool = False
+    #: No more work happens on the case (it may still be disposed later).
+    closed: bool = False
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+    def public_label(self, lang: str) -> str:
+        return self.public_en if lang == "en" else self.public_ja
+
+
+_STATES = [
+    State("received", "受付", "Received", "受け付けました", "Received"),
+    State("awaiting_fee", "手数料待ち", "Awaiting fee",
+          "手数料のお支払いをお待ちしています", "Waiting for your fee", waiting_on_requester=True),
+    State("awaiting_documents", "書類待ち", "Awaiting documents",
+          "書類のご提出をお待ちしています", "Waiting for documents from you", waiting_on_requester=True),
+    State("awaiting_clarification", "照会中", "Awaiting clarification",
+          "ご請求内容の確認をお願いしています", "Waiting for your answer to our question", waiting_on_requester=True),
+    State("verifying", "本人確認中", "Verifying identity", "ご本人確認をしています", "Checking identity"),
+    State("in_progress", "調査中", "In progress", "調査・対応をしています", "Being handled"),
+    State("decision_drafted", "決定起案済", "Decision drafted", "回答を準備しています", "Preparing our answer"),
+    State("awaiting_approval", "承認待ち", "Awaiting approval", "回答を準備しています", "Preparing our answer"),
+    State("approved", "承認済・発送待ち", "Approved, to dispatch", "回答を発送する準備をしています", "Our answer is about to be sent"),
+    State("dispatched", "発送済", "Dispatched", "回答を発送しました", "Our answer has been sent"),
+    State("completed", "完了", "Completed", "対応を完了しました", "Completed", closed=True),
+    State("withdrawn", "取下げ", "Withdrawn", "ご請求は取り下げられました", "Withdrawn", closed=True),
+    State("lapsed", "請求なしとして終了", "Lapsed (treated as not made)",
+          "期限までにお手続きがなかったため、ご請求はなかったものとして取り扱いました",
+          "Closed: treated as not made because what we asked for did not arrive in time", closed=True),
+    State("disposed", "廃棄済", "Disposed", "保存期間が満了し、書類を廃棄しました",
+          "The retention period has ended and the documents were destroyed", closed=True),
+]
+STATES: dict[str, State] = {s.code: s for s in _STATES}
+
+WAITING = frozenset(s.code for s in _STATES if s.waiting_on_requester)
+CLOSED = frozenset(s.code for s in _STATES if s.closed)
+OPEN = frozenset(STATES) - CLOSED
+#: States from which a case can still be withdrawn at the requester's word.
+WITHDRAWABLE = OPEN - {"dispatched"}
+
+_WORK = {"received", "verifying", "in_progress"}
+
+#: from-state -> the states it may move to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "received": frozenset(WAITING | {"verifying", "in_progress"}),
+    "awaiting_fee": frozenset((WAITING - {"awaiting_fee"}) | _WORK | {"lapsed"}),
+    "awaiting_documents": frozenset((WAITING - {"awaiting_documents"}) | _WORK | {"lapsed"}),
+    "awaiting_clarification": frozenset((WAITING - {"awaiting_clarification"}) | _WORK | {"lapsed"}),
+    "verifying": frozenset(WAITING | {"in_progress", "decision_drafted"}),
+    "in_progress": frozenset(WAITING | {"verifying", "decision_drafted"}),
+    "decision_drafted": frozenset({"in_progress", "awaiting_approval", "approved"}),
+    "awaiting_approval": frozenset({"approved", "decision_drafted"}),
+    "approved": frozenset({"dispatched", "decision_drafted"}),
+    "dispatched": frozenset({"completed"}),
+    "completed": frozenset({"disposed"}),
+    "withdrawn": frozenset({"disposed"}),
+    "lapsed": frozenset({"disposed"}),
+    "disposed": frozenset(),
+}
+for _state in WITHDRAWABLE:
+    TRANSITIONS[_state] = TRANSITIONS[_state] | {"withdrawn"}
+
+
+class TransitionRefused(Exception):
+    """A transition the lifecycle table forbids; the message is for the officer."""
+
+    def __init__(self, from_state: str, to_state: str, reason_ja: str | None = None, reason_en: str | None = None):
+        self.from_state, self.to_state = from_state, to_state
+        src, dst = STATES.get(from_state), STATES.get(to_state)
+        self.ja = reason_ja or (
+            f"状態「{src.ja if src else from_state}」から「{dst.ja if dst else to_state}」へは移れません。")
+        self.en = reason_en or (
+            f"A case cannot move from “{src.en if src else from_state}” to “{dst.en if dst else to_state}”.")
+        super().__init__(self.en)
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+def allowed(from_state: str, to_state: str) -> bool:
+    return to_state in TRANSITIONS.get(from_state, frozenset())
+
+
+def check(from_state: str, to_state: str) -> None:
+    if to_state not in STATES:
+        raise TransitionRefused(from_state, to_state, f"未知の状態です: {to_state}", f"Unknown state: {to_state}")
+    if not allowed(from_state, to_state):
+        raise TransitionRefused(from_state, to_state)
+
+
+def next_states(from_state: str) -> list[State]:
+    return [STATES[c] for c in STATES if c in TRANSITIONS.get(from_state, ())]

@@ -1,0 +1,120 @@
+"""The case service: the only way a case is created or changes state.
+
+Every change checks the lifecycle table, writes an audit event and recomputes the
+deadlines from the stored events. Domain code flushes; the request (or command) commits.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlalchemy import select
+
+from desk import settings
+from desk.audit.service import record
+from desk.cases import deadlines, lifecycle
+from desk.cases.lifecycle import TransitionRefused
+from desk.cases.models import Case, CaseExtension, CasePause
+from desk.clock import today
+from desk.extensions import db
+
+#: Which pause reason each waiting state stands for.
+PAUSE_REASONS = {"awaiting_fee": "fee", "awaiting_documents": "documents",
+                 "awaiting_clarification": "clarification"}
+
+
+def new_reference(case: Case) -> str:
+    """A reference unique across app servers: the year of arrival and the row id."""
+    return f"{case.arrived_on.year}-{case.id:06d}"
+
+
+def open_case(*, channel: str, arrived_on: date, language: str = "ja", actor=None, **fields) -> Case:
+    """Create a case in state "received". People and items are added by the caller
+    (intake) before the flush that assigns the reference."""
+    case = Case(channel=channel, arrived_on=arrived_on, language=language, status="received",
+                statutory_horizon_on=deadlines.statutory_horizon(arrived_on),
+                reference="tmp-" + secrets.token_hex(8), **fields)
+    db.session.add(case)
+    db.session.flush()
+    case.reference = new_reference(case)
+    recompute_deadlines(case)
+    record("case.opened", actor=actor, case=case, to_status="received",
+           detail={"channel": channel})
+    return case
+
+
+def pauses_of(case: Case) -> list[CasePause]:
+    if case.id is None:
+        return []
+    return list(db.session.scalars(
+        select(CasePause).where(CasePause.case_id == case.id).order_by(CasePause.started_on, CasePause.id)))
+
+
+def extension_days(case: Case) -> int:
+    if case.id is None:
+        return 0
+    return sum(db.session.scalars(select(CaseExtension.business_days).where(CaseExtension.case_id == case.id)))
+
+
+def recompute_deadlines(case: Case) -> None:
+    """Derive every stored deadline of the case from its arrival, pauses and extensions."""
+    pauses = pauses_of(case)
+    case.statutory_horizon_on = deadlines.statutory_horizon(case.arrived_on)
+    case.internal_target_on = deadlines.internal_target(
+        case.arrived_on,
+        int(settings.get("target_business_days")) + extension_days(case),
+        settings.closed_days(),
+        [deadlines.Pause(p.started_on, p.ended_on) for p in pauses],
+    )
+    open_pause = next((p for p in pauses if p.ended_on is None), None)
+    case.requester_due_on = open_pause.due_on if open_pause else None
+
+
+def transition(case: Case, to_status: str, *, actor=None, on: date | None = None,
+               detail: dict | None = None, due_on: date | None = None) -> None:
+    """Move a case to another state, or raise TransitionRefused with a clear message.
+
+    Entering a waiting state opens a pause (the notice, due N days later); leaving one
+    closes it on `on` (the day the reply arrived)."""
+    from_status = case.status
+    lifecycle.check(from_status, to_status)
+    day = on or today()
+    if from_status in lifecycle.WAITING:
+        for pause in pauses_of(case):
+            if pause.ended_on is None:
+                pause.ended_on = max(day, pause.started_on)
+    if to_status in lifecycle.WAITING:
+        db.session.add(CasePause(
+            case_id=case.id, reason=PAUSE_REASONS[to_status], started_on=day,
+            due_on=due_on or deadlines.requester_due(day, int(settings.get("requester_due_days")))))
+    case.status = to_status
+    if to_status in lifecycle.CLOSED and to_status != "disposed":
+        case.closed_on = day
+    db.session.flush()
+    recompute_deadlines(case)
+    record("case.transition", actor=actor, case=case, from_status=from_status, to_status=to_status,
+           detail=detail)
+
+
+def extend(case: Case, business_days: int, reason: str, *, actor=None, on: date | None = None) -> CaseExtension:
+    if not case.is_open:
+        raise TransitionRefused(case.status, case.status, "完了した案件は延長できません。",
+                                "A closed case cannot be extended.")
+    if business_days < 1:
+        raise ValueError("an extension adds at least one business day")
+    extension = CaseExtension(case_id=case.id, business_days=business_days, reason=reason,
+                              decided_on=on or today(), decided_by_id=getattr(actor, "id", None))
+    db.session.add(extension)
+    db.session.flush()
+    recompute_deadlines(case)
+    record("case.extended", actor=actor, case=case, detail={"business_days": business_days})
+    return extension
+
+
+def assign(case: Case, assignee, *, actor=None) -> None:
+    case.assignee_id = getattr(assignee, "id", None)
+    record("case.assigned", actor=actor, case=case, detail={"assignee_id": case.assignee_id})
+
+
+def by_reference(reference: str) -> Case | None:
+    return db.session.scalars(select(Case).where(Case.reference == reference)).first()

@@ -1,0 +1,33 @@
+"""The daily job: all time-driven work, in order, each step reporting what it did."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from desk.cases import lifecycle
+from desk.cases.models import Case
+from desk.extensions import db
+from desk.fees.service import lapse_overdue
+
+
+def overdue_count(as_of: date) -> int:
+    return db.session.scalar(select(func.count()).select_from(Case).where(
+        Case.status.in_(sorted(lifecycle.OPEN - lifecycle.WAITING)), Case.internal_target_on < as_of)) or 0
+
+
+def horizon_passed_count(as_of: date) -> int:
+    return db.session.scalar(select(func.count()).select_from(Case).where(
+        Case.status.in_(sorted(lifecycle.OPEN)), Case.statutory_horizon_on < as_of)) or 0
+
+
+def run(as_of: date, echo=print) -> dict:
+    report: dict = {}
+    report["lapsed"] = lapse_overdue(as_of)
+    echo(f"lapsed: {len(report['lapsed'])} case(s) treated as not made"
+         + (f" ({', '.join(report['lapsed'])})" if report["lapsed"] else ""))
+    report["overdue"] = overdue_count(as_of)
+    report["horizon_passed"] = horizon_passed_count(as_of)
+    echo(f"overdue: {report['overdue']} open case(s) past their internal target; "
+         f"{report['horizon_passed']} past the statutory horizon")
+    return report

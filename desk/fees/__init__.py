@@ -1,0 +1,1 @@
+"""Fee rules, payments and lapse."""

@@ -1,0 +1,53 @@
+"""Dates, times and money as a Japanese office writes them, and as an English reader expects."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from desk.clock import local
+from desk.i18n import current_language
+
+#: Era starts, newest first (元号).
+ERAS = ((date(2019, 5, 1), "令和"), (date(1989, 1, 8), "平成"), (date(1926, 12, 25), "昭和"))
+
+
+def era_date(day: date) -> str:
+    """令和8年11月22日; the first year of an era is 元年."""
+    for start, name in ERAS:
+        if day >= start:
+            year = day.year - start.year + 1
+            return f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def english_date(day: date) -> str:
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def format_date(day: date | None, style: str = "short", lang: str | None = None) -> str:
+    """short: 2026/11/22 (staff screens); long: 2026年11月22日 / 22 November 2026;
+    era: 令和8年11月22日 (letters, public pages) / 22 November 2026."""
+    if day is None:
+        return "—"
+    if isinstance(day, datetime):
+        day = local(day).date()
+    lang = lang or current_language()
+    if style == "short":
+        return day.strftime("%Y/%m/%d") if lang == "ja" else day.strftime("%d %b %Y")
+    if lang == "en":
+        return english_date(day)
+    if style == "era":
+        return era_date(day)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def format_datetime(moment: datetime | None, lang: str | None = None) -> str:
+    if moment is None:
+        return "—"
+    moment = local(moment)
+    lang = lang or current_language()
+    return moment.strftime("%Y/%m/%d %H:%M") if lang == "ja" else moment.strftime("%d %b %Y %H:%M")
+
+
+def format_yen(amount: int | None, lang: str | None = None) -> str:
+    amount = amount or 0
+    return f"{amount:,}円" if (lang or current_language()) == "ja" else f"¥{amount:,}"

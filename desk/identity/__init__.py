@@ -1,0 +1,1 @@
+"""Identity and proxy documents."""

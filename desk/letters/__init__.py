@@ -1,0 +1,1 @@
+"""Letters issued to requesters."""

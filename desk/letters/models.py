@@ -1,0 +1,32 @@
+"""Letters issued for a case; the copy generated at dispatch is kept, encrypted, until disposal."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.clock import now
+from desk.extensions import db
+from desk.storage.models import EncryptedFile
+from desk.types import UTCDateTime
+
+
+class Letter(EncryptedFile, db.Model):
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: "ack", "shortfall", "extension", "reply" or "lapse".
+    kind: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2), default="ja")
+    #: Date printed on the letter.
+    dated_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    #: Set when sent; a letter without it is waiting in the print run.
+    dispatched_on: Mapped[date | None] = mapped_column(Date)
+    #: catalogue.DISPATCH_METHODS
+    dispatch_method: Mapped[str | None] = mapped_column(String(20))
+
+    case = relationship("Case", backref="letters")

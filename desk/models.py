@@ -1,0 +1,13 @@
+"""Every model of every area, imported in one place for Alembic and the tests."""
+from desk.audit.models import AuditEvent, AuditHead
+from desk.auth.models import StaffUser
+from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, RequestItem, Requester
+from desk.fees.models import FeePayment
+from desk.identity.models import Document
+from desk.letters.models import Letter
+from desk.settings.models import Setting
+
+__all__ = [
+    "AuditEvent", "AuditHead", "StaffUser", "Case", "CaseExtension", "CaseNote", "CasePause",
+    "RequestItem", "Requester", "FeePayment", "Document", "Letter", "Setting",
+]

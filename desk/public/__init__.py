@@ -1,0 +1,1 @@
+"""Public pages: the notice and the health check."""

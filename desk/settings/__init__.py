@@ -1,0 +1,131 @@
+"""Settings: policy numbers and business details, stored in the database with defaults."""
+from __future__ import annotations
+
+from flask import g, has_app_context
+from sqlalchemy import select
+
+from desk.catalogue import REQUEST_KINDS
+from desk.extensions import db
+from desk.settings.definitions import SETTINGS, SettingDef
+
+
+class SettingError(ValueError):
+    def __init__(self, key: str, ja: str, en: str):
+        self.key, self.ja, self.en = key, ja, en
+        super().__init__(f"{key}: {en}")
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+def _cache() -> dict:
+    if not has_app_context():
+        return {}
+    if "_desk_settings" not in g:
+        from desk.settings.models import Setting
+
+        g._desk_settings = {row.key: row.value for row in db.session.scalars(select(Setting))}
+    return g._desk_settings
+
+
+def get(key: str):
+    definition = SETTINGS[key]
+    stored = _cache()
+    return stored[key] if key in stored else definition.default
+
+
+def all_values() -> dict:
+    stored = _cache()
+    return {key: stored.get(key, d.default) for key, d in SETTINGS.items()}
+
+
+def validate(definition: SettingDef, value):
+    """Coerce a value typed by an administrator (or given in code) to its type, or refuse."""
+    key = definition.key
+    if definition.type == "int":
+        try:
+            number = int(str(value).strip().replace(",", ""))
+        except ValueError:
+            raise SettingError(key, "整数で入力してください。", "Enter a whole number.") from None
+        if definition.minimum is not None and number < definition.minimum or \
+                definition.maximum is not None and number > definition.maximum:
+            raise SettingError(key, f"{definition.minimum}〜{definition.maximum}の範囲で入力してください。",
+                               f"Enter a number from {definition.minimum} to {definition.maximum}.")
+        return number
+    if definition.type == "bool":
+        return value in (True, "1", "true", "on", "y", "yes")
+    if definition.type == "kinds":
+        codes = list(value)
+        for code in codes:
+            if code not in REQUEST_KINDS:
+                raise SettingError(key, f"不明な請求の種類です: {code}", f"Unknown request kind: {code}")
+            if key == "fee_kinds" and not REQUEST_KINDS[code].fee_allowed:
+                raise SettingError(key, f"「{REQUEST_KINDS[code].ja}」は法律上手数料を徴収できません。",
+                                   f"The law does not allow a fee for “{REQUEST_KINDS[code].en}”.")
+        return codes
+    if definition.type == "weekdays":
+        days = sorted({int(v) for v in value})
+        if any(d < 0 or d > 6 for d in days):
+            raise SettingError(key, "曜日の指定が不正です。", "Invalid weekday.")
+        return days
+    if definition.type == "lines":
+        lines = [line.strip() for line in (value.splitlines() if isinstance(value, str) else value)]
+        lines = [line for line in lines if line]
+        if key == "closed_periods":
+            from desk.cases.deadlines import ClosedDays
+
+            try:
+                ClosedDays.parse([], lines)
+            except ValueError:
+                raise SettingError(key, "MM-DD/MM-DD の形式で1行に1期間ずつ入力してください。",
+                                   "Enter one period per line as MM-DD/MM-DD.") from None
+        if key == "payment_methods":
+            from desk.catalogue import PAYMENT_METHODS
+
+            unknown = [line for line in lines if line not in PAYMENT_METHODS]
+            if unknown:
+                raise SettingError(key, f"不明な支払方法です: {', '.join(unknown)}", f"Unknown payment method: {', '.join(unknown)}")
+        return lines
+    if definition.type == "choice":
+        if value not in {c[0] for c in definition.choices}:
+            raise SettingError(key, "選択肢から選んでください。", "Choose one of the options.")
+        return value
+    text = str(value).strip() if value is not None else ""
+    if definition.type == "str" and len(text) > 300:
+        raise SettingError(key, "300文字以内で入力してください。", "Enter at most 300 characters.")
+    return text
+
+
+def update(values: dict, actor=None) -> list[str]:
+    """Validate every value first, then store them all (nothing half-saved); returns the
+    keys that changed. The caller commits."""
+    from desk.audit.service import record
+    from desk.settings.models import Setting
+
+    clean = {key: validate(SETTINGS[key], value) for key, value in values.items()}
+    current = all_values()
+    changed = [key for key, value in clean.items() if current.get(key) != value]
+    for key in changed:
+        row = db.session.get(Setting, key)
+        if row is None:
+            db.session.add(Setting(key=key, value=clean[key], updated_by_id=getattr(actor, "id", None)))
+        else:
+            row.value = clean[key]
+            row.updated_by_id = getattr(actor, "id", None)
+    if changed:
+        record("settings.updated", actor=actor, detail={"keys": changed})
+    if has_app_context():
+        g.pop("_desk_settings", None)
+    return changed
+
+
+def closed_days():
+    from desk.cases.deadlines import ClosedDays
+
+    return ClosedDays.parse(get("closed_weekdays"), get("closed_periods"))
+
+
+def fee_due(kinds) -> int:
+    """The fee owed for an application with these kinds: once per application, if any kind carries one."""
+    fee_kinds = set(get("fee_kinds"))
+    return int(get("fee_amount")) if any(k in fee_kinds for k in kinds) else 0

@@ -1,0 +1,113 @@
+"""Every policy number and business detail desk uses, with its default.
+
+Code asks desk.settings.get(key); nothing else hard-codes these values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    key: str
+    #: "int", "bool", "str", "text", "kinds" (request-kind codes), "lines" (list of strings),
+    #: "weekdays" (list of ints 0-6), "choice"
+    type: str
+    default: object
+    ja: str
+    en: str
+    group: str
+    help_ja: str = ""
+    help_en: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[tuple[str, str, str], ...] = ()
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+GROUPS = {
+    "business": ("事業者情報", "Business"),
+    "fees": ("手数料", "Fees"),
+    "time": ("期限・保存期間", "Deadlines and retention"),
+    "letters": ("回答書", "Letters"),
+    "policy": ("運用方針", "Policy"),
+}
+
+SETTINGS: dict[str, SettingDef] = {s.key: s for s in [
+    # Business details (public notice, letters' sender block)
+    SettingDef("business_name", "str", "株式会社サンプル商事", "事業者の名称", "Business name", "business"),
+    SettingDef("business_name_en", "str", "Sample Shoji Co., Ltd.", "事業者の名称（英語）", "Business name (English)", "business"),
+    SettingDef("business_postal_code", "str", "1000005", "郵便番号", "Postal code", "business"),
+    SettingDef("business_address", "str", "東京都千代田区丸の内一丁目1番1号", "所在地", "Address", "business"),
+    SettingDef("business_address_en", "str", "1-1-1 Marunouchi, Chiyoda-ku, Tokyo", "所在地（英語）", "Address (English)", "business"),
+    SettingDef("representative", "str", "代表取締役 山田 太郎", "代表者", "Representative", "business"),
+    SettingDef("representative_en", "str", "Taro Yamada, Representative Director", "代表者（英語）", "Representative (English)", "business"),
+    SettingDef("desk_name", "str", "個人情報お問合せ窓口", "窓口の名称", "Desk name", "business"),
+    SettingDef("desk_name_en", "str", "Personal Information Desk", "窓口の名称（英語）", "Desk name (English)", "business"),
+    SettingDef("desk_phone", "str", "03-0000-0000", "窓口の電話番号", "Desk phone", "business"),
+    SettingDef("desk_hours", "str", "平日 9:00〜17:00（年末年始を除く）", "受付時間", "Opening hours", "business"),
+    SettingDef("desk_hours_en", "str", "Weekdays 9:00-17:00 (closed over the New Year)", "受付時間（英語）", "Opening hours (English)", "business"),
+    SettingDef("desk_email", "str", "privacy@example.jp", "窓口の電子メールアドレス", "Desk e-mail", "business"),
+    # Fees
+    SettingDef("fee_amount", "int", 1000, "手数料（円、1申請あたり）", "Fee (yen, per application)", "fees", minimum=0, maximum=100000,
+               help_ja="返信用郵便料金を含みます。", help_en="Includes return postage."),
+    SettingDef("fee_kinds", "kinds", ["purpose_notice", "disclosure", "record_disclosure"],
+               "手数料を徴収する請求の種類", "Kinds that carry a fee", "fees",
+               help_ja="法律上手数料を徴収できる種類（利用目的の通知・開示）のみ選べます。",
+               help_en="Only the kinds for which the law allows a fee can be chosen."),
+    SettingDef("payment_methods", "lines", ["postage_stamps", "bank_transfer", "cash"],
+               "支払方法", "Payment methods", "fees"),
+    SettingDef("payment_instructions", "text",
+               "手数料は郵便切手（1,000円分）を請求書に同封してお支払いください。",
+               "支払方法の案内", "How to pay", "fees"),
+    SettingDef("payment_instructions_en", "text",
+               "Please pay the fee by enclosing postage stamps worth 1,000 yen with your application.",
+               "支払方法の案内（英語）", "How to pay (English)", "fees"),
+    SettingDef("requester_due_days", "int", 14, "手数料・書類の提出期限（通知から何日）",
+               "Days the requester has to pay or send documents", "fees", minimum=1, maximum=90),
+    # Time
+    SettingDef("target_business_days", "int", 10, "社内の回答目標（営業日）", "Internal response target (business days)",
+               "time", minimum=1, maximum=60),
+    SettingDef("closed_weekdays", "weekdays", [5, 6], "定休日（曜日）", "Closed weekdays", "time"),
+    SettingDef("closed_periods", "lines", ["12-29/01-03"], "休業期間（毎年、MM-DD/MM-DD）",
+               "Yearly closures (MM-DD/MM-DD)", "time",
+               help_ja="例: 12-29/01-03（年末年始）。祝日は自動で除外されます。",
+               help_en="e.g. 12-29/01-03 (New Year). Public holidays are skipped automatically."),
+    SettingDef("retention_years", "int", 2, "書類の保存期間（回答完了から何年）", "Retention after completion (years)",
+               "time", minimum=1, maximum=10),
+    # Letters
+    SettingDef("letter_opening", "choice", "plain", "回答書の書き出し", "Letter opening", "letters",
+               choices=(("plain", "頭語なし（事務的な通知）", "Plain business opening"),
+                        ("haikei", "拝啓・敬具", "拝啓 … 敬具"))),
+    SettingDef("letter_contact", "text", "個人情報お問合せ窓口　電話 03-0000-0000（平日9時〜17時）",
+               "回答書のお問合せ先", "Contact line on letters", "letters"),
+    SettingDef("letter_contact_en", "text", "Personal Information Desk, phone +81-3-0000-0000 (weekdays 9:00-17:00)",
+               "回答書のお問合せ先（英語）", "Contact line on letters (English)", "letters"),
+    SettingDef("window_left_mm", "int", 20, "宛名の位置：左端から（mm）", "Address block: from left edge (mm)", "letters", minimum=0, maximum=100),
+    SettingDef("window_top_mm", "int", 15, "宛名の位置：上端から（mm）", "Address block: from top edge (mm)", "letters", minimum=0, maximum=80),
+    # Policy
+    SettingDef("privacy_mark_mode", "bool", True, "プライバシーマーク運用（JIS Q 15001）",
+               "PrivacyMark mode (JIS Q 15001)", "policy",
+               help_ja="有効な場合、利用停止等・第三者提供の停止に法定の要件を問いません。",
+               help_en="When on, cessation and stop-provision are honoured without a statutory ground."),
+    SettingDef("reply_to_address_on_record", "bool", False, "記録上の住所と異なる場合は記録上の住所へ回答する",
+               "Reply to the address on record when it differs", "policy"),
+    SettingDef("purposes_of_use", "text",
+               "1. 商品・サービスの提供のため\n2. ご注文の確認・お届けのため\n3. お問合せへの対応のため",
+               "利用目的", "Purposes of use", "policy"),
+    SettingDef("purposes_of_use_en", "text",
+               "1. To provide our goods and services\n2. To confirm and deliver orders\n3. To answer inquiries",
+               "利用目的（英語）", "Purposes of use (English)", "policy"),
+    SettingDef("security_measures", "text",
+               "個人データの取扱いに関する規程を定め、従業者の教育、アクセス制御、暗号化などの安全管理措置を講じています。",
+               "安全管理措置", "Security measures", "policy"),
+    SettingDef("security_measures_en", "text",
+               "We keep rules for handling personal data, train our staff, and use access control and encryption.",
+               "安全管理措置（英語）", "Security measures (English)", "policy"),
+    SettingDef("complaints", "text", "個人情報お問合せ窓口までご連絡ください。", "苦情の申出先", "Where to complain", "policy"),
+    SettingDef("complaints_en", "text", "Please contact our Personal Information Desk.", "苦情の申出先（英語）", "Where to complain (English)", "policy"),
+    SettingDef("accredited_organisation", "text", "", "認定個人情報保護団体", "Accredited protection organisation", "policy"),
+    SettingDef("accredited_organisation_en", "text", "", "認定個人情報保護団体（英語）", "Accredited protection organisation (English)", "policy"),
+]}

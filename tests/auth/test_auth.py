@@ -1,0 +1,155 @@
+"""Staff sign-in, lockout, roles on every staff route, CSRF on every form."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import time_machine
+from flask import Flask
+
+from desk import create_app
+from desk.auth.permissions import PERMISSIONS
+from desk.extensions import db
+from tests.conftest import TEST_CONFIG
+from tests.helpers import PASSWORD, csrf_token, login, make_staff
+
+
+def _post_login(client, email, password):
+    return client.post("/staff/login", data={"email": email, "password": password})
+
+
+def test_sign_in_and_out(client, app):
+    officer = make_staff("officer")
+    assert client.get("/staff/cases").status_code == 302
+    login(client, officer)
+    page = client.get("/staff/cases")
+    assert page.status_code == 200 and "案件一覧" in page.get_data(as_text=True)
+    client.post("/staff/logout")
+    assert client.get("/staff/cases").status_code == 302
+
+
+def test_wrong_password_five_times_locks_for_fifteen_minutes(client, app):
+    officer = make_staff("officer")
+    start = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+    with time_machine.travel(start, tick=False):
+        for _ in range(5):
+            response = _post_login(client, officer.email, "wrong password!")
+            assert response.status_code == 401
+        # The right password does not open a locked account, and the message is the same.
+        locked = _post_login(client, officer.email, PASSWORD)
+        assert locked.status_code == 401
+        assert "サインインできませんでした" in locked.get_data(as_text=True)
+    with time_machine.travel(start + timedelta(minutes=14), tick=False):
+        assert _post_login(client, officer.email, PASSWORD).status_code == 401
+    with time_machine.travel(start + timedelta(minutes=15, seconds=1), tick=False):
+        assert _post_login(client, officer.email, PASSWORD).status_code == 302
+
+
+def test_unknown_email_gets_the_same_answer(client, app):
+    make_staff("officer")
+    response = _post_login(client, "nobody@example.jp", "whatever password")
+    assert response.status_code == 401 and "サインインできませんでした" in response.get_data(as_text=True)
+
+
+def test_open_redirect_is_refused(client, app):
+    officer = make_staff("officer")
+    response = client.post("/staff/login?next=//evil.example/x", data={"email": officer.email, "password": PASSWORD})
+    assert response.headers["Location"].startswith("/staff")
+
+
+def test_deactivated_account_cannot_sign_in(client, app):
+    officer = make_staff("officer")
+    officer.active = False
+    db.session.commit()
+    assert _post_login(client, officer.email, PASSWORD).status_code == 401
+
+
+def _staff_rules(app: Flask):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/staff") and rule.endpoint not in ("auth.login",):
+            yield rule
+
+
+def test_every_staff_route_requires_sign_in(client, app):
+    checked = 0
+    for rule in _staff_rules(app):
+        url = rule.rule.replace("<reference>", "2026-000001").replace("<int:", "<").replace("<", "").replace(">", "")
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        assert response.status_code in (302, 401), f"{rule.rule} answered {response.status_code} without sign-in"
+        if response.status_code == 302:
+            assert "/staff/login" in response.headers["Location"]
+        checked += 1
+    assert checked >= 4
+
+
+def test_every_staff_view_names_a_permission(app):
+    """A staff view without a permission check would be open to every signed-in role."""
+    open_ones = {"cases.home", "auth.logout", "auth.login"}
+    for rule in _staff_rules(app):
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint in open_ones:
+            continue
+        assert getattr(view, "permission", None) in PERMISSIONS, f"{rule.endpoint} has no permission"
+
+
+@pytest.mark.parametrize("role,path,expected", [
+    ("officer", "/staff/settings", 403),
+    ("auditor", "/staff/settings", 403),
+    ("supervisor", "/staff/settings", 403),
+    ("admin", "/staff/settings", 200),
+    ("admin", "/staff/cases", 403),
+    ("officer", "/staff/cases", 200),
+    ("auditor", "/staff/cases", 200),
+])
+def test_roles(client, app, role, path, expected):
+    login(client, make_staff(role))
+    assert client.get(path).status_code == expected
+
+
+def test_auditor_cannot_change_settings(client, app):
+    login(client, make_staff("auditor"))
+    assert client.post("/staff/settings", data={"fee_amount": "0"}).status_code == 403
+
+
+def test_every_post_form_needs_a_csrf_token(app_config):
+    """With CSRF on (as in production), a POST without a token is refused on every route."""
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+    assert posts
+    for rule in posts:
+        url = rule.rule.replace("<reference>", "2026-000001").replace("<int:", "<").replace("<", "").replace(">", "1")
+        response = client.post(url, data={})
+        assert response.status_code == 400, f"{rule.rule} accepted a POST without a CSRF token"
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_login_form_works_with_csrf_on(app_config):
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        officer = make_staff("officer")
+        client = app.test_client()
+        token = csrf_token(client.get("/staff/login").get_data(as_text=True))
+        response = client.post("/staff/login", data={"email": officer.email, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_create_user_command(runner, app):
+    result = runner.invoke(args=["desk", "create-user", "Chief@Example.jp", "--role", "supervisor",
+                                 "--name", "責任者", "--password-stdin"], input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    from desk.auth.service import find_by_email
+
+    user = find_by_email("chief@example.jp")
+    assert user.role == "supervisor" and user.password_hash.startswith("$argon2")
+
+
+@pytest.mark.parametrize("args,stdin,reason", [
+    (["x@example.jp", "--role", "boss"], "a long enough password\n", "role"),
+    (["x@example.jp", "--role", "officer"], "short\n", "password"),
+])
+def test_create_user_refuses_bad_input(runner, app, args, stdin, reason):
+    result = runner.invoke(args=["desk", "create-user", *args, "--password-stdin"], input=stdin)
+    assert result.exit_code != 0 and reason in result.output.lower()

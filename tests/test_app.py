@@ -1,0 +1,81 @@
+"""The application as an operator sees it: health, headers, language, demo, daily job."""
+from datetime import date
+
+from sqlalchemy import func, select
+
+from desk import create_app
+from desk.cases import lifecycle
+from desk.cases.models import Case
+from desk.cases.service import transition
+from desk.extensions import db
+from tests.helpers import make_case
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+
+
+def test_healthz_reports_a_dead_database(app_config, tmp_path):
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/x.sqlite3"})
+    assert app.test_client().get("/healthz").status_code == 503
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert client.get("/staff/login").headers["Cache-Control"] == "no-store"
+
+
+def test_language_follows_query_then_browser_then_japanese(client):
+    assert 'lang="ja"' in client.get("/").get_data(as_text=True)
+    assert 'lang="en"' in client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="en"' in client.get("/?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)  # remembered
+    assert 'lang="ja"' in client.get("/?lang=ja").get_data(as_text=True)
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and "見つかりませんでした" in response.get_data(as_text=True)
+
+
+def test_demo_fills_every_state_and_old_completed_cases(app, runner):
+    result = runner.invoke(args=["desk", "demo", "--cases", "30"])
+    assert result.exit_code == 0, result.output
+    assert "officer@example.jp" in result.output
+    states = set(db.session.scalars(select(Case.status).distinct()))
+    assert states >= set(lifecycle.STATES) - {"dispatched", "disposed"}
+    two_years_ago = date.today().replace(year=date.today().year - 2)
+    old = db.session.scalar(select(func.count()).select_from(Case)
+                            .where(Case.status == "completed", Case.closed_on < two_years_ago))
+    assert old >= 2
+    again = runner.invoke(args=["desk", "demo", "--if-empty"])
+    assert "nothing added" in again.output
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 30
+    assert runner.invoke(args=["desk", "audit-verify"]).exit_code == 0
+
+
+def test_daily_lapses_cases_whose_fee_is_overdue(app, runner):
+    waiting = make_case(arrived_on=date(2026, 11, 2))
+    transition(waiting, "awaiting_fee", on=date(2026, 11, 4))  # due 18 Nov
+    other = make_case(arrived_on=date(2026, 11, 2))
+    transition(other, "awaiting_documents", on=date(2026, 11, 10))  # due 24 Nov
+    db.session.commit()
+    on_due_day = runner.invoke(args=["desk", "daily", "--as-of", "2026-11-18"])
+    assert on_due_day.exit_code == 0 and "lapsed: 0" in on_due_day.output
+    result = runner.invoke(args=["desk", "daily", "--as-of", "2026-11-19"])
+    assert result.exit_code == 0 and waiting.reference in result.output
+    db.session.expire_all()
+    assert db.session.get(Case, waiting.id).status == "lapsed"
+    assert db.session.get(Case, waiting.id).items[0].grounds == ["fee_unpaid"]
+    assert db.session.get(Case, other.id).status == "awaiting_documents"
+    repeat = runner.invoke(args=["desk", "daily", "--as-of", "2026-11-19"])
+    assert "lapsed: 0" in repeat.output
+
+
+def test_daily_rejects_a_bad_date(runner):
+    result = runner.invoke(args=["desk", "daily", "--as-of", "19/11/2026"])
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output

@@ -1,0 +1,20 @@
+"""The browser fixture works: an officer signs in and sees the case list in Chromium."""
+import pytest
+
+from tests.helpers import PASSWORD, make_case, make_staff
+
+pytestmark = pytest.mark.browser
+
+
+def test_officer_signs_in_and_sees_cases(app, live_server, page):
+    officer = make_staff("officer", name="佐藤 花子")
+    case = make_case(name="山田 花子")
+    page.goto(f"{live_server.url}/staff/login")
+    page.get_by_label("メールアドレス").fill(officer.email)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="サインイン").click()
+    page.wait_for_url("**/staff/cases")
+    assert page.get_by_role("heading", name="案件一覧").is_visible()
+    assert page.get_by_role("link", name=case.reference).is_visible()
+    page.get_by_role("link", name=case.reference).click()
+    assert page.get_by_text("山田 花子").first.is_visible()

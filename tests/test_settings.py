@@ -1,0 +1,65 @@
+"""Settings: defaults, the admin page, validation that loses nothing."""
+from desk import settings
+from desk.extensions import db
+from tests.helpers import login, make_staff
+
+
+def _form(**changes):
+    values = settings.all_values()
+    form = {}
+    for key, value in values.items():
+        if isinstance(value, bool):
+            if value:
+                form[key] = "on"
+        elif isinstance(value, list):
+            form[key] = [str(v) for v in value] if key in ("fee_kinds", "closed_weekdays") else "\n".join(value)
+        else:
+            form[key] = str(value)
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def test_defaults(app):
+    assert settings.get("fee_amount") == 1000
+    assert settings.get("target_business_days") == 10
+    assert settings.fee_due(["correction"]) == 0
+    assert settings.fee_due(["disclosure", "purpose_notice"]) == 1000  # once per application
+
+
+def test_admin_changes_a_setting(client, app):
+    login(client, make_staff("admin"))
+    response = client.post("/staff/settings", data=_form(fee_amount="1,500", target_business_days="7"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert settings.get("fee_amount") == 1500 and settings.get("target_business_days") == 7
+
+
+def test_invalid_values_are_explained_and_nothing_is_saved(client, app):
+    login(client, make_staff("admin"))
+    response = client.post("/staff/settings", data=_form(fee_amount="千円", business_name="新しい名前",
+                                                          closed_periods="12/29-1/3x"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "整数で入力してください" in page and "MM-DD/MM-DD" in page
+    assert "新しい名前" in page  # what was typed is kept
+    db.session.expire_all()
+    assert settings.get("business_name") != "新しい名前"
+
+
+def test_a_free_kind_cannot_be_made_fee_bearing(client, app):
+    login(client, make_staff("admin"))
+    response = client.post("/staff/settings", data=_form(fee_kinds=["disclosure", "correction"]))
+    assert response.status_code == 400
+    assert "手数料を徴収できません" in response.get_data(as_text=True)
+
+
+def test_closure_setting_moves_targets(app):
+    from datetime import date
+
+    from tests.helpers import make_case
+
+    settings.update({"closed_periods": []})
+    db.session.commit()
+    case = make_case(arrived_on=date(2026, 12, 25))
+    # No closure: 28–31 Dec count, 1 Jan (元日) and 11 Jan (成人の日) do not.
+    assert case.internal_target_on == date(2027, 1, 12)

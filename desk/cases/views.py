@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from desk import settings
 from desk.auth.permissions import can, require
 from desk.cases import deadlines, lifecycle, queries
+from desk.cases.panels import CASE_PANELS
 from desk.cases.service import by_reference
 from desk.clock import today
 
@@ -43,5 +44,7 @@ def show_case(reference: str):
     case = by_reference(reference)
     if case is None:
         abort(404)
-    return render_template("staff/cases/show.html", case=case, timeline=queries.timeline(case), today=today(),
+    panels = [(panel.template, panel.context(case) if panel.context else {})
+              for panel in CASE_PANELS if can(current_user, panel.permission)]
+    return render_template("staff/cases/show.html", case=case, panels=panels, today=today(),
                            fee_due=settings.fee_due(case.kinds))

@@ -1,0 +1,1 @@
+"""Retention schedule, legal holds, disposal and the disposal record."""

@@ -1,0 +1,143 @@
+"""The encrypted document store.
+
+Each file is encrypted with its own AES-256-GCM key; that key is wrapped (AES-GCM) by a key
+derived from the master key and stored in the row. Destroying the wrapped key makes every
+copy of the file unreadable (crypto-shredding), including copies in backups.
+
+Only ciphertext is ever written: files are written before the database commit and removed
+again if the transaction rolls back, so a crash leaves neither an orphan file nor a row
+pointing at nothing.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from desk.clock import now
+from desk.storage.models import EncryptedFile
+
+NONCE_BYTES = 12
+_PENDING = "desk_pending_files"
+
+
+class StorageError(Exception):
+    pass
+
+
+def _key_encryption_key() -> bytes:
+    master = current_app.config["MASTER_KEY"]
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"desk: wrapping per-file keys").derive(master.encode())
+
+
+def document_dir() -> Path:
+    path = Path(current_app.config["DOCUMENT_DIR"])
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def path_of(storage_name: str) -> Path:
+    # Server-chosen hex names only: nothing a requester typed ever becomes a path.
+    if not storage_name or not all(c in "0123456789abcdef" for c in storage_name):
+        raise StorageError("invalid storage name")
+    return document_dir() / storage_name[:2] / storage_name
+
+
+def _wrap(key: bytes, storage_name: str) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(_key_encryption_key()).encrypt(nonce, key, storage_name.encode())
+
+
+def _unwrap(wrapped: bytes, storage_name: str) -> bytes:
+    return AESGCM(_key_encryption_key()).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], storage_name.encode())
+
+
+def store(record: EncryptedFile, data: bytes, media_type: str, session: Session | None = None) -> None:
+    """Encrypt `data` under a new key into a new file and fill the record's columns.
+    If the surrounding transaction rolls back, the file is removed."""
+    from desk.extensions import db
+
+    session = session or db.session()
+    storage_name = secrets.token_hex(16)
+    key = AESGCM.generate_key(bit_length=256)
+    nonce = os.urandom(NONCE_BYTES)
+    ciphertext = nonce + AESGCM(key).encrypt(nonce, data, storage_name.encode())
+    target = path_of(storage_name)
+    target.parent.mkdir(exist_ok=True, mode=0o700)
+    temporary = target.with_suffix(".part")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(ciphertext)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise StorageError(f"could not write the document: {error.strerror}") from error
+    session.info.setdefault(_PENDING, []).append(target)
+    record.storage_name = storage_name
+    record.wrapped_key = _wrap(key, storage_name)
+    record.media_type = media_type
+    record.size = len(data)
+    record.destroyed_at = None
+
+
+def read(record: EncryptedFile) -> bytes:
+    if record.wrapped_key is None or record.storage_name is None:
+        raise StorageError("this file has been destroyed")
+    key = _unwrap(record.wrapped_key, record.storage_name)
+    blob = path_of(record.storage_name).read_bytes()
+    return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], record.storage_name.encode())
+
+
+def shred_key(record: EncryptedFile) -> None:
+    """Step one of destruction: forget the key (the caller commits). From then on the file
+    is noise, wherever copies of it are."""
+    record.wrapped_key = None
+    record.destroyed_at = now()
+
+
+def remove_file(storage_name: str | None) -> bool:
+    """Step two: delete the ciphertext. True when the file is gone (or never was)."""
+    if not storage_name:
+        return True
+    try:
+        path_of(storage_name).unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
+
+
+def replace_content(record: EncryptedFile, data: bytes, media_type: str) -> None:
+    """Store new content (e.g. a masked image) under a new key and file; the old file's key
+    is dropped with the old values and its ciphertext removed after commit."""
+    from desk.extensions import db
+
+    old_name = record.storage_name
+    store(record, data, media_type)
+    if old_name:
+        db.session().info.setdefault("desk_remove_after_commit", []).append(old_name)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    for name in session.info.pop("desk_remove_after_commit", []):
+        remove_file(name)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction: its files are orphans
+        for path in session.info.pop(_PENDING, []):
+            Path(path).unlink(missing_ok=True)
+        session.info.pop("desk_remove_after_commit", None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -17,6 +18,20 @@ from desk.cases.lifecycle import TransitionRefused
 from desk.cases.models import Case, CaseExtension, CasePause
 from desk.clock import today
 from desk.extensions import db
+
+#: Callbacks run after a case enters a state, in the same transaction: other areas react
+#: to the lifecycle (e.g. the suppression register on completion) without the case
+#: service knowing them. Registered once at start-up with on_enter().
+_ON_ENTER: dict[str, list[Callable]] = {}
+
+
+def on_enter(state: str, callback: Callable) -> None:
+    """Register `callback(case, actor=..., on=...)` to run whenever a case enters `state`."""
+    if state not in lifecycle.STATES:
+        raise ValueError(f"unknown state {state}")
+    if callback not in _ON_ENTER.setdefault(state, []):
+        _ON_ENTER[state].append(callback)
+
 
 #: Which pause reason each waiting state stands for.
 PAUSE_REASONS = {"awaiting_fee": "fee", "awaiting_documents": "documents",
@@ -94,6 +109,8 @@ def transition(case: Case, to_status: str, *, actor=None, on: date | None = None
     recompute_deadlines(case)
     record("case.transition", actor=actor, case=case, from_status=from_status, to_status=to_status,
            detail=detail)
+    for callback in _ON_ENTER.get(to_status, ()):
+        callback(case, actor=actor, on=day)
 
 
 def extend(case: Case, business_days: int, reason: str, *, actor=None, on: date | None = None) -> CaseExtension:

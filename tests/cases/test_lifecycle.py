@@ -91,3 +91,17 @@ def test_closing_records_the_closing_date(app):
     case = make_case()
     transition(case, "withdrawn", on=date(2026, 11, 6))
     assert case.closed_on == date(2026, 11, 6) and not case.is_open
+
+
+def test_on_enter_callbacks_run_in_the_transition(app):
+    """Areas react to a state through on_enter(), with the actor and the day."""
+    from desk.cases import service
+
+    seen = []
+    service.on_enter("withdrawn", lambda case, actor, on: seen.append((case.reference, on)))
+    try:
+        case = make_case()
+        transition(case, "withdrawn", on=date(2026, 11, 6))
+        assert seen == [(case.reference, date(2026, 11, 6))]
+    finally:
+        service._ON_ENTER.pop("withdrawn", None)

@@ -61,7 +61,7 @@ JOURNEYS = {
 }
 #: How long ago (days) cases of each state arrived: open work is recent, closed work older.
 AGE = {"received": (0, 2), "awaiting_fee": (3, 10), "awaiting_documents": (3, 10),
-       "awaiting_clarification": (4, 9), "verifying": (1, 4), "in_progress": (3, 12),
+       "awaiting_clarification": (4, 9), "verifying": (1, 4), "in_progress": (3, 21),
        "decision_drafted": (7, 12), "awaiting_approval": (8, 13), "approved": (8, 12),
        "completed": (20, 400), "withdrawn": (10, 300), "lapsed": (30, 300)}
 GRANT = {"purpose_notice": "notified", "disclosure": "disclosed", "record_disclosure": "disclosed",
@@ -113,6 +113,7 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
     officer = rng.choice(officers)
     with travel(_moment(arrived, rng)):
         principal = _person(rng, "principal")
+        family = next(f for f in SURNAMES if principal.name.startswith(f[0] + " "))
         if proxy_kind == "parent":
             principal.birth_date = date(arrived.year - rng.randint(8, 16), rng.randint(1, 12), rng.randint(1, 28))
         case = service.open_case(
@@ -122,7 +123,9 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
             actor=officer if channel != "web" else None)
         case.requesters.append(principal)
         if proxy_kind:
-            case.requesters.append(_person(rng, "proxy", surname=None if proxy_kind != "parent" else None, proxy_kind=proxy_kind))
+            # A parent usually shares the child's family name; other proxies do not.
+            case.requesters.append(_person(rng, "proxy", surname=family if proxy_kind == "parent" else None,
+                                           proxy_kind=proxy_kind))
         for kind in kinds:
             case.items.append(RequestItem(kind=kind, particulars=None))
         if state != "received":
@@ -150,8 +153,6 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
                     item.outcome = "lapsed"
                     if item.kind in ("purpose_notice", "disclosure", "record_disclosure"):
                         item.grounds = ["fee_unpaid"]
-            if step in ("verifying", "in_progress") and case.status == "awaiting_fee":
-                pass
             service.transition(case, step, actor=None if step == "lapsed" else actor, on=day)
             if step == "in_progress" and rng.random() < 0.4:
                 case.notes.append(CaseNote(author_id=officer.id, body="顧客管理システムと通販受注システムを検索し、該当データを確認した。"))

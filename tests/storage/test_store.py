@@ -16,12 +16,17 @@ def _files(app) -> list[Path]:
     return [p for p in Path(app.config["DOCUMENT_DIR"]).rglob("*") if p.is_file()]
 
 
-def test_round_trip_and_no_plaintext_on_disk(app):
-    case = make_case()
-    document = Document(case_id=case.id, kind="drivers_licence", party="principal")
-    storage.store(document, SECRET, "application/pdf")
+def _stored(media_type="image/png", commit=True) -> Document:
+    document = Document(case_id=make_case().id, kind="passport", party="principal")
+    storage.store(document, SECRET, media_type)
     db.session.add(document)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    return document
+
+
+def test_round_trip_and_no_plaintext_on_disk(app):
+    document = _stored("application/pdf")
     assert storage.read(document) == SECRET
     files = _files(app)
     assert len(files) == 1
@@ -31,10 +36,7 @@ def test_round_trip_and_no_plaintext_on_disk(app):
 
 
 def test_rollback_leaves_no_orphan_file(app):
-    case = make_case()
-    document = Document(case_id=case.id, kind="passport", party="principal")
-    storage.store(document, SECRET, "image/png")
-    db.session.add(document)
+    _stored(commit=False)
     db.session.flush()
     assert len(_files(app)) == 1
     db.session.rollback()
@@ -42,11 +44,7 @@ def test_rollback_leaves_no_orphan_file(app):
 
 
 def test_shredded_key_makes_the_file_unreadable(app):
-    case = make_case()
-    document = Document(case_id=case.id, kind="passport", party="principal")
-    storage.store(document, SECRET, "image/png")
-    db.session.add(document)
-    db.session.commit()
+    document = _stored()
     name = document.storage_name
     storage.shred_key(document)
     db.session.commit()
@@ -56,9 +54,7 @@ def test_shredded_key_makes_the_file_unreadable(app):
 
 
 def test_another_master_key_cannot_read(app):
-    case = make_case()
-    document = Document(case_id=case.id, kind="passport", party="principal")
-    storage.store(document, SECRET, "image/png")
+    document = _stored()
     app.config["MASTER_KEY"] = "a different master key entirely"
     with pytest.raises(Exception):
         storage.read(document)

@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from desk.auth.views import load_user  # noqa: F401
 
     _register_blueprints(app)
+    _register_request_start(app)
     _register_template_helpers(app)
     _register_security_headers(app)
     _register_error_pages(app)
@@ -68,6 +69,19 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public, auth, cases, settings_bp):
         app.register_blueprint(blueprint)
+
+
+def _register_request_start(app: Flask) -> None:
+    from flask import g
+    from flask_babel import refresh
+
+    @app.before_request
+    def fresh_request_state():
+        # Every request starts from its own cookie and the stored settings, even when an
+        # application context outlives one request (tests, scripts driving the app).
+        g.pop("_desk_settings", None)
+        g.pop("_login_user", None)
+        refresh()
 
 
 def _register_template_helpers(app: Flask) -> None:

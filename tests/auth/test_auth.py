@@ -1,4 +1,5 @@
 """Staff sign-in, lockout, roles on every staff route, CSRF on every form."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -62,6 +63,11 @@ def test_deactivated_account_cannot_sign_in(client, app):
     assert _post_login(client, officer.email, PASSWORD).status_code == 401
 
 
+def _sample_url(rule) -> str:
+    """The rule with every variable filled by a plausible value (a number fits int and str)."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "2026-000001" if m.group(1) == "reference" else "1", rule.rule)
+
+
 def _staff_rules(app: Flask):
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/staff") and rule.endpoint not in ("auth.login",):
@@ -71,7 +77,7 @@ def _staff_rules(app: Flask):
 def test_every_staff_route_requires_sign_in(client, app):
     checked = 0
     for rule in _staff_rules(app):
-        url = rule.rule.replace("<reference>", "2026-000001").replace("<int:", "<").replace("<", "").replace(">", "")
+        url = _sample_url(rule)
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
         assert response.status_code in (302, 401), f"{rule.rule} answered {response.status_code} without sign-in"
@@ -117,8 +123,7 @@ def test_every_post_form_needs_a_csrf_token(app_config):
     posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
     assert posts
     for rule in posts:
-        url = rule.rule.replace("<reference>", "2026-000001").replace("<int:", "<").replace("<", "").replace(">", "1")
-        response = client.post(url, data={})
+        response = client.post(_sample_url(rule), data={})
         assert response.status_code == 400, f"{rule.rule} accepted a POST without a CSRF token"
     with app.app_context():
         db.engine.dispose()
@@ -153,3 +158,12 @@ def test_create_user_command(runner, app):
 def test_create_user_refuses_bad_input(runner, app, args, stdin, reason):
     result = runner.invoke(args=["desk", "create-user", *args, "--password-stdin"], input=stdin)
     assert result.exit_code != 0 and reason in result.output.lower()
+
+
+def test_signing_in_as_someone_else_in_the_same_test_takes_effect(client, app):
+    """Each request reads its own session: the previous request's user does not linger."""
+    login(client, make_staff("officer"))
+    assert client.get("/staff/settings").status_code == 403
+    client.post("/staff/logout")
+    login(client, make_staff("admin"))
+    assert client.get("/staff/settings").status_code == 200

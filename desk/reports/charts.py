@@ -12,7 +12,7 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
-FONT = 12
+FONT = 13
 
 
 def _text_width(text: str, size: int = FONT) -> float:
@@ -53,7 +53,7 @@ def _empty(parts: list[str], width: float, height: float, message: str) -> Marku
 
 def column_chart(x_labels: Sequence[tuple[str, str]], series: Sequence[tuple[str, Sequence[float]]], *,
                  title: str, desc: str, empty: str, stacked: bool = True, unit: str = "",
-                 reference: tuple[float, str] | None = None, width: int = 760, height: int = 320) -> Markup:
+                 reference: tuple[float, str] | None = None, width: int = 1100, height: int = 300) -> Markup:
     """Vertical bars per x slot, stacked or side by side. x_labels are (line 1, line 2) pairs.
     series: (name, values per slot); colour class s0, s1, … in series order."""
     legend_h = 22 * math.ceil(len(series) / 3) if len(series) > 1 else 0
@@ -115,7 +115,7 @@ def column_chart(x_labels: Sequence[tuple[str, str]], series: Sequence[tuple[str
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, desc: str, empty: str,
-              css_class: str = "s0", width: int = 760) -> Markup:
+              css_class: str = "s0", width: int = 560) -> Markup:
     """Horizontal bars, one row per label: long Japanese labels stay readable."""
     row = 28
     label_w = min(max((_text_width(label) for label in labels), default=0) + 12, width * 0.55)

@@ -86,12 +86,14 @@ def _charts(board) -> dict:
     histogram = charts.column_chart(
         [(b, "") for b in buckets], [(tr("件数", "Cases"), board.histogram)],
         title=tr("到達から発送までの日数の分布", "Distribution of days from arrival to dispatch"),
-        desc=tr("ヒストグラム。", "Histogram."), empty=none)
+        desc=tr("ヒストグラム。", "Histogram."), empty=none, width=560, height=280)
     outcome_rows = [(REQUEST_KINDS[k], OUTCOMES[o], n) for k in REQUEST_KINDS for o, n in
                     sorted(board.outcomes.get(k, {}).items(), key=lambda kv: list(OUTCOMES).index(kv[0]))]
     outcome_totals: dict[str, int] = {}
-    for _k, o, n in outcome_rows:
-        outcome_totals[o.code] = outcome_totals.get(o.code, 0) + n
+    for code in OUTCOMES:
+        total = sum(n for _k, o, n in outcome_rows if o.code == code)
+        if total:
+            outcome_totals[code] = total
     outcomes_chart = charts.bar_chart(
         [label(OUTCOMES[o]) for o in outcome_totals], list(outcome_totals.values()),
         title=tr("結果の内訳", "Outcomes"), desc=tr("横棒グラフ。", "Horizontal bars."), empty=none, css_class="s2")

@@ -26,13 +26,23 @@ def nice_max(value: float) -> tuple[float, float]:
         return 1, 1
     raw = value / 4
     magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
+    for factor in (1, 2, 5, 10):
         step = factor * magnitude
         if step >= raw:
             break
     if step < 1:
         step = 1
     return step * math.ceil(value / step), step
+
+
+def _fit(text: str, width: float, size: int = FONT) -> str:
+    """The label cut with an ellipsis to fit width (the full text stays in the table and the tooltip)."""
+    text = str(text)
+    if _text_width(text, size) <= width:
+        return text
+    while text and _text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _number(value: float) -> str:
@@ -129,7 +139,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, des
     for i, (label, value) in enumerate(zip(labels, values)):
         y = top + i * row
         parts.append(f'<text class="axis" x="{left - 8:.0f}" y="{y + row / 2 + 4:.1f}" text-anchor="end" '
-                     f'font-size="{FONT}">{escape(label)}</text>')
+                     f'font-size="{FONT}">{escape(_fit(label, left - 12))}</text>')
         w = value / axis_max * plot_w if value else 0
         parts.append(f'<rect class="{css_class}" x="{left:.0f}" y="{y + 5}" width="{w:.1f}" height="{row - 10}">'
                      f'<title>{escape(label)}: {_number(value)}</title></rect>'

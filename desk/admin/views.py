@@ -14,8 +14,9 @@ from desk.i18n import current_language, tr
 blueprint = Blueprint("admin", __name__, url_prefix="/staff/admin")
 
 
-def _user_or_404(staff_id: int) -> StaffUser:
-    user = db.session.get(StaffUser, staff_id)
+def _user_or_404(staff_id: str) -> StaffUser:
+    # A plain string in the route (not <int:>): the id is checked here, after the permission.
+    user = db.session.get(StaffUser, int(staff_id)) if staff_id.isdigit() and len(staff_id) < 10 else None
     if user is None:
         abort(404)
     return user
@@ -46,9 +47,9 @@ def staff_list():
                            admin_count=service.active_admin_count()), status
 
 
-@blueprint.route("/staff/<int:staff_id>")
+@blueprint.route("/staff/<staff_id>")
 @require("staff.manage")
-def staff_edit(staff_id: int):
+def staff_edit(staff_id: str):
     user = _user_or_404(staff_id)
     return _edit_page(user)
 
@@ -61,9 +62,9 @@ def _edit_page(user, role_form=None, password_form=None, status=200):
                            admin_count=service.active_admin_count()), status
 
 
-@blueprint.route("/staff/<int:staff_id>/role", methods=["POST"])
+@blueprint.route("/staff/<staff_id>/role", methods=["POST"])
 @require("staff.manage")
-def change_role(staff_id: int):
+def change_role(staff_id: str):
     user = _user_or_404(staff_id)
     form = RoleForm()
     if not form.validate_on_submit():
@@ -73,16 +74,16 @@ def change_role(staff_id: int):
     except service.StaffError as error:
         db.session.rollback()
         form.role.errors = list(form.role.errors) + [error.message(current_language())]
-        return _edit_page(db.session.get(StaffUser, staff_id), role_form=form, status=400)
+        return _edit_page(db.session.get(StaffUser, int(staff_id)), role_form=form, status=400)
     db.session.commit()
     if changed:
         flash(tr("役割を変更しました。", "The role was changed."), "success")
-    return redirect(url_for("admin.staff_edit", staff_id=staff_id))
+    return redirect(url_for("admin.staff_edit", staff_id=user.id))
 
 
-@blueprint.route("/staff/<int:staff_id>/active", methods=["POST"])
+@blueprint.route("/staff/<staff_id>/active", methods=["POST"])
 @require("staff.manage")
-def set_active(staff_id: int):
+def set_active(staff_id: str):
     user = _user_or_404(staff_id)
     form = ActiveForm()
     if not form.validate_on_submit() or form.active.data not in ("0", "1"):
@@ -92,17 +93,17 @@ def set_active(staff_id: int):
     except service.StaffError as error:
         db.session.rollback()
         flash(error.message(current_language()), "error")
-        return _edit_page(db.session.get(StaffUser, staff_id), status=400)
+        return _edit_page(db.session.get(StaffUser, int(staff_id)), status=400)
     db.session.commit()
     flash(tr("アカウントを有効にしました。", "The account is active again.") if user.active else
           tr("アカウントを無効にしました。この職員はサインインできません。", "The account was deactivated; they cannot sign in."),
           "success")
-    return redirect(url_for("admin.staff_edit", staff_id=staff_id))
+    return redirect(url_for("admin.staff_edit", staff_id=user.id))
 
 
-@blueprint.route("/staff/<int:staff_id>/password", methods=["POST"])
+@blueprint.route("/staff/<staff_id>/password", methods=["POST"])
 @require("staff.manage")
-def reset_password(staff_id: int):
+def reset_password(staff_id: str):
     user = _user_or_404(staff_id)
     form = PasswordResetForm()
     if not form.validate_on_submit():
@@ -112,8 +113,8 @@ def reset_password(staff_id: int):
     except service.StaffError as error:
         db.session.rollback()
         form.password.errors = list(form.password.errors) + [error.message(current_language())]
-        return _edit_page(db.session.get(StaffUser, staff_id), password_form=form, status=400)
+        return _edit_page(db.session.get(StaffUser, int(staff_id)), password_form=form, status=400)
     db.session.commit()
     flash(tr("仮パスワードを設定しました。本人に別途お伝えください。",
              "The temporary password is set. Tell them by another channel."), "success")
-    return redirect(url_for("admin.staff_edit", staff_id=staff_id))
+    return redirect(url_for("admin.staff_edit", staff_id=user.id))

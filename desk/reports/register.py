@@ -111,19 +111,21 @@ def _line(values: list[str]) -> str:
     return buffer.getvalue()
 
 
-def csv_chunks(lang: str = "ja", rows_per_chunk: int = 200) -> Iterator[str]:
+def csv_chunks(lang: str = "ja", rows_per_chunk: int = 500) -> Iterator[str]:
     """The whole register as text chunks: the BOM and the header first, then the rows."""
     yield BOM + _line(header(lang))
-    chunk: list[str] = []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     count = 0
     for row in rows(lang):
-        chunk.append(_line(row))
+        writer.writerow(row)
         count += 1
-        if len(chunk) >= rows_per_chunk:
-            yield "".join(chunk)
-            chunk = []
-    if chunk:
-        yield "".join(chunk)
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def write(path_or_file, lang: str = "ja") -> int:

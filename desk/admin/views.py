@@ -7,7 +7,7 @@ from flask_login import current_user
 from desk.admin.forms import ActiveForm, AddStaffForm, PasswordResetForm, RoleForm
 from desk.auth import service
 from desk.auth.models import StaffUser
-from desk.auth.permissions import require
+from desk.auth.permissions import can, require
 from desk.extensions import db
 from desk.i18n import current_language, tr
 
@@ -78,6 +78,8 @@ def change_role(staff_id: str):
     db.session.commit()
     if changed:
         flash(tr("役割を変更しました。", "The role was changed."), "success")
+    if user.id == current_user.id and not can(current_user, "staff.manage"):
+        return redirect(url_for("cases.home"))  # they gave up administration themselves
     return redirect(url_for("admin.staff_edit", staff_id=user.id))
 
 

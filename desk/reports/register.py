@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections import defaultdict
 from typing import Iterator
 
@@ -142,7 +143,14 @@ def write(path_or_file, lang: str = "ja") -> int:
         for chunk in counting():
             path_or_file.write(chunk)
     else:
-        with open(path_or_file, "w", encoding="utf-8", newline="") as handle:
-            for chunk in counting():
-                handle.write(chunk)
+        # Written beside the target and renamed at the end: no half register if anything fails.
+        partial = f"{path_or_file}.part"
+        try:
+            with open(partial, "w", encoding="utf-8", newline="") as handle:
+                for chunk in counting():
+                    handle.write(chunk)
+            os.replace(partial, path_or_file)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
     return max(count - 1, 0)

@@ -136,3 +136,14 @@ def test_non_admins_are_refused(client, role):
     assert client.post(f"/staff/admin/staff/{target.id}/password", data={"password": "long-enough-pass"}).status_code == 403
     assert service.find_by_email("z@example.jp") is None
     assert _events("staff.role_changed") == []
+
+
+def test_an_admin_may_step_down_when_another_remains(client):
+    """With a second active admin, an admin can demote themselves and leaves the admin pages."""
+    admin = make_staff("admin")
+    make_staff("admin")
+    login(client, admin)
+    response = client.post(f"/staff/admin/staff/{admin.id}/role", data={"role": "auditor"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/staff/")
+    assert _events("staff.role_changed")[-1].detail == {"staff_id": admin.id, "from_role": "admin", "to_role": "auditor"}
+    assert client.get("/staff/admin/staff").status_code == 403

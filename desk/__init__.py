@@ -70,6 +70,13 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (public, auth, cases, settings_bp):
         app.register_blueprint(blueprint)
 
+    from desk.admin.views import blueprint as admin_bp
+    from desk.audit.views import blueprint as audit_bp
+    from desk.reports.views import blueprint as reports_bp
+
+    for blueprint in (reports_bp, admin_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
 
 def _register_request_start(app: Flask) -> None:
     from flask import g

@@ -90,3 +90,22 @@ def audit_verify_command():
         fail(f"audit trail broken at event {result.bad_event_id}: {result.reason} "
              f"({result.checked} events verified before it)")
     click.echo(f"audit trail intact: {result.checked} events verified")
+
+
+@desk_cli.command("export-register")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="the CSV file to write (UTF-8 with BOM, CRLF)")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
+              help="language of the header and labels")
+def export_register_command(output, lang):
+    """The register of requests as CSV, one row per case and kind, for audits."""
+    from desk.audit.service import record
+    from desk.reports import register
+
+    try:
+        count = register.write(output, lang=lang)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    record("register.exported", detail={"lang": lang, "via": "cli", "rows": count})
+    db.session.commit()
+    click.echo(f"register: {count} row(s) written to {output}")

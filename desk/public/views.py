@@ -9,9 +9,25 @@ from desk.extensions import db
 blueprint = Blueprint("public", __name__)
 
 
+def article_ja(article: str) -> str:
+    """Article references as written in Japanese law: "35(3),(5); 27(2)" ->
+    "第35条第3項・第5項、第27条第2項"."""
+    parts = []
+    for ref in article.split(";"):
+        ref = ref.strip()
+        number, _, rest = ref.partition("(")
+        paragraphs = [p.strip("() ") for p in ("(" + rest).split(",")] if rest else []
+        text = f"第{number.strip()}条"
+        if paragraphs:
+            text += "・".join(f"第{p}項" for p in paragraphs if p)
+        parts.append(text)
+    return "、".join(parts)
+
+
 @blueprint.route("/")
 def index():
-    return render_template("public/index.html")
+    """The public notice (Art. 32(1)): everything here comes from settings and the catalogue."""
+    return render_template("public/index.html", article_ja=article_ja)
 
 
 @blueprint.route("/healthz")

@@ -75,6 +75,8 @@ SETTINGS: dict[str, SettingDef] = {s.key: s for s in [
                "Yearly closures (MM-DD/MM-DD)", "time",
                help_ja="例: 12-29/01-03（年末年始）。祝日は自動で除外されます。",
                help_en="e.g. 12-29/01-03 (New Year). Public holidays are skipped automatically."),
+    SettingDef("dashboard_near_days", "int", 3, "ダッシュボード：法定の目安が近い案件（残り何日以内）",
+               "Dashboard: cases near the statutory horizon (days left)", "time", minimum=0, maximum=14),
     SettingDef("retention_years", "int", 2, "書類の保存期間（回答完了から何年）", "Retention after completion (years)",
                "time", minimum=1, maximum=10),
     # Letters

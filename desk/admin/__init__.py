@@ -1,0 +1,1 @@
+"""Staff administration: accounts, roles, deactivation, password resets."""

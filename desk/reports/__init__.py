@@ -1,0 +1,1 @@
+"""Oversight: dashboard figures, server-side SVG charts and the register export."""

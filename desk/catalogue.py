@@ -7,7 +7,7 @@ rules live here as versioned data rather than in code paths.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 #: The version of the APPI these tables follow (the 2020 amendment, in force April 2022).
 CATALOGUE_VERSION = "APPI-2022-04"

@@ -4,7 +4,7 @@ Code asks desk.settings.get(key); nothing else hard-codes these values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

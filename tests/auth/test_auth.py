@@ -9,7 +9,6 @@ from flask import Flask
 from desk import create_app
 from desk.auth.permissions import PERMISSIONS
 from desk.extensions import db
-from tests.conftest import TEST_CONFIG
 from tests.helpers import PASSWORD, csrf_token, login, make_staff
 
 

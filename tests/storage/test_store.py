@@ -1,5 +1,4 @@
 """The encrypted store: nothing readable on disk, nothing orphaned, keys shredded."""
-import os
 from pathlib import Path
 
 import pytest

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from desk.cases.models import Requester
 from desk.cases.service import transition
 from desk.extensions import db
 from desk.fees.models import FeePayment

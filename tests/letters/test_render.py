@@ -1,0 +1,195 @@
+"""Every letter kind in both languages, read back with pdftotext."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desk.catalogue import OUTCOMES, REFUSAL_GROUNDS
+from desk.formatting import era_date
+from desk.letters import service
+from desk.letters.kinsoku import NO_START
+from tests.letters.conftest import page_count, pdf_text, squash
+
+DAY = date(2026, 11, 22)
+KINDS = ("ack", "shortfall", "extension", "reply")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_kind_names_the_addressee_reference_and_date(full_case, lapsed_case, lang, tmp_path):
+    """Each letter carries the proxy as addressee with the principal named, the reference and the date."""
+    for case, kinds in ((full_case, KINDS), (lapsed_case, ("lapse",))):
+        for kind in kinds:
+            text = squash(pdf_text(service.render(case, kind, lang, dated=DAY), tmp_path))
+            assert squash(case.reference) in text, kind
+            assert squash("令和8年11月22日" if lang == "ja" else "22 November 2026") in text, kind
+            addressee = case.addressee.name
+            assert squash(addressee + (" 様" if lang == "ja" else "")) in text, kind
+            if case.proxy:
+                expected = f"（本人 {case.principal.name} 様の代理人）" if lang == "ja" else f"(agent for {case.principal.name})"
+                assert squash(expected) in text, kind
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_reply_states_every_outcome_and_every_ground_in_full_words(full_case, lang, tmp_path):
+    """Outcome labels, ground sentences, explanations, withheld items and details all appear."""
+    text = squash(pdf_text(service.render(full_case, "reply", lang, dated=DAY), tmp_path))
+    for item in full_case.items:
+        assert squash(OUTCOMES[item.outcome].label(lang)) in text, item.outcome
+        for code in item.grounds:
+            assert squash(REFUSAL_GROUNDS[code].letter(lang)) in text, code
+        if item.explanation:
+            assert squash(item.explanation) in text
+    for withheld in ("他のお客様の氏名", "社内の与信評価"):
+        assert withheld in text
+    assert squash("ご住所を「東京都渋谷区神宮前一丁目2番3号」に訂正しました。") in text
+    assert "ダイレクトメールの送付を停止しました。" in text
+    fee_note = ("お支払いいただいた手数料は返還いたしません" if lang == "ja"
+                else "The fee is not refunded when a request is refused.")
+    assert squash(fee_note) in text
+    assert squash("商品・サービスの提供のため" if lang == "ja" else "To provide our goods and services") in text
+    assert squash("ご購入履歴（注文番号A00003）") in text  # the 別紙 table
+
+
+def test_reply_without_refusal_has_no_fee_note(app, tmp_path):
+    """The fee-not-refunded note appears only when disclosure is refused."""
+    from tests.helpers import make_case
+
+    case = make_case(("disclosure",))
+    case.items[0].outcome = "disclosed"
+    text = squash(pdf_text(service.render(case, "reply", "ja", dated=DAY), tmp_path))
+    assert "全部開示" in text and "手数料は返還" not in text
+
+
+def test_japanese_reply_uses_the_business_form(full_case, tmp_path):
+    """Title, opening from the request date, 記 … 以上 and the contact line from settings."""
+    text = pdf_text(service.render(full_case, "reply", "ja", dated=DAY), tmp_path)
+    flat = squash(text)
+    assert "保有個人データの開示等の請求について（回答）" in flat
+    assert squash("令和8年11月2日付けで受け付けました保有個人データの開示等の請求につきまして、下記のとおり回答いたします。") in flat
+    lines = [line.strip() for line in text.splitlines()]
+    assert "記" in lines and "以上" in lines and lines.index("記") < lines.index("以上")
+    assert "個人情報お問合せ窓口" in flat and "03-0000-0000" in flat
+    assert "拝啓" not in flat  # default opening is plain
+
+
+def test_haikei_opening_is_a_setting(full_case, tmp_path):
+    """With letter_opening = haikei the letter opens with 拝啓 and closes with 敬具."""
+    from desk import settings
+    from desk.extensions import db
+
+    settings.update({"letter_opening": "haikei"})
+    db.session.commit()
+    flat = squash(pdf_text(service.render(full_case, "ack", "ja", dated=DAY), tmp_path))
+    assert flat.index("拝啓") < flat.index("さて、") < flat.index("敬具") < flat.index("以上")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_shortfall_says_what_is_owed_how_to_pay_by_when_and_the_consequence(full_case, lang, tmp_path):
+    """Amount from the fee balance, payment instructions, due date and 'treated as not made'."""
+    text = squash(pdf_text(service.render(full_case, "shortfall", lang, dated=DAY), tmp_path))
+    assert squash("1,000円" if lang == "ja" else "¥1,000") in text
+    assert squash("令和8年11月18日" if lang == "ja" else "18 November 2026") in text  # due 14 days after 4 Nov
+    assert squash("郵便切手（1,000円分）" if lang == "ja" else "enclosing postage stamps") in text
+    assert squash("ご請求はなかったものとして取り扱わせていただきます" if lang == "ja"
+                  else "your request will be treated as not made") in text
+
+
+def test_shortfall_for_documents_lists_the_deficient_ones(app, tmp_path):
+    """A documents shortfall names each deficient document and the officer's note."""
+    from desk.cases.service import transition
+    from desk.extensions import db
+    from desk.identity.models import Document
+    from tests.helpers import make_case
+
+    case = make_case(("correction",))
+    db.session.add(Document(case_id=case.id, party="principal", kind="drivers_licence", review="deficient",
+                            deficiency="住所の記載が読み取れません"))
+    transition(case, "awaiting_documents", on=date(2026, 11, 4))
+    text = squash(pdf_text(service.render(case, "shortfall", "ja", dated=DAY), tmp_path))
+    assert "運転免許証:住所の記載が読み取れません" in text and "ご提出期限" in text
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_extension_and_lapse_give_their_reasons(full_case, lapsed_case, lang, tmp_path):
+    """The extension reason from CaseExtension; the lapse notice says the request is treated as not made."""
+    text = squash(pdf_text(service.render(full_case, "extension", lang, dated=DAY), tmp_path))
+    assert squash("対象の記録が複数の部署にまたがり、確認に時間を要するため。") in text
+    text = squash(pdf_text(service.render(lapsed_case, "lapse", lang, dated=DAY), tmp_path))
+    assert squash("ご請求はなかったものとして取り扱わせていただきました" if lang == "ja"
+                  else "your request has been treated as not made") in text
+    assert squash("令和8年11月18日" if lang == "ja" else "18 November 2026") in text
+
+
+def test_long_attachment_runs_over_pages_with_header_and_page_numbers(app, tmp_path):
+    """500 disclosed rows: many pages, the header row on each attachment page, n / N on each."""
+    from tests.helpers import make_case
+    from tests.letters.conftest import decide_everything
+
+    case = make_case(("disclosure",))
+    decide_everything(case, rows=500)
+    data = service.render(case, "reply", "ja", dated=DAY)
+    pages = page_count(data)
+    assert pages >= 12
+    for number in range(2, pages + 1):
+        page = pdf_text(data, tmp_path, number, number)
+        assert f"{number} / {pages}" in page
+        assert "取得日" in page, f"header missing on page {number}"
+    rows = squash(pdf_text(data, tmp_path))
+    assert "ご購入履歴（注文番号A00500）" in rows and "ご購入履歴（注文番号A00001）" in rows
+
+
+def test_one_page_letter_has_no_page_number(full_case, tmp_path):
+    """'n / N' only appears when a letter runs over one page."""
+    data = service.render(full_case, "ack", "ja", dated=DAY)
+    assert page_count(data) == 1 and "1 / 1" not in pdf_text(data, tmp_path)
+
+
+@pytest.mark.parametrize("day, expected", [(date(2019, 4, 30), "平成31年4月30日"), (date(2019, 5, 1), "令和元年5月1日"),
+                                           (date(2026, 11, 22), "令和8年11月22日")])
+def test_era_dates_on_both_sides_of_the_change(full_case, day, expected, tmp_path):
+    """Japanese letters print the era date; 2019-05-01 is 令和元年."""
+    assert era_date(day) == expected
+    assert expected in squash(pdf_text(service.render(full_case, "ack", "ja", dated=day), tmp_path))
+
+
+def test_no_japanese_line_starts_with_a_forbidden_character(full_case, lapsed_case, tmp_path):
+    """Kinsoku: no extracted line of any Japanese letter starts with 、。」 and the like."""
+    for case, kinds in ((full_case, KINDS), (lapsed_case, ("lapse",))):
+        for kind in kinds:
+            for line in pdf_text(service.render(case, kind, "ja", dated=DAY), tmp_path).splitlines():
+                line = line.strip()
+                # 「・」 also serves as the bullet of a list, which starts a line by design.
+                assert not line or line[0] not in NO_START - {"・"}, f"{kind}: line starts with {line[:10]!r}"
+
+
+def test_requester_text_cannot_inject_markup(app, tmp_path):
+    """Explanations with <, & and line breaks print as typed and cannot start a directive."""
+    from tests.helpers import make_case
+
+    case = make_case(("correction",))
+    item = case.items[0]
+    item.outcome, item.grounds = "not_corrected", ["content_true"]
+    item.explanation = "記録 <b>A</b> & B\n@title 偽の表題"
+    text = pdf_text(service.render(case, "reply", "ja", dated=DAY), tmp_path)
+    assert "記録 <b>A</b> & B" in text and "@title 偽の表題" in text
+
+
+def test_letters_that_do_not_apply_are_refused_with_a_reason(app):
+    """A reply before every decision, a lapse notice for an open case: LetterError, not a PDF."""
+    from tests.helpers import make_case
+
+    case = make_case(("disclosure", "correction"))
+    case.items[0].outcome = "disclosed"
+    with pytest.raises(service.LetterError) as refused:
+        service.render(case, "reply", "ja")
+    assert "訂正・追加・削除" in refused.value.ja
+    with pytest.raises(service.LetterError):
+        service.render(case, "lapse", "en")
+    assert service.applicable_kinds(case) == ["ack"]
+
+
+def test_fonts_are_embedded(full_case):
+    """IPAex is embedded (subset) so the letter prints the same anywhere."""
+    data = service.render(full_case, "ack", "ja", dated=DAY)
+    assert b"FontFile2" in data and b"IPAexMincho" in data

@@ -18,7 +18,8 @@ the break points by the rules in docs LETTERS.md:
 from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus.paragraph import Paragraph, ParaLines, _handleBulletWidth, makeCJKParaLine
+from reportlab.pdfbase.pdfmetrics import getAscentDescent
+from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _handleBulletWidth
 
 #: Must not start a line (LETTERS.md), plus the ASCII closers reportlab already had.
 NO_START = frozenset(
@@ -121,20 +122,13 @@ def wrap_text(text: str, width: float, font_name: str, font_size: float) -> list
     return [text[s:e].rstrip(" ") for s, e, _ in break_points(text, widths, [width])]
 
 
-class _Glyph(str):
-    """One glyph with the paragraph fragment it belongs to (what makeCJKParaLine expects)."""
-
-    def __new__(cls, value, frag):
-        self = str.__new__(cls, value)
-        self.frag = frag
-        return self
-
-
 class KinsokuParagraph(Paragraph):
     """A reportlab Paragraph that breaks Japanese lines with the rules above.
 
     Use it with a style whose wordWrap is 'CJK' (set by desk.letters.frame's Japanese
-    styles); everything else (markup, splitting over pages, alignment) is reportlab's."""
+    styles); everything else (markup, splitting over pages, alignment) is reportlab's.
+    Lines are built per run of one fragment, not per glyph as reportlab does (which was
+    most of a letter's rendering time)."""
 
     def breakLinesCJK(self, maxWidths):
         if not isinstance(maxWidths, (list, tuple)):
@@ -149,26 +143,45 @@ class KinsokuParagraph(Paragraph):
             return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
                              textColor=style.textColor, lines=[], ascent=style.fontSize,
                              descent=-0.2 * style.fontSize)
-        glyphs, widths, hard = [], [], []
-        for frag in frags:
+        chars: list[str] = []
+        widths: list[float] = []
+        hard: list[bool] = []
+        owner: list[int] = []
+        for index, frag in enumerate(frags):
             text = frag.text
             if isinstance(text, bytes):
                 text = text.decode("utf8")
             cb_width = getattr(getattr(frag, "cbDefn", None), "width", 0)
             if text and not cb_width:
-                glyphs.extend(_Glyph(ch, frag) for ch in text)
+                chars.extend(text)
                 widths.extend(char_widths(text, frag.fontName, frag.fontSize))
                 hard.extend([False] * len(text))
+                owner.extend([index] * len(text))
             else:
-                glyphs.append(_Glyph(text or "", frag))
+                chars.append(text or "")
                 widths.append(cb_width or 0)
                 hard.append(hasattr(frag, "lineBreak"))
-        auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        calc_bounds = auto_leading not in ("", "off")
+                owner.append(index)
+        metrics = {}
         lines = []
-        for number, (start, end, used) in enumerate(break_points(glyphs, widths, maxWidths, hard)):
+        for number, (start, end, used) in enumerate(break_points(chars, widths, maxWidths, hard)):
             max_width = maxWidths[min(number, len(maxWidths) - 1)]
+            words, size, ascent, descent = [], 0, 0, 0
+            run_start = start
+            for k in range(start, end + 1):
+                if k == end or owner[k] != owner[run_start]:
+                    frag = frags[owner[run_start]]
+                    word = frag.clone()
+                    word.text = "".join(chars[run_start:k])
+                    words.append(word)
+                    key = (frag.fontName, frag.fontSize)
+                    if key not in metrics:
+                        metrics[key] = getAscentDescent(*key)
+                    a, d = metrics[key]
+                    size, ascent, descent = max(size, frag.fontSize), max(ascent, a), min(descent, d)
+                    run_start = k
             line_break = bool(hard[end - 1]) if end > start else False
-            lines.append(makeCJKParaLine(glyphs[start:end], max_width, used, max_width - used,
-                                         line_break, calc_bounds))
+            lines.append(FragLine(kind=1, extraSpace=max_width - used, wordCount=1, words=words, fontSize=size,
+                                  ascent=ascent, descent=descent, maxWidth=max_width, currentWidth=used,
+                                  lineBreak=line_break))
         return ParaLines(kind=1, lines=lines)

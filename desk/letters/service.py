@@ -182,9 +182,9 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
             "fee_note": bool(fee_due) and kind_entry.fee_allowed and item.outcome in ("not_disclosed", "not_notified"),
         })
     pauses = _pauses(case, ("fee", "documents", "clarification"))
-    fee_pauses = _pauses(case)
+    fee_pauses = [p for p in pauses if p.reason in ("fee", "documents")]
     pause = fee_pauses[-1] if fee_pauses else None
-    extensions = _extensions(case) if case.id else []
+    extensions = _extensions(case) if kind == "extension" else []
     owed = balance(case) if fee_due else 0
     if case.status in ("awaiting_fee", "awaiting_documents"):
         shortfall_reason = case.status.removeprefix("awaiting_")

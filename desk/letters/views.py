@@ -49,12 +49,12 @@ def letter_pdf(reference: str, kind: str):
     return _pdf(data, f"{case.reference}-{kind}-{lang}.pdf", request.args.get("download") == "1")
 
 
-@blueprint.route("/cases/<reference>/letters/stored/<int:letter_id>.pdf")
+@blueprint.route("/cases/<reference>/letters/stored/<letter_id>.pdf")
 @require("case.view")
-def stored_letter_pdf(reference: str, letter_id: int):
+def stored_letter_pdf(reference: str, letter_id: str):
     """The copy kept of a letter as it was sent."""
     case = _case_or_404(reference)
-    letter = db.session.get(Letter, letter_id)
+    letter = db.session.get(Letter, int(letter_id)) if letter_id.isdigit() else None
     if letter is None or letter.case_id != case.id or letter.wrapped_key is None:
         abort(404)
     data = service.read_stored(letter, actor=current_user)

@@ -98,7 +98,9 @@ def letter_date(day: date, lang: str) -> str:
 
 
 def _styles(lang: str, fonts: LetterFonts) -> dict[str, ParagraphStyle]:
-    wrap = "CJK" if lang == "ja" else None
+    # Both languages break lines with desk.letters.kinsoku: English letters carry Japanese
+    # names, addresses and explanations too, and Latin words are never split there.
+    wrap = "CJK"
     body = ParagraphStyle("body", fontName=fonts.mincho, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.75,
                           wordWrap=wrap, firstLineIndent=BODY_SIZE if lang == "ja" else 0,
                           spaceAfter=2 if lang == "ja" else 6)
@@ -165,7 +167,7 @@ class LetterFrame:
         self.window_left = window[0] * mm
         self.window_top = window[1] * mm
         self.title_meta = title_meta
-        self._paragraph = KinsokuParagraph if lang == "ja" else Paragraph
+        self._paragraph = KinsokuParagraph
 
     @classmethod
     def from_settings(cls, lang: str = "ja", **kwargs) -> "LetterFrame":

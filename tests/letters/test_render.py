@@ -193,3 +193,28 @@ def test_fonts_are_embedded(full_case):
     """IPAex is embedded (subset) so the letter prints the same anywhere."""
     data = service.render(full_case, "ack", "ja", dated=DAY)
     assert b"FontFile2" in data and b"IPAexMincho" in data
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_nothing_but_the_address_shows_in_the_window(full_case, lang, tmp_path):
+    """Every word inside the window block (plus 5 mm clearance) belongs to the address block,
+    and the address block stays within its 80 × 35 mm from the settings' position."""
+    import re
+    import subprocess
+
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(service.render(full_case, "reply", lang, dated=DAY))
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True,
+                          capture_output=True).stdout.decode()
+    mm = 72 / 25.4
+    left, top, width, height, clear = 20 * mm, 15 * mm, 80 * mm, 35 * mm, 5 * mm
+    address_words = set("〒150-0001 東京都渋谷区神宮前一丁目2番3号 山田 太郎 様 （本人 花子 様の代理人） (agent for 花子)".split())
+    inside = []
+    for x0, y0, x1, y1, word in re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', html):
+        x0, y0, x1, y1 = map(float, (x0, y0, x1, y1))
+        if x1 > left - clear and x0 < left + width + clear and y1 > top - clear and y0 < top + height + clear:
+            inside.append(word)
+            assert x0 >= left - 0.5 and x1 <= left + width + 0.5 and y0 >= top - 0.5 and y1 <= top + height + 0.5, word
+    assert set(inside) <= address_words, set(inside) - address_words
+    assert "山田" in inside and "〒150-0001" in inside

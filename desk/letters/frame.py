@@ -386,13 +386,22 @@ def calibration_sheet(window: tuple[float, float] | None = None, lang: str = "ja
     buffer = io.BytesIO()
     c = rl_canvas.Canvas(buffer, pagesize=A4, invariant=1)
     c.setTitle("desk calibration sheet")
+    def grid_style(n):
+        if n % 10 == 0:
+            return "#888888", 0.45
+        if n % 5 == 0:
+            return "#b5b5b5", 0.3
+        return "#e2e2e2", 0.12
+
     for x_mm in range(0, 211):
-        c.setStrokeColor(colors.HexColor("#bbbbbb" if x_mm % 10 else "#777777"))
-        c.setLineWidth(0.15 if x_mm % 10 else 0.4)
-        c.line(x_mm * mm, 0, x_mm * mm, PAGE_HEIGHT) if x_mm % 5 == 0 else None
-    for y_mm in range(0, 298, 5):
-        c.setStrokeColor(colors.HexColor("#bbbbbb" if y_mm % 10 else "#777777"))
-        c.setLineWidth(0.15 if y_mm % 10 else 0.4)
+        colour, width = grid_style(x_mm)
+        c.setStrokeColor(colors.HexColor(colour))
+        c.setLineWidth(width)
+        c.line(x_mm * mm, 0, x_mm * mm, PAGE_HEIGHT)
+    for y_mm in range(0, 298):
+        colour, width = grid_style(y_mm)
+        c.setStrokeColor(colors.HexColor(colour))
+        c.setLineWidth(width)
         c.line(0, PAGE_HEIGHT - y_mm * mm, PAGE_WIDTH, PAGE_HEIGHT - y_mm * mm)
     c.setFont("Helvetica", 6)
     c.setFillColor(colors.HexColor("#555555"))
@@ -438,6 +447,9 @@ def calibration_sheet(window: tuple[float, float] | None = None, lang: str = "ja
         "If not, adjust Settings → Letters → address block position (mm from left and top).",
     ])
     y = PAGE_HEIGHT - 110 * mm
+    c.setFillColor(colors.white)
+    c.rect(28 * mm, y - 5 * mm * (len(notes) * 2) + 3 * mm, 154 * mm, 5 * mm * len(notes) * 2, stroke=0, fill=1)
+    c.setFillColor(colors.black)
     for note in notes:
         for part in wrap_text(note, 150 * mm, fonts.mincho, 9.5):
             c.drawString(30 * mm, y, part)

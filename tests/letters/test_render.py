@@ -218,3 +218,27 @@ def test_nothing_but_the_address_shows_in_the_window(full_case, lang, tmp_path):
             assert x0 >= left - 0.5 and x1 <= left + width + 0.5 and y0 >= top - 0.5 and y1 <= top + height + 0.5, word
     assert set(inside) <= address_words, set(inside) - address_words
     assert "山田" in inside and "〒150-0001" in inside
+
+
+def test_window_position_follows_the_settings(full_case, tmp_path):
+    """Moving the block in settings moves the postcode line by the same millimetres."""
+    import re
+    import subprocess
+
+    from desk import settings
+    from desk.extensions import db
+
+    def postcode_box():
+        path = tmp_path / "letter.pdf"
+        path.write_bytes(service.render(full_case, "ack", "ja", dated=DAY))
+        html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True,
+                              capture_output=True).stdout.decode()
+        x0, y0 = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>〒150-0001<', html).groups()
+        return float(x0), float(y0)
+
+    before = postcode_box()
+    settings.update({"window_left_mm": 30, "window_top_mm": 20})
+    db.session.commit()
+    after = postcode_box()
+    mm = 72 / 25.4
+    assert abs((after[0] - before[0]) - 10 * mm) < 0.5 and abs((after[1] - before[1]) - 5 * mm) < 0.5

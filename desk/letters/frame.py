@@ -338,7 +338,11 @@ class LetterFrame:
                 parts = wrap_text(a.address, WINDOW_WIDTH, font, size)
                 if len(parts) <= 2:
                     break
-            parts = parts[:2] if len(parts) <= 2 else parts[:1] + [a.address[len(parts[0]):]]
+            if len(parts) > 2:
+                # Very long (building names, c/o lines): a third small line still fits 35 mm.
+                parts = parts[:2] + ["".join(parts[2:])]
+                while len(parts[2]) > 1 and sum(char_widths(parts[2], font, size)) > WINDOW_WIDTH:
+                    parts[2] = parts[2][:-2] + "…"
             for index, part in enumerate(parts):
                 lines.append((part, size, 3 if index == len(parts) - 1 else 1.5))
             lines[-1] = (lines[-1][0], lines[-1][1], 7)

@@ -202,6 +202,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "purposes": [line for line in str(settings.get("purposes_of_use" + suffix)).splitlines() if line.strip()],
         "business_name": settings.get("business_name" + suffix),
         "delivery": DELIVERY_METHODS[case.delivery_method] if case.delivery_method in DELIVERY_METHODS else None,
+        "paper": DELIVERY_METHODS["paper"],
         "fee_due": fee_due, "fee_paid": amount_paid(case) if fee_due else 0, "balance": owed,
         "payment_instructions": settings.get("payment_instructions" + suffix),
         "payment_methods": [PAYMENT_METHODS[m] for m in settings.get("payment_methods") if m in PAYMENT_METHODS],

@@ -242,3 +242,16 @@ def test_window_position_follows_the_settings(full_case, tmp_path):
     after = postcode_box()
     mm = 72 / 25.4
     assert abs((after[0] - before[0]) - 10 * mm) < 0.5 and abs((after[1] - before[1]) - 5 * mm) < 0.5
+
+
+def test_paper_fallback_is_explained(app, tmp_path):
+    """When the chosen electronic method is not practicable, the letter says paper, and why."""
+    from tests.helpers import make_case
+
+    case = make_case(("disclosure",))
+    case.delivery_method = "electronic"
+    case.items[0].outcome = "disclosed"
+    case.items[0].details = {"fallback_to_paper_reason": "ご指定のアドレスに送信できなかったため。"}
+    text = squash(pdf_text(service.render(case, "reply", "ja", dated=DAY), tmp_path))
+    assert "書面の交付（ご指定の「電磁的記録の提供」による開示が困難であるため" in text
+    assert "ご指定のアドレスに送信できなかったため。" in text

@@ -6,6 +6,7 @@ encrypted copy kept of what was sent.
   mark_sent() renders, stores (encrypted) and dates each one; a reply marked sent moves an
   approved case to "dispatched".
 - On entering "dispatched", the case's reply letter is stored (the row created if missing).
+- queue(case, kind) adds a letter to the print run (other areas, or the case page).
 """
 from __future__ import annotations
 
@@ -112,30 +113,15 @@ def applicable_kinds(case) -> list[str]:
     return [kind for kind in LETTER_KINDS if why_not(case, kind) is None]
 
 
-def _missing_documents(case, lang: str) -> list[str]:
-    """What the requester still has to send: deficient documents with the officer's note,
-    or, when none is marked, what the catalogue asks for."""
+def _deficient_documents(case) -> list[dict]:
+    """Documents the officer marked deficient, with the officer's note (the template words
+    what to send when none is marked)."""
     from desk.identity.models import Document
 
-    label = (lambda e: e.en) if lang == "en" else (lambda e: e.ja)
-    missing = []
-    documents = list(db.session.scalars(select(Document).where(Document.case_id == case.id,
-                                                               Document.review == "deficient")
-                                        .order_by(Document.id)))
-    for document in documents:
-        name = label(DOCUMENT_KINDS[document.kind]) if document.kind in DOCUMENT_KINDS else (document.label or "")
-        missing.append(f"{name}: {document.deficiency}" if document.deficiency else name)
-    if not missing:
-        if lang == "en":
-            missing.append("Proof of identity: one document with a photo (e.g. driver's licence), "
-                           "or two documents without a photo")
-        else:
-            missing.append("本人確認書類（運転免許証など写真付きのもの1点、又は写真のないもの2点）")
-        if case.proxy_kind in PROXY_KINDS:
-            docs = PROXY_KINDS[case.proxy_kind].required_documents()
-            missing.append(("Proof of authority: " if lang == "en" else "代理権を確認する書類：")
-                           + (" / " if lang == "en" else "／").join(label(d) for d in docs))
-    return missing
+    documents = db.session.scalars(select(Document).where(Document.case_id == case.id, Document.review == "deficient")
+                                   .order_by(Document.id))
+    return [{"kind": DOCUMENT_KINDS.get(d.kind), "label": d.label or "", "deficiency": (d.deficiency or "").strip()}
+            for d in documents]
 
 
 def _attachment_table(details: dict) -> tuple[list[str], list[list[str]]] | None:
@@ -207,7 +193,10 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "payment_instructions": settings.get("payment_instructions" + suffix),
         "payment_methods": [PAYMENT_METHODS[m] for m in settings.get("payment_methods") if m in PAYMENT_METHODS],
         "shortfall_reason": shortfall_reason,
-        "missing_documents": _missing_documents(case, lang) if kind == "shortfall" and shortfall_reason == "documents" else [],
+        "deficient_documents": _deficient_documents(case) if kind == "shortfall" else [],
+        "proxy_alternatives": ([[DOCUMENT_KINDS[c] for c in alternative]
+                                for alternative in PROXY_KINDS[case.proxy_kind].requirements]
+                               if case.proxy_kind in PROXY_KINDS else []),
         "pause": pause, "last_pause": pauses[-1] if pauses else None,
         "due_on": case.requester_due_on or (pause.due_on if pause else None),
         "extension": extensions[-1] if extensions else None,
@@ -348,27 +337,13 @@ def store_reply_on_dispatch(case, actor=None, on: date | None = None) -> None:
     dispatch(letter, on=on or today(), method=letter.dispatch_method, actor=actor)
 
 
-def queue_on_enter(kind: str):
-    def callback(case, actor=None, on=None):
-        if why_not(case, kind) is None:
-            queue(case, kind, actor=actor, on=on)
-    callback.__name__ = f"queue_{kind}"
-    return callback
-
-
-_QUEUE_SHORTFALL = queue_on_enter("shortfall")
-_QUEUE_REPLY = queue_on_enter("reply")
-_QUEUE_LAPSE = queue_on_enter("lapse")
-
-
 def register_hooks() -> None:
+    """Letters react to one lifecycle event: a case entering "dispatched" keeps its reply.
+    (Queued Letter rows are created by the areas that decide a letter is due, or from the
+    case page; see the contract in the brief.)"""
     from desk.cases.service import on_enter
 
     on_enter("dispatched", store_reply_on_dispatch)
-    on_enter("awaiting_fee", _QUEUE_SHORTFALL)
-    on_enter("awaiting_documents", _QUEUE_SHORTFALL)
-    on_enter("approved", _QUEUE_REPLY)
-    on_enter("lapsed", _QUEUE_LAPSE)
 
 
 def panel_context(case) -> dict:

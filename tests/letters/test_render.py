@@ -107,7 +107,21 @@ def test_shortfall_for_documents_lists_the_deficient_ones(app, tmp_path):
                             deficiency="住所の記載が読み取れません"))
     transition(case, "awaiting_documents", on=date(2026, 11, 4))
     text = squash(pdf_text(service.render(case, "shortfall", "ja", dated=DAY), tmp_path))
-    assert "運転免許証:住所の記載が読み取れません" in text and "ご提出期限" in text
+    assert "運転免許証（住所の記載が読み取れません）" in text and "ご提出期限" in text
+
+
+def test_shortfall_for_documents_of_a_proxy_names_what_proves_the_authority(app, tmp_path):
+    """With nothing marked deficient, the letter asks for identity and the proxy kind's documents."""
+    from desk.cases.service import transition
+    from tests.helpers import make_case
+
+    case = make_case(("correction",), proxy_kind="delegated")
+    transition(case, "awaiting_documents", on=date(2026, 11, 4))
+    text = squash(pdf_text(service.render(case, "shortfall", "ja", dated=DAY), tmp_path))
+    assert "本人確認書類" in text
+    assert squash("委任状（本人の実印を押印したもの）及び本人の印鑑登録証明書（発行から3か月以内）") in text
+    text = squash(pdf_text(service.render(case, "shortfall", "en", dated=DAY), tmp_path))
+    assert squash("Power of attorney sealed with the principal's registered seal and") in text
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

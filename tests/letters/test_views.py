@@ -71,7 +71,8 @@ def test_print_run_prints_queued_letters_in_order_and_marks_them_sent(client, ap
     first = make_case(("correction",), name="一番 目子")
     second = make_case(("disclosure",), name="二番 目男")
     decide_everything(second)
-    approve(second)  # queues the reply automatically
+    approve(second)
+    service.queue(second, "reply", on=date(2026, 11, 20))
     db.session.commit()
     login(client, officer)
     assert client.post(f"/staff/cases/{first.reference}/letters/queue",
@@ -125,7 +126,6 @@ def test_entering_dispatched_stores_the_reply(app, tmp_path):
     case = make_case(("disclosure",))
     decide_everything(case)
     approve(case)
-    db.session.query(Letter).delete()  # as if nothing had been queued
     transition(case, "dispatched", on=date(2026, 11, 25))
     db.session.commit()
     letter = db.session.scalars(select(Letter).where(Letter.case_id == case.id)).one()

@@ -269,3 +269,15 @@ def test_paper_fallback_is_explained(app, tmp_path):
     text = squash(pdf_text(service.render(case, "reply", "ja", dated=DAY), tmp_path))
     assert "書面の交付（ご指定の「電磁的記録の提供」による開示が困難であるため" in text
     assert "ご指定のアドレスに送信できなかったため。" in text
+
+
+def test_frame_is_reusable_without_an_addressee(app, tmp_path):
+    """Other PDFs (application form, disposal certificate) use the frame with their own story."""
+    from desk.letters.frame import LetterFrame
+
+    frame = LetterFrame.from_settings("ja", reference="D-2026-001", dated=DAY)
+    data = frame.build([frame.title("保有個人データの廃棄証明書"), frame.para("下記の書類を廃棄したことを証明します。"),
+                        frame.ki(), frame.table(["書類", "廃棄日"], [["本人確認書類", "令和8年11月22日"]]), frame.ijo()])
+    text = squash(pdf_text(data, tmp_path))
+    assert "保有個人データの廃棄証明書" in text and "D-2026-001" in text and "株式会社サンプル商事" in text
+    assert page_count(data) == 1

@@ -190,9 +190,14 @@ class LetterFrame:
 
     def field(self, label: str, value, label_width: float = 32 * mm, indent: float = BODY_SIZE):
         """A label/value row (e.g. 決定 / 全部開示); value is markup or a list of flowables."""
+        return self.fields([(label, value)], label_width, indent)
+
+    def fields(self, rows: list[tuple[str, object]], label_width: float = 32 * mm, indent: float = BODY_SIZE):
+        """Label/value rows in one table (splits between rows over pages)."""
         width = self._body_width() - indent
-        cells = value if isinstance(value, list) else [self.para(value, "value")]
-        table = Table([[self.para(label, "label"), cells]], colWidths=[label_width, width - label_width])
+        data = [[self.para(label, "label"), value if isinstance(value, list) else self.para(value, "value")]
+                for label, value in rows]
+        table = Table(data, colWidths=[label_width, width - label_width])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))

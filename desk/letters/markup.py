@@ -78,16 +78,21 @@ def parse(text: str, lang: str = "ja") -> list[tuple[str, str]]:
 def flowables(blocks: list[tuple[str, str]], frame, tables: dict | None = None) -> list:
     tables = tables or {}
     story: list = []
+    pending: list[tuple[str, str]] = []  # consecutive @field rows become one table
     for name, arg in blocks:
+        if name == "field":
+            label, _, value = arg.partition(" | ")
+            pending.append((label.strip(), value.strip()))
+            continue
+        if pending:
+            story.append(frame.fields(pending))
+            pending = []
         if name == "title":
             story.append(frame.title(arg))
         elif name in ("lead", "p", "item", "sub", "right", "center", "small"):
             story.append(frame.para(arg, "body" if name == "p" else name))
         elif name == "h":
             story.append(frame.para(arg, "heading"))
-        elif name == "field":
-            label, _, value = arg.partition(" | ")
-            story.append(frame.field(label.strip(), value.strip()))
         elif name == "ki":
             story.append(frame.ki(arg or "記"))
         elif name == "ijo":
@@ -106,4 +111,6 @@ def flowables(blocks: list[tuple[str, str]], frame, tables: dict | None = None) 
             story.append(frame.para(heading.strip(), "heading"))
             story.append(frame.spacer(2))
             story.append(frame.table(columns, rows))
+    if pending:
+        story.append(frame.fields(pending))
     return story

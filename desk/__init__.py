@@ -64,10 +64,11 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from desk.auth.views import blueprint as auth
     from desk.cases.views import blueprint as cases
+    from desk.letters.views import blueprint as letters
     from desk.public.views import blueprint as public
     from desk.settings.views import blueprint as settings_bp
 
-    for blueprint in (public, auth, cases, settings_bp):
+    for blueprint in (public, auth, cases, settings_bp, letters):
         app.register_blueprint(blueprint)
 
     from desk.admin.views import blueprint as admin_bp

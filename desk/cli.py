@@ -109,3 +109,41 @@ def export_register_command(output, lang):
     record("register.exported", detail={"lang": lang, "via": "cli", "rows": count})
     db.session.commit()
     click.echo(f"register: {count} row(s) written to {output}")
+@desk_cli.command("letter")
+@click.argument("reference", required=False)
+@click.argument("kind", required=False)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="the PDF file to write")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="language (default: the case's)")
+@click.option("--calibration", is_flag=True, help="write the envelope calibration sheet instead of a letter")
+def letter_command(reference, kind, output, lang, calibration):
+    """Render one letter of a case (KIND: ack, shortfall, extension, reply, lapse), or --calibration."""
+    from desk.cases.service import by_reference
+    from desk.letters import service
+
+    if calibration:
+        if reference or kind:
+            fail("--calibration takes no REF or KIND", 2)
+        data = service.calibration_sheet(lang=lang or "ja")
+    else:
+        if not reference or not kind:
+            fail("give REF and KIND (ack, shortfall, extension, reply or lapse), or --calibration", 2)
+        if kind not in service.LETTER_KINDS:
+            fail(f"unknown letter kind {kind!r}: use one of {', '.join(service.LETTER_KINDS)}", 2)
+        case = by_reference(reference)
+        if case is None:
+            fail(f"no case with reference {reference!r}")
+        try:
+            data = service.render(case, kind, lang)
+        except service.LetterError as error:
+            fail(f"{reference}: {error.en}")
+        from desk.audit.service import record
+
+        record("letter.rendered", case=case, detail={"kind": kind, "lang": lang or case.language})
+        db.session.commit()
+    try:
+        with open(output, "wb") as fh:
+            fh.write(data)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror}")
+    click.echo(f"wrote {output} ({len(data):,} bytes)")

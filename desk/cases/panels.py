@@ -23,8 +23,15 @@ def _timeline(case: Case) -> dict:
     return {"timeline": timeline(case)}
 
 
+def _letters(case: Case) -> dict:
+    from desk.letters.service import panel_context
+
+    return panel_context(case)
+
+
 CASE_PANELS: list[Panel] = [
     Panel("staff/cases/panels/people.html"),
     Panel("staff/cases/panels/items.html"),
     Panel("staff/cases/panels/timeline.html", context=_timeline),
+    Panel("staff/cases/panels/letters.html", context=_letters),
 ]

@@ -45,8 +45,12 @@ def _find(filename: str, font_dir: str | None) -> Path | None:
 def _register(font_dir: str | None) -> LetterFonts:
     mincho, gothic = _find("ipaexm.ttf", font_dir), _find("ipaexg.ttf", font_dir)
     if mincho and gothic:
-        pdfmetrics.registerFont(TTFont("IPAexMincho", str(mincho)))
-        pdfmetrics.registerFont(TTFont("IPAexGothic", str(gothic)))
+        for name, path in (("IPAexMincho", mincho), ("IPAexGothic", gothic)):
+            font = TTFont(name, str(path))
+            # Each PDF's subset copies the same tables (name, OS/2, cvt, fpgm, prep) out of
+            # the font file; they never change, so copy them once.
+            font.face.get_table = lru_cache(maxsize=None)(font.face.get_table)
+            pdfmetrics.registerFont(font)
         return LetterFonts("IPAexMincho", "IPAexGothic", embedded=True)
     log.warning("IPAex fonts not found (install fonts-ipaexfont or set DESK_LETTER_FONT_DIR); "
                 "letters use reportlab's built-in CID fonts, which are not embedded")

@@ -1,0 +1,382 @@
+"""Letters: what each kind says about a case, rendering to PDF, the print queue, and the
+encrypted copy kept of what was sent.
+
+- render(case, kind, lang) -> PDF bytes, rendered from the case data on demand.
+- A Letter row without a stored file and without dispatched_on is queued for printing;
+  mark_sent() renders, stores (encrypted) and dates each one; a reply marked sent moves an
+  approved case to "dispatched".
+- On entering "dispatched", the case's reply letter is stored (the row created if missing).
+- queue(case, kind) adds a letter to the print run (other areas, or the case page).
+"""
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from desk import settings
+from desk.audit.service import record
+from desk.catalogue import (DELIVERY_METHODS, DISPATCH_METHODS, DOCUMENT_KINDS, OUTCOMES, PAYMENT_METHODS,
+                            PROXY_KINDS, REFUSAL_GROUNDS, REQUEST_KINDS)
+from desk.clock import today
+from desk.extensions import db
+from desk.formatting import format_yen
+from desk.letters import markup
+from desk.letters.frame import Addressee, LetterFrame, calibration_sheet, letter_date  # noqa: F401
+from desk.letters.models import Letter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LetterKind:
+    code: str
+    ja: str
+    en: str
+
+
+LETTER_KINDS: dict[str, LetterKind] = {k.code: k for k in [
+    LetterKind("ack", "受付のお知らせ", "Acknowledgement of receipt"),
+    LetterKind("shortfall", "手数料不足・書類不備のお知らせ", "Fee or documents outstanding"),
+    LetterKind("extension", "回答期限延長のお知らせ", "Extension of the response date"),
+    LetterKind("reply", "回答書", "Reply (decision)"),
+    LetterKind("lapse", "請求がなかったものとして取り扱う旨のお知らせ", "Request treated as not made"),
+]}
+LANGUAGES = ("ja", "en")
+
+
+class LetterError(Exception):
+    """A letter that cannot be made for this case; the message is for staff."""
+
+    def __init__(self, ja: str, en: str):
+        self.ja, self.en = ja, en
+        super().__init__(en)
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+# ---------------------------------------------------------------------------- case facts
+
+def _pauses(case, reasons=("fee", "documents")):
+    from desk.cases.service import pauses_of
+
+    return [p for p in pauses_of(case) if p.reason in reasons]
+
+
+def _extensions(case):
+    from desk.cases.models import CaseExtension
+
+    return list(db.session.scalars(select(CaseExtension).where(CaseExtension.case_id == case.id)
+                                   .order_by(CaseExtension.decided_on, CaseExtension.id)))
+
+
+def _undecided(case) -> list:
+    return [item for item in case.items if not item.outcome]
+
+
+def why_not(case, kind: str) -> LetterError | None:
+    """None when the letter of this kind can be made for the case, else the reason."""
+    if kind not in LETTER_KINDS:
+        return LetterError(f"不明な文書の種類です: {kind}", f"Unknown letter kind: {kind} "
+                           f"(use {', '.join(LETTER_KINDS)})")
+    if case.disposed_on or case.status == "disposed":
+        return LetterError("保存期間が満了し個人情報を消去した案件のため、文書を作成できません。",
+                           "The case has been disposed of; its personal data is gone.")
+    if case.addressee is None:
+        return LetterError("宛先（請求者）が登録されていません。", "The case has no requester to address.")
+    if kind == "shortfall" and not (_pauses(case) or case.status in ("awaiting_fee", "awaiting_documents")):
+        return LetterError("手数料又は書類の提出をお願いしていない案件です。",
+                           "Nothing (fee or documents) has been asked of the requester.")
+    if kind == "extension" and not _extensions(case):
+        return LetterError("回答期限を延長していない案件です。", "The case has not been extended.")
+    if kind == "reply":
+        if case.status in ("withdrawn", "lapsed"):
+            return LetterError("取下げ又は請求なしとして終了した案件には回答書を作成しません。",
+                               "A withdrawn or lapsed case gets no reply letter.")
+        undecided = _undecided(case)
+        if undecided or not case.items:
+            names = "、".join(REQUEST_KINDS[i.kind].ja for i in undecided)
+            return LetterError(f"まだ決定していない請求があります: {names}",
+                               "Not every request has a decision yet: "
+                               + ", ".join(REQUEST_KINDS[i.kind].en for i in undecided))
+    if kind == "lapse" and case.status != "lapsed":
+        return LetterError("請求がなかったものとして終了した案件ではありません。",
+                           "The case has not lapsed (treated as not made).")
+    return None
+
+
+def applicable_kinds(case) -> list[str]:
+    return [kind for kind in LETTER_KINDS if why_not(case, kind) is None]
+
+
+def _deficient_documents(case) -> list[dict]:
+    """Documents the officer marked deficient, with the officer's note (the template words
+    what to send when none is marked)."""
+    from desk.identity.models import Document
+
+    documents = db.session.scalars(select(Document).where(Document.case_id == case.id, Document.review == "deficient")
+                                   .order_by(Document.id))
+    return [{"kind": DOCUMENT_KINDS.get(d.kind), "label": d.label or "", "deficiency": (d.deficiency or "").strip()}
+            for d in documents]
+
+
+def _attachment_table(details: dict) -> tuple[list[str], list[list[str]]] | None:
+    disclosed = (details or {}).get("disclosed")
+    if not isinstance(disclosed, dict):
+        return None
+    columns = [str(c) for c in disclosed.get("columns") or []]
+    rows = [[("" if v is None else str(v)) for v in row] for row in disclosed.get("rows") or []]
+    if not columns:
+        return None
+    return columns, rows
+
+
+def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
+    """The template context and the attachment tables for one letter."""
+    from desk.fees.service import amount_paid, balance
+
+    suffix = "_en" if lang == "en" else ""
+    addressee, principal, proxy = case.addressee, case.principal, case.proxy
+    fee_due = settings.fee_due(case.kinds)
+    items, tables, attachment_number = [], {}, 0
+    for number, item in enumerate(case.items, start=1):
+        outcome = OUTCOMES.get(item.outcome) if item.outcome else None
+        details = item.details or {}
+        attachment = None
+        if item.outcome in ("disclosed", "partly_disclosed"):
+            table = _attachment_table(details)
+            if table:
+                attachment_number += 1
+                key = f"a{attachment_number}"
+                tables[key] = table
+                attachment = {"key": key, "number": attachment_number, "rows": len(table[1])}
+        kind_entry = REQUEST_KINDS[item.kind]
+        items.append({
+            "number": number, "kind": kind_entry, "code": item.outcome, "outcome": outcome,
+            "grounds": [REFUSAL_GROUNDS[g] for g in (item.grounds or []) if g in REFUSAL_GROUNDS],
+            "explanation": (item.explanation or "").strip(),
+            "particulars": (item.particulars or "").strip(),
+            "withheld": [str(w) for w in details.get("withheld") or []],
+            "corrected": str(details.get("corrected") or "").strip(),
+            "alternative_measure": str(details.get("alternative_measure") or "").strip(),
+            "fallback_reason": str(details.get("fallback_to_paper_reason") or "").strip(),
+            "attachment": attachment,
+            "fee_note": bool(fee_due) and kind_entry.fee_allowed and item.outcome in ("not_disclosed", "not_notified"),
+        })
+    pauses = _pauses(case, ("fee", "documents", "clarification"))
+    fee_pauses = [p for p in pauses if p.reason in ("fee", "documents")]
+    pause = fee_pauses[-1] if fee_pauses else None
+    extensions = _extensions(case) if kind == "extension" else []
+    owed = balance(case) if fee_due else 0
+    if case.status in ("awaiting_fee", "awaiting_documents"):
+        shortfall_reason = case.status.removeprefix("awaiting_")
+    else:
+        shortfall_reason = pause.reason if pause else ("fee" if owed else "documents")
+    opening = settings.get("letter_opening")
+    ctx = {
+        "lang": lang, "case": case, "kind": kind, "dated": dated,
+        "addressee": addressee, "principal": principal, "proxy": proxy,
+        "items": items, "kinds": [REQUEST_KINDS[k] for k in case.kinds],
+        "single_kind": REQUEST_KINDS[case.kinds[0]] if len(case.kinds) == 1 else None,
+        "opening": opening, "greeting": settings.get("letter_greeting" + suffix),
+        "contact": settings.get("letter_contact" + suffix),
+        "complaints": settings.get("complaints" + suffix),
+        "purposes": [line for line in str(settings.get("purposes_of_use" + suffix)).splitlines() if line.strip()],
+        "business_name": settings.get("business_name" + suffix),
+        "delivery": DELIVERY_METHODS[case.delivery_method] if case.delivery_method in DELIVERY_METHODS else None,
+        "paper": DELIVERY_METHODS["paper"],
+        "fee_due": fee_due, "fee_paid": amount_paid(case) if fee_due else 0, "balance": owed,
+        "payment_instructions": settings.get("payment_instructions" + suffix),
+        "payment_methods": [PAYMENT_METHODS[m] for m in settings.get("payment_methods") if m in PAYMENT_METHODS],
+        "shortfall_reason": shortfall_reason,
+        "deficient_documents": _deficient_documents(case) if kind == "shortfall" else [],
+        "proxy_alternatives": ([[DOCUMENT_KINDS[c] for c in alternative]
+                                for alternative in PROXY_KINDS[case.proxy_kind].requirements]
+                               if case.proxy_kind in PROXY_KINDS else []),
+        "pause": pause, "last_pause": pauses[-1] if pauses else None,
+        "due_on": case.requester_due_on or (pause.due_on if pause else None),
+        "extension": extensions[-1] if extensions else None,
+        "target": case.internal_target_on,
+        "date": lambda day: letter_date(day, lang) if day else "",
+        "yen": lambda amount: format_yen(amount, lang),
+    }
+    return ctx, tables
+
+
+# ---------------------------------------------------------------------------- rendering
+
+def _addressee(case, lang: str) -> Addressee:
+    to = case.addressee
+    principal = case.principal
+    on_behalf = principal.name if case.proxy is not None and principal is not None else None
+    return Addressee(to.name, to.postal_code, to.address, on_behalf)
+
+
+def render(case, kind: str, lang: str | None = None, dated: date | None = None) -> bytes:
+    """The PDF of one letter of the case, or LetterError saying why it cannot be made."""
+    lang = lang or case.language or "ja"
+    if lang not in LANGUAGES:
+        raise LetterError(f"言語は ja 又は en です: {lang}", f"The language must be ja or en, not {lang}")
+    problem = why_not(case, kind)
+    if problem:
+        raise problem
+    dated = dated or today()
+    ctx, tables = context(case, kind, lang, dated)
+    text = markup.render_markup(f"{lang}/{kind}.txt", ctx)
+    frame = LetterFrame.from_settings(lang, reference=case.reference, dated=dated,
+                                      addressee=_addressee(case, lang), title_meta=case.reference)
+    return frame.build(markup.flowables(markup.parse(text, lang), frame, tables))
+
+
+def render_letter(letter: Letter, dated: date | None = None) -> bytes:
+    return render(letter.case, letter.kind, letter.language, dated or letter.dated_on)
+
+
+def combine(pdfs: list[bytes]) -> bytes:
+    """One PDF of several (the print run), pages in order."""
+    import pypdfium2 as pdfium
+
+    combined = pdfium.PdfDocument.new()
+    for data in pdfs:
+        source = pdfium.PdfDocument(data)
+        combined.import_pages(source)
+        source.close()
+    out = io.BytesIO()
+    combined.save(out)
+    combined.close()
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------- queue and store
+
+def queued_letters() -> list[Letter]:
+    """Letters waiting to be printed, in queue order (oldest first)."""
+    return list(db.session.scalars(select(Letter).where(Letter.dispatched_on.is_(None), Letter.storage_name.is_(None))
+                                   .order_by(Letter.created_at, Letter.id)))
+
+
+def stored_letters(case) -> list[Letter]:
+    return list(db.session.scalars(select(Letter).where(Letter.case_id == case.id, Letter.wrapped_key.is_not(None))
+                                   .order_by(Letter.dispatched_on, Letter.id)))
+
+
+def queue(case, kind: str, *, lang: str | None = None, actor=None, on: date | None = None) -> Letter:
+    """Queue a letter for the print run (one queued letter per case and kind)."""
+    problem = why_not(case, kind)
+    if problem:
+        raise problem
+    lang = lang or case.language or "ja"
+    existing = db.session.scalars(select(Letter).where(
+        Letter.case_id == case.id, Letter.kind == kind, Letter.dispatched_on.is_(None),
+        Letter.storage_name.is_(None))).first()
+    if existing is not None:
+        existing.language = lang
+        return existing
+    letter = Letter(case_id=case.id, kind=kind, language=lang, dated_on=on or today(),
+                    created_by_id=getattr(actor, "id", None))
+    db.session.add(letter)
+    db.session.flush()
+    record("letter.queued", actor=actor, case=case, detail={"kind": kind, "letter_id": letter.id})
+    return letter
+
+
+def dispatch(letter: Letter, *, on: date, method: str | None, actor=None) -> None:
+    """Render the letter as sent, store it encrypted and date it."""
+    from desk.storage.service import store
+
+    if method is not None and method not in DISPATCH_METHODS:
+        raise LetterError(f"不明な発送方法です: {method}", f"Unknown dispatch method: {method}")
+    letter.dated_on = on
+    store(letter, render_letter(letter, on), "application/pdf")
+    letter.dispatched_on = on
+    letter.dispatch_method = method or letter.dispatch_method
+    record("letter.dispatched", actor=actor, case=letter.case,
+           detail={"kind": letter.kind, "letter_id": letter.id, "method": letter.dispatch_method})
+
+
+def mark_sent(letter_ids: list[int], *, on: date, method: str, actor=None) -> list[Letter]:
+    """Mark the given queued letters sent in one step (the caller commits). A reply sent
+    for an approved case moves the case to "dispatched"."""
+    from desk.cases.service import transition
+
+    if method not in DISPATCH_METHODS:
+        raise LetterError("発送方法を選んでください。", "Choose a dispatch method.")
+    ids = set(letter_ids)
+    letters = [letter for letter in queued_letters() if letter.id in ids]
+    if not letters:
+        raise LetterError("発送済みにする文書がありません。", "There are no queued letters to mark as sent.")
+    for letter in letters:
+        dispatch(letter, on=on, method=method, actor=actor)
+    for letter in letters:
+        if letter.kind == "reply" and letter.case.status == "approved":
+            transition(letter.case, "dispatched", actor=actor, on=on, detail={"method": method})
+    return letters
+
+
+def store_reply_on_dispatch(case, actor=None, on: date | None = None) -> None:
+    """on_enter("dispatched"): keep the reply exactly as sent, unless already stored."""
+    replies = list(db.session.scalars(select(Letter).where(Letter.case_id == case.id, Letter.kind == "reply")
+                                      .order_by(Letter.id)))
+    if any(r.storage_name and r.dispatched_on for r in replies):
+        return  # stored already (marked sent in the print run)
+    problem = why_not(case, "reply")
+    if problem:
+        log.warning("reply letter of case %s not stored at dispatch: %s", case.id, problem.en)
+        record("letter.not_stored", actor=actor, case=case, detail={"kind": "reply"})
+        return
+    letter = next((r for r in reversed(replies) if not r.storage_name), None)
+    if letter is None:
+        letter = Letter(case_id=case.id, kind="reply", language=case.language or "ja", dated_on=on or today(),
+                        created_by_id=getattr(actor, "id", None))
+        db.session.add(letter)
+        db.session.flush()
+    dispatch(letter, on=on or today(), method=letter.dispatch_method, actor=actor)
+
+
+def register_hooks() -> None:
+    """Letters react to one lifecycle event: a case entering "dispatched" keeps its reply.
+    (Queued Letter rows are created by the areas that decide a letter is due, or from the
+    case page; see the contract in the brief.)"""
+    from desk.cases.service import on_enter
+
+    on_enter("dispatched", store_reply_on_dispatch)
+
+
+def panel_context(case) -> dict:
+    """What the case page's letters panel shows."""
+    disposed = bool(case.disposed_on or case.status == "disposed")
+    letters = list(db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)))
+    return {"letter_kinds": LETTER_KINDS, "applicable": [] if disposed else applicable_kinds(case),
+            "stored": [l for l in letters if l.wrapped_key is not None and not disposed],
+            "queued": [l for l in letters if l.storage_name is None and l.dispatched_on is None],
+            "case_language": case.language or "ja"}
+
+
+# ---------------------------------------------------------------------------- reading, audited
+
+def preview(case, kind: str, lang: str, actor=None) -> bytes:
+    data = render(case, kind, lang)
+    record("letter.viewed", actor=actor, case=case, detail={"kind": kind, "lang": lang})
+    return data
+
+
+def read_stored(letter: Letter, actor=None) -> bytes:
+    from desk.storage.service import read
+
+    data = read(letter)
+    record("letter.read", actor=actor, case=letter.case, detail={"kind": letter.kind, "letter_id": letter.id})
+    return data
+
+
+def print_run(letter_ids: list[int] | None = None, actor=None, on: date | None = None) -> tuple[list[Letter], bytes]:
+    """All queued letters (or the given ones) in queue order, as one PDF dated `on`."""
+    letters = [l for l in queued_letters() if letter_ids is None or l.id in set(letter_ids)]
+    if not letters:
+        raise LetterError("印刷を待っている文書はありません。", "No letters are waiting to be printed.")
+    pdf = combine([render_letter(letter, on or today()) for letter in letters])
+    record("letter.print_run", actor=actor, detail={"letters": [l.id for l in letters]})
+    return letters, pdf

@@ -23,8 +23,15 @@ def _timeline(case: Case) -> dict:
     return {"timeline": timeline(case)}
 
 
+def _documents(case: Case) -> dict:
+    from desk.identity.panel import documents_context
+
+    return documents_context(case)
+
+
 CASE_PANELS: list[Panel] = [
     Panel("staff/cases/panels/people.html"),
     Panel("staff/cases/panels/items.html"),
     Panel("staff/cases/panels/timeline.html", context=_timeline),
+    Panel("staff/cases/panels/documents.html", permission="document.view", context=_documents),
 ]

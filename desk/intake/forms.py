@@ -89,7 +89,7 @@ _REQUIRED = {
 
 
 def kind_choices():
-    return [(code, code) for code in catalogue.REQUEST_KINDS]
+    return list(catalogue.REQUEST_KINDS)
 
 
 class RequestForm(FlaskForm):
@@ -99,7 +99,7 @@ class RequestForm(FlaskForm):
     particulars = TextAreaField(lazy("ご請求の内容（任意）", "Details of your request (optional)"), filters=[_strip],
                                 validators=[Length(max=2000, message=lazy("2000文字以内で入力してください。", "Use at most 2,000 characters."))])
     delivery_method = RadioField(lazy("開示の方法", "How you want the disclosure"),
-                                 choices=[(c, c) for c in catalogue.DELIVERY_METHODS], validate_choice=False)
+                                 choices=list(catalogue.DELIVERY_METHODS), validate_choice=False)
     principal = FormField(PersonForm)
     proxy = FormField(PersonForm)
 
@@ -183,10 +183,10 @@ CHANNEL_CHOICES = [c for c in catalogue.CHANNELS if c not in ("web", "api")]
 class RegistrationForm(RequestForm):
     """Staff registering a paper, fax, e-mail or counter application."""
 
-    channel = SelectField(lazy("受付経路", "Channel"), choices=[(c, c) for c in CHANNEL_CHOICES], validate_choice=False)
+    channel = SelectField(lazy("受付経路", "Channel"), choices=list(CHANNEL_CHOICES), validate_choice=False)
     arrived_on = DateField(lazy("到達日", "Date of arrival"),
                            validators=[InputRequired(lazy("到達日を入力してください。", "Enter the date of arrival."))])
-    language = SelectField(lazy("回答の言語", "Language of letters"), choices=[("ja", "日本語"), ("en", "English")],
+    language = SelectField(lazy("回答の言語", "Language of letters"), choices=["ja", "en"],
                            default="ja", validate_choice=False)
     stamps_enclosed = IntegerField(lazy("同封された郵便切手（円）", "Postage stamps enclosed (yen)"),
                                    validators=[Optional(), NumberRange(min=0, max=1_000_000,

@@ -178,6 +178,7 @@ def status():
         found = status_service.look_up(form.reference.data, form.code.data)
         if found is not None:
             return render_template("public/intake/status.html", form=None, view=found)
+        form.code.data = ""  # never echo a code back
         return render_template("public/intake/status.html", form=form, failed=True), 200
     return render_template("public/intake/status.html", form=form)
 

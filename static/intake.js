@@ -18,6 +18,29 @@
     };
     boxes.forEach(function (box) { box.addEventListener("change", update); });
     update();
+    // Show only the masking advice for the document chosen, and the second identity
+    // document only when the first has no photo.
+    form.querySelectorAll("select[name$='-kind']").forEach(function (select) {
+      var slot = select.name.replace(/-kind$/, "");
+      var hint = form.querySelector("[data-mask-for='" + slot + "']");
+      var second = document.getElementById("slot-" + slot + "2");
+      var sync = function () {
+        var option = select.options[select.selectedIndex];
+        if (hint) {
+          var shown = 0;
+          hint.querySelectorAll("li[data-kind]").forEach(function (item) {
+            item.hidden = select.value !== "" && item.dataset.kind !== select.value;
+            if (!item.hidden) { shown += 1; }
+          });
+          hint.hidden = shown === 0;
+        }
+        if (second && !second.classList.contains("has-error")) {
+          second.hidden = option && option.dataset.photo === "1";
+        }
+      };
+      select.addEventListener("change", sync);
+      sync();
+    });
     var first = form.querySelector(".has-error input, .has-error select, .has-error textarea");
     if (first) { first.focus(); }
   }

@@ -88,6 +88,11 @@ _REQUIRED = {
 }
 
 
+def _has_japanese(text: str | None) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+               for ch in text or "")
+
+
 def kind_choices():
     return list(catalogue.REQUEST_KINDS)
 
@@ -148,6 +153,8 @@ class RequestForm(FlaskForm):
             form = getattr(self, person).form
             for name in names:
                 field = form[name]
+                if name == "furigana" and not _has_japanese(form["name"].data):
+                    continue  # a name written in Latin letters has no furigana
                 if not field.errors and not field.data:
                     field.errors = list(field.errors) + [str(_REQUIRED[name])]
 

@@ -44,7 +44,7 @@ class Slot:
         return [catalogue.DOCUMENT_KINDS[k] for k in self.kinds if k in catalogue.DOCUMENT_KINDS]
 
     def mask_hints(self) -> list[tuple[str, str]]:
-        return [(tr(d.ja, d.en), d.mask_hint(tr("ja", "en"))) for d in self.entries() if d.mask_ja]
+        return [(d.code, tr(d.ja, d.en), d.mask_hint(tr("ja", "en"))) for d in self.entries() if d.mask_ja]
 
 
 _PHOTO = tuple(k for k, d in catalogue.IDENTITY_DOCUMENTS.items() if d.photo)

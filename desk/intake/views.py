@@ -99,7 +99,8 @@ def new_request():
         mailed = send_acknowledgement(result.case, addressee.email) if addressee.email else False
         session[DONE_KEY] = {"reference": result.case.reference, "code": result.access_code,
                              "fee": settings.fee_due(application.kinds), "mailed": mailed,
-                             "email_given": bool(addressee.email), "kinds": application.kinds}
+                             "email_given": bool(addressee.email and current_app.config.get("SMTP_HOST")),
+                             "kinds": application.kinds}
         return redirect(url_for("intake.done"))
 
     reading = read_slots(slots, request.form, request.files, staged_slots)

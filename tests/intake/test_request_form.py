@@ -243,3 +243,12 @@ def test_stale_staged_files_are_purged_by_the_daily_job(client, app, runner):
     result = runner.invoke(args=["desk", "daily"])
     assert result.exit_code == 0 and "1 abandoned upload(s) removed" in result.output
     assert files_under(app) == []
+
+
+def test_a_name_in_latin_letters_needs_no_furigana(client):
+    """A foreign requester writing their name in Latin letters is not asked for katakana."""
+    response = confirm(client, principal_fields(**{"principal-name": "Anna Schmidt", "principal-furigana": ""}),
+                       {"principal_id": [(samples.jpeg(), "l.jpg")]})
+    assert response.status_code == 200, errors(response.get_data(as_text=True))
+    japanese = confirm(client, principal_fields(**{"principal-furigana": ""}), {"principal_id": [(samples.jpeg(), "l.jpg")]})
+    assert "フリガナを入力してください。" in errors(japanese.get_data(as_text=True))

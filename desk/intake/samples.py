@@ -25,8 +25,11 @@ def _font(size: int):
 
 def _stamp(draw: ImageDraw.ImageDraw, width: int, height: int) -> None:
     """The big red 見本 / SAMPLE mark across the middle."""
-    draw.rectangle([width * 0.18, height * 0.33, width * 0.82, height * 0.67], outline=_RED, width=6)
-    draw.text((width / 2, height / 2), "見本  SAMPLE", fill=_RED, font=_font(int(height * 0.16)), anchor="mm")
+    font = _font(int(height * 0.12))
+    left, top, right, bottom = draw.textbbox((width / 2, height * 0.6), "見本  SAMPLE", font=font, anchor="mm")
+    pad = height * 0.04
+    draw.rectangle([left - pad, top - pad, right + pad, bottom + pad], outline=_RED, width=6)
+    draw.text((width / 2, height * 0.6), "見本  SAMPLE", fill=_RED, font=font, anchor="mm")
 
 
 def card_image(kind: str, name: str, address: str, rng: random.Random) -> bytes:
@@ -38,9 +41,10 @@ def card_image(kind: str, name: str, address: str, rng: random.Random) -> bytes:
     draw.rounded_rectangle([8, 8, width - 8, height - 8], radius=28, outline=_INK, width=3)
     draw.text((40, 36), catalogue.DOCUMENT_KINDS[kind].ja, fill=_INK, font=_font(40))
     draw.text((40, 120), f"氏名　{name}", fill=_INK, font=_font(34))
-    draw.text((40, 180), f"住所　{address[:22]}", fill=_INK, font=_font(28))
-    if len(address) > 22:
-        draw.text((124, 220), address[22:44], fill=_INK, font=_font(28))
+    per_line = 16 if catalogue.DOCUMENT_KINDS[kind].photo else 24
+    draw.text((40, 180), "住所", fill=_INK, font=_font(28))
+    for n in range(3):
+        draw.text((124, 180 + 40 * n), address[n * per_line:(n + 1) * per_line], fill=_INK, font=_font(28))
     if catalogue.DOCUMENT_KINDS[kind].photo:
         draw.rectangle([width - 250, 110, width - 50, 360], fill=(205, 210, 218), outline=_INK, width=2)
         draw.text((width - 150, 235), "写真", fill=_INK, font=_font(30), anchor="mm")
@@ -91,7 +95,8 @@ def add_sample_documents(case, rng: random.Random) -> int:
 
     def put(party, kind, data, media_type, position=1, of=1):
         nonlocal added
-        document = Document(case_id=case.id, party=party, kind=kind, label=document_label(kind, position, of))
+        document = Document(case_id=case.id, party=party, kind=kind, label=document_label(kind, position, of),
+                            uploaded_at=case.received_at)
         storage.store(document, data, media_type)
         db.session.add(document)
         added += 1
@@ -100,8 +105,9 @@ def add_sample_documents(case, rng: random.Random) -> int:
         return 0
     if proxy is None:
         kind = rng.choice(["drivers_licence", "my_number_card", "passport", "drivers_licence"])
-        put("principal", kind, card_image(kind, principal.name, principal.address or "", rng), "image/png", 1, 2)
-        put("principal", kind, card_image(kind, principal.name, principal.address or "", rng), "image/png", 2, 2)
+        sides = 1 if kind == "my_number_card" else 2  # never the back of a My Number card
+        for side in range(1, sides + 1):
+            put("principal", kind, card_image(kind, principal.name, principal.address or "", rng), "image/png", side, sides)
     else:
         requirement = catalogue.PROXY_KINDS[case.proxy_kind].requirements[0]
         for kind in requirement:

@@ -169,6 +169,19 @@ class RequestForm(FlaskForm):
                 return True
         return False
 
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """(input id, label, message) for the summary at the top of a rejected form."""
+        found = []
+        for name, field in self._fields.items():
+            if name == "proxy" and not self.is_proxy:
+                continue
+            subfields = list(field.form) if isinstance(field, FormField) else [field]
+            for sub in subfields:
+                anchor = {"kinds": "kinds-fieldset", "delivery_method": "delivery-fieldset"}.get(sub.id, sub.id)
+                for message in sub.errors:
+                    found.append((anchor, str(sub.label.text), str(message)))
+        return found
+
     def values(self) -> list[tuple[str, str]]:
         """Every entered value as (input name, value) pairs, for the hidden fields that carry
         them across the confirmation page."""

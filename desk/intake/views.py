@@ -54,8 +54,10 @@ def _page_context(form, slots, reading=None, **extra):
 # ----------------------------------------------------------------------------- public form
 
 @blueprint.route("/requests/new", methods=["GET", "POST"])
-def new_request():
-    who = request.values.get("who")
+@blueprint.route("/requests/new/<any(principal, parent, minor_guardian, adult_guardian, delegated):who>")
+def new_request(who: str | None = None):
+    # The requester kind is in the path, so the language switch keeps it.
+    who = who or request.values.get("who")
     if request.method == "GET":
         if who not in WHO:
             return render_template("public/intake/start.html")

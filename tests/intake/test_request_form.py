@@ -17,7 +17,7 @@ def test_start_page_asks_who_is_asking(client):
     """The first page offers the principal and every proxy kind."""
     html = client.get("/requests/new").get_data(as_text=True)
     for who in ("principal", "parent", "minor_guardian", "adult_guardian", "delegated"):
-        assert f"who={who}" in html
+        assert f"/requests/new/{who}" in html
     assert "/application-form.pdf" in html
 
 
@@ -252,3 +252,16 @@ def test_a_name_in_latin_letters_needs_no_furigana(client):
     assert response.status_code == 200, errors(response.get_data(as_text=True))
     japanese = confirm(client, principal_fields(**{"principal-furigana": ""}), {"principal_id": [(samples.jpeg(), "l.jpg")]})
     assert "フリガナを入力してください。" in errors(japanese.get_data(as_text=True))
+
+
+def test_rejected_form_lists_the_problems_at_the_top(client):
+    """A summary links to each field that needs attention, documents included."""
+    html = confirm(client, principal_fields(**{"principal-postal_code": "12"}), {}).get_data(as_text=True)
+    summary = html.split('class="error-summary"')[1].split("</ul>")[0]
+    assert 'href="#principal-postal_code"' in summary and 'href="#principal_id-files"' in summary
+
+
+def test_language_switch_keeps_the_requester_kind(client):
+    """The form's address names the requester kind, so switching language keeps it."""
+    html = client.get("/requests/new/adult_guardian?lang=en").get_data(as_text=True)
+    assert 'href="/requests/new/adult_guardian?lang=ja"' in html and "Certificate of registered matters" in html

@@ -41,8 +41,10 @@
       select.addEventListener("change", sync);
       sync();
     });
+    // After a rejected submission, start at the list of problems (it links to each field).
+    var problems = document.getElementById("problems");
     var first = form.querySelector(".has-error input, .has-error select, .has-error textarea");
-    if (first) { first.focus(); }
+    if (problems) { problems.focus(); } else if (first) { first.focus(); }
   }
   var print = document.getElementById("print-button");
   if (print) {

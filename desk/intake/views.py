@@ -225,7 +225,12 @@ def register_case():
     except Exception:
         db.session.rollback()
         raise
-    return render_template("staff/intake/registered.html", result=result, case=result.case)
+    mailed = False
+    if application.channel == "email":
+        # An application that came by e-mail is acknowledged the same way.
+        addressee = application.proxy if application.proxy else application.principal
+        mailed = send_acknowledgement(result.case, addressee.email) if addressee.email else False
+    return render_template("staff/intake/registered.html", result=result, case=result.case, mailed=mailed)
 
 
 @blueprint.route("/staff/documents/<int:document_id>")

@@ -111,7 +111,8 @@ def test_bad_input_is_refused_and_leaves_nothing(app, live_server, page):
     fill_principal(page, postal_code="150-001")
     upload(page, "principal_id", ("license.jpg", "image/jpeg", samples.jpeg()))
     page.get_by_role("button", name="入力内容を確認する").click()
-    assert page.get_by_text("郵便番号は7桁の数字で入力してください（例: 150-0001）。").is_visible()
+    assert page.locator("#principal-postal_code-error").inner_text() == "郵便番号は7桁の数字で入力してください（例: 150-0001）。"
+    assert page.get_by_role("link", name=re.compile("^郵便番号：")).is_visible()  # the summary at the top
     assert page.get_by_text("ファイルをもう一度選んでください").is_visible()
     assert page.locator("#principal-name").input_value() == "山田 花子"
     shot(page, "ja-5-errors")

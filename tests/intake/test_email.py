@@ -63,3 +63,21 @@ def test_a_dead_mail_server_does_not_lose_the_request(client, app):
     app.config["SMTP_PORT"] = 9  # discard port: nothing listens
     reference, _ = submit(client, samples.principal_fields(), {"principal_id": [(samples.jpeg(), "l.jpg")]})
     assert reference
+
+
+def test_application_by_email_is_acknowledged_by_email(client, smtp):
+    """An officer registering an e-mailed application sends the same reference-only acknowledgement."""
+    import io
+
+    from tests.helpers import login, make_staff
+
+    _, inbox = smtp
+    login(client, make_staff("officer"))
+    response = client.post("/staff/intake/new", content_type="multipart/form-data", data={
+        "who": "principal", "channel": "email", "arrived_on": "2026-11-02", "language": "en", "kinds": ["correction"],
+        "principal-name": "Anna Schmidt", "principal-address": "1-2-3 Roppongi, Minato-ku, Tokyo",
+        "principal-email": "anna@example.com",
+        "enclosure-files": [(io.BytesIO(samples.pdf()), "mail.pdf")]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert [rcpt for rcpt, _ in inbox.messages] == [["anna@example.com"]]
+    assert b"We have received your request" in inbox.messages[0][1]

@@ -58,7 +58,7 @@ def read_slots(slots: list[Slot], form_data, files, staged_slots: set[str],
             reading.kinds[slot.name] = chosen
         if accepted and slot.name not in reading.errors:
             reading.new[slot.name] = accepted
-    _check_rules(slots, reading, files, staged_slots)
+    _check_rules(slots, reading)
     if total_files > limits.files:
         reading.errors["_all"] = tr(f"添付できるファイルは1回のご請求で{limits.files}個までです。",
                                     f"At most {limits.files} files can be attached to one request.")
@@ -68,7 +68,7 @@ def read_slots(slots: list[Slot], form_data, files, staged_slots: set[str],
     return reading
 
 
-def _check_rules(slots: list[Slot], reading: SlotReading, files, staged_slots: set[str]) -> None:
+def _check_rules(slots: list[Slot], reading: SlotReading) -> None:
     def filled(slot: Slot) -> bool:
         return slot.name in reading.kinds
 

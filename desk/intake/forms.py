@@ -14,9 +14,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from desk import catalogue
 from desk.clock import today
-from desk.i18n import current_language, lazy, tr
+from desk.i18n import lazy, tr
 from desk.intake import normalise
-from desk.intake.slots import WHO, Slot
+from desk.intake.slots import WHO
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -230,15 +230,3 @@ class RegistrationForm(RequestForm):
         if self.is_proxy:
             return {"principal": ("name",), "proxy": ("name", "address")}
         return {"principal": ("name", "address")}
-
-
-def slot_kind_field_name(slot: Slot) -> str:
-    return f"{slot.name}-kind"
-
-
-def slot_files_field_name(slot: Slot) -> str:
-    return f"{slot.name}-files"
-
-
-def language() -> str:
-    return current_language()

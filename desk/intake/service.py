@@ -18,7 +18,7 @@ from desk import catalogue, settings
 from desk.audit.service import record
 from desk.cases import service as cases
 from desk.cases.models import Case, RequestItem, Requester
-from desk.cases.search import name_key, search_keys
+from desk.cases.search import search_keys
 from desk.clock import today
 from desk.extensions import db
 from desk.fees.models import FeePayment

@@ -11,7 +11,6 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from desk import catalogue
-from desk.cases.models import Case
 from desk.cases.service import by_reference
 from desk.extensions import db
 from desk.fees.service import balance
@@ -76,5 +75,3 @@ def look_up(reference: str, code: str) -> StatusView | None:
                  for letter in letters],
         closed=not case.is_open)
 
-
-__all__ = ["StatusForm", "StatusView", "look_up", "clean_reference", "Case"]

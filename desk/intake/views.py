@@ -8,12 +8,12 @@ from flask import (Blueprint, abort, current_app, make_response, redirect, rende
                    session, url_for)
 from flask_login import current_user
 
-from desk import catalogue, settings
+from desk import settings
 from desk.audit.service import record
 from desk.auth.permissions import require
 from desk.clock import today
 from desk.extensions import db, limiter
-from desk.i18n import current_language, tr
+from desk.i18n import current_language
 from desk.identity.models import Document
 from desk.identity.uploads import ACCEPT_ATTRIBUTE, HEIC_SUPPORTED, Limits
 from desk.intake import staging, status as status_service

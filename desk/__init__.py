@@ -67,8 +67,9 @@ def _register_blueprints(app: Flask) -> None:
     from desk.letters.views import blueprint as letters
     from desk.public.views import blueprint as public
     from desk.settings.views import blueprint as settings_bp
+    from desk.intake.views import blueprint as intake
 
-    for blueprint in (public, auth, cases, settings_bp, letters):
+    for blueprint in (public, auth, cases, settings_bp, letters, intake):
         app.register_blueprint(blueprint)
 
     from desk.admin.views import blueprint as admin_bp

@@ -30,4 +30,8 @@ def run(as_of: date, echo=print) -> dict:
     report["horizon_passed"] = horizon_passed_count(as_of)
     echo(f"overdue: {report['overdue']} open case(s) past their internal target; "
          f"{report['horizon_passed']} past the statutory horizon")
+    from desk.intake.staging import purge_stale
+
+    report["staging_purged"] = purge_stale()
+    echo(f"intake: {report['staging_purged']} abandoned upload(s) removed from staging")
     return report

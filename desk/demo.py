@@ -18,6 +18,7 @@ from desk.cases.search import search_keys
 from desk.clock import local_zone, today, travel
 from desk.extensions import db
 from desk.fees.models import FeePayment
+from desk.intake.samples import add_sample_documents
 
 DEMO_PASSWORD = "desk-demo-2026"
 DEMO_STAFF = (
@@ -190,6 +191,7 @@ def load(count: int = 60) -> int:
         low, high = AGE[state]
         days_ago = age if age >= 0 else rng.randint(low, high)
         arrived = now_day - timedelta(days=days_ago)
-        _make_case(state, rng, staff, arrived)
+        case = _make_case(state, rng, staff, arrived)
+        add_sample_documents(case, random.Random(case.id))
         db.session.commit()
     return count

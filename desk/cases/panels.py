@@ -27,11 +27,16 @@ def _letters(case: Case) -> dict:
     from desk.letters.service import panel_context
 
     return panel_context(case)
+def _documents(case: Case) -> dict:
+    from desk.identity.panel import documents_context
+
+    return documents_context(case)
 
 
 CASE_PANELS: list[Panel] = [
     Panel("staff/cases/panels/people.html"),
+    Panel("staff/cases/panels/documents.html", permission="document.view", context=_documents),
     Panel("staff/cases/panels/items.html"),
-    Panel("staff/cases/panels/timeline.html", context=_timeline),
     Panel("staff/cases/panels/letters.html", context=_letters),
+    Panel("staff/cases/panels/timeline.html", context=_timeline),
 ]

@@ -33,6 +33,7 @@ GROUPS = {
     "time": ("期限・保存期間", "Deadlines and retention"),
     "letters": ("回答書", "Letters"),
     "policy": ("運用方針", "Policy"),
+    "uploads": ("書類のアップロード", "Document uploads"),
 }
 
 SETTINGS: dict[str, SettingDef] = {s.key: s for s in [
@@ -119,4 +120,15 @@ SETTINGS: dict[str, SettingDef] = {s.key: s for s in [
     SettingDef("complaints_en", "text", "Please contact our Personal Information Desk.", "苦情の申出先（英語）", "Where to complain (English)", "policy"),
     SettingDef("accredited_organisation", "text", "", "認定個人情報保護団体", "Accredited protection organisation", "policy"),
     SettingDef("accredited_organisation_en", "text", "", "認定個人情報保護団体（英語）", "Accredited protection organisation (English)", "policy"),
+    # Uploads (public form and staff registration)
+    SettingDef("upload_max_file_mb", "int", 10, "1ファイルの上限（MB）", "Largest file (MB)", "uploads", minimum=1, maximum=40),
+    SettingDef("upload_max_request_mb", "int", 30, "1回の請求の合計上限（MB）", "Largest total per request (MB)", "uploads",
+               minimum=1, maximum=40, help_ja="サーバーの受信上限（DESK_MAX_REQUEST_BYTES、既定40MB）以下にしてください。",
+               help_en="Keep it at or below the server's limit (DESK_MAX_REQUEST_BYTES, 40 MB by default)."),
+    SettingDef("upload_max_files", "int", 12, "1回の請求で添付できるファイル数", "Files per request", "uploads", minimum=1, maximum=40),
+    SettingDef("upload_max_megapixels", "int", 40, "画像の画素数の上限（百万画素）", "Largest image (megapixels)", "uploads",
+               minimum=1, maximum=200),
+    SettingDef("upload_max_pdf_pages", "int", 30, "PDFのページ数の上限", "Most pages in a PDF", "uploads", minimum=1, maximum=500),
+    SettingDef("duplicate_window_days", "int", 30, "重複の可能性として表示する期間（日）", "Flag possible duplicates within (days)",
+               "policy", minimum=1, maximum=365),
 ]}

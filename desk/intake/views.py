@@ -1,0 +1,252 @@
+"""Intake pages: the public request form with its confirmation and completion pages, the
+status page, the printable application form, staff registration and document download."""
+from __future__ import annotations
+
+import io
+
+from flask import (Blueprint, abort, current_app, make_response, redirect, render_template, request, send_file,
+                   session, url_for)
+from flask_login import current_user
+
+from desk import settings
+from desk.audit.service import record
+from desk.auth.permissions import require
+from desk.clock import today
+from desk.extensions import db, limiter
+from desk.i18n import current_language
+from desk.identity.models import Document
+from desk.identity.uploads import ACCEPT_ATTRIBUTE, HEIC_SUPPORTED, Limits
+from desk.intake import staging, status as status_service
+from desk.intake.files import read_slots, uploads_from
+from desk.intake.forms import RegistrationForm, RequestForm
+from desk.intake.service import Application, Person, send_acknowledgement, submit
+from desk.intake.slots import WHO, slots_for
+from desk.storage import service as storage
+
+blueprint = Blueprint("intake", __name__)
+
+DONE_KEY = "intake_done"
+
+
+def _person(form) -> Person:
+    data = {f.short_name: (f.data or None) for f in form}
+    return Person(**data)
+
+
+def _application(form: RequestForm, uploads, *, channel="web", arrived_on=None, language=None, stamps=0) -> Application:
+    return Application(
+        kinds=list(form.kinds.data), principal=_person(form.principal.form),
+        requester_type="proxy" if form.is_proxy else "principal",
+        proxy_kind=form.who_value if form.is_proxy else None,
+        proxy=_person(form.proxy.form) if form.is_proxy else None,
+        delivery_method=form.delivery_method.data or None, particulars=form.particulars.data or None,
+        language=language or current_language(), channel=channel, arrived_on=arrived_on,
+        uploads=uploads, stamps_enclosed=stamps or 0)
+
+
+def _page_context(form, slots, reading=None, **extra):
+    fee_kinds = set(settings.get("fee_kinds"))
+    return dict(form=form, slots=slots, reading=reading, accept=ACCEPT_ATTRIBUTE, heic=HEIC_SUPPORTED,
+                limits=Limits.from_settings(), fee_kinds=fee_kinds, fee_amount=int(settings.get("fee_amount")),
+                fee_due=settings.fee_due(form.kinds.data or []), **extra)
+
+
+# ----------------------------------------------------------------------------- public form
+
+@blueprint.route("/requests/new", methods=["GET", "POST"])
+@blueprint.route("/requests/new/<any(principal, parent, minor_guardian, adult_guardian, delegated):who>")
+def new_request(who: str | None = None):
+    # The requester kind is in the path, so the language switch keeps it.
+    who = who or request.values.get("who")
+    if request.method == "GET":
+        if who not in WHO:
+            return render_template("public/intake/start.html")
+        staging.discard()
+        form = RequestForm(who=who)
+        return render_template("public/intake/form.html", **_page_context(form, slots_for(who)))
+
+    staging.purge_stale()
+    form = RequestForm()
+    if who not in WHO:
+        return redirect(url_for("intake.new_request"))
+    slots = slots_for(who)
+    action = request.form.get("action", "confirm")
+    staged_slots = staging.staged_slots() & {s.name for s in slots}
+    if action == "edit":
+        form.validate()
+        return render_template("public/intake/form.html", **_page_context(
+            form, slots, staged=staged_slots, kinds_chosen=_slot_kinds(slots)))
+
+    valid = form.validate()
+    if action == "send":
+        reading = read_slots(slots, request.form, _NoFiles(), staged_slots)
+        if not valid or not reading.ok:
+            return _form_again(form, slots, reading, staged_slots)
+        try:
+            files = staging.load()
+        except LookupError:
+            staging.discard()
+            return render_template("public/intake/form.html", **_page_context(
+                form, slots, expired=True)), 400
+        application = _application(form, uploads_from(slots, reading.kinds, {k: v for k, v in files.items()
+                                                                              if k in reading.kinds}))
+        try:
+            result = submit(application)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        staging.discard()
+        addressee = application.proxy if application.proxy else application.principal
+        mailed = send_acknowledgement(result.case, addressee.email) if addressee.email else False
+        session[DONE_KEY] = {"reference": result.case.reference, "code": result.access_code,
+                             "fee": settings.fee_due(application.kinds), "mailed": mailed,
+                             "email_given": bool(addressee.email and current_app.config.get("SMTP_HOST")),
+                             "kinds": application.kinds}
+        return redirect(url_for("intake.done"))
+
+    reading = read_slots(slots, request.form, request.files, staged_slots)
+    if not valid or not reading.ok:
+        return _form_again(form, slots, reading, staged_slots)
+    staging.stage(reading.new)
+    keep = {s.name for s in slots if s.name in reading.kinds}
+    _drop_staged_except(keep)
+    return render_template("public/intake/confirm.html", **_page_context(
+        form, slots, reading, staged=_staged_summary(slots), slot_kinds=reading.kinds))
+
+
+class _NoFiles:
+    """The confirmation page sends no files: every slot is read from the staged ones."""
+
+    def getlist(self, name):
+        return []
+
+
+def _slot_kinds(slots) -> dict[str, str]:
+    return {s.name: request.form.get(f"{s.name}-kind", "") for s in slots}
+
+
+def _drop_staged_except(keep: set[str]) -> None:
+    entries = session.get(staging.SESSION_KEY, [])
+    for e in entries:
+        if e["slot"] not in keep:
+            staging._remove(e["name"])
+    session[staging.SESSION_KEY] = [e for e in entries if e["slot"] in keep]
+
+
+def _staged_summary(slots) -> dict[str, list]:
+    return {s.name: staging.staged(s.name) for s in slots}
+
+
+def _form_again(form, slots, reading, staged_slots):
+    """A rejected submission: the form again with every message and what was typed; new
+    files are not kept (nothing is stored for a rejected submission)."""
+    if reading.attached:
+        # Files chosen this time were not kept: drop any staged ones too, so what the page
+        # says ("choose the files again") is exactly true.
+        staging.discard()
+        staged_slots = set()
+    return render_template("public/intake/form.html", **_page_context(
+        form, slots, reading, staged=staged_slots, kinds_chosen=_slot_kinds(slots), rejected=True)), 400
+
+
+@blueprint.route("/requests/done")
+def done():
+    """The completion page. The access code is in the session only until this page is
+    shown once; a reload shows the page without it."""
+    result = session.pop(DONE_KEY, None)
+    if result is None:
+        return render_template("public/intake/done.html", result=None)
+    return render_template("public/intake/done.html", result=result,
+                           due_days=int(settings.get("requester_due_days")))
+
+
+# ----------------------------------------------------------------------------- status page
+
+def _status_limit() -> str:
+    return current_app.config.get("STATUS_RATE_LIMIT", "10 per minute;40 per hour")
+
+
+def _reference_key() -> str:
+    return "ref:" + status_service.clean_reference(request.form.get("reference", ""))
+
+
+@blueprint.route("/requests/status", methods=["GET", "POST"])
+@limiter.limit(_status_limit, methods=["POST"])
+@limiter.limit(lambda: current_app.config.get("STATUS_REFERENCE_LIMIT", "20 per hour"),
+               key_func=_reference_key, methods=["POST"])
+def status():
+    form = status_service.StatusForm()
+    if request.method == "POST" and form.validate():
+        found = status_service.look_up(form.reference.data, form.code.data)
+        if found is not None:
+            return render_template("public/intake/status.html", form=None, view=found)
+        form.code.data = ""  # never echo a code back
+        return render_template("public/intake/status.html", form=form, failed=True), 200
+    return render_template("public/intake/status.html", form=form)
+
+
+# ----------------------------------------------------------------------------- application form PDF
+
+@blueprint.route("/application-form.pdf")
+def application_form():
+    from desk.intake.application_form import render
+
+    response = make_response(render())
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = 'inline; filename="application-form.pdf"'
+    return response
+
+
+# ----------------------------------------------------------------------------- staff
+
+@blueprint.route("/staff/intake/new", methods=["GET", "POST"])
+@require("case.register")
+def register_case():
+    who = request.values.get("who")
+    if who not in WHO:
+        who = "principal"
+    slots = slots_for(who, staff=True)
+    if request.method == "GET":
+        form = RegistrationForm(who=who, arrived_on=today(), channel="mail")
+        return render_template("staff/intake/register.html", **_page_context(form, slots))
+    form = RegistrationForm()
+    valid = form.validate()
+    reading = read_slots(slots, request.form, request.files, set())
+    if not valid or not reading.ok:
+        return render_template("staff/intake/register.html", **_page_context(
+            form, slots, reading, kinds_chosen=_slot_kinds(slots), rejected=True)), 400
+    application = _application(form, uploads_from(slots, reading.kinds, reading.new), channel=form.channel.data,
+                               arrived_on=form.arrived_on.data, language=form.language.data,
+                               stamps=form.stamps_enclosed.data)
+    try:
+        result = submit(application, actor=current_user)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    mailed = False
+    if application.channel == "email":
+        # An application that came by e-mail is acknowledged the same way.
+        addressee = application.proxy if application.proxy else application.principal
+        mailed = send_acknowledgement(result.case, addressee.email) if addressee.email else False
+    return render_template("staff/intake/registered.html", result=result, case=result.case, mailed=mailed)
+
+
+@blueprint.route("/staff/documents/<int:document_id>")
+@require("document.view")
+def document(document_id: int):
+    """Download one document: audited, never cached, never rendered by the browser."""
+    row = db.session.get(Document, document_id)
+    if row is None or row.wrapped_key is None:
+        abort(404)
+    data = storage.read(row)
+    record("document.viewed", actor=current_user, case=row.case, detail={"document_id": row.id, "kind": row.kind})
+    db.session.commit()
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(row.media_type or "", "bin")
+    response = send_file(io.BytesIO(data), mimetype=row.media_type or "application/octet-stream", as_attachment=True,
+                         download_name=f"{row.case.reference}-{row.id}.{extension}", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,73 @@
+"""The status page: reference + code in, plain words out; wrong pairs learn nothing."""
+from datetime import date
+
+from desk.cases.service import transition
+from desk.extensions import db
+from desk.fees.models import FeePayment
+from desk.intake.service import Application, Person, submit
+from desk.letters.models import Letter
+
+
+def make_request(kinds=("disclosure",), arrived_on=date(2026, 11, 2)):
+    application = Application(kinds=list(kinds), delivery_method="paper", arrived_on=arrived_on,
+                              principal=Person(name="山田 花子", furigana="ヤマダ ハナコ", birth_date=date(1980, 4, 1),
+                                               postal_code="1500001", address="東京都渋谷区神宮前1-2-3", phone="03-1234-5678"))
+    result = submit(application)
+    db.session.commit()
+    return result.case, result.access_code
+
+
+def look(client, reference, code):
+    return client.post("/requests/status", data={"reference": reference, "code": code}).get_data(as_text=True)
+
+
+def test_status_shows_stage_fee_owed_due_date_and_letters(client, app):
+    """A case waiting for its fee shows the amount still owed, the due date and letters sent."""
+    case, code = make_request()
+    transition(case, "awaiting_fee", on=date(2026, 11, 4))
+    db.session.add(FeePayment(case_id=case.id, amount=400, method="postage_stamps", received_on=date(2026, 11, 5)))
+    db.session.add(Letter(case_id=case.id, kind="shortfall", dated_on=date(2026, 11, 4), dispatched_on=date(2026, 11, 4)))
+    db.session.add(Letter(case_id=case.id, kind="reply", dated_on=date(2026, 11, 6)))  # queued, not sent
+    db.session.commit()
+    html = look(client, case.reference, code)
+    assert "手数料のお支払いをお待ちしています" in html
+    assert "600円" in html and "令和8年11月18日" in html
+    assert "令和8年11月4日 — 手数料・書類のご案内" in html and "回答書" not in html
+    assert "山田" not in html and "渋谷" not in html
+
+
+def test_status_in_english_and_with_a_sloppily_typed_code(client, app):
+    """Full-width reference, lower-case code without hyphens: still found, in English."""
+    case, code = make_request(kinds=("correction",))
+    client.get("/?lang=en")
+    typed_reference = case.reference.replace("2", "２").replace("-", "－")
+    html = look(client, typed_reference, code.lower().replace("-", ""))
+    assert "Received" in html and "Correction, addition or deletion" in html
+    assert "What we are waiting for" not in html
+
+
+def test_wrong_pairs_get_one_generic_message(client, app):
+    """Unknown reference and wrong code give the same page."""
+    case, code = make_request()
+    wrong_code = look(client, case.reference, "ZZZZ-ZZZZ-ZZZZ-ZZZZ")
+    no_case = look(client, "2026-999999", code)
+    message = "受付番号またはアクセスコードが正しくありません。"
+    assert message in wrong_code and message in no_case
+    strip = lambda html: html.replace(case.reference, "").replace("2026-999999", "")  # noqa: E731
+    assert strip(wrong_code) == strip(no_case)
+
+
+def test_code_is_never_in_the_url(client, app):
+    """The lookup is a POST form; a GET with parameters shows the empty form."""
+    case, code = make_request()
+    html = client.get(f"/requests/status?reference={case.reference}&code={code}").get_data(as_text=True)
+    assert 'method="post"' in html and "status-now" not in html
+
+
+def test_documents_awaited_are_named(client, app):
+    """A case waiting for documents says so, with the date they are needed by."""
+    case, code = make_request(kinds=("correction",))
+    transition(case, "awaiting_documents", on=date(2026, 11, 10))
+    db.session.commit()
+    html = look(client, case.reference, code)
+    assert "書類のご提出" in html and "令和8年11月24日" in html

@@ -37,8 +37,8 @@ def registration(**overrides) -> dict:
 def test_officer_registers_a_mail_in_application(client, app):
     """A posted application: arrival date, channel, scans, stamps as the fee, an ack letter queued."""
     officer = make_staff("officer")
-    login(client, officer)
     with time_machine.travel(FROZEN, tick=False):
+        login(client, officer)
         assert client.get("/staff/intake/new").status_code == 200
         response = client.post("/staff/intake/new", data=registration(), content_type="multipart/form-data")
     html = response.get_data(as_text=True)
@@ -58,8 +58,8 @@ def test_officer_registers_a_mail_in_application(client, app):
 
 def test_registration_refuses_a_future_arrival_and_stores_nothing(client, app):
     """An arrival date in the future is refused with a message; no case, no file."""
-    login(client, make_staff("officer"))
     with time_machine.travel(FROZEN, tick=False):
+        login(client, make_staff("officer"))
         response = client.post("/staff/intake/new", data=registration(arrived_on="2026-12-01"),
                                content_type="multipart/form-data")
     assert response.status_code == 400 and "未来の日付" in response.get_data(as_text=True)
@@ -76,15 +76,15 @@ def test_registration_needs_the_register_permission(client, app):
 
 def test_duplicate_is_shown_to_the_officer(client, app):
     """Registering the same principal and kind twice flags the second and links the first."""
-    login(client, make_staff("officer"))
     with time_machine.travel(FROZEN, tick=False):
+        login(client, make_staff("officer"))
         client.post("/staff/intake/new", data=registration(), content_type="multipart/form-data")
         html = client.post("/staff/intake/new", data=registration(**{"principal-name": "鈴木一郎"}),
                            content_type="multipart/form-data").get_data(as_text=True)
-    assert "重複の可能性" in html
-    first, second = db.session.scalars(select(Case).order_by(Case.id)).all()
-    assert first.reference in html and second.possible_duplicate
-    page = client.get(f"/staff/cases/{second.reference}").get_data(as_text=True)
+        assert "重複の可能性" in html
+        first, second = db.session.scalars(select(Case).order_by(Case.id)).all()
+        assert first.reference in html and second.possible_duplicate
+        page = client.get(f"/staff/cases/{second.reference}").get_data(as_text=True)
     assert "重複の可能性" in page
 
 
@@ -135,15 +135,15 @@ def test_documents_need_sign_in_and_destroyed_ones_are_gone(client, app):
 
 def test_proxy_case_panel_says_which_authority_documents_are_missing(client, app):
     """A delegated case registered with only the power of attorney shows what is missing."""
-    login(client, make_staff("officer"))
     with time_machine.travel(FROZEN, tick=False):
+        login(client, make_staff("officer"))
         data = registration(who="delegated", **{"proxy-name": "鈴木 花子", "proxy-address": "愛知県名古屋市中区栄2-2-2",
                                                 "authority_power_of_attorney-files": [(io.BytesIO(samples.pdf()), "poa.pdf")]})
         data.pop("principal_id-files")
         data.pop("principal_id-kind")
         response = client.post("/staff/intake/new", data=data, content_type="multipart/form-data")
-    assert response.status_code == 200, response.get_data(as_text=True)
-    case = db.session.scalars(select(Case)).one()
-    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        case = db.session.scalars(select(Case)).one()
+        page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
     assert "代理権を確認する書類が揃っていません" in page and "印鑑登録証明書" in page
     assert sorted(d.kind for d in db.session.scalars(select(Document))) == ["enclosure", "power_of_attorney"]

@@ -30,4 +30,9 @@ def run(as_of: date, echo=print) -> dict:
     report["horizon_passed"] = horizon_passed_count(as_of)
     echo(f"overdue: {report['overdue']} open case(s) past their internal target; "
          f"{report['horizon_passed']} past the statutory horizon")
+    from desk.suppression.service import purge_results
+
+    report["screening_files_shredded"] = purge_results(as_of)
+    db.session.commit()
+    echo(f"suppression: {report['screening_files_shredded']} screened list file(s) shredded")
     return report

@@ -43,6 +43,20 @@ NAME_TABLE = str.maketrans({**_COMMON, **{c: None for c in " \t\r\n\u3000・･�
 ADDRESS_TABLE = str.maketrans({**_COMMON, **{c: None for c in " \t\r\n\u3000"},
                                **{ord("ヶ"): "ケ", ord("ヵ"): "カ", ord("が"): "ケ"}})
 
+def _char_class(codes) -> re.Pattern:
+    """A compiled [..] of the given code points, consecutive ones as ranges (fast to search)."""
+    codes, parts, start = sorted(codes), [], None
+    for i, code in enumerate(codes):
+        if start is None:
+            start = code
+        if i + 1 == len(codes) or codes[i + 1] != code + 1:
+            parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(code)) if code != start else ""))
+            start = None
+    return re.compile("[" + "".join(parts) + "]")
+
+
+_NAME_SPECIAL = _char_class(NAME_TABLE)
+
 _HONORIFICS = ("様", "さま", "サマ", "殿", "御中")
 
 # --------------------------------------------------------------------------- names
@@ -52,11 +66,16 @@ def name(value: str | None) -> str | None:
     """山田 花子 / 山田　花子 / 髙橋・﨑子 様 -> one key; hiragana and katakana are one script."""
     if not value:
         return None
-    text = _NFKC("NFKC", value).translate(NAME_TABLE)
-    for suffix in _HONORIFICS:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            text = text[: -len(suffix)]
-            break
+    text = _NFKC("NFKC", value)
+    if " " in text:
+        text = text.replace(" ", "")
+    if _NAME_SPECIAL.search(text):  # most names need nothing more; translate() is the slow step
+        text = text.translate(NAME_TABLE)
+    if text.endswith(_HONORIFICS):
+        for suffix in _HONORIFICS:
+            if text.endswith(suffix) and len(text) > len(suffix) + 1:
+                text = text[: -len(suffix)]
+                break
     return text or None
 
 

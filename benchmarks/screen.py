@@ -67,85 +67,118 @@ def rewritten(p: dict, rng: random.Random) -> list[str]:
     return [name, "", birth if rng.random() < .7 else "", phone, address, f"C{rng.randrange(10**8):08d}"]
 
 
+def build(args, rng, work, service, db, insert, SuppressionEntry) -> None:
+    started = time.perf_counter()
+    hasher = service.Hasher(service.matching_key())
+    register = [person(rng) for _ in range(args.entries)]
+    rows = []
+    for p in register:
+        keys = service.person_keys(p["name"], None, p["birth"], p["phone"], p["address"])
+        values = service.hashed(keys, hasher)
+        rows.append({"name_hash": values["name"], "kana_hash": None, "birth_date_hash": values["birth_date"],
+                     "phone_hash": values["phone"], "address_hash": values["address"],
+                     "display_name": service.mask_name(p["name"]), "scope": "third_party_provision",
+                     "origin": "import", "source_reference": "bench", "added_on": date(2026, 11, 1)})
+    db.session.execute(insert(SuppressionEntry), rows)
+    db.session.commit()
+    print(f"register: {args.entries:,} entries built in {time.perf_counter() - started:.1f} s")
+
+    source = work / "list.csv"
+    suppressed = 0
+    with open(source, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["氏名", "フリガナ", "生年月日", "電話番号", "住所", "会員番号"])
+        for _ in range(args.rows):
+            if rng.random() < 0.01:
+                suppressed += 1
+                writer.writerow(rewritten(rng.choice(register), rng))
+            else:
+                p = person(rng)
+                writer.writerow([p["name"], "", p["birth"].isoformat(), p["phone"], p["address"],
+                                 f"C{rng.randrange(10**8):08d}"])
+    size = source.stat().st_size
+    print(f"list: {args.rows:,} rows ({size / 1e6:.0f} MB, UTF-8), {suppressed:,} of them register people "
+          f"rewritten (variant kanji, era dates, +81, 丁目番号)")
+
+
+def best_of(repeat: int, action) -> tuple[float, float]:
+    """The best wall time and the best CPU time of `repeat` runs (the machine may be shared)."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        started, cpu = time.perf_counter(), time.process_time()
+        action()
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return min(walls), min(cpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is reported")
+    parser.add_argument("--data", help="keep the generated register and list in this directory and reuse them")
     args = parser.parse_args()
 
     from sqlalchemy import insert
+    from sqlalchemy.orm import configure_mappers
 
     from desk import create_app
     from desk.extensions import db
     from desk.suppression import normalise, service
     from desk.suppression.models import SuppressionEntry
 
-    work = Path(tempfile.mkdtemp(prefix="desk-bench-screen-"))
+    work = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="desk-bench-screen-"))
+    work.mkdir(parents=True, exist_ok=True)
+    reuse = args.data is not None and (work / "list.csv").exists()
     rng = random.Random(args.seed)
     try:
         app = create_app({"INSTANCE_DIR": str(work / "instance"), "SECRET_KEY": "bench", "MASTER_KEY": "bench-master-key",
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.sqlite3'}"})
         with app.app_context():
             db.create_all()
-            started = time.perf_counter()
-            hasher = service.Hasher(service.matching_key())
-            register = [person(rng) for _ in range(args.entries)]
-            rows = []
-            for p in register:
-                keys = service.person_keys(p["name"], None, p["birth"], p["phone"], p["address"])
-                values = service.hashed(keys, hasher)
-                rows.append({"name_hash": values["name"], "kana_hash": None, "birth_date_hash": values["birth_date"],
-                             "phone_hash": values["phone"], "address_hash": values["address"],
-                             "display_name": service.mask_name(p["name"]), "scope": "third_party_provision",
-                             "origin": "import", "source_reference": "bench", "added_on": date(2026, 11, 1)})
-            db.session.execute(insert(SuppressionEntry), rows)
-            db.session.commit()
-            print(f"register: {args.entries:,} entries built in {time.perf_counter() - started:.1f} s")
-
+            if reuse:
+                print(f"reusing the register and list in {work}")
+            else:
+                build(args, rng, work, service, db, insert, SuppressionEntry)
             source = work / "list.csv"
-            suppressed = 0
-            with open(source, "w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["氏名", "フリガナ", "生年月日", "電話番号", "住所", "会員番号"])
-                for _ in range(args.rows):
-                    if rng.random() < 0.01:
-                        suppressed += 1
-                        writer.writerow(rewritten(rng.choice(register), rng))
-                    else:
-                        p = person(rng)
-                        writer.writerow([p["name"], "", p["birth"].isoformat(), p["phone"], p["address"],
-                                         f"C{rng.randrange(10**8):08d}"])
-            size = source.stat().st_size
-            print(f"list: {args.rows:,} rows ({size / 1e6:.0f} MB, UTF-8), {suppressed:,} of them register people "
-                  f"rewritten (variant kanji, era dates, +81, 丁目番号)")
 
-            started, cpu = time.perf_counter(), time.process_time()
-            with open(source, encoding="utf-8", newline="") as fh, \
-                    open(work / "copy.csv", "w", encoding="utf-8", newline="") as out:
-                csv.writer(out).writerows(csv.reader(fh))
-            floor, floor_cpu = time.perf_counter() - started, time.process_time() - cpu
+            def copy_with_csv() -> None:
+                with open(source, encoding="utf-8", newline="") as fh, \
+                        open(work / "copy.csv", "w", encoding="utf-8", newline="") as out:
+                    csv.writer(out).writerows(csv.reader(fh))
 
-            normalise.clear_caches()
+            def screen() -> None:
+                normalise.clear_caches()
+                runs.append(service.screen_file(source, work / "screened.csv", direction="delivery",
+                                                operator="bench"))
+                db.session.commit()
+
+            # One-off start-up work every first query of a process does (mapper configuration),
+            # so it is not counted as screening.
+            configure_mappers()
+            service.register_size()
             if PROFILE:
                 import cProfile
-                cProfile.runctx("service.screen_file(source, work / \"p.csv\", direction=\"delivery\", operator=\"bench\")", globals(), locals(), sort="cumulative")
-                normalise.clear_caches()
-            started, cpu = time.perf_counter(), time.process_time()
-            run = service.screen_file(source, work / "screened.csv", direction="delivery", operator="bench")
-            db.session.commit()
-            elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - cpu
+                cProfile.runctx("screen()", globals(), locals(), sort="tottime")
+            runs = []
+            floor, floor_cpu = best_of(args.repeat, copy_with_csv)
+            elapsed, elapsed_cpu = best_of(args.repeat, screen)
+            run = runs[-1]
+            rows = run.rows_in
 
             print("                             wall time    rows/s (wall)   CPU time    rows/s (CPU)")
-            print(f"floor  (csv read + write):  {floor:7.2f} s  {args.rows / floor:>12,.0f}  {floor_cpu:8.2f} s  {args.rows / floor_cpu:>12,.0f}")
-            print(f"screen (desk screen):       {elapsed:7.2f} s  {args.rows / elapsed:>12,.0f}  {elapsed_cpu:8.2f} s  {args.rows / elapsed_cpu:>12,.0f}")
+            print(f"floor  (csv read + write):  {floor:7.2f} s  {rows / floor:>12,.0f}  {floor_cpu:8.2f} s  {rows / floor_cpu:>12,.0f}")
+            print(f"screen (desk screen):       {elapsed:7.2f} s  {rows / elapsed:>12,.0f}  {elapsed_cpu:8.2f} s  {rows / elapsed_cpu:>12,.0f}")
             print(f"ratio: {elapsed / floor:.2f}x the floor by wall time, {elapsed_cpu / floor_cpu:.2f}x by CPU time "
-                  f"(target: within 3x; CPU time is the fair figure on a shared machine)")
-            print(f"removed {run.rows_removed:,} of {run.rows_in:,} rows "
-                  f"({suppressed:,} planted; the rest are strangers who share a name and date of birth, phone or address)")
+                  f"(best of {args.repeat}; target: within 3x; CPU time is the fair figure on a shared machine)")
+            print(f"removed {run.rows_removed:,} of {run.rows_in:,} rows (about 1% planted; any extra are strangers "
+                  f"who share both a name and a date of birth, phone or address with someone on the register)")
             db.engine.dispose()
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.data:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

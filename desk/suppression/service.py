@@ -418,19 +418,30 @@ _MISSING = object()
 class Matcher:
     """The register in memory: name digest -> candidate entries, each with its other digests."""
 
-    def __init__(self, hasher: Hasher, rows):
+    def __init__(self, hasher: Hasher, rows, info=None):
+        """`rows`: (id, name, kana, birth date, phone, address digests as hex). `info(ids)`
+        gives {id: (scope, display name, source)} for the entries a list matched."""
         self.hasher = hasher
         self.by_name: dict[bytes, list[tuple]] = {}
         self.by_kana: dict[bytes, list[tuple]] = {}
-        self.info: dict[int, tuple[str, str, str, str]] = {}
+        self._info = info or (lambda ids: {})
         count = 0
-        for entry_id, name_h, kana_h, dob_h, phone_h, address_h, scope, display, source in rows:
-            candidate = (entry_id, _b(dob_h), _b(phone_h), _b(address_h))
-            self.by_name.setdefault(bytes.fromhex(name_h), []).append(candidate)
+        fromhex = bytes.fromhex
+        for entry_id, name_h, kana_h, dob_h, phone_h, address_h in rows:
+            candidate = (entry_id, dob_h and fromhex(dob_h), phone_h and fromhex(phone_h),
+                         address_h and fromhex(address_h))
+            self.by_name.setdefault(fromhex(name_h), []).append(candidate)
             if kana_h:
-                self.by_kana.setdefault(bytes.fromhex(kana_h), []).append(candidate)
-            self.info[entry_id] = (f"S-{entry_id:06d}", scope, display, source or "")
+                self.by_kana.setdefault(fromhex(kana_h), []).append(candidate)
             count += 1
+        # Each name digest -> (candidates, {birth digest: entry}, whether all candidates have a birth date)
+        for index in (self.by_name, self.by_kana):
+            for digest, candidates in index.items():
+                births = {}
+                for candidate in candidates:
+                    if candidate[1] is not None:
+                        births.setdefault(candidate[1], candidate[0])
+                index[digest] = (tuple(candidates), births, all(c[1] is not None for c in candidates))
         self.size = count
         self._names: dict[str, object] = {}
         self._hash_name = hasher.name_hasher()
@@ -438,34 +449,56 @@ class Matcher:
 
     @classmethod
     def from_database(cls) -> "Matcher":
-        # Core select, plain tuples: a 100,000-entry register loads in a fraction of a second.
+        # Core select of the digests only, plain tuples; what the report shows is fetched for
+        # the matched entries alone. The collector is off while 100,000 tuples are made.
         table = SuppressionEntry.__table__
-        rows = db.session.connection().execute(select(
-            table.c.id, table.c.name_hash, table.c.kana_hash, table.c.birth_date_hash, table.c.phone_hash,
-            table.c.address_hash, table.c.scope, table.c.display_name, table.c.source_reference)).fetchall()
-        return cls(Hasher(matching_key()), rows)
+        connection = db.session.connection()
+
+        def info(ids):
+            found = {}
+            ids = sorted(ids)
+            for start in range(0, len(ids), 500):
+                for entry_id, scope, display, source in connection.execute(select(
+                        table.c.id, table.c.scope, table.c.display_name, table.c.source_reference).where(
+                        table.c.id.in_(ids[start:start + 500]))):
+                    found[entry_id] = (scope, display, source or "")
+            return found
+
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            rows = connection.execute(select(
+                table.c.id, table.c.name_hash, table.c.kana_hash, table.c.birth_date_hash, table.c.phone_hash,
+                table.c.address_hash)).fetchall()
+            return cls(Hasher(matching_key()), rows, info)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def describe(self, entry_ids) -> dict[int, tuple[str, str, str, str]]:
+        """entry id -> (entry number, scope, masked name, source reference)"""
+        found = self._info(set(entry_ids))
+        return {i: (f"S-{i:06d}",) + found.get(i, ("", "", "")) for i in entry_ids}
 
     def name_candidates(self, raw: str):
-        """None when the name is empty; otherwise a tuple of (label, candidates) hits (often empty)."""
-        hit = self._names.get(raw, _MISSING)
-        if hit is _MISSING:
-            hit = self._lookup_name(raw)
-            if len(self._names) > 2_000_000:
-                self._names.clear()
-            self._names[raw] = hit
-        return hit
+        """None when the name is empty; otherwise a tuple of hits, each
+        (label, candidates, birth digests, all have a birth date); usually empty."""
+        hit = self._names.get(raw)
+        if hit is None:
+            hit = self._names[raw] = self._lookup_name(raw)
+        return None if hit is EMPTY else hit
 
     def _lookup_name(self, raw: str):
-        key = _name_uncached(raw)  # this cache already remembers raw -> result
+        key = _name_uncached(raw)  # the caller's cache already remembers raw -> result
         if key is None:
-            return None
+            return EMPTY
         found = self.by_name.get(self._hash_name(key))
-        hits = (("name", found),) if found else ()
+        hits = (("name",) + found,) if found else ()
         if "\u30a0" <= key[0] <= "\u30ff" and self.by_kana and normalise.is_kana(key):
             # a name written in kana may be the entry's reading
             found = self.by_kana.get(self.hasher("kana", key))
             if found:
-                hits += (("kana", found),)
+                hits += (("kana",) + found,)
         return hits
 
     def _birth_digest(self, raw: str) -> bytes | None:
@@ -480,7 +513,7 @@ class Matcher:
         if key is None:
             return ()
         found = self.by_kana.get(self.hasher("kana", key))
-        return (("kana", found),) if found else ()
+        return (("kana",) + found,) if found else ()
 
     def rule(self, hits, row: list[str], columns: Columns):
         """The first rule that fires for this row, as (rule, entry_id), or None.
@@ -488,7 +521,7 @@ class Matcher:
         A date of birth on both sides that differs means two different people: then a
         shared phone or address (a family, a flat-share) does not make a match."""
         dob = phone = address = _MISSING
-        for label, candidates in hits:
+        for label, candidates, _births, _all_born in hits:
             for entry_id, c_dob, c_phone, c_address in candidates:
                 if c_dob is not None:
                     if dob is _MISSING:
@@ -513,8 +546,18 @@ class Matcher:
 _name_uncached = normalise.name.__wrapped__
 
 
-def _b(hex_digest: str | None) -> bytes | None:
-    return bytes.fromhex(hex_digest) if hex_digest else None
+class _Empty:
+    """The cached result for an empty name cell: falsy, and not None (None means "not looked up")."""
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return "EMPTY"
+
+
+EMPTY = _Empty()
+
 
 
 @dataclass
@@ -526,7 +569,7 @@ class ScreeningResult:
     matches: list[tuple[int, str, str]]  # (row, rule, entry number)
 
 
-CHUNK_ROWS = 4096
+CHUNK_ROWS = 256  # small enough to stay in the CPU cache; larger chunks measured slower
 
 
 def screen_stream(source: BinaryIO, output: BinaryIO, report: BinaryIO, *, matcher: Matcher,
@@ -569,7 +612,10 @@ def _screen_stream(source: BinaryIO, output: BinaryIO, report: BinaryIO, *, matc
         name_columns, kana_columns = columns.name, columns.kana
         single = name_columns[0] if len(name_columns) == 1 else None
         cache = matcher._names
+        cache_get = cache.get
         lookup = matcher._lookup_name
+        dob_index = columns.birth_date[0] if len(columns.birth_date) == 1 else None
+        births, birth_digest = matcher._births, matcher._birth_digest
         line = reader.line_num
         while True:
             chunk = list(islice(reader, CHUNK_ROWS))
@@ -591,26 +637,46 @@ def _screen_stream(source: BinaryIO, output: BinaryIO, report: BinaryIO, *, matc
             else:
                 names = [(row[single] if single is not None else _cell(row, name_columns)) if row else ""
                          for row in chunk]
-            for name in {name for name in names if name not in cache}:
-                cache[name] = lookup(name)
-            hits_of = list(map(cache.__getitem__, names))
+            hits_of = list(map(cache_get, names))
+            if None in hits_of:  # names not seen before in this list: normalise and hash each once
+                for k in [k for k, hits in enumerate(hits_of) if hits is None]:
+                    name = names[k]
+                    hits = cache_get(name)
+                    if hits is None:
+                        hits = cache[name] = lookup(name)
+                    hits_of[k] = hits
             if kana_columns:
-                flagged = [k for k, hits in enumerate(hits_of) if hits or (hits is None and chunk[k])]
+                flagged = [k for k, hits in enumerate(hits_of) if hits or (hits is EMPTY and chunk[k])]
             else:
                 flagged = [k for k, hits in enumerate(hits_of) if hits]
             dropped = []
             for k in flagged:
                 row, hits = chunk[k], hits_of[k]
-                if hits is None:
+                if hits is EMPTY:
                     hits = matcher.kana_candidates(_cell(row, kana_columns))
                     if not hits:
                         continue
-                found = matcher.rule(hits, row, columns)
+                found = None
+                if dob_index is not None:
+                    # Fast path: the row's birth date against each name's candidates at once.
+                    raw_birth = row[dob_index]
+                    dob = births.get(raw_birth, _MISSING)
+                    if dob is _MISSING:
+                        dob = birth_digest(raw_birth)
+                    if dob is not None:
+                        undecided = False
+                        for label, _candidates, birth_map, all_born in hits:
+                            entry_id = birth_map.get(dob)
+                            if entry_id is not None:
+                                found = (label + "+birth_date", entry_id)
+                                break
+                            undecided = undecided or not all_born
+                        if found is None and not undecided:
+                            continue  # every namesake on the register was born on another day
+                if found is None:
+                    found = matcher.rule(hits, row, columns)
                 if found is not None:
-                    rule, entry_id = found
-                    number, scope, display, source_reference = matcher.info[entry_id]
-                    matches.append([records + k + 1, first_line + k if exact_lines else None, rule, number, scope,
-                                    display, source_reference])
+                    matches.append([records + k + 1, first_line + k if exact_lines else None, found[0], found[1]])
                     dropped.append(k)
             if dropped:
                 drop = set(dropped)
@@ -641,6 +707,9 @@ def _screen_stream(source: BinaryIO, output: BinaryIO, report: BinaryIO, *, matc
     report_text = io.TextIOWrapper(report, encoding=csv_in.encoding, errors="replace", newline="")
     report_writer = csv.writer(report_text, lineterminator=csv_in.newline)
     report_writer.writerow(REPORT_HEADER)
+    described = matcher.describe({m[3] for m in matches})
+    for match in matches:
+        match[3:] = described[match[3]]
     report_writer.writerows(matches)
     report_text.flush()
     report_text.detach()

@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from desk.i18n import lazy
@@ -15,8 +16,8 @@ class SearchForm(FlaskForm):
 
 
 def _scope_choices():
-    return [("third_party_provision", lazy("第三者提供の停止", "No provision to third parties")),
-            ("all_use", lazy("利用停止（全利用）", "No use at all"))]
+    return [SelectChoice("third_party_provision", lazy("第三者提供の停止", "No provision to third parties")),
+            SelectChoice("all_use", lazy("利用停止（全利用）", "No use at all"))]
 
 
 class EntryForm(FlaskForm):
@@ -35,17 +36,17 @@ class EntryForm(FlaskForm):
 
     def validate_birth_date(self, field):
         if field.data and normalise.birth_date(field.data) is None:
-            raise ValidationError(lazy("日付として読めません（例: 1980-04-01）。", "Not a date (e.g. 1980-04-01).").__str__())
+            raise ValidationError(str(lazy("日付として読めません（例: 1980-04-01）。", "Not a date (e.g. 1980-04-01).")))
 
     def validate_phone(self, field):
         if field.data and normalise.phone(field.data) is None:
-            raise ValidationError(lazy("電話番号として読めません。", "Not a phone number.").__str__())
+            raise ValidationError(str(lazy("電話番号として読めません。", "Not a phone number.")))
 
 
 class ScreenForm(FlaskForm):
     file = FileField(lazy("名簿（CSV）", "List (CSV)"), validators=[
         FileRequired(lazy("CSV ファイルを選んでください。", "Choose a CSV file."))])
     direction = RadioField(lazy("名簿の種類", "Which list"), choices=[
-        ("acquired", lazy("取得した名簿（受入時の照合）", "A list we acquired (screen on arrival)")),
-        ("delivery", lazy("提供する名簿（提供前の照合）", "A list we are about to deliver (screen before delivery)"))],
+        SelectChoice("acquired", lazy("取得した名簿（受入時の照合）", "A list we acquired (screen on arrival)")),
+        SelectChoice("delivery", lazy("提供する名簿（提供前の照合）", "A list we are about to deliver (screen before delivery)"))],
         validators=[DataRequired(lazy("名簿の種類を選んでください。", "Choose which list this is."))])

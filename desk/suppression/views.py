@@ -85,18 +85,27 @@ def screening_log():
     return render_template("staff/suppression/log.html", pagination=service.screening_log(max(page, 1)))
 
 
-@blueprint.route("/screenings/<int:run_id>")
+def _run(run_id: str) -> ScreeningRun:
+    # A plain path segment (checked here, after the permission) rather than <int:>, so an
+    # unsigned visitor is sent to sign in whatever they typed.
+    run = db.session.get(ScreeningRun, int(run_id)) if run_id.isdigit() and len(run_id) < 10 else None
+    return run or abort(404)
+
+
+@blueprint.route("/screenings/<run_id>")
 @require("suppression.view")
-def show_run(run_id: int):
-    run = db.session.get(ScreeningRun, run_id) or abort(404)
+def show_run(run_id: str):
+    run = _run(run_id)
     available = {f.kind for f in run.files if f.wrapped_key is not None}
     return render_template("staff/suppression/run.html", run=run, available=available)
 
 
-@blueprint.route("/screenings/<int:run_id>/<any(output, report):kind>.csv")
+@blueprint.route("/screenings/<run_id>/<kind>.csv")
 @require("suppression.manage")
-def download(run_id: int, kind: str):
-    run = db.session.get(ScreeningRun, run_id) or abort(404)
+def download(run_id: str, kind: str):
+    if kind not in ("output", "report"):
+        abort(404)
+    run = _run(run_id)
     try:
         data = service.result_file(run, kind, current_user)
     except service.SuppressionError:

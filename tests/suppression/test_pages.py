@@ -99,3 +99,11 @@ def test_daily_shreds_old_results_but_keeps_the_log(client, app, runner):
     db.session.expire_all()
     assert client.get(f"/staff/suppression/screenings/{run.id}/output.csv").status_code == 404
     assert db.session.get(ScreeningRun, run.id) is not None
+
+
+def test_unknown_runs_and_files_are_404(client, app):
+    """A run number or file kind that does not exist is a plain 404 for a signed-in officer."""
+    login(client, make_staff("officer"))
+    assert client.get("/staff/suppression/screenings/999").status_code == 404
+    assert client.get("/staff/suppression/screenings/abc").status_code == 404
+    assert client.get("/staff/suppression/screenings/1/secrets.csv").status_code == 404

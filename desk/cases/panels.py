@@ -23,8 +23,15 @@ def _timeline(case: Case) -> dict:
     return {"timeline": timeline(case)}
 
 
+def _suppression(case: Case) -> dict:
+    from desk.suppression.service import panel_context
+
+    return panel_context(case)
+
+
 CASE_PANELS: list[Panel] = [
     Panel("staff/cases/panels/people.html"),
     Panel("staff/cases/panels/items.html"),
     Panel("staff/cases/panels/timeline.html", context=_timeline),
+    Panel("staff/suppression/panel.html", permission="suppression.view", context=_suppression),
 ]

@@ -205,6 +205,15 @@ def on_case_completed(case, actor=None, on: date | None = None) -> SuppressionEn
 on_enter("completed", on_case_completed)
 
 
+def panel_context(case) -> dict:
+    """For the case page: whether the case can put its principal on the register, and the entries it did."""
+    relevant = any(catalogue.REQUEST_KINDS[item.kind].suppresses for item in case.items
+                   if item.kind in catalogue.REQUEST_KINDS)
+    entries = list(db.session.scalars(select(SuppressionEntry).where(
+        SuppressionEntry.source_case_id == case.id).order_by(SuppressionEntry.id))) if relevant else []
+    return {"relevant": relevant, "entries": entries, "scopes": SCOPES}
+
+
 def register_size() -> int:
     return db.session.scalar(select(func.count()).select_from(SuppressionEntry)) or 0
 

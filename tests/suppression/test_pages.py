@@ -107,3 +107,16 @@ def test_unknown_runs_and_files_are_404(client, app):
     assert client.get("/staff/suppression/screenings/999").status_code == 404
     assert client.get("/staff/suppression/screenings/abc").status_code == 404
     assert client.get("/staff/suppression/screenings/1/secrets.csv").status_code == 404
+
+
+def test_case_page_shows_the_register_entry(client, app):
+    """A completed stop_provision case shows its register entry on the case page; other cases show no panel."""
+    from tests.helpers import make_case
+    from tests.suppression.conftest import complete_case
+
+    case = complete_case(("stop_provision",))
+    other = make_case(("disclosure",))
+    login(client, make_staff("officer"))
+    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "提供停止名簿に登録されています" in page and "S-000001" in page and "第三者提供の停止" in page
+    assert "提供停止名簿" not in client.get(f"/staff/cases/{other.reference}").get_data(as_text=True).split("</nav>", 1)[1]

@@ -452,7 +452,7 @@ class Matcher:
                         births.setdefault(candidate[1], candidate[0])
                 index[digest] = (tuple(candidates), births, all(c[1] is not None for c in candidates))
         self.size = count
-        self._names: dict[str, object] = {}
+        self._names = _NameCache(self._lookup_name)
         self._hash_name = hasher.name_hasher()
         self._births: dict[str, bytes | None] = {}
 
@@ -492,9 +492,7 @@ class Matcher:
     def name_candidates(self, raw: str):
         """None when the name is empty; otherwise a tuple of hits, each
         (label, candidates, birth digests, all have a birth date); usually empty."""
-        hit = self._names.get(raw)
-        if hit is None:
-            hit = self._names[raw] = self._lookup_name(raw)
+        hit = self._names[raw]
         return None if hit is EMPTY else hit
 
     def _lookup_name(self, raw: str):
@@ -553,6 +551,18 @@ class Matcher:
 
 
 _name_uncached = normalise.name.__wrapped__
+
+
+class _NameCache(dict):
+    """raw name -> hits; a missing name is looked up once (from C, via __missing__)."""
+
+    def __init__(self, lookup):
+        super().__init__()
+        self.lookup = lookup
+
+    def __missing__(self, raw):
+        hits = self[raw] = self.lookup(raw)
+        return hits
 
 
 class _Empty:
@@ -621,10 +631,9 @@ def _screen_stream(source: BinaryIO, output: BinaryIO, report: BinaryIO, *, matc
         name_columns, kana_columns = columns.name, columns.kana
         single = name_columns[0] if len(name_columns) == 1 else None
         cache = matcher._names
-        cache_get = cache.get
-        lookup = matcher._lookup_name
+        cache_lookup = cache.__getitem__
         dob_index = columns.birth_date[0] if len(columns.birth_date) == 1 else None
-        births, birth_digest = matcher._births, matcher._birth_digest
+        births_get, birth_digest = matcher._births.get, matcher._birth_digest
         line = reader.line_num
         while True:
             chunk = list(islice(reader, CHUNK_ROWS))
@@ -646,47 +655,41 @@ def _screen_stream(source: BinaryIO, output: BinaryIO, report: BinaryIO, *, matc
             else:
                 names = [(row[single] if single is not None else _cell(row, name_columns)) if row else ""
                          for row in chunk]
-            hits_of = list(map(cache_get, names))
-            if None in hits_of:  # names not seen before in this list: normalise and hash each once
-                for k in [k for k, hits in enumerate(hits_of) if hits is None]:
-                    name = names[k]
-                    hits = cache_get(name)
-                    if hits is None:
-                        hits = cache[name] = lookup(name)
-                    hits_of[k] = hits
-            if kana_columns:
-                flagged = [k for k, hits in enumerate(hits_of) if hits or (hits is EMPTY and chunk[k])]
+            hits_of = list(map(cache_lookup, names))  # a name not seen before is normalised and hashed once
+            # Rows whose name is on the register; rows with no name but a reading (kana column).
+            flagged = [k for k, hits in enumerate(hits_of) if hits]
+            slow = [k for k, hits in enumerate(hits_of) if hits is EMPTY and chunk[k]] if kana_columns else []
+            found: list[tuple[int, str, int]] = []
+            if flagged and dob_index is not None:
+                # Fast path, a column at a time: the row's birth date against its namesakes'.
+                flagged_hits = [hits_of[k] for k in flagged]
+                raw_births = [chunk[k][dob_index] for k in flagged]
+                dobs = [births_get(raw, _MISSING) for raw in raw_births]
+                if _MISSING in dobs:
+                    dobs = [birth_digest(raw) if dob is _MISSING else dob for raw, dob in zip(raw_births, dobs)]
+                entries = [hits[0][2].get(dob) if dob is not None else None for hits, dob in zip(flagged_hits, dobs)]
+                found = [(k, flagged_hits[i][0][0] + "+birth_date", entry_id)
+                         for i, (k, entry_id) in enumerate(zip(flagged, entries)) if entry_id is not None]
+                # Undecided: no birth date to compare, more than one way the name matched, or a
+                # namesake without a birth date on the register (phone and address decide).
+                # Otherwise every namesake was born on another day: a different person.
+                slow += [k for k, hits, dob, entry_id in zip(flagged, flagged_hits, dobs, entries)
+                         if entry_id is None and (dob is None or len(hits) > 1 or not hits[0][3])]
             else:
-                flagged = [k for k, hits in enumerate(hits_of) if hits]
-            dropped = []
-            for k in flagged:
+                slow += flagged
+            for k in slow:
                 row, hits = chunk[k], hits_of[k]
                 if hits is EMPTY:
                     hits = matcher.kana_candidates(_cell(row, kana_columns))
                     if not hits:
                         continue
-                found = None
-                if dob_index is not None:
-                    # Fast path: the row's birth date against each name's candidates at once.
-                    raw_birth = row[dob_index]
-                    dob = births.get(raw_birth, _MISSING)
-                    if dob is _MISSING:
-                        dob = birth_digest(raw_birth)
-                    if dob is not None:
-                        undecided = False
-                        for label, _candidates, birth_map, all_born in hits:
-                            entry_id = birth_map.get(dob)
-                            if entry_id is not None:
-                                found = (label + "+birth_date", entry_id)
-                                break
-                            undecided = undecided or not all_born
-                        if found is None and not undecided:
-                            continue  # every namesake on the register was born on another day
-                if found is None:
-                    found = matcher.rule(hits, row, columns)
-                if found is not None:
-                    matches.append([records + k + 1, first_line + k if exact_lines else None, found[0], found[1]])
-                    dropped.append(k)
+                result = matcher.rule(hits, row, columns)
+                if result is not None:
+                    found.append((k,) + result)
+            dropped = []
+            for k, rule, entry_id in sorted(found):
+                matches.append([records + k + 1, first_line + k if exact_lines else None, rule, entry_id])
+                dropped.append(k)
             if dropped:
                 drop = set(dropped)
                 writer.writerows([row for k, row in enumerate(chunk) if k not in drop])

@@ -14,6 +14,7 @@ import argparse
 import csv
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -119,6 +120,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is reported")
     parser.add_argument("--data", help="keep the generated register and list in this directory and reuse them")
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     from sqlalchemy import insert
@@ -138,10 +140,16 @@ def main() -> None:
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.sqlite3'}"})
         with app.app_context():
             db.create_all()
+            if args.build_only:
+                build(args, rng, work, service, db, insert, SuppressionEntry)
+                return
             if reuse:
                 print(f"reusing the register and list in {work}")
             else:
-                build(args, rng, work, service, db, insert, SuppressionEntry)
+                # Generated in a child process, so the measuring process starts as clean as a
+                # `flask desk screen` would.
+                subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--entries", str(args.entries),
+                                "--seed", str(args.seed), "--data", str(work), "--build-only"], check=True)
             source = work / "list.csv"
 
             def copy_with_csv() -> None:
@@ -177,7 +185,7 @@ def main() -> None:
                   f"who share both a name and a date of birth, phone or address with someone on the register)")
             db.engine.dispose()
     finally:
-        if not args.data:
+        if not args.data and not args.build_only:
             shutil.rmtree(work, ignore_errors=True)
 
 

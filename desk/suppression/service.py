@@ -12,7 +12,6 @@ import codecs
 import csv
 import gc
 import hashlib
-import hmac
 import io
 import os
 import re

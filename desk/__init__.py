@@ -68,8 +68,9 @@ def _register_blueprints(app: Flask) -> None:
     from desk.public.views import blueprint as public
     from desk.settings.views import blueprint as settings_bp
     from desk.intake.views import blueprint as intake
+    from desk.suppression.views import blueprint as suppression
 
-    for blueprint in (public, auth, cases, settings_bp, letters, intake):
+    for blueprint in (public, auth, cases, settings_bp, letters, intake, suppression):
         app.register_blueprint(blueprint)
 
     from desk.admin.views import blueprint as admin_bp

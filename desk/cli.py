@@ -147,3 +147,52 @@ def letter_command(reference, kind, output, lang, calibration):
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror}")
     click.echo(f"wrote {output} ({len(data):,} bytes)")
+@desk_cli.command("screen")
+@click.argument("input_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="the screened list")
+@click.option("--report", type=click.Path(dir_okay=False), help="the report (default: OUTPUT.report.csv beside it)")
+@click.option("--direction", type=click.Choice(["acquired", "delivery"]), default="delivery", show_default=True,
+              help="a list the business acquired, or one it is about to deliver")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
+              help="map a column: name, kana, address, phone, birth_date (repeat; address may take several)")
+def screen_command(input_file, output, report, direction, columns):
+    """Screen a CSV list against the suppression register."""
+    import getpass
+    from pathlib import Path
+
+    from desk.suppression.service import SuppressionError, default_report_path, parse_column_options, screen_file
+
+    try:
+        run = screen_file(Path(input_file), Path(output), Path(report) if report else None, direction=direction,
+                          overrides=parse_column_options(columns), operator=getpass.getuser())
+    except SuppressionError as error:
+        db.session.rollback()
+        fail(f"{input_file}: {error.message('en')}")
+    except OSError as error:
+        db.session.rollback()
+        fail(f"{error.filename or input_file}: {error.strerror}")
+    db.session.commit()
+    click.echo(f"screened {run.rows_in} rows against {run.register_size} register entries: "
+               f"{run.rows_removed} removed, {run.rows_in - run.rows_removed} written to {output}; "
+               f"report: {report or default_report_path(Path(output))} (log #{run.id}, {run.direction})")
+
+
+@desk_cli.command("suppression-import")
+@click.argument("input_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--scope", type=click.Choice(["third_party_provision", "all_use"]), default="third_party_provision",
+              show_default=True, help="scope for rows without a scope column")
+@click.option("--reference", help="source reference for rows without one (e.g. the old register's name)")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER", help="as for screen")
+def suppression_import_command(input_file, scope, reference, columns):
+    """Add the people in a CSV file to the suppression register (all rows or none)."""
+    from desk.suppression.service import SuppressionError, import_register, parse_column_options
+
+    try:
+        with open(input_file, "rb") as source:
+            count = import_register(source, default_scope=scope, reference=reference,
+                                    overrides=parse_column_options(columns))
+    except SuppressionError as error:
+        db.session.rollback()
+        fail(f"{input_file}: {error.message('en')}; nothing was imported")
+    db.session.commit()
+    click.echo(f"imported {count} entries into the suppression register")

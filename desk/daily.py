@@ -34,4 +34,9 @@ def run(as_of: date, echo=print) -> dict:
 
     report["staging_purged"] = purge_stale()
     echo(f"intake: {report['staging_purged']} abandoned upload(s) removed from staging")
+    from desk.suppression.service import purge_results
+
+    report["screening_files_shredded"] = purge_results(as_of)
+    db.session.commit()
+    echo(f"suppression: {report['screening_files_shredded']} screened list file(s) shredded")
     return report

@@ -6,8 +6,10 @@ from desk.fees.models import FeePayment
 from desk.identity.models import Document
 from desk.letters.models import Letter
 from desk.settings.models import Setting
+from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntry
 
 __all__ = [
     "AuditEvent", "AuditHead", "StaffUser", "Case", "CaseExtension", "CaseNote", "CasePause",
     "RequestItem", "Requester", "FeePayment", "Document", "Letter", "Setting",
+    "ScreeningFile", "ScreeningRun", "SuppressionEntry",
 ]

@@ -27,10 +27,18 @@ def _letters(case: Case) -> dict:
     from desk.letters.service import panel_context
 
     return panel_context(case)
+
+
 def _documents(case: Case) -> dict:
     from desk.identity.panel import documents_context
 
     return documents_context(case)
+
+
+def _suppression(case: Case) -> dict:
+    from desk.suppression.service import panel_context
+
+    return panel_context(case)
 
 
 CASE_PANELS: list[Panel] = [
@@ -38,5 +46,6 @@ CASE_PANELS: list[Panel] = [
     Panel("staff/cases/panels/documents.html", permission="document.view", context=_documents),
     Panel("staff/cases/panels/items.html"),
     Panel("staff/cases/panels/letters.html", context=_letters),
+    Panel("staff/suppression/panel.html", permission="suppression.view", context=_suppression),
     Panel("staff/cases/panels/timeline.html", context=_timeline),
 ]

@@ -80,6 +80,10 @@ SETTINGS: dict[str, SettingDef] = {s.key: s for s in [
                "Dashboard: cases near the statutory horizon (days left)", "time", minimum=0, maximum=14),
     SettingDef("retention_years", "int", 2, "書類の保存期間（回答完了から何年）", "Retention after completion (years)",
                "time", minimum=1, maximum=10),
+    SettingDef("screening_result_days", "int", 7, "名簿照合結果の保管日数", "Days screened lists are kept for download",
+               "time", minimum=1, maximum=90,
+               help_ja="画面で照合した名簿と照合結果は、この日数を過ぎると暗号鍵ごと削除されます（照合記録は残ります）。",
+               help_en="Lists screened on screen and their reports are shredded after this many days (the screening log stays)."),
     # Letters
     SettingDef("letter_opening", "choice", "plain", "回答書の書き出し", "Letter opening", "letters",
                choices=(("plain", "頭語なし（事務的な通知）", "Plain business opening"),

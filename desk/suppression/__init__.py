@@ -1,0 +1,1 @@
+"""The opt-out suppression register and list screening (the triple check)."""

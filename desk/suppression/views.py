@@ -1,0 +1,116 @@
+"""Staff pages of the suppression register: the register, adding an entry, screening a
+list by upload, the screening log. Search terms travel in POST bodies, never in URLs."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from desk.auth.permissions import require
+from desk.extensions import db
+from desk.i18n import current_language, tr
+from desk.suppression import service
+from desk.suppression.forms import EntryForm, ScreenForm, SearchForm
+from desk.suppression.models import DIRECTIONS, ORIGINS, SCOPES, ScreeningRun
+
+blueprint = Blueprint("suppression", __name__, url_prefix="/staff/suppression")
+
+
+@blueprint.context_processor
+def _names():
+    return {"SCOPES": SCOPES, "ORIGINS": ORIGINS, "DIRECTIONS": DIRECTIONS}
+
+
+@blueprint.route("", methods=["GET", "POST"])
+@require("suppression.view")
+def register():
+    form = SearchForm()
+    results = None
+    if request.method == "POST" and form.validate_on_submit():
+        results = service.search(form.q.data or "")
+    page = request.args.get("page", 1, type=int)
+    return render_template("staff/suppression/register.html", form=form, results=results,
+                           pagination=service.entries_page(max(page, 1)), size=service.register_size())
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@require("suppression.manage")
+def add_entry():
+    form = EntryForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            entry = service.add_entry(
+                name=form.name.data, kana=form.kana.data or None, birth_date=form.birth_date.data or None,
+                phone=form.phone.data or None, address=form.address.data or None, scope=form.scope.data,
+                origin="manual", source_reference=form.source_reference.data or None, actor=current_user)
+        except service.SuppressionError as error:
+            db.session.rollback()
+            getattr(form, error.field or "name").errors.append(error.message(current_language()))
+            status = 400
+        else:
+            db.session.commit()
+            flash(tr(f"提供停止名簿に登録しました（{entry.number}）。", f"Added to the register ({entry.number})."), "success")
+            return redirect(url_for("suppression.register"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("staff/suppression/entry_form.html", form=form), status
+
+
+@blueprint.route("/screen", methods=["GET", "POST"])
+@require("suppression.manage")
+def screen():
+    form = ScreenForm()
+    status, error_message = 200, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            run = service.screen_upload(upload.read(), list_name=upload.filename or "list.csv",
+                                        direction=form.direction.data, actor=current_user)
+        except service.SuppressionError as error:
+            db.session.rollback()
+            form.file.errors.append(error.message(current_language()))
+            status = 400
+        else:
+            db.session.commit()
+            return redirect(url_for("suppression.show_run", run_id=run.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("staff/suppression/screen.html", form=form, error_message=error_message), status
+
+
+@blueprint.route("/screenings")
+@require("suppression.view")
+def screening_log():
+    page = request.args.get("page", 1, type=int)
+    return render_template("staff/suppression/log.html", pagination=service.screening_log(max(page, 1)))
+
+
+def _run(run_id: str) -> ScreeningRun:
+    # A plain path segment (checked here, after the permission) rather than <int:>, so an
+    # unsigned visitor is sent to sign in whatever they typed.
+    run = db.session.get(ScreeningRun, int(run_id)) if run_id.isdigit() and len(run_id) < 10 else None
+    return run or abort(404)
+
+
+@blueprint.route("/screenings/<run_id>")
+@require("suppression.view")
+def show_run(run_id: str):
+    run = _run(run_id)
+    available = {f.kind for f in run.files if f.wrapped_key is not None}
+    return render_template("staff/suppression/run.html", run=run, available=available)
+
+
+@blueprint.route("/screenings/<run_id>/<kind>.csv")
+@require("suppression.manage")
+def download(run_id: str, kind: str):
+    if kind not in ("output", "report"):
+        abort(404)
+    run = _run(run_id)
+    try:
+        data = service.result_file(run, kind, current_user)
+    except service.SuppressionError:
+        abort(404)
+    db.session.commit()  # the read is audited
+    filename = f"screened-{run.id}.csv" if kind == "output" else f"screened-{run.id}-report.csv"
+    return Response(data, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff"})

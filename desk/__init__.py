@@ -65,8 +65,9 @@ def _register_blueprints(app: Flask) -> None:
     from desk.cases.views import blueprint as cases
     from desk.public.views import blueprint as public
     from desk.settings.views import blueprint as settings_bp
+    from desk.workbench.views import blueprint as workbench
 
-    for blueprint in (public, auth, cases, settings_bp):
+    for blueprint in (public, auth, cases, settings_bp, workbench):
         app.register_blueprint(blueprint)
 
 

@@ -6,8 +6,11 @@ from desk.fees.models import FeePayment
 from desk.identity.models import Document
 from desk.letters.models import Letter
 from desk.settings.models import Setting
+from desk.decisions.models import Approval
+from desk.workbench.models import DataSearch, Verification
 
 __all__ = [
     "AuditEvent", "AuditHead", "StaffUser", "Case", "CaseExtension", "CaseNote", "CasePause",
     "RequestItem", "Requester", "FeePayment", "Document", "Letter", "Setting",
+    "Approval", "DataSearch", "Verification",
 ]

@@ -26,7 +26,11 @@ from desk.workbench import addresses, forms, service
 
 def _form(name: str, factory):
     kept = getattr(g, "workbench_forms", {}).get(name)
-    return kept if kept is not None else factory()
+    form = kept if kept is not None else factory()
+    # Many forms share one page: ids (and the labels pointing at them) carry the form's name.
+    for f in form:
+        f.id = f.label.field_id = f"{name}-{f.name}"
+    return form
 
 
 def _names(ids) -> dict[int, str]:
@@ -39,7 +43,7 @@ def _names(ids) -> dict[int, str]:
 def header(case: Case) -> dict:
     from desk.cases.queries import assignable_staff
 
-    form = _form("assign", lambda: forms.AssignForm(formdata=None))
+    form = _form("assign", lambda: forms.AssignForm(formdata=None, assignee=str(case.assignee_id or "")))
     form.assignee.choices = [("", "—")] + [(str(u.id), u.name) for u in assignable_staff()]
     return {"assign_form": form}
 

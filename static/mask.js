@@ -12,7 +12,7 @@
     input.value = JSON.stringify(boxes.map(function (b) {
       return { page: b.page, x: b.x, y: b.y, w: b.w, h: b.h };
     }));
-    counter.textContent = boxes.length ? boxes.length + " ×" : "";
+    counter.textContent = boxes.length ? (counter.getAttribute("data-text") || "{n}").replace("{n}", boxes.length) : "";
   }
 
   function place(el, stage, x, y, w, h) {

@@ -18,9 +18,9 @@ class Panel:
 
 
 def _timeline(case: Case) -> dict:
-    from desk.cases.queries import timeline
+    from desk.cases.queries import ACTION_LABELS, timeline
 
-    return {"timeline": timeline(case)}
+    return {"timeline": timeline(case), "actions": ACTION_LABELS}
 
 
 def _workbench(name: str) -> Callable[[Case], dict]:

@@ -349,3 +349,11 @@ def withdraw(case: Case, channel: str, on: date, *, actor) -> None:
         item.outcome = "withdrawn"
         item.grounds = []
     db.session.flush()
+
+
+def _queue_lapse_letter(case: Case, *, actor=None, on: date | None = None) -> None:
+    """A case treated as not made (the daily job) gets its lapse letter in the print run."""
+    queue_letter(case, "lapse", actor=actor)
+
+
+service.on_enter("lapsed", _queue_lapse_letter)

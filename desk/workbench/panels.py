@@ -136,6 +136,20 @@ def decision_form_choices(form, item) -> None:
     form.grounds.choices = [(g_.code, label(g_)) for g_ in decisions.grounds_offered(item)]
 
 
+def article_ja(article: str) -> str:
+    """"35(1),(5); 27(2)" as Japanese statute references: 第35条第1項・第5項、第27条第2項."""
+    import re
+
+    parts = []
+    for ref in article.split(";"):
+        match = re.match(r"\s*(\d+)(.*)", ref)
+        if not match:
+            continue
+        paragraphs = re.findall(r"\((\d+)\)", match.group(2))
+        parts.append(f"第{match.group(1)}条" + "・".join(f"第{p}項" for p in paragraphs))
+    return "、".join(parts)
+
+
 def decision(case: Case) -> dict:
     entries = []
     for item in case.items:
@@ -152,6 +166,7 @@ def decision(case: Case) -> dict:
         form = _form(f"decision-{item.id}", factory)
         decision_form_choices(form, item)
         entries.append({"item": item, "kind": catalogue.REQUEST_KINDS[item.kind], "form": form, "details": details,
+                        "article_ja": article_ja(catalogue.REQUEST_KINDS[item.kind].article),
                         "outcome": catalogue.OUTCOMES.get(item.outcome) if item.outcome else None})
     return {"entries": entries, "names": _names(i.decided_by_id for i in case.items),
             "editable": case.status in decisions.DECIDABLE, "action_form": forms.ActionForm(formdata=None),

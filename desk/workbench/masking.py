@@ -21,7 +21,6 @@ from desk.workbench.service import Refused
 #: Rasterisation scale for PDF pages (72 dpi x 2 = 144 dpi): legible, and small enough.
 PDF_SCALE = 2.0
 MAX_PAGES = 30
-Image.MAX_IMAGE_PIXELS = 60_000_000
 
 
 def _pdf_pages(data: bytes) -> list[Image.Image]:

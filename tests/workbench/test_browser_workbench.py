@@ -147,3 +147,35 @@ def test_proxy_case_refused_for_unconfirmed_authority(app, live_server, page):
     done = _case(case)
     assert {(i.kind, i.outcome, tuple(i.grounds)) for i in done.items} == {
         ("disclosure", "not_disclosed", ("proxy_unconfirmed",)), ("correction", "not_corrected", ("proxy_unconfirmed",))}
+
+
+def test_officer_masks_a_number_by_dragging(app, live_server, page):
+    """Drag a rectangle over the number in the browser; the server burns it in."""
+    import io
+
+    from PIL import Image
+
+    from desk.identity.models import Document
+    from desk.storage.service import read
+
+    officer = make_staff("officer")
+    case = make_case()
+    document = make_document(case, "health_insurance", label="健康保険の資格確認書")
+    _sign_in(page, live_server.url, officer)
+    page.goto(f"{live_server.url}/staff/cases/{case.reference}")
+    page.locator(f"#document-{document.id}").get_by_role("link", name="個人番号等を塗りつぶす").click()
+    stage = page.locator(".mask-stage")
+    expect(stage.locator("img")).to_be_visible()
+    box = stage.bounding_box()
+    page.mouse.move(box["x"] + 10, box["y"] + box["height"] * 0.45)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 10, box["y"] + box["height"] * 0.7, steps=5)
+    page.mouse.up()
+    expect(page.locator(".mask-box")).to_have_count(1)
+    page.get_by_role("button", name="黒塗りを焼き込んで保存（元に戻せません）").click()
+    expect(page.get_by_text("塗りつぶしを書類に焼き込みました")).to_be_visible()
+    db.session.expire_all()
+    masked = db.session.get(Document, document.id)
+    image = Image.open(io.BytesIO(read(masked))).convert("RGB")
+    assert masked.masked_at is not None
+    assert image.getpixel((image.width // 2, int(image.height * 0.55))) == (0, 0, 0)

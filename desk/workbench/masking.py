@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageDraw
-
 from desk.audit.service import record
 from desk.clock import now
 from desk.identity.models import Document
@@ -23,7 +21,7 @@ PDF_SCALE = 2.0
 MAX_PAGES = 30
 
 
-def _pdf_pages(data: bytes) -> list[Image.Image]:
+def _pdf_pages(data: bytes) -> list:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
@@ -61,6 +59,8 @@ def page_png(document: Document, page: int) -> bytes:
         finally:
             pdf.close()
     else:
+        from PIL import Image
+
         if page != 0:
             raise IndexError(page)
         image = Image.open(io.BytesIO(data))
@@ -70,7 +70,9 @@ def page_png(document: Document, page: int) -> bytes:
     return out.getvalue()
 
 
-def _burn(image: Image.Image, rects: list[tuple[float, float, float, float]]) -> Image.Image:
+def _burn(image, rects: list[tuple[float, float, float, float]]):
+    from PIL import ImageDraw
+
     image = image.convert("RGB")
     draw = ImageDraw.Draw(image)
     width, height = image.size
@@ -116,6 +118,8 @@ def mask(document: Document, rects: dict[int, list], *, actor) -> None:
         burnt[0].save(out, "PDF", save_all=True, append_images=burnt[1:], resolution=72 * PDF_SCALE)
         media_type = "application/pdf"
     else:
+        from PIL import Image
+
         if set(rects) != {0}:
             raise Refused("存在しないページが指定されました。", "A page that does not exist was given.")
         image = Image.open(io.BytesIO(data))

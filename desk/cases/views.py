@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from desk import catalogue, settings
 from desk.auth.permissions import can, require
-from desk.cases import deadlines, lifecycle, queries
+from desk.cases import deadlines, queries
 from desk.cases.panels import CASE_PANELS
 from desk.cases.service import by_reference
 from desk.formatting import format_date

@@ -8,7 +8,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from desk import catalogue, settings
+from desk import catalogue
 from desk.audit.service import record
 from desk.cases import lifecycle, service
 from desk.cases.models import Case, CaseNote, RequestItem

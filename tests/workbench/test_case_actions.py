@@ -19,7 +19,7 @@ from desk.identity.models import Document
 from desk.letters.models import Letter
 from desk.storage.service import path_of, read
 from tests.helpers import login, make_case, make_staff
-from tests.workbench.helpers import card_pdf, card_png, make_document
+from tests.workbench.helpers import card_pdf, make_document
 
 
 def _url(case, action):

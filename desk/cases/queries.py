@@ -200,7 +200,8 @@ def _ordered(query, filters: QueueFilters):
     if filters.status in lifecycle.WAITING:
         return query.order_by(Case.requester_due_on, Case.id)
     if filters.status == OPEN:
-        return query.order_by(Case.internal_target_on, Case.statutory_horizon_on, Case.id)
+        # closed_on (NULL on every open case) leads, so PostgreSQL too sees the index order.
+        return query.order_by(Case.closed_on, Case.internal_target_on, Case.statutory_horizon_on, Case.id)
     return query.order_by(Case.internal_target_on, Case.statutory_horizon_on, Case.id)
 
 

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField as _DateField
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,6 +15,11 @@ from desk.i18n import label, lazy
 
 REQUIRED = lazy("入力してください。", "This field is required.")
 BAD_DATE = lazy("日付を YYYY-MM-DD の形で入力してください。", "Enter a date as YYYY-MM-DD.")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms options."""
+    return [SelectChoice(value, text) for value, text in pairs]
 
 
 class DateField(_DateField):
@@ -51,9 +57,9 @@ class AddressForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    review = SelectField(lazy("確認結果", "Review"), choices=[
+    review = SelectField(lazy("確認結果", "Review"), choices=choices([
         ("received", lazy("受領（未確認）", "Received (not checked)")),
-        ("acceptable", lazy("適", "Acceptable")), ("deficient", lazy("不備あり", "Deficient"))])
+        ("acceptable", lazy("適", "Acceptable")), ("deficient", lazy("不備あり", "Deficient"))]))
     deficiency = StringField(lazy("不備の内容", "What is deficient"), validators=[Optional(), Length(max=500)])
     issued_on = DateField(lazy("発行日", "Issued on"), validators=[Optional()], format="%Y-%m-%d")
 
@@ -67,7 +73,7 @@ class PaymentForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.method.choices = [(code, label(entry)) for code, entry in catalogue.PAYMENT_METHODS.items()]
+        self.method.choices = choices((code, label(entry)) for code, entry in catalogue.PAYMENT_METHODS.items())
 
 
 class ShortfallForm(FlaskForm):
@@ -75,8 +81,8 @@ class ShortfallForm(FlaskForm):
 
 
 class AskForm(FlaskForm):
-    what = SelectField(lazy("照会の種類", "Ask for"), choices=[
-        ("documents", lazy("書類の提出", "Documents")), ("clarification", lazy("請求内容の確認", "Clarification"))])
+    what = SelectField(lazy("照会の種類", "Ask for"), choices=choices([
+        ("documents", lazy("書類の提出", "Documents")), ("clarification", lazy("請求内容の確認", "Clarification"))]))
     due_on = DateField(lazy("提出期限", "Due by"), validators=[Optional()], format="%Y-%m-%d")
     body = TextAreaField(lazy("依頼する内容", "What we asked"), validators=[DataRequired(REQUIRED), Length(max=2000)])
 
@@ -135,7 +141,7 @@ class DispatchForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.method.choices = [(code, label(entry)) for code, entry in catalogue.DISPATCH_METHODS.items()]
+        self.method.choices = choices((code, label(entry)) for code, entry in catalogue.DISPATCH_METHODS.items())
 
 
 class WithdrawForm(FlaskForm):
@@ -144,7 +150,7 @@ class WithdrawForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channel.choices = [(code, label(entry)) for code, entry in catalogue.CHANNELS.items() if code != "api"]
+        self.channel.choices = choices((code, label(entry)) for code, entry in catalogue.CHANNELS.items() if code != "api")
 
 
 class MaskForm(FlaskForm):

@@ -44,7 +44,7 @@ def header(case: Case) -> dict:
     from desk.cases.queries import assignable_staff
 
     form = _form("assign", lambda: forms.AssignForm(formdata=None, assignee=str(case.assignee_id or "")))
-    form.assignee.choices = [("", "—")] + [(str(u.id), u.name) for u in assignable_staff()]
+    form.assignee.choices = forms.choices([("", "—")] + [(str(u.id), u.name) for u in assignable_staff()])
     return {"assign_form": form}
 
 
@@ -132,8 +132,8 @@ def data(case: Case) -> dict:
 
 
 def decision_form_choices(form, item) -> None:
-    form.outcome.choices = [(o.code, label(o)) for o in decisions.outcomes_offered(item)]
-    form.grounds.choices = [(g_.code, label(g_)) for g_ in decisions.grounds_offered(item)]
+    form.outcome.choices = forms.choices((o.code, label(o)) for o in decisions.outcomes_offered(item))
+    form.grounds.choices = forms.choices((g_.code, label(g_)) for g_ in decisions.grounds_offered(item))
 
 
 def article_ja(article: str) -> str:

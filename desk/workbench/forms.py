@@ -6,7 +6,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField as _DateField
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -17,7 +16,14 @@ REQUIRED = lazy("入力してください。", "This field is required.")
 BAD_DATE = lazy("日付を YYYY-MM-DD の形で入力してください。", "Enter a date as YYYY-MM-DD.")
 
 
-def choices(pairs) -> list[SelectChoice]:
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice.
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
+
+def choices(pairs) -> list:
     """(value, label) pairs as WTForms options."""
     return [SelectChoice(value, text) for value, text in pairs]
 

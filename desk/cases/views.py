@@ -47,6 +47,7 @@ def queue_rows(cases, lang: str, as_of) -> list[dict]:
     amber = int(settings.get("queue_amber_days"))
     days_left = functools.lru_cache(maxsize=None)(deadlines.business_days_left)
     url = url_for("cases.show_case", reference="REF")
+    people, kinds = queries.row_details(cases)
     rows = []
     for case in cases:
         state = case.state
@@ -64,12 +65,12 @@ def queue_rows(cases, lang: str, as_of) -> list[dict]:
             else:
                 badge = ("badge-soon" if left <= amber else "badge-ok", tr(f"残り{left}営業日", f"{left} business days left", lang))
         horizon_passed = is_open and case.statutory_horizon_on < as_of
-        principal, proxy = case.principal, case.proxy
+        principal, proxy = people.get(case.id, {}).get("principal"), people.get(case.id, {}).get("proxy")
         rows.append({
             "reference": case.reference, "url": url.replace("REF", case.reference),
-            "name": principal.name if principal else None, "furigana": principal.furigana if principal else None,
-            "proxy": proxy.name if proxy else None,
-            "kinds": [label(catalogue.REQUEST_KINDS[item.kind], lang) for item in case.items],
+            "name": principal[0] if principal else None, "furigana": principal[1] if principal else None,
+            "proxy": proxy[0] if proxy else None,
+            "kinds": [label(catalogue.REQUEST_KINDS[kind], lang) for kind in kinds.get(case.id, [])],
             "channel": label(catalogue.CHANNELS[case.channel], lang), "arrived": format_date(case.arrived_on, "short", lang),
             "status": case.status, "status_label": label(state, lang),
             "target": format_date(case.internal_target_on, "short", lang) if case.internal_target_on else None,

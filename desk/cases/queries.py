@@ -16,7 +16,6 @@ from math import ceil
 
 from flask import current_app, has_app_context
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import noload
 
 from desk import catalogue
 from desk.audit.models import AuditEvent
@@ -230,7 +229,7 @@ def case_queue(filters: QueueFilters, *, user_id: int | None, as_of: date, per_p
 def _load(query) -> list[Case]:
     # People and kinds come separately as plain rows (see row_details): cheaper than
     # building ORM objects for every requester and item of the page.
-    return list(db.session.scalars(query.options(noload(Case.requesters), noload(Case.items))))
+    return list(db.session.scalars(query))
 
 
 def row_details(cases: list[Case]) -> tuple[dict, dict]:

@@ -69,8 +69,9 @@ def _register_blueprints(app: Flask) -> None:
     from desk.settings.views import blueprint as settings_bp
     from desk.intake.views import blueprint as intake
     from desk.suppression.views import blueprint as suppression
+    from desk.workbench.views import blueprint as workbench
 
-    for blueprint in (public, auth, cases, settings_bp, letters, intake, suppression):
+    for blueprint in (public, auth, cases, settings_bp, letters, intake, suppression, workbench):
         app.register_blueprint(blueprint)
 
     from desk.admin.views import blueprint as admin_bp

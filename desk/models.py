@@ -7,9 +7,11 @@ from desk.identity.models import Document
 from desk.letters.models import Letter
 from desk.settings.models import Setting
 from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntry
+from desk.decisions.models import Approval
+from desk.workbench.models import DataSearch, Verification
 
 __all__ = [
     "AuditEvent", "AuditHead", "StaffUser", "Case", "CaseExtension", "CaseNote", "CasePause",
     "RequestItem", "Requester", "FeePayment", "Document", "Letter", "Setting",
-    "ScreeningFile", "ScreeningRun", "SuppressionEntry",
+    "ScreeningFile", "ScreeningRun", "SuppressionEntry", "Approval", "DataSearch", "Verification",
 ]

@@ -17,7 +17,14 @@ class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         # The queue orders open work by what is due first.
-        Index("ix_cases_queue", "status", "internal_target_on", "statutory_horizon_on"),
+        Index("ix_cases_queue", "status", "internal_target_on", "statutory_horizon_on", "id"),
+        # The open queue: closed_on is NULL exactly while a case is open, so the queue
+        # walks this index in due order without sorting (and without a status list).
+        Index("ix_cases_open_queue", "closed_on", "internal_target_on", "statutory_horizon_on", "id"),
+        # The newest change to any case: tells the queue whether its cached counts still hold.
+        Index("ix_cases_updated", "updated_at"),
+        # The "all cases" view of the queue lists the newest arrivals first.
+        Index("ix_cases_arrived", "arrived_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

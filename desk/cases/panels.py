@@ -18,9 +18,17 @@ class Panel:
 
 
 def _timeline(case: Case) -> dict:
-    from desk.cases.queries import timeline
+    from desk.cases.queries import ACTION_LABELS, timeline
 
-    return {"timeline": timeline(case)}
+    return {"timeline": timeline(case), "actions": ACTION_LABELS}
+
+
+def _workbench(name: str) -> Callable[[Case], dict]:
+    def context(case: Case) -> dict:
+        from desk.workbench import panels
+
+        return getattr(panels, name)(case)
+    return context
 
 
 def _letters(case: Case) -> dict:
@@ -44,8 +52,18 @@ def _suppression(case: Case) -> dict:
 CASE_PANELS: list[Panel] = [
     Panel("staff/cases/panels/people.html"),
     Panel("staff/cases/panels/documents.html", permission="document.view", context=_documents),
-    Panel("staff/cases/panels/items.html"),
+    Panel("staff/cases/panels/identity.html", context=_workbench("identity")),
+    Panel("staff/cases/panels/proxy.html", context=_workbench("proxy")),
+    Panel("staff/cases/panels/fees.html", context=_workbench("fee")),
+    Panel("staff/cases/panels/requests.html", context=_workbench("requests")),
+    Panel("staff/cases/panels/data.html", context=_workbench("data")),
+    # The decision panel shows every kind's decision (it replaces the read-only items panel).
+    Panel("staff/cases/panels/decision.html", context=_workbench("decision")),
+    Panel("staff/cases/panels/approval.html", context=_workbench("approval")),
     Panel("staff/cases/panels/letters.html", context=_letters),
+    Panel("staff/cases/panels/dispatch.html", context=_workbench("dispatch")),
+    Panel("staff/cases/panels/procedures.html", context=_workbench("procedures")),
     Panel("staff/suppression/panel.html", permission="suppression.view", context=_suppression),
     Panel("staff/cases/panels/timeline.html", context=_timeline),
+    Panel("staff/cases/panels/notes.html", permission="case.work", context=_workbench("notes")),
 ]

@@ -71,6 +71,8 @@ SETTINGS: dict[str, SettingDef] = {s.key: s for s in [
     # Time
     SettingDef("target_business_days", "int", 10, "社内の回答目標（営業日）", "Internal response target (business days)",
                "time", minimum=1, maximum=60),
+    SettingDef("queue_amber_days", "int", 2, "一覧で黄色表示にする残り営業日数", "Queue: amber badge at this many business days left",
+               "time", minimum=0, maximum=20),
     SettingDef("closed_weekdays", "weekdays", [5, 6], "定休日（曜日）", "Closed weekdays", "time"),
     SettingDef("closed_periods", "lines", ["12-29/01-03"], "休業期間（毎年、MM-DD/MM-DD）",
                "Yearly closures (MM-DD/MM-DD)", "time",

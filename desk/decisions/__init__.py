@@ -1,0 +1,1 @@
+"""Decisions per request kind, and the supervisor's approval of them."""

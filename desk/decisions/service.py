@@ -1,0 +1,171 @@
+"""Decisions per request kind, the supervisor's approval, and dispatch of the reply.
+
+A decision is validated against the catalogue: the outcome must be one of that kind's
+outcomes, grounds only those that apply to it (catalogue.grounds_for with the PrivacyMark
+setting), and every refusal or partial outcome carries an explanation (Art. 36). Refusals,
+partial outcomes and lapses need a supervisor's approval, never the drafter's own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from desk import catalogue, settings
+from desk.audit.service import record
+from desk.cases import service
+from desk.cases.models import Case, RequestItem
+from desk.clock import now, today
+from desk.decisions.models import Approval
+from desk.extensions import db
+from desk.workbench.service import Refused, _require_status, queue_letter
+
+DECIDABLE = {"verifying", "in_progress", "decision_drafted"}
+
+
+class DecisionInvalid(Exception):
+    """Field -> (ja, en) messages for the decision form."""
+
+    def __init__(self, errors: dict[str, tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(en for _, en in errors.values()))
+
+
+@dataclass
+class Draft:
+    outcome: str
+    grounds: list[str] = field(default_factory=list)
+    explanation: str = ""
+    withheld: list[str] = field(default_factory=list)
+    corrected: str = ""
+    alternative_measure: str = ""
+    paper_instead: bool = False
+    fallback_to_paper_reason: str = ""
+
+
+def grounds_offered(item: RequestItem) -> list[catalogue.RefusalGround]:
+    return catalogue.grounds_for(item.kind, bool(settings.get("privacy_mark_mode")))
+
+
+def outcomes_offered(item: RequestItem) -> list[catalogue.Outcome]:
+    return [catalogue.OUTCOMES[c] for c in catalogue.REQUEST_KINDS[item.kind].outcomes]
+
+
+def decide(item: RequestItem, draft: Draft, *, actor) -> None:
+    case = item.case
+    _require_status(case, DECIDABLE, "決定を起案", "draft a decision")
+    kind = catalogue.REQUEST_KINDS[item.kind]
+    errors: dict[str, tuple[str, str]] = {}
+    if draft.outcome not in kind.outcomes:
+        errors["outcome"] = ("この請求の種類で選べる決定を選んでください。", "Choose an outcome this kind allows.")
+        raise DecisionInvalid(errors)
+    outcome = catalogue.OUTCOMES[draft.outcome]
+    allowed = {g.code for g in grounds_offered(item)}
+    if any(g not in allowed for g in draft.grounds):
+        errors["grounds"] = ("この請求の種類に当てはまらない理由が含まれています。", "A ground that does not apply to this kind was chosen.")
+    elif (outcome.refusal or draft.outcome == "partly_disclosed") and not draft.grounds:
+        errors["grounds"] = ("不開示・不実施の理由を1つ以上選んでください。", "Choose at least one ground.")
+    if outcome.needs_explanation and not draft.explanation.strip():
+        errors["explanation"] = ("理由の説明を入力してください（法第36条）。", "Explain the reasons (Art. 36).")
+    if draft.outcome == "partly_disclosed" and not draft.withheld:
+        errors["withheld"] = ("開示しない項目を入力してください。", "List the items withheld.")
+    if draft.outcome == "corrected" and not draft.corrected.strip():
+        errors["corrected"] = ("訂正等の内容を入力してください。", "Say what was corrected.")
+    if draft.outcome == "alternative_measure" and not draft.alternative_measure.strip():
+        errors["alternative_measure"] = ("代替措置の内容を入力してください。", "Describe the alternative measure.")
+    paper_fallback = draft.paper_instead and kind.disclosure and case.delivery_method == "electronic"
+    if paper_fallback and not draft.fallback_to_paper_reason.strip():
+        errors["fallback_to_paper_reason"] = ("書面で交付する理由を入力してください。",
+                                              "Give the reason for delivering on paper instead.")
+    if errors:
+        raise DecisionInvalid(errors)
+    details = {k: v for k, v in (item.details or {}).items() if k == "disclosed"}
+    if draft.outcome == "partly_disclosed":
+        details["withheld"] = draft.withheld
+    if draft.outcome == "corrected":
+        details["corrected"] = draft.corrected.strip()
+    if draft.outcome == "alternative_measure":
+        details["alternative_measure"] = draft.alternative_measure.strip()
+    if paper_fallback:
+        details["fallback_to_paper_reason"] = draft.fallback_to_paper_reason.strip()
+    item.outcome = draft.outcome
+    item.grounds = list(draft.grounds) if (outcome.refusal or outcome.partial) else []
+    item.explanation = draft.explanation.strip() or None
+    item.details = details
+    item.decided_by_id, item.decided_at = actor.id, now()
+    db.session.flush()
+    record("decision.drafted", actor=actor, case=case,
+           detail={"item_id": item.id, "kind": item.kind, "outcome": item.outcome, "grounds": item.grounds})
+
+
+def needs_approval(case: Case) -> bool:
+    return any(item.outcome and catalogue.OUTCOMES[item.outcome].needs_approval for item in case.items)
+
+
+def submit(case: Case, *, actor) -> None:
+    """The draft is complete: to a supervisor when the outcome needs one, else approved."""
+    _require_status(case, {"verifying", "in_progress", "decision_drafted"}, "決定を確定", "submit the decision")
+    undecided = [i for i in case.items if i.outcome is None]
+    if undecided:
+        raise Refused("決定していない請求があります。すべての種類について決定を入力してください。",
+                      "Some request kinds have no decision yet.")
+    if case.status != "decision_drafted":
+        service.transition(case, "decision_drafted", actor=actor)
+    if needs_approval(case):
+        db.session.add(Approval(case_id=case.id, drafter_id=actor.id))
+        service.transition(case, "awaiting_approval", actor=actor)
+    else:
+        service.transition(case, "approved", actor=actor, detail={"approval": "not_required"})
+
+
+def pending_approval(case: Case) -> Approval | None:
+    return db.session.scalars(select(Approval).where(Approval.case_id == case.id, Approval.result == "pending")
+                              .order_by(Approval.id.desc())).first()
+
+
+def drafters(case: Case) -> set[int]:
+    ids = {item.decided_by_id for item in case.items if item.decided_by_id}
+    approval = pending_approval(case)
+    if approval and approval.drafter_id:
+        ids.add(approval.drafter_id)
+    return ids
+
+
+def _decide_approval(case: Case, result: str, to_status: str, *, actor) -> None:
+    _require_status(case, {"awaiting_approval"}, "承認", "approve or return the decision")
+    if actor.id in drafters(case):
+        raise Refused("自分が起案した決定は承認できません。別の責任者の承認が必要です。",
+                      "You drafted this decision: another supervisor must approve it.")
+    approval = pending_approval(case) or Approval(case_id=case.id)
+    db.session.add(approval)
+    approval.result, approval.approver_id, approval.decided_at = result, actor.id, now()
+    service.transition(case, to_status, actor=actor, detail={"approval": result})
+
+
+def approve(case: Case, *, actor) -> None:
+    _decide_approval(case, "approved", "approved", actor=actor)
+
+
+def return_for_revision(case: Case, *, actor) -> None:
+    _decide_approval(case, "returned", "decision_drafted", actor=actor)
+
+
+def reopen(case: Case, *, actor) -> None:
+    """Back from a drafted decision to the search, to change it."""
+    _require_status(case, {"decision_drafted"}, "起案を取り消", "reopen the draft")
+    service.transition(case, "in_progress", actor=actor)
+
+
+def dispatch(case: Case, sent_on: date, method: str, *, actor) -> None:
+    """The reply went out: dispatched (the reply letter marked with date and method), then
+    completed."""
+    _require_status(case, {"approved"}, "発送を記録", "record the dispatch")
+    if method not in catalogue.DISPATCH_METHODS:
+        raise Refused("発送方法を選んでください。", "Choose how the reply was sent.")
+    if sent_on > today():
+        raise Refused("発送日に未来の日付は入力できません。", "The dispatch date cannot be in the future.")
+    letter = queue_letter(case, "reply", actor=actor)
+    letter.dispatched_on, letter.dispatch_method = sent_on, method
+    service.transition(case, "dispatched", actor=actor, on=sent_on, detail={"method": method, "letter_id": letter.id})
+    service.transition(case, "completed", actor=actor, on=sent_on)

@@ -1,0 +1,1 @@
+"""The officer's workbench: verification, data location, requests to the requester, masking."""

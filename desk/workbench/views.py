@@ -1,0 +1,358 @@
+"""The officer's actions on one case. Each view: parse the form, call one service, commit,
+redirect back to the case page (or show it again with the form's errors)."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from desk.audit.service import record
+from desk.auth.models import StaffUser
+from desk.auth.permissions import require
+from desk.cases.lifecycle import TransitionRefused
+from desk.cases.models import RequestItem
+from desk.cases.service import by_reference
+from desk.decisions import service as decisions
+from desk.extensions import db
+from desk.i18n import current_language, tr
+from desk.identity.models import Document
+from desk.storage.service import StorageError
+from desk.workbench import forms, masking, service
+
+blueprint = Blueprint("workbench", __name__, url_prefix="/staff/cases/<reference>")
+
+
+def _case(reference: str):
+    case = by_reference(reference)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _back(case, anchor: str):
+    return redirect(url_for("cases.show_case", reference=case.reference, _anchor=anchor))
+
+
+def _act(reference: str, form_class, name: str, action, done_ja: str, done_en: str, anchor: str | None = None):
+    """The shape of every action: a valid form → the service → commit → back to the page."""
+    case = _case(reference)
+    form = form_class()
+    if not form.validate_on_submit():
+        from desk.cases.views import render_case
+
+        g.workbench_forms = {name: form}
+        return render_case(case, status=400)
+    try:
+        action(case, form)
+        db.session.commit()
+    except (service.Refused, TransitionRefused) as refusal:
+        db.session.rollback()
+        flash(refusal.message(current_language()), "error")
+    except decisions.DecisionInvalid as invalid:
+        db.session.rollback()
+        from desk.cases.views import render_case
+
+        for field, (ja, en) in invalid.errors.items():
+            getattr(form, field).errors = list(getattr(form, field).errors) + [tr(ja, en)]
+        g.workbench_forms = {name: form}
+        case = _case(reference)
+        return render_case(case, status=400)
+    else:
+        flash(tr(done_ja, done_en), "success")
+    return _back(case, anchor or name)
+
+
+# --------------------------------------------------------------------------- header, notes
+
+@blueprint.post("/assign")
+@require("case.work")
+def assign_case(reference):
+    def action(case, form):
+        value = form.assignee.data or ""
+        if value == "me":
+            assignee = current_user
+        elif value.isdigit():
+            assignee = db.session.get(StaffUser, int(value))
+            if assignee is None:
+                raise service.Refused("その職員は見つかりません。", "No such staff member.")
+        else:
+            assignee = None
+        service.assign(case, assignee, actor=current_user)
+    return _act(reference, forms.AssignForm, "assign", action, "担当者を変更しました。", "Assignee changed.", "top")
+
+
+@blueprint.post("/notes")
+@require("case.work")
+def add_note(reference):
+    return _act(reference, forms.NoteForm, "note", lambda case, form: service.add_note(case, form.body.data, actor=current_user),
+                "メモを追加しました。", "Note added.", "timeline")
+
+
+# --------------------------------------------------------------------------- identity and proxy
+
+@blueprint.post("/identity/addresses")
+@require("case.work")
+def record_addresses(reference):
+    return _act(reference, forms.AddressForm, "addresses",
+                lambda case, form: service.record_addresses(case, form.document_address.data or "",
+                                                            form.records_address.data or "", actor=current_user),
+                "住所を記録しました。", "Addresses recorded.", "identity")
+
+
+@blueprint.post("/identity/confirm")
+@require("case.work")
+def confirm_identity(reference):
+    return _act(reference, forms.ActionForm, "identity", lambda case, form: service.confirm_identity(case, actor=current_user),
+                "本人確認を完了しました。", "Identity confirmed.")
+
+
+@blueprint.post("/identity/unidentified")
+@require("case.work")
+def record_unidentified(reference):
+    return _act(reference, forms.ActionForm, "identity", lambda case, form: service.record_unidentified(case, actor=current_user),
+                "本人確認ができないとして、不開示等の決定を起案しました。", "Recorded as unidentified; a refusal has been drafted.",
+                "decision")
+
+
+@blueprint.post("/documents/<document_id>/review")
+@require("case.work")
+def review_document(reference, document_id):
+    def action(case, form):
+        document = _document(case, document_id)
+        service.review_document(document, form.review.data, form.deficiency.data or "", form.issued_on.data,
+                                actor=current_user)
+    return _act(reference, forms.ReviewForm, f"review-{document_id}", action, "書類の確認結果を記録しました。",
+                "Review recorded.", f"document-{document_id}")
+
+
+@blueprint.post("/proxy/confirm")
+@require("case.work")
+def confirm_proxy(reference):
+    return _act(reference, forms.ActionForm, "proxy", lambda case, form: service.confirm_proxy(case, actor=current_user),
+                "代理権を確認しました。", "The proxy's authority is confirmed.")
+
+
+@blueprint.post("/proxy/unconfirmed")
+@require("case.work")
+def record_proxy_unconfirmed(reference):
+    return _act(reference, forms.ActionForm, "proxy",
+                lambda case, form: service.record_proxy_unconfirmed(case, actor=current_user),
+                "代理権が確認できないとして、不開示等の決定を起案しました。",
+                "Recorded as unconfirmed; a refusal has been drafted.", "decision")
+
+
+# --------------------------------------------------------------------------- fees, requests to the requester
+
+@blueprint.post("/fees/payments")
+@require("case.work")
+def record_payment(reference):
+    return _act(reference, forms.PaymentForm, "payment",
+                lambda case, form: service.record_payment(case, form.amount.data, form.method.data, form.received_on.data,
+                                                          actor=current_user),
+                "入金を記録しました。", "Payment recorded.", "fees")
+
+
+@blueprint.post("/fees/shortfall")
+@require("case.work")
+def send_shortfall(reference):
+    return _act(reference, forms.ShortfallForm, "shortfall",
+                lambda case, form: service.send_shortfall_notice(case, form.due_on.data, actor=current_user),
+                "不足の通知を作成し、手数料の納付待ちにしました。", "Shortfall notice queued; the case now awaits the fee.", "fees")
+
+
+@blueprint.post("/ask")
+@require("case.work")
+def ask_requester(reference):
+    return _act(reference, forms.AskForm, "ask",
+                lambda case, form: service.ask_requester(case, form.what.data, form.due_on.data, form.body.data,
+                                                         actor=current_user),
+                "依頼者への照会を記録しました（期限は停止中）。", "Request recorded; the clock is paused.", "requests")
+
+
+@blueprint.post("/reply")
+@require("case.work")
+def reply_received(reference):
+    return _act(reference, forms.ReplyForm, "reply",
+                lambda case, form: service.reply_received(case, form.received_on.data, actor=current_user),
+                "回答の受領を記録しました（期限の計算を再開）。", "Reply recorded; the clock runs again.", "requests")
+
+
+# --------------------------------------------------------------------------- locating the data
+
+@blueprint.post("/data/searches")
+@require("case.work")
+def record_search(reference):
+    return _act(reference, forms.SearchForm, "search",
+                lambda case, form: service.record_search(case, form.systems.data, form.findings.data, actor=current_user),
+                "調査結果を記録しました。", "Search recorded.", "data")
+
+
+def _item(case, item_id) -> RequestItem:
+    item = next((i for i in case.items if str(i.id) == str(item_id)), None)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _number(value) -> int:
+    """Ids in URLs are plain strings (every staff route is probed with placeholders); bad ones are 404."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        abort(404)
+
+
+def _document(case, document_id) -> Document:
+    document_id = _number(document_id)
+    document = next((d for d in case.documents if d.id == document_id), None)
+    if document is None:
+        abort(404)
+    return document
+
+
+@blueprint.post("/data/table")
+@require("case.work")
+def record_table(reference):
+    def action(case, form):
+        service.set_disclosed_table(_item(case, form.item_id.data), form.table.data or "", actor=current_user)
+    return _act(reference, forms.TableForm, f"table-{request.form.get('item_id', '')}", action,
+                "開示するデータを記録しました。", "Disclosed data recorded.", "data")
+
+
+@blueprint.post("/data/files")
+@require("case.work")
+def attach_file(reference):
+    def action(case, form):
+        service.attach_disclosed_file(case, form.file.data.read(), actor=current_user)
+    return _act(reference, forms.AttachForm, "attach", action, "ファイルを添付しました。", "File attached.", "data")
+
+
+# --------------------------------------------------------------------------- decision, approval, dispatch
+
+@blueprint.post("/items/<item_id>/decision")
+@require("case.work")
+def decide_item(reference, item_id):
+    case = _case(reference)
+    item = _item(case, item_id)
+    from desk.workbench.panels import decision_form_choices
+
+    def form_class():
+        form = forms.DecisionForm()
+        decision_form_choices(form, item)
+        return form
+
+    def action(case, form):
+        draft = decisions.Draft(
+            outcome=form.outcome.data, grounds=list(form.grounds.data or []), explanation=form.explanation.data or "",
+            withheld=[line.strip() for line in (form.withheld.data or "").splitlines() if line.strip()],
+            corrected=form.corrected.data or "", alternative_measure=form.alternative_measure.data or "",
+            paper_instead=bool(form.paper_instead.data), fallback_to_paper_reason=form.fallback_to_paper_reason.data or "")
+        decisions.decide(_item(case, item_id), draft, actor=current_user)
+    return _act(reference, form_class, f"decision-{item_id}", action, "決定を起案しました。", "Decision drafted.",
+                f"item-{item_id}")
+
+
+@blueprint.post("/decision/submit")
+@require("case.work")
+def submit_decision(reference):
+    return _act(reference, forms.ActionForm, "submit", lambda case, form: decisions.submit(case, actor=current_user),
+                "決定を確定しました。", "Decision submitted.", "decision")
+
+
+@blueprint.post("/decision/reopen")
+@require("case.work")
+def reopen_decision(reference):
+    return _act(reference, forms.ActionForm, "submit", lambda case, form: decisions.reopen(case, actor=current_user),
+                "起案を取り消し、調査中に戻しました。", "Draft reopened.", "decision")
+
+
+@blueprint.post("/approval/approve")
+@require("decision.approve")
+def approve(reference):
+    return _act(reference, forms.ActionForm, "approval", lambda case, form: decisions.approve(case, actor=current_user),
+                "決定を承認しました。", "Decision approved.", "approval")
+
+
+@blueprint.post("/approval/return")
+@require("decision.approve")
+def return_decision(reference):
+    return _act(reference, forms.ActionForm, "approval",
+                lambda case, form: decisions.return_for_revision(case, actor=current_user),
+                "決定を差し戻しました。", "Decision returned for revision.", "approval")
+
+
+@blueprint.post("/extend")
+@require("case.work")
+def extend(reference):
+    return _act(reference, forms.ExtendForm, "extend",
+                lambda case, form: service.extend(case, form.business_days.data, form.reason.data, actor=current_user),
+                "期限を延長し、延長の通知を作成しました。", "Deadline extended; the notice is queued.", "procedures")
+
+
+@blueprint.post("/dispatch")
+@require("case.work")
+def dispatch(reference):
+    return _act(reference, forms.DispatchForm, "dispatch",
+                lambda case, form: decisions.dispatch(case, form.sent_on.data, form.method.data, actor=current_user),
+                "発送を記録し、案件を完了しました。", "Dispatch recorded; the case is complete.", "dispatch")
+
+
+@blueprint.post("/withdraw")
+@require("case.work")
+def withdraw(reference):
+    return _act(reference, forms.WithdrawForm, "withdraw",
+                lambda case, form: service.withdraw(case, form.channel.data, form.received_on.data, actor=current_user),
+                "取下げを記録しました。", "Withdrawal recorded.", "procedures")
+
+
+# --------------------------------------------------------------------------- document pages and masking
+
+@blueprint.get("/documents/<document_id>/pages/<page>.png")
+@require("document.view")
+def document_page(reference, document_id, page):
+    """A page of a document as an image, never the file itself; every view is audited."""
+    case = _case(reference)
+    document = _document(case, document_id)
+    page = _number(page)
+    try:
+        png = masking.page_png(document, page)
+    except (IndexError, StorageError):
+        abort(404)
+    record("document.viewed", actor=current_user, case=case, detail={"document_id": document.id, "page": page})
+    db.session.commit()
+    response = make_response(png)
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Content-Disposition"] = "inline; filename=page.png"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.route("/documents/<document_id>/mask", methods=["GET", "POST"])
+@require("document.mask")
+def mask_document(reference, document_id):
+    case = _case(reference)
+    document = _document(case, document_id)
+    if document.wrapped_key is None:
+        abort(404)
+    form = forms.MaskForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            rectangles = masking.parse_rectangles(json.loads(form.rectangles.data))
+            masking.mask(document, rectangles, actor=current_user)
+            db.session.commit()
+        except (service.Refused, ValueError) as refusal:
+            db.session.rollback()
+            message = refusal.message(current_language()) if isinstance(refusal, service.Refused) else \
+                tr("塗りつぶす範囲を読み取れませんでした。", "The masked areas could not be read.")
+            form.rectangles.errors = [message]
+            status = 400
+        else:
+            flash(tr("塗りつぶしを書類に焼き込みました。元の画像は残っていません。",
+                     "The mask is burnt into the document; the unmasked original is gone."), "success")
+            return _back(case, f"document-{document.id}")
+    elif request.method == "POST":
+        status = 400
+    pages = masking.page_count(document)
+    return render_template("staff/cases/mask.html", case=case, document=document, form=form, pages=range(pages)), status

@@ -250,7 +250,10 @@ def test_full_disclosure_needs_no_approval_and_dispatch_completes(client, app):
     assert case.status == "completed" and case.closed_on == today()
     letter = db.session.scalars(select(Letter).where(Letter.case_id == case.id, Letter.kind == "reply")).one()
     assert letter.dispatched_on == today() and letter.dispatch_method == "simple_registered"
-    assert _actions(case)[-2:] == ["case.transition", "case.transition"]
+    # The letters area keeps the reply exactly as sent, encrypted, when the case is dispatched.
+    assert letter.storage_name and letter.wrapped_key
+    assert read(letter).startswith(b"%PDF")
+    assert _actions(case)[-3:] == ["case.transition", "letter.dispatched", "case.transition"]
 
 
 def test_extension_moves_the_target_and_queues_a_notice(client, app):

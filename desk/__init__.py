@@ -99,6 +99,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
     from desk import catalogue, settings
+    from desk.audit.actions import action_label
     from desk.auth.permissions import can
     from desk.cases import lifecycle
     from desk.formatting import format_date, format_datetime, format_yen
@@ -109,6 +110,7 @@ def _register_template_helpers(app: Flask) -> None:
         tr=tr, label=label, lang=current_language, catalogue=catalogue, lifecycle=lifecycle,
         setting=settings.get, staff_navigation=staff_navigation,
         can=lambda permission: can(current_user, permission),
+        action_label=lambda code: action_label(code, current_language()),
     )
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, yen=format_yen)
 

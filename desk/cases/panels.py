@@ -18,9 +18,10 @@ class Panel:
 
 
 def _timeline(case: Case) -> dict:
-    from desk.cases.queries import ACTION_LABELS, timeline
+    from desk.audit.actions import ACTIONS
+    from desk.cases.queries import timeline
 
-    return {"timeline": timeline(case), "actions": ACTION_LABELS}
+    return {"timeline": timeline(case), "actions": ACTIONS}
 
 
 def _workbench(name: str) -> Callable[[Case], dict]:

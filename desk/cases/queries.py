@@ -271,28 +271,6 @@ def assignable_staff() -> list[StaffUser]:
 
 
 #: How the timeline names audit actions (codes stay in the trail; people read words).
-ACTION_LABELS: dict[str, catalogue.Entry] = {e.code: e for e in [
-    catalogue.Entry("case.opened", "受付", "Case opened"),
-    catalogue.Entry("case.assigned", "担当者を設定", "Assignee set"),
-    catalogue.Entry("case.extended", "期限を延長", "Deadline extended"),
-    catalogue.Entry("case.note_added", "メモを追加", "Note added"),
-    catalogue.Entry("identity.addresses_recorded", "住所を照合", "Addresses recorded"),
-    catalogue.Entry("identity.confirmed", "本人確認済", "Identity confirmed"),
-    catalogue.Entry("identity.unidentified", "本人確認できず", "Cannot be identified"),
-    catalogue.Entry("proxy.confirmed", "代理権を確認", "Proxy authority confirmed"),
-    catalogue.Entry("proxy.unconfirmed", "代理権を確認できず", "Proxy authority not confirmed"),
-    catalogue.Entry("document.reviewed", "書類を確認", "Document reviewed"),
-    catalogue.Entry("document.viewed", "書類を閲覧", "Document viewed"),
-    catalogue.Entry("document.masked", "書類を塗りつぶし", "Document masked"),
-    catalogue.Entry("document.attached", "ファイルを添付", "File attached"),
-    catalogue.Entry("fee.payment_recorded", "手数料の入金を記録", "Fee payment recorded"),
-    catalogue.Entry("letter.queued", "通知書を作成", "Letter queued"),
-    catalogue.Entry("data.searched", "データを調査", "Data searched"),
-    catalogue.Entry("data.disclosed_table", "開示データを記録", "Disclosed data recorded"),
-    catalogue.Entry("decision.drafted", "決定を起案", "Decision drafted"),
-]}
-
-
 def timeline(case: Case) -> list[dict]:
     """The audit events of a case and its notes, oldest first."""
     rows = db.session.execute(

@@ -96,7 +96,9 @@ def business_days_left(target: date | None, today: date, closed: ClosedDays) -> 
     if target is None:
         return None
     if target < today:
-        return -sum(1 for n in range((today - target).days) if not closed.closed(target + timedelta(days=n + 1)))
+        # A past target is overdue even when the days since were all closed (a weekend and
+        # a holiday): never "due today" once the date has gone by.
+        return -max(1, sum(1 for n in range((today - target).days) if not closed.closed(target + timedelta(days=n + 1))))
     return sum(1 for n in range((target - today).days) if not closed.closed(today + timedelta(days=n + 1)))
 
 

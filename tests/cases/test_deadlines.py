@@ -78,3 +78,8 @@ def test_business_days_left(today, expected):
 def test_closed_days_parse_rejects_garbage():
     with pytest.raises(ValueError):
         ClosedDays.parse([5, 6], ["not a date"])
+
+
+def test_a_past_target_is_overdue_even_after_closed_days():
+    """Target Fri 20 Nov 2026; on Mon 23 Nov (勤労感謝の日) after a weekend it is overdue, not due today."""
+    assert business_days_left(date(2026, 11, 20), date(2026, 11, 23), STANDARD) == -1

@@ -64,9 +64,10 @@ def _register_blueprints(app: Flask) -> None:
     from desk.auth.views import blueprint as auth
     from desk.cases.views import blueprint as cases
     from desk.public.views import blueprint as public
+    from desk.retention.views import blueprint as retention
     from desk.settings.views import blueprint as settings_bp
 
-    for blueprint in (public, auth, cases, settings_bp):
+    for blueprint in (public, auth, cases, settings_bp, retention):
         app.register_blueprint(blueprint)
 
 

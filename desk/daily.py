@@ -30,4 +30,7 @@ def run(as_of: date, echo=print) -> dict:
     report["horizon_passed"] = horizon_passed_count(as_of)
     echo(f"overdue: {report['overdue']} open case(s) past their internal target; "
          f"{report['horizon_passed']} past the statutory horizon")
+    from desk.retention import commands as retention
+
+    report["disposed"] = retention.dispose(as_of, actor_kind="system", echo=echo).disposed
     return report

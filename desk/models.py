@@ -5,9 +5,11 @@ from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, RequestI
 from desk.fees.models import FeePayment
 from desk.identity.models import Document
 from desk.letters.models import Letter
+from desk.retention.models import DisposalRun, DisposedCase, LegalHold
 from desk.settings.models import Setting
 
 __all__ = [
     "AuditEvent", "AuditHead", "StaffUser", "Case", "CaseExtension", "CaseNote", "CasePause",
     "RequestItem", "Requester", "FeePayment", "Document", "Letter", "Setting",
+    "LegalHold", "DisposalRun", "DisposedCase",
 ]

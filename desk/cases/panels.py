@@ -23,8 +23,15 @@ def _timeline(case: Case) -> dict:
     return {"timeline": timeline(case)}
 
 
+def _retention(case: Case) -> dict:
+    from desk.retention.panel import context
+
+    return context(case)
+
+
 CASE_PANELS: list[Panel] = [
     Panel("staff/cases/panels/people.html"),
     Panel("staff/cases/panels/items.html"),
     Panel("staff/cases/panels/timeline.html", context=_timeline),
+    Panel("staff/cases/panels/retention.html", context=_retention),
 ]

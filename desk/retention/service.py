@@ -1,0 +1,362 @@
+"""Retention: when each case falls due, legal holds, and disposal.
+
+Disposal of one case is one transaction: the wrapped keys of its documents and letters are
+shredded, its personal details redacted, the case moved to "disposed" and a line added to
+the run's record, all committed together, so an interrupted run never leaves a case
+half-redacted. Only then are the ciphertext files deleted; a file whose deletion failed
+(or was cut short by a crash) is found again on the next run: a shredded record that still
+names a file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Callable, Iterable
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import delete, exists, func, select, update
+
+from desk import settings
+from desk.audit.service import record
+from desk.cases import lifecycle
+from desk.cases.models import Case, CaseExtension, CaseNote, RequestItem, Requester
+from desk.cases.service import transition
+from desk.clock import now, today
+from desk.extensions import db
+from desk.fees.models import FeePayment
+from desk.identity.models import Document
+from desk.letters.models import Letter
+from desk.retention.models import DisposalRun, DisposedCase, LegalHold
+from desk.retention.schedule import disposal_due
+from desk.storage.service import remove_file
+
+#: States a case may be disposed from.
+DISPOSABLE = sorted(lifecycle.CLOSED - {"disposed"})
+#: Every table holding an encrypted file of a case.
+FILE_TABLES = (Document, Letter)
+#: Cases read and their files removed per batch; each case still commits on its own.
+BATCH = 500
+HOLD_REASON_MAX = 1000
+
+
+class RetentionError(Exception):
+    """A hold that cannot be placed or released; the message is for the supervisor."""
+
+    def __init__(self, ja: str, en: str):
+        self.ja, self.en = ja, en
+        super().__init__(en)
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+# --------------------------------------------------------------------------- schedule
+
+def retention_years() -> int:
+    return int(settings.get("retention_years"))
+
+
+def due_on(case: Case) -> date | None:
+    """The first day the case may be disposed of; None while open or once disposed."""
+    if case.status not in DISPOSABLE:
+        return None
+    return disposal_due(case.closed_on, retention_years())
+
+
+def _active_hold_exists():
+    return exists().where(LegalHold.case_id == Case.id, LegalHold.released_at.is_(None))
+
+
+@dataclass
+class DueCase:
+    id: int
+    reference: str
+    closed_on: date
+    due_on: date
+    held: bool = False
+    documents: int = 0
+
+
+def _closing(until: date, *, include_held: bool) -> list[DueCase]:
+    """Closed, undisposed cases whose disposal date is on or before `until`, oldest first."""
+    years = retention_years()
+    # closed_on <= until - years is a superset (relativedelta clamps 29 Feb); the exact
+    # rule is applied in Python with the same function the case page shows.
+    query = (select(Case.id, Case.reference, Case.closed_on, _active_hold_exists().label("held"))
+             .where(Case.status.in_(DISPOSABLE), Case.closed_on.is_not(None),
+                    Case.closed_on <= until - relativedelta(years=years))
+             .order_by(Case.closed_on, Case.id))
+    if not include_held:
+        query = query.where(~_active_hold_exists())
+    rows = []
+    for case_id, reference, closed_on, held in db.session.execute(query):
+        day = disposal_due(closed_on, years)
+        if day <= until:
+            rows.append(DueCase(case_id, reference, closed_on, day, bool(held)))
+    return rows
+
+
+def due_cases(as_of: date) -> list[DueCase]:
+    """The cases a run on `as_of` disposes of: due, and not under a legal hold."""
+    return _closing(as_of, include_held=False)
+
+
+def upcoming(as_of: date, days: int = 30) -> list[DueCase]:
+    """Cases due now or within `days`, held ones included (flagged), for the staff page."""
+    rows = _closing(as_of + timedelta(days=days), include_held=True)
+    _count_files(rows)
+    return rows
+
+
+def _count_files(rows: list[DueCase]) -> None:
+    by_id = {row.id: row for row in rows}
+    ids = list(by_id)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        for model in FILE_TABLES:
+            for case_id, count in db.session.execute(
+                    select(model.case_id, func.count()).where(model.case_id.in_(chunk), model.storage_name.is_not(None))
+                    .group_by(model.case_id)):
+                by_id[case_id].documents += count
+
+
+# --------------------------------------------------------------------------- holds
+
+def active_hold(case: Case) -> LegalHold | None:
+    return db.session.scalars(select(LegalHold).where(
+        LegalHold.case_id == case.id, LegalHold.released_at.is_(None))).first()
+
+
+def holds_of(case: Case) -> list[LegalHold]:
+    return list(db.session.scalars(select(LegalHold).where(LegalHold.case_id == case.id)
+                                   .order_by(LegalHold.placed_at.desc(), LegalHold.id.desc())))
+
+
+def current_holds() -> list[LegalHold]:
+    return list(db.session.scalars(select(LegalHold).where(LegalHold.released_at.is_(None))
+                                   .order_by(LegalHold.placed_at, LegalHold.id)))
+
+
+def _lock(case: Case) -> Case:
+    # The disposal job locks the same row: a hold and a disposal never cross.
+    return db.session.scalars(select(Case).where(Case.id == case.id).with_for_update(of=Case)
+                              .execution_options(populate_existing=True)).one()
+
+
+def place_hold(case: Case, reason: str, *, actor) -> LegalHold:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RetentionError("保全の理由を入力してください。", "Enter the reason for the hold.")
+    if len(reason) > HOLD_REASON_MAX:
+        raise RetentionError(f"理由は{HOLD_REASON_MAX}文字以内で入力してください。",
+                             f"Keep the reason within {HOLD_REASON_MAX} characters.")
+    case = _lock(case)
+    if case.status == "disposed":
+        raise RetentionError("廃棄済みの案件は保全できません。", "A disposed case cannot be held.")
+    if active_hold(case) is not None:
+        raise RetentionError("この案件にはすでに保全がかかっています。", "This case is already on hold.")
+    hold = LegalHold(case_id=case.id, reason=reason, placed_at=now(), placed_by_id=getattr(actor, "id", None))
+    db.session.add(hold)
+    db.session.flush()
+    # The reason stays in the hold row: the audit trail holds codes only.
+    record("retention.hold_placed", actor=actor, case=case, detail={"hold_id": hold.id})
+    return hold
+
+
+def release_hold(hold: LegalHold, *, actor) -> LegalHold:
+    _lock(hold.case)
+    db.session.refresh(hold)
+    if hold.released_at is not None:
+        raise RetentionError("この保全はすでに解除されています。", "This hold has already been released.")
+    hold.released_at = now()
+    hold.released_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    record("retention.hold_released", actor=actor, case=hold.case, detail={"hold_id": hold.id})
+    return hold
+
+
+# --------------------------------------------------------------------------- disposal
+
+@dataclass
+class DisposalReport:
+    as_of: date
+    dry_run: bool
+    cases: list[DueCase] = field(default_factory=list)
+    #: References disposed in this run (not in a dry run).
+    disposed: list[str] = field(default_factory=list)
+    documents: int = 0
+    #: Files of earlier runs whose deletion had failed and now succeeded.
+    files_retried: int = 0
+    #: Files that could not be deleted this time (retried next run).
+    files_left: int = 0
+    run: DisposalRun | None = None
+
+
+def _leftover_files() -> list[tuple[type, int, str]]:
+    """Shredded records that still name a file: their deletion failed or was cut short."""
+    rows = []
+    for model in FILE_TABLES:
+        rows += [(model, rid, name) for rid, name in db.session.execute(
+            select(model.id, model.storage_name).where(model.wrapped_key.is_(None), model.storage_name.is_not(None)))]
+    return rows
+
+
+def _forget_removed(removed: Iterable[tuple[type, int]]) -> None:
+    """The files are gone: the records stop naming them (one statement per table and chunk)."""
+    by_model: dict[type, list[int]] = {}
+    for model, rid in removed:
+        by_model.setdefault(model, []).append(rid)
+    for model, ids in by_model.items():
+        for start in range(0, len(ids), BATCH):
+            db.session.execute(update(model).where(model.id.in_(ids[start:start + BATCH]), model.wrapped_key.is_(None))
+                               .values(storage_name=None).execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _remove(files: list[tuple[type, int, str]]) -> tuple[list[tuple[type, int]], int]:
+    removed, failed = [], 0
+    for model, rid, name in files:
+        if remove_file(name):
+            removed.append((model, rid))
+        else:
+            failed += 1
+    return removed, failed
+
+
+def retry_file_removal() -> tuple[int, int]:
+    """Delete the files of shredded records left behind by an earlier run: (removed, still failing)."""
+    removed, failed = _remove(_leftover_files())
+    if removed:
+        _forget_removed(removed)
+    return len(removed), failed
+
+
+def _files_of(case_ids: list[int]) -> dict[int, list[tuple[type, int, str]]]:
+    files: dict[int, list] = {case_id: [] for case_id in case_ids}
+    for model in FILE_TABLES:
+        for rid, case_id, name in db.session.execute(
+                select(model.id, model.case_id, model.storage_name)
+                .where(model.case_id.in_(case_ids), model.storage_name.is_not(None))):
+            files[case_id].append((model, rid, name))
+    return files
+
+
+def _redact(case_id: int, moment) -> None:
+    """Everything personal about one case, in bulk statements; the skeleton stays:
+    reference, kinds, channel, dates, outcomes, grounds, requester type and proxy kind."""
+    execute = db.session.execute
+    for model in FILE_TABLES:
+        execute(update(model).where(model.case_id == case_id, model.wrapped_key.is_not(None))
+                .values(wrapped_key=None, destroyed_at=moment).execution_options(synchronize_session=False))
+    execute(update(Document).where(Document.case_id == case_id, Document.deficiency.is_not(None))
+            .values(deficiency=None).execution_options(synchronize_session=False))
+    execute(delete(Requester).where(Requester.case_id == case_id).execution_options(synchronize_session=False))
+    execute(delete(CaseNote).where(CaseNote.case_id == case_id).execution_options(synchronize_session=False))
+    execute(update(RequestItem).where(RequestItem.case_id == case_id)
+            .values(particulars=None, explanation=None, details={}).execution_options(synchronize_session=False))
+    execute(update(FeePayment).where(FeePayment.case_id == case_id, FeePayment.note.is_not(None))
+            .values(note=None).execution_options(synchronize_session=False))
+    execute(update(CaseExtension).where(CaseExtension.case_id == case_id)
+            .values(reason="").execution_options(synchronize_session=False))
+
+
+def _dispose_one(due: DueCase, files: list, run_id: int, as_of: date, actor,
+                 pause: Callable[[], None] | None) -> bool:
+    """One case, one transaction. False when it is no longer disposable (held or changed
+    since it was listed): nothing is touched then."""
+    case = db.session.scalars(select(Case).where(Case.id == due.id).with_for_update(of=Case)).first()
+    held = db.session.scalar(select(exists().where(LegalHold.case_id == due.id, LegalHold.released_at.is_(None))))
+    if case is None or case.status not in DISPOSABLE or held or due_on(case) is None or due_on(case) > as_of:
+        db.session.rollback()
+        return False
+    documents = len(files)
+    _redact(case.id, now())
+    # The ORM copies of the redacted rows are stale now; the case page reads them afresh.
+    for relation in ("requesters", "notes", "items"):
+        db.session.expire(case, [relation])
+    case.access_code_hash = None
+    case.disposed_on = as_of
+    transition(case, "disposed", actor=actor, on=as_of, detail={"run_id": run_id, "documents": documents})
+    db.session.add(DisposedCase(run_id=run_id, case_id=case.id, reference=case.reference,
+                                closed_on=case.closed_on, documents=documents))
+    if pause is not None:
+        pause()  # tests only: widens the window in which a run can be killed mid-case
+    db.session.commit()
+    return True
+
+
+def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", dry_run: bool = False,
+            progress: Callable[[DueCase, bool], None] | None = None,
+            pause: Callable[[], None] | None = None) -> DisposalReport:
+    """Dispose of every case due on `as_of` that no legal hold protects.
+
+    `progress(case, disposed)` is called after each case. A dry run lists and changes
+    nothing, files included."""
+    as_of = as_of or today()
+    report = DisposalReport(as_of=as_of, dry_run=dry_run)
+    report.cases = due_cases(as_of)
+    if dry_run:
+        _count_files(report.cases)
+        db.session.rollback()
+        return report
+
+    report.files_retried, report.files_left = retry_file_removal()
+    run = DisposalRun(as_of=as_of, started_at=now(), actor_kind="staff" if actor is not None else actor_kind,
+                      actor_id=getattr(actor, "id", None))
+    db.session.add(run)
+    db.session.commit()
+    report.run = run
+    run_id = run.id
+
+    for start in range(0, len(report.cases), BATCH):
+        batch = report.cases[start:start + BATCH]
+        files = _files_of([due.id for due in batch])
+        db.session.rollback()  # end the read; each case opens its own transaction
+        to_remove = []
+        for due in batch:
+            done = _dispose_one(due, files[due.id], run_id, as_of, actor, pause)
+            if done:
+                report.disposed.append(due.reference)
+                due.documents = len(files[due.id])
+                report.documents += due.documents
+                # Committed: the keys are gone. Now the ciphertext.
+                for entry in files[due.id]:
+                    if remove_file(entry[2]):
+                        to_remove.append(entry[:2])
+                    else:
+                        report.files_left += 1
+            if progress is not None:
+                progress(due, done)
+        if to_remove:
+            _forget_removed(to_remove)
+
+    run = db.session.get(DisposalRun, run_id)
+    run.case_count = len(report.disposed)
+    run.document_count = report.documents
+    run.finished_at = now()
+    record("retention.disposal_run", actor=actor, actor_kind=None if actor is not None else "system",
+           detail={"run_id": run_id, "cases": run.case_count, "documents": run.document_count,
+                   "as_of": as_of.isoformat()})
+    db.session.commit()
+    report.run = run
+    return report
+
+
+# --------------------------------------------------------------------------- record
+
+def runs(limit: int = 50) -> list[DisposalRun]:
+    return list(db.session.scalars(select(DisposalRun).order_by(DisposalRun.started_at.desc(), DisposalRun.id.desc())
+                                   .limit(limit)))
+
+
+def lines_of(run: DisposalRun) -> list[DisposedCase]:
+    return list(db.session.scalars(select(DisposedCase).where(DisposedCase.run_id == run.id)
+                                   .order_by(DisposedCase.id)))
+
+
+def run_totals(run: DisposalRun) -> tuple[int, int]:
+    """(cases, documents) from the run's lines: right even for a run that was interrupted."""
+    cases, documents = db.session.execute(
+        select(func.count(DisposedCase.id), func.coalesce(func.sum(DisposedCase.documents), 0))
+        .where(DisposedCase.run_id == run.id)).one()
+    return int(cases), int(documents)

@@ -84,7 +84,7 @@ def render_certificate(run: DisposalRun) -> bytes:
         Spacer(0, 2 * mm),
     ]
     summary = [
-        ["廃棄の実施日時", finished.strftime("%Y年%m月%d日 %H時%M分") + "（" + era_date(finished.date()) + "）"],
+        ["廃棄の実施日時", f"{era_date(finished.date())} {finished.hour}時{finished.minute:02d}分"],
         ["保存期間の基準日", era_date(run.as_of)],
         ["実施者", _actor(run)],
         ["廃棄した案件数", f"{cases:,}件"],

@@ -11,7 +11,7 @@ from desk.extensions import db
 from desk.i18n import current_language, tr
 from desk.retention import service
 from desk.retention.forms import HoldForm, ReleaseForm
-from desk.retention.models import DisposalRun, LegalHold
+from desk.retention.models import DisposalRun
 
 blueprint = Blueprint("retention", __name__, url_prefix="/staff")
 
@@ -50,15 +50,18 @@ def place_hold(reference: str):
     return render_template("staff/retention/hold.html", case=case, form=form, error=error), status
 
 
-@blueprint.route("/retention/holds/<int:hold_id>/release", methods=["POST"])
+@blueprint.route("/cases/<reference>/hold/release", methods=["POST"])
 @require("retention.hold")
-def release_hold(hold_id: int):
-    hold = db.session.get(LegalHold, hold_id)
-    if hold is None:
+def release_hold(reference: str):
+    case = by_reference(reference)
+    if case is None:
         abort(404)
     if not ReleaseForm().validate_on_submit():
         abort(400)
-    reference = hold.case.reference
+    hold = service.active_hold(case)
+    if hold is None:
+        flash(tr("この案件に解除する保全はありません。", "This case has no hold to release."), "error")
+        return redirect(url_for("cases.show_case", reference=reference))
     try:
         service.release_hold(hold, actor=current_user)
     except service.RetentionError as refused:
@@ -70,12 +73,12 @@ def release_hold(hold_id: int):
     return redirect(url_for("cases.show_case", reference=reference))
 
 
-@blueprint.route("/retention/runs/<int:run_id>/certificate.pdf")
+@blueprint.route("/retention/runs/<run_id>/certificate.pdf")
 @require("retention.view")
-def certificate(run_id: int):
+def certificate(run_id: str):
     from desk.retention.certificate import render_certificate
 
-    run = db.session.get(DisposalRun, run_id)
+    run = db.session.get(DisposalRun, int(run_id)) if run_id.isdigit() else None
     if run is None:
         abort(404)
     pdf = render_certificate(run)

@@ -39,7 +39,7 @@ def test_supervisor_places_and_releases_a_hold(app, client):
     page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
     assert "訴訟等保全中" in page and "東京地裁に訴訟提起" in page
     hold = db.session.scalars(select(LegalHold)).one()
-    assert client.post(f"/staff/retention/holds/{hold.id}/release").status_code == 302
+    assert client.post(f"/staff/cases/{case.reference}/hold/release").status_code == 302
     db.session.expire_all()
     assert db.session.get(LegalHold, hold.id).released_at is not None
     details = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action.like("retention.hold%"))).all()

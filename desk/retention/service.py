@@ -243,12 +243,26 @@ def _files_of(case_ids: list[int]) -> dict[int, list[tuple[type, int, str]]]:
     return files
 
 
+#: Personal data other areas keep per case, registered with erase_at_disposal().
+_REGISTERED: list[tuple] = []
+
+
+def erase_at_disposal(model, still_there=None, values: dict | None = None) -> None:
+    """Let an area add a table of its own to what disposal erases: `model` has a `case_id`;
+    `values` erases the columns (None deletes the rows); `still_there` is a condition true
+    while something is left to erase (None: any row). Call once at import of the area."""
+    global _ERASERS
+    if not any(entry[0] is model for entry in _REGISTERED):
+        _REGISTERED.append((model, still_there, values))
+        _ERASERS = None
+
+
 def _personal_data():
     """Every kind of personal data a case holds: (model, condition that it is still there,
     values that erase it, or None to delete the rows). Keep this list whole: a table with
     anything a person typed or a key to their files belongs here."""
     moment = bindparam("the_moment", type_=UTCDateTime())
-    return [
+    return _REGISTERED + [
         (Document, or_(Document.wrapped_key.is_not(None), Document.deficiency.is_not(None)),
          {"wrapped_key": None, "deficiency": None, "destroyed_at": func.coalesce(Document.destroyed_at, moment)}),
         (Letter, Letter.wrapped_key.is_not(None), {"wrapped_key": None, "destroyed_at": moment}),

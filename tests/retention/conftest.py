@@ -4,8 +4,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from desk.cases import service
 from desk.cases.models import CaseExtension, CaseNote
 from desk.extensions import db
@@ -67,9 +65,3 @@ def closed_case(closed_on: date, how: str = "completed", *, files: bool = True, 
 
 def stored_files(app) -> list[Path]:
     return [p for p in Path(app.config["DOCUMENT_DIR"]).rglob("*") if p.is_file()]
-
-
-@pytest.fixture
-def disposable(app):
-    """Builder fixture: `disposable(closed_on, ...)` makes a closed case with files."""
-    return closed_case

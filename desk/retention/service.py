@@ -103,11 +103,13 @@ def due_cases(as_of: date) -> list[DueCase]:
     return _closing(as_of, include_held=False)
 
 
-def upcoming(as_of: date, days: int = 30) -> list[DueCase]:
-    """Cases due now or within `days`, held ones included (flagged), for the staff page."""
+def upcoming(as_of: date, days: int = 30, limit: int = 500) -> tuple[list[DueCase], int]:
+    """Cases due now or within `days`, held ones included (flagged), for the staff page:
+    the first `limit` of them with their file counts, and how many there are in all."""
     rows = _closing(as_of + timedelta(days=days), include_held=True)
-    _count_files(rows)
-    return rows
+    shown = rows[:limit]
+    _count_files(shown)
+    return shown, len(rows)
 
 
 def _count_files(rows: list[DueCase]) -> None:

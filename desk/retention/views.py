@@ -22,8 +22,9 @@ UPCOMING_DAYS = 30
 @require("retention.view")
 def overview():
     as_of = today()
+    upcoming, upcoming_total = service.upcoming(as_of, UPCOMING_DAYS)
     return render_template("staff/retention/overview.html", as_of=as_of, days=UPCOMING_DAYS,
-                           upcoming=service.upcoming(as_of, UPCOMING_DAYS), holds=service.current_holds(),
+                           upcoming=upcoming, upcoming_total=upcoming_total, holds=service.current_holds(),
                            runs=service.runs(), totals=service.run_totals, release_form=ReleaseForm())
 
 

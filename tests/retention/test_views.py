@@ -101,3 +101,11 @@ def test_certificate_lists_the_references(app, client, tmp_path):
     assert "山田" not in text.replace("代表取締役 山田 太郎", "")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "595.276 x 841.89" in info  # A4
+
+
+def test_upcoming_is_capped_but_counts_everything(app):
+    """The overview shows the earliest due cases first and says how many there are in all."""
+    first = closed_case(date(2024, 10, 1), files=False)
+    closed_case(date(2024, 10, 2), files=False)
+    shown, total = service.upcoming(date(2026, 11, 23), limit=1)
+    assert [row.reference for row in shown] == [first.reference] and total == 2

@@ -66,12 +66,13 @@ def _register_blueprints(app: Flask) -> None:
     from desk.cases.views import blueprint as cases
     from desk.letters.views import blueprint as letters
     from desk.public.views import blueprint as public
+    from desk.retention.views import blueprint as retention
     from desk.settings.views import blueprint as settings_bp
     from desk.intake.views import blueprint as intake
     from desk.suppression.views import blueprint as suppression
     from desk.workbench.views import blueprint as workbench
 
-    for blueprint in (public, auth, cases, settings_bp, letters, intake, suppression, workbench):
+    for blueprint in (public, auth, cases, settings_bp, letters, intake, suppression, workbench, retention):
         app.register_blueprint(blueprint)
 
     from desk.admin.views import blueprint as admin_bp

@@ -196,3 +196,13 @@ def suppression_import_command(input_file, scope, reference, columns):
         fail(f"{input_file}: {error.message('en')}; nothing was imported")
     db.session.commit()
     click.echo(f"imported {count} entries into the suppression register")
+@desk_cli.command("dispose")
+@click.option("--as-of", "as_of", help="count retention as if today were YYYY-MM-DD")
+@click.option("--dry-run", is_flag=True, help="list what would be disposed of and change nothing")
+@click.option("--pause-per-case", type=float, default=0.0, hidden=True,
+              help="tests only: seconds to wait inside each case's transaction")
+def dispose_command(as_of, dry_run, pause_per_case):
+    """Retention: destroy the documents of cases past their retention date and redact them."""
+    from desk.retention import commands
+
+    commands.dispose(parse_date(as_of), dry_run=dry_run, actor_kind="cli", pause_per_case=pause_per_case)

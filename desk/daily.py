@@ -9,6 +9,9 @@ from desk.cases import lifecycle
 from desk.cases.models import Case
 from desk.extensions import db
 from desk.fees.service import lapse_overdue
+from desk.intake.staging import purge_stale
+from desk.retention import commands as retention
+from desk.suppression.service import purge_results
 
 
 def overdue_count(as_of: date) -> int:
@@ -30,13 +33,10 @@ def run(as_of: date, echo=print) -> dict:
     report["horizon_passed"] = horizon_passed_count(as_of)
     echo(f"overdue: {report['overdue']} open case(s) past their internal target; "
          f"{report['horizon_passed']} past the statutory horizon")
-    from desk.intake.staging import purge_stale
-
     report["staging_purged"] = purge_stale()
     echo(f"intake: {report['staging_purged']} abandoned upload(s) removed from staging")
-    from desk.suppression.service import purge_results
-
     report["screening_files_shredded"] = purge_results(as_of)
     db.session.commit()
     echo(f"suppression: {report['screening_files_shredded']} screened list file(s) shredded")
+    report["disposed"] = retention.dispose(as_of, actor_kind="system", echo=echo).disposed
     return report

@@ -5,6 +5,7 @@ from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, RequestI
 from desk.fees.models import FeePayment
 from desk.identity.models import Document
 from desk.letters.models import Letter
+from desk.retention.models import DisposalRun, DisposedCase, LegalHold
 from desk.settings.models import Setting
 from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntry
 from desk.decisions.models import Approval
@@ -14,4 +15,5 @@ __all__ = [
     "AuditEvent", "AuditHead", "StaffUser", "Case", "CaseExtension", "CaseNote", "CasePause",
     "RequestItem", "Requester", "FeePayment", "Document", "Letter", "Setting",
     "ScreeningFile", "ScreeningRun", "SuppressionEntry", "Approval", "DataSearch", "Verification",
+    "LegalHold", "DisposalRun", "DisposedCase",
 ]

@@ -50,6 +50,12 @@ def _suppression(case: Case) -> dict:
     return panel_context(case)
 
 
+def _retention(case: Case) -> dict:
+    from desk.retention.panel import context
+
+    return context(case)
+
+
 CASE_PANELS: list[Panel] = [
     Panel("staff/cases/panels/people.html"),
     Panel("staff/cases/panels/documents.html", permission="document.view", context=_documents),
@@ -65,6 +71,7 @@ CASE_PANELS: list[Panel] = [
     Panel("staff/cases/panels/dispatch.html", context=_workbench("dispatch")),
     Panel("staff/cases/panels/procedures.html", context=_workbench("procedures")),
     Panel("staff/suppression/panel.html", permission="suppression.view", context=_suppression),
+    Panel("staff/cases/panels/retention.html", context=_retention),
     Panel("staff/cases/panels/timeline.html", context=_timeline),
     Panel("staff/cases/panels/notes.html", permission="case.work", context=_workbench("notes")),
 ]

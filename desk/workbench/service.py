@@ -357,3 +357,18 @@ def _queue_lapse_letter(case: Case, *, actor=None, on: date | None = None) -> No
 
 
 service.on_enter("lapsed", _queue_lapse_letter)
+
+
+def _erase_at_disposal() -> None:
+    """The addresses an officer typed while checking identity and the notes on where the
+    data was found are personal data: disposal erases them with the rest of the case."""
+    from desk.retention.service import erase_at_disposal
+    from desk.workbench.models import DataSearch, Verification
+
+    erase_at_disposal(Verification,
+                      still_there=(Verification.document_address.is_not(None)) | (Verification.records_address.is_not(None)),
+                      values={"document_address": None, "records_address": None})
+    erase_at_disposal(DataSearch)
+
+
+_erase_at_disposal()

@@ -47,10 +47,7 @@ ACTIONS: dict[str, Entry] = {e.code: e for e in [
     # retention
     Entry("retention.hold_placed", "訴訟等による保存（リーガルホールド）を設定", "Legal hold placed"),
     Entry("retention.hold_released", "リーガルホールドを解除", "Legal hold released"),
-    Entry("retention.disposed", "書類を廃棄・個人情報を消去", "Documents destroyed, case redacted"),
-    Entry("retention.file_removed", "廃棄したファイルを削除", "Destroyed file removed"),
-    Entry("retention.run", "廃棄処理を実行", "Disposal run"),
-    Entry("retention.certificate_read", "廃棄証明書を表示", "Disposal certificate opened"),
+    Entry("retention.disposal_run", "保存期間満了による廃棄を実行", "Disposal run"),
     # oversight and staff
     Entry("register.exported", "受付台帳を出力", "Register exported"),
     Entry("settings.updated", "設定を変更", "Settings changed"),

@@ -366,6 +366,8 @@ def _dispose_one(due: DueCase, files: list, erasers: list, run_id: int, as_of: d
     return True
 
 
+import desk.models  # noqa: E402,F401  (every mapper known before the statements below are built)
+
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 _NORMAL_SYNC = text("PRAGMA synchronous=NORMAL")
 #: The case, locked against a concurrent hold, and whether a hold stands.

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from desk import settings
 from desk.audit.service import record
-from desk.catalogue import (DELIVERY_METHODS, DISPATCH_METHODS, DOCUMENT_KINDS, OUTCOMES, PAYMENT_METHODS,
+from desk.catalogue import (DELIVERY_METHODS, Entry, DISPATCH_METHODS, DOCUMENT_KINDS, OUTCOMES, PAYMENT_METHODS,
                             PROXY_KINDS, REFUSAL_GROUNDS, REQUEST_KINDS)
 from desk.clock import today
 from desk.extensions import db
@@ -31,19 +30,12 @@ from desk.letters.models import Letter
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class LetterKind:
-    code: str
-    ja: str
-    en: str
-
-
-LETTER_KINDS: dict[str, LetterKind] = {k.code: k for k in [
-    LetterKind("ack", "受付のお知らせ", "Acknowledgement of receipt"),
-    LetterKind("shortfall", "手数料不足・書類不備のお知らせ", "Fee or documents outstanding"),
-    LetterKind("extension", "回答期限延長のお知らせ", "Extension of the response date"),
-    LetterKind("reply", "回答書", "Reply (decision)"),
-    LetterKind("lapse", "請求がなかったものとして取り扱う旨のお知らせ", "Request treated as not made"),
+LETTER_KINDS: dict[str, Entry] = {k.code: k for k in [
+    Entry("ack", "受付のお知らせ", "Acknowledgement of receipt"),
+    Entry("shortfall", "手数料不足・書類不備のお知らせ", "Fee or documents outstanding"),
+    Entry("extension", "回答期限延長のお知らせ", "Extension of the response date"),
+    Entry("reply", "回答書", "Reply (decision)"),
+    Entry("lapse", "請求がなかったものとして取り扱う旨のお知らせ", "Request treated as not made"),
 ]}
 LANGUAGES = ("ja", "en")
 

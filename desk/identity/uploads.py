@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import warnings
+import functools
+import importlib.util
 from dataclasses import dataclass
 
 import filetype
@@ -17,13 +19,17 @@ from PIL import Image, UnidentifiedImageError
 from desk import settings
 from desk.i18n import tr
 
-try:  # HEIC/HEIF (iPhone photos): only when pillow-heif is installed.
-    import pillow_heif
+#: HEIC/HEIF (iPhone photos) only when pillow-heif is installed. It is loaded on the first
+#: image check, not at start-up: every worker process would otherwise carry it.
+HEIC_SUPPORTED = importlib.util.find_spec("pillow_heif") is not None
 
-    pillow_heif.register_heif_opener()
-    HEIC_SUPPORTED = True
-except ImportError:  # pragma: no cover - depends on the installation
-    HEIC_SUPPORTED = False
+
+@functools.cache
+def _open_heif_too() -> None:
+    if HEIC_SUPPORTED:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
 
 PDF, JPEG, PNG, HEIC = "application/pdf", "image/jpeg", "image/png", "image/heic"
 ACCEPTED = (PDF, JPEG, PNG) + ((HEIC,) if HEIC_SUPPORTED else ())
@@ -130,6 +136,7 @@ def _corrupt(kind: str) -> UploadRefused:
 
 
 def _check_image(data: bytes, media_type: str, limits: Limits) -> CheckedFile:
+    _open_heif_too()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

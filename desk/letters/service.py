@@ -23,8 +23,6 @@ from desk.catalogue import (DELIVERY_METHODS, Entry, DISPATCH_METHODS, DOCUMENT_
 from desk.clock import today
 from desk.extensions import db
 from desk.formatting import format_yen
-from desk.letters import markup
-from desk.letters.frame import Addressee, LetterFrame, calibration_sheet, letter_date  # noqa: F401
 from desk.letters.models import Letter
 
 log = logging.getLogger(__name__)
@@ -193,7 +191,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "due_on": case.requester_due_on or (pause.due_on if pause else None),
         "extension": extensions[-1] if extensions else None,
         "target": case.internal_target_on,
-        "date": lambda day: letter_date(day, lang) if day else "",
+        "date": lambda day: _letter_date(day, lang) if day else "",
         "yen": lambda amount: format_yen(amount, lang),
     }
     return ctx, tables
@@ -201,7 +199,23 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
 
 # ---------------------------------------------------------------------------- rendering
 
-def _addressee(case, lang: str) -> Addressee:
+def _letter_date(day, lang: str) -> str:
+    from desk.letters.frame import letter_date
+
+    return letter_date(day, lang)
+
+
+def calibration_sheet(lang: str = "ja") -> bytes:
+    # reportlab is imported when a PDF is made, not when the app starts: every worker
+    # would otherwise carry it.
+    from desk.letters.frame import calibration_sheet as build
+
+    return build(lang=lang)
+
+
+def _addressee(case, lang: str):
+    from desk.letters.frame import Addressee
+
     to = case.addressee
     principal = case.principal
     on_behalf = principal.name if case.proxy is not None and principal is not None else None
@@ -218,6 +232,9 @@ def render(case, kind: str, lang: str | None = None, dated: date | None = None) 
         raise problem
     dated = dated or today()
     ctx, tables = context(case, kind, lang, dated)
+    from desk.letters import markup
+    from desk.letters.frame import LetterFrame
+
     text = markup.render_markup(f"{lang}/{kind}.txt", ctx)
     frame = LetterFrame.from_settings(lang, reference=case.reference, dated=dated,
                                       addressee=_addressee(case, lang), title_meta=case.reference)

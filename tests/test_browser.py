@@ -1,5 +1,6 @@
 """The browser fixture works: an officer signs in and sees the case list in Chromium."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers import PASSWORD, make_case, make_staff
 
@@ -14,7 +15,7 @@ def test_officer_signs_in_and_sees_cases(app, live_server, page):
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="サインイン").click()
     page.wait_for_url("**/staff/cases")
-    assert page.get_by_role("heading", name="案件一覧").is_visible()
-    assert page.get_by_role("link", name=case.reference).is_visible()
+    expect(page.get_by_role("heading", name="案件一覧")).to_be_visible()
+    expect(page.get_by_role("link", name=case.reference)).to_be_visible()
     page.get_by_role("link", name=case.reference).click()
-    assert page.get_by_text("山田 花子").first.is_visible()
+    expect(page.get_by_text("山田 花子").first).to_be_visible()

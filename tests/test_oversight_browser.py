@@ -2,6 +2,7 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers import PASSWORD, make_staff
 from tests.reports.fixtures import build
@@ -27,8 +28,9 @@ def test_public_notice_fits_a_phone(app, live_server, phone, lang):
     phone.goto(f"{live_server.url}/?lang={lang}")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     button = phone.get_by_role("link", name="お申込みフォームへ" if lang == "ja" else "Go to the online form")
-    assert button.is_visible() and button.bounding_box()["height"] >= 44  # a thumb-sized target
-    assert phone.get_by_text("開示等請求書在中").first.is_visible()
+    expect(button).to_be_visible()
+    assert button.bounding_box()["height"] >= 44  # a thumb-sized target
+    expect(phone.get_by_text("開示等請求書在中").first).to_be_visible()
     font = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     assert font >= 16
     phone.screenshot(path=f"{SHOTS}/test-public-{lang}.png", full_page=True)

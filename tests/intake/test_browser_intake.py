@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.intake import samples
 from tests.intake.helpers import case_count, document_count, files_under
@@ -50,27 +51,28 @@ def test_principal_disclosure_request_and_status(app, live_server, page):
     page.goto(f"{base}/requests/new")
     shot(page, "ja-0-start")
     page.get_by_role("link", name=re.compile("本人")).first.click()
-    assert page.locator("#fee-box").is_hidden()  # no fee-bearing kind chosen yet (script on)
+    expect(page.locator("#fee-box")).to_be_hidden()  # no fee-bearing kind chosen yet (script on)
     fill_principal(page)
-    assert page.locator("#fee-box").is_visible()
+    expect(page.locator("#fee-box")).to_be_visible()
     upload(page, "principal_id", ("licence-front.jpg", "image/jpeg", samples.jpeg()),
            ("licence-back.jpg", "image/jpeg", samples.jpeg(colour="grey")))
     shot(page, "ja-1-form")
     page.get_by_role("button", name="入力内容を確認する").click()
-    assert page.get_by_role("heading", name="入力内容の確認").is_visible()
-    assert page.get_by_text("ヤマダ ハナコ").is_visible() and page.get_by_text("2ファイル").is_visible()
+    expect(page.get_by_role("heading", name="入力内容の確認")).to_be_visible()
+    expect(page.get_by_text("ヤマダ ハナコ")).to_be_visible()
+    expect(page.get_by_text("2ファイル")).to_be_visible()
     shot(page, "ja-2-confirm")
     page.get_by_role("button", name="この内容で送信する").click()
     page.wait_for_url("**/requests/done")
     reference = page.locator("#reference").inner_text()
     code = page.locator("#access-code").inner_text()
     assert re.fullmatch(r"\d{4}-\d{6}", reference) and re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code)
-    assert page.get_by_role("button", name="この画面を印刷する").is_visible()
+    expect(page.get_by_role("button", name="この画面を印刷する")).to_be_visible()
     shot(page, "ja-3-done")
     assert case_count() == 1 and document_count() == 2
     look_up_status(page, base, reference, code)
     assert page.locator(".status-now").inner_text() == "受け付けました"
-    assert page.get_by_text("手数料 1,000円").is_visible()
+    expect(page.get_by_text("手数料 1,000円")).to_be_visible()
     shot(page, "ja-4-status")
 
 
@@ -92,7 +94,7 @@ def test_delegated_agent_request_in_english(app, live_server, page):
     upload(page, "proxy_id", ("passport.jpg", "image/jpeg", samples.jpeg()))
     shot(page, "en-1-form")
     page.get_by_role("button", name="Check my answers").click()
-    assert page.get_by_role("heading", name="Check your request").is_visible()
+    expect(page.get_by_role("heading", name="Check your request")).to_be_visible()
     shot(page, "en-2-confirm")
     page.get_by_role("button", name="Send my request").click()
     page.wait_for_url("**/requests/done")
@@ -112,8 +114,8 @@ def test_bad_input_is_refused_and_leaves_nothing(app, live_server, page):
     upload(page, "principal_id", ("license.jpg", "image/jpeg", samples.jpeg()))
     page.get_by_role("button", name="入力内容を確認する").click()
     assert page.locator("#principal-postal_code-error").inner_text() == "郵便番号は7桁の数字で入力してください（例: 150-0001）。"
-    assert page.get_by_role("link", name=re.compile("^郵便番号：")).is_visible()  # the summary at the top
-    assert page.get_by_text("ファイルをもう一度選んでください").is_visible()
+    expect(page.get_by_role("link", name=re.compile("^郵便番号："))).to_be_visible()  # the summary at the top
+    expect(page.get_by_text("ファイルをもう一度選んでください")).to_be_visible()
     assert page.locator("#principal-name").input_value() == "山田 花子"
     shot(page, "ja-5-errors")
 
@@ -143,12 +145,12 @@ def test_form_works_without_javascript(app, live_server, browser):
     context = browser.new_context(java_script_enabled=False, locale="ja-JP")
     page = context.new_page()
     page.goto(f"{live_server.url}/requests/new?who=principal")
-    assert page.locator("#fee-box").is_visible()
+    expect(page.locator("#fee-box")).to_be_visible()
     fill_principal(page)
     upload(page, "principal_id", ("passport.pdf", "application/pdf", samples.pdf()))
     page.get_by_role("button", name="入力内容を確認する").click()
     page.get_by_role("button", name="この内容で送信する").click()
     page.wait_for_url("**/requests/done")
-    assert page.locator("#access-code").is_visible()
+    expect(page.locator("#access-code")).to_be_visible()
     context.close()
     assert case_count() == 1

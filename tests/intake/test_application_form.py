@@ -2,15 +2,14 @@
 import shutil
 import subprocess
 
-import pytest
 
 from desk import settings
 from desk.extensions import db
+from tests.conftest import require_tool
 
 
 def pdf_text(data: bytes, tmp_path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils not installed")
+    require_tool("pdftotext (poppler-utils)", shutil.which("pdftotext") is not None)
     path = tmp_path / "form.pdf"
     path.write_bytes(data)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout

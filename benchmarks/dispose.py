@@ -22,7 +22,8 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository, not this folder, comes first: benchmarks/queue.py would shadow the standard queue module.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
@@ -61,7 +62,7 @@ class Postgres:
         subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                                      "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
         subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(self.base / "log"), "-w",
-                                     "-o", f"-k {self.base} -p {port} -c listen_addresses=127.0.0.1", "start"]),
+                                     "-o", f"-k {self.base} -p {port} -c listen_addresses=127.0.0.1 " + os.environ.get("PGEXTRA", ""), "start"]),
                        check=True, capture_output=True)
         server = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
         admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")

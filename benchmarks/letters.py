@@ -16,7 +16,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository, not this folder, comes first: benchmarks/queue.py would shadow the standard queue module.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402

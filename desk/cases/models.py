@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -57,6 +57,10 @@ class Case(db.Model):
     requester_due_on: Mapped[date | None] = mapped_column(Date)
     #: Flagged at intake when the same principal asked for the same kind recently.
     possible_duplicate: Mapped[bool] = mapped_column(default=False)
+    #: True while a legal hold stands (desk.retention keeps it with the hold rows). On the
+    #: row itself so that the statement moving a closed case can refuse a held one while
+    #: it takes the row lock: a hold placed a moment earlier is never missed.
+    on_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Date the case closed (completed, withdrawn or lapsed): retention counts from it.
     closed_on: Mapped[date | None] = mapped_column(Date)
     #: Set when the retention job destroyed documents and redacted the case.

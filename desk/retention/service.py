@@ -14,15 +14,16 @@ from datetime import date, timedelta
 from typing import Callable, Iterable
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import String, bindparam, cast, delete, exists, func, insert, or_, select, text, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy import Integer, String, any_, bindparam, cast, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql
 
 from desk import settings
 from desk.audit.service import record
 from desk.cases import lifecycle
 from desk.cases.models import Case, CaseExtension, CaseNote, RequestItem, Requester
-from desk.cases.service import transition
+from desk.cases.service import transition_closed
 from desk.clock import now, today
+from desk.driver import DriverConnection
 from desk.extensions import db
 from desk.fees.models import FeePayment
 from desk.identity.models import Document
@@ -65,16 +66,13 @@ def due_on(case: Case) -> date | None:
     return disposal_due(case.closed_on, retention_years())
 
 
-def _active_hold_exists():
-    return exists().where(LegalHold.case_id == Case.id, LegalHold.released_at.is_(None))
-
-
 @dataclass
 class DueCase:
     id: int
     reference: str
     closed_on: date
     due_on: date
+    status: str
     held: bool = False
     documents: int = 0
 
@@ -84,17 +82,17 @@ def _closing(until: date, *, include_held: bool) -> list[DueCase]:
     years = retention_years()
     # closed_on <= until - years is a superset (relativedelta clamps 29 Feb); the exact
     # rule is applied in Python with the same function the case page shows.
-    query = (select(Case.id, Case.reference, Case.closed_on, _active_hold_exists().label("held"))
+    query = (select(Case.id, Case.reference, Case.closed_on, Case.status, Case.on_hold)
              .where(Case.status.in_(DISPOSABLE), Case.closed_on.is_not(None),
                     Case.closed_on <= until - relativedelta(years=years))
              .order_by(Case.closed_on, Case.id))
     if not include_held:
-        query = query.where(~_active_hold_exists())
+        query = query.where(Case.on_hold.is_(False))
     rows = []
-    for case_id, reference, closed_on, held in db.session.execute(query):
+    for case_id, reference, closed_on, status, held in db.session.execute(query):
         day = disposal_due(closed_on, years)
         if day <= until:
-            rows.append(DueCase(case_id, reference, closed_on, day, bool(held)))
+            rows.append(DueCase(case_id, reference, closed_on, day, status, bool(held)))
     return rows
 
 
@@ -161,6 +159,7 @@ def place_hold(case: Case, reason: str, *, actor) -> LegalHold:
         raise RetentionError("この案件にはすでに保全がかかっています。", "This case is already on hold.")
     hold = LegalHold(case_id=case.id, reason=reason, placed_at=now(), placed_by_id=getattr(actor, "id", None))
     db.session.add(hold)
+    case.on_hold = True
     db.session.flush()
     # The reason stays in the hold row: the audit trail holds codes only.
     record("retention.hold_placed", actor=actor, case=case, detail={"hold_id": hold.id})
@@ -168,12 +167,13 @@ def place_hold(case: Case, reason: str, *, actor) -> LegalHold:
 
 
 def release_hold(hold: LegalHold, *, actor) -> LegalHold:
-    _lock(hold.case)
+    case = _lock(hold.case)
     db.session.refresh(hold)
     if hold.released_at is not None:
         raise RetentionError("この保全はすでに解除されています。", "This hold has already been released.")
     hold.released_at = now()
     hold.released_by_id = getattr(actor, "id", None)
+    case.on_hold = False  # one hold stands at a time (place_hold refuses a second)
     db.session.flush()
     record("retention.hold_released", actor=actor, case=hold.case, detail={"hold_id": hold.id})
     return hold
@@ -196,25 +196,25 @@ class DisposalReport:
     run: DisposalRun | None = None
 
 
-def _leftover_files() -> list[tuple[type, int, str]]:
+def _leftover_files(connection) -> list[tuple[type, int, str]]:
     """Shredded records that still name a file: their deletion failed or was cut short."""
     rows = []
     for model in FILE_TABLES:
-        rows += [(model, rid, name) for rid, name in db.session.execute(
+        rows += [(model, rid, name) for rid, name in connection.execute(
             select(model.id, model.storage_name).where(model.wrapped_key.is_(None), model.storage_name.is_not(None)))]
     return rows
 
 
-def _forget_removed(removed: Iterable[tuple[type, int]]) -> None:
+def _forget_removed(connection, removed: Iterable[tuple[type, int]]) -> None:
     """The files are gone: the records stop naming them (one statement per table and chunk)."""
     by_model: dict[type, list[int]] = {}
     for model, rid in removed:
         by_model.setdefault(model, []).append(rid)
     for model, ids in by_model.items():
         for start in range(0, len(ids), BATCH):
-            db.session.execute(update(model).where(model.id.in_(ids[start:start + BATCH]), model.wrapped_key.is_(None))
-                               .values(storage_name=None).execution_options(synchronize_session=False))
-    db.session.commit()
+            connection.execute(update(model.__table__).where(model.id.in_(ids[start:start + BATCH]),
+                                                             model.wrapped_key.is_(None)).values(storage_name=None))
+    connection.commit()
 
 
 def _remove(files: list[tuple[type, int, str]]) -> tuple[list[tuple[type, int]], int]:
@@ -227,20 +227,31 @@ def _remove(files: list[tuple[type, int, str]]) -> tuple[list[tuple[type, int]],
     return removed, failed
 
 
-def retry_file_removal() -> tuple[int, int]:
+def _retry_file_removal(connection) -> tuple[int, int]:
     """Delete the files of shredded records left behind by an earlier run: (removed, still failing)."""
-    removed, failed = _remove(_leftover_files())
+    removed, failed = _remove(_leftover_files(connection))
     if removed:
-        _forget_removed(removed)
+        _forget_removed(connection, removed)
+    connection.commit()
     return len(removed), failed
 
 
-def _files_of(case_ids: list[int]) -> dict[int, list[tuple[type, int, str]]]:
+def _among_ids(column, dialect: str):
+    """`column` is one of :ids. PostgreSQL takes the batch as one array parameter: a list
+    of 500 placeholders makes a new, long query text that neither SQLAlchemy nor psycopg
+    caches, and parsing it each batch cost more than the batch's reads."""
+    if dialect == "postgresql":
+        return column == any_(bindparam("ids", type_=postgresql.ARRAY(Integer)))
+    return column.in_(bindparam("ids", expanding=True))
+
+
+def _files_of(connection, case_ids: list[int]) -> dict[int, list[tuple[type, int, str]]]:
     files: dict[int, list] = {case_id: [] for case_id in case_ids}
+    dialect = connection.dialect.name
     for model in FILE_TABLES:
-        for rid, case_id, name in db.session.execute(
+        for rid, case_id, name in connection.execute(
                 select(model.id, model.case_id, model.storage_name)
-                .where(model.case_id.in_(case_ids), model.storage_name.is_not(None))):
+                .where(_among_ids(model.case_id, dialect), model.storage_name.is_not(None)), {"ids": case_ids}):
             files[case_id].append((model, rid, name))
     return files
 
@@ -253,10 +264,9 @@ def erase_at_disposal(model, still_there=None, values: dict | None = None) -> No
     """Let an area add a table of its own to what disposal erases: `model` has a `case_id`;
     `values` erases the columns (None deletes the rows); `still_there` is a condition true
     while something is left to erase (None: any row). Call once at import of the area."""
-    global _ERASERS
     if not any(entry[0] is model for entry in _REGISTERED):
         _REGISTERED.append((model, still_there, values))
-        _ERASERS = None
+        _ERASERS.clear()
 
 
 def _personal_data():
@@ -286,93 +296,94 @@ def _eraser(model, condition, values, cases):
     return update(model).where(*where).values(**values)
 
 
-_ERASERS: list | None = None
+#: Per dialect, built once so that their compiled forms are cached.
+_ERASERS: dict[str, list] = {}
 
 
-def _erasers() -> list:
+def _erasers(dialect: str) -> list:
     """(finder, eraser) per kind: the finder lists which of :ids hold it, the eraser erases
-    it for :case_id. Built once, so their compiled forms are cached."""
-    global _ERASERS
-    if _ERASERS is None:
-        ids, case_id = bindparam("ids", expanding=True), bindparam("the_case")
-        _ERASERS = [
-            (select(model.case_id).where(model.case_id.in_(ids), *([condition] if condition is not None else [])),
+    it for :the_case."""
+    if dialect not in _ERASERS:
+        case_id = bindparam("the_case")
+        _ERASERS[dialect] = [
+            (select(model.case_id).where(_among_ids(model.case_id, dialect),
+                                         *([condition] if condition is not None else [])),
              _eraser(model, condition, values, model.case_id == case_id))
             for model, condition, values in _personal_data()]
-    return _ERASERS
+    return _ERASERS[dialect]
 
 
-_PLAIN = {"synchronize_session": False}
 
-
-def _erasures_for(case_ids: list[int]) -> dict[int, list]:
+def _erasures_for(connection, case_ids: list[int]) -> dict[int, list]:
     """Per case of the batch, the statements that erase what it holds (one query per kind)."""
     needed: dict[int, list] = {case_id: [] for case_id in case_ids}
-    for finder, eraser in _erasers():
-        for case_id in set(db.session.scalars(finder, {"ids": case_ids})):
+    for finder, eraser in _erasers(connection.dialect.name):
+        for case_id in set(connection.scalars(finder, {"ids": case_ids})):
             needed[case_id].append(eraser)
     return needed
 
 
-def _sweep_disposed() -> None:
+def _sweep_disposed(connection) -> None:
     """Erase personal data that reached a case after its disposal listed what to erase
     (e.g. a note written in the same instant). One statement per kind; normally a no-op."""
     disposed = select(Case.id).where(Case.status == "disposed").scalar_subquery()
     for model, condition, values in _personal_data():
-        db.session.execute(_eraser(model, condition, values, model.case_id.in_(disposed)), {"the_moment": now()},
-                           execution_options=_PLAIN)
-    db.session.commit()
+        connection.execute(_eraser(model, condition, values, model.case_id.in_(disposed)), {"the_moment": now()})
+    connection.commit()
 
 
-def _prefer_throughput() -> None:
+def _prefer_throughput(connection) -> None:
     """Each case commits on its own, and waiting for the disk at every one of 100,000
     commits would take most of the run. SQLite goes to write-ahead logging (persistent, and
-    better for a web app's readers anyway) and PostgreSQL skips the flush per commit. A
-    crash may then lose the last few commits, never consistency: such a case is simply
-    disposed of again by the next run (its files may be gone already, as retention requires)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text("PRAGMA journal_mode=WAL"))  # a no-op while another connection is open
-        db.session.commit()
+    better for a web app's readers anyway) without a sync per commit; PostgreSQL skips the
+    flush per commit (the log reaches the disk a fraction of a second later). A crash of
+    the machine may then lose the last few commits, never consistency: such a case is
+    simply disposed of again by the next run (its files may be gone already, as retention
+    requires). These settings belong to this connection only, which is closed rather than
+    returned to the pool at the end of the run."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # a no-op while another connection is open
+        connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        # Copy the log into the database every 40 MB rather than every 4 (each copy waits
+        # for the disk), and keep 64 MB of pages at hand rather than 2.
+        connection.exec_driver_sql("PRAGMA wal_autocheckpoint=10000")
+        connection.exec_driver_sql("PRAGMA cache_size=-65536")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET synchronous_commit TO OFF")
+    connection.commit()
 
 
-def _dispose_one(due: DueCase, files: list, erasers: list, run_id: int, as_of: date, actor,
+def _dispose_one(connection: DriverConnection, due: DueCase, files: list, erasers: list, run_id: int, as_of: date, actor,
                  pause: Callable[[], None] | None) -> bool:
-    """One case, one transaction. False when it is no longer disposable (held or changed
-    since it was listed): nothing is touched then."""
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_ASYNC_COMMIT)
-    elif connection.dialect.name == "sqlite":
-        connection.execute(_NORMAL_SYNC)
-    row = db.session.execute(_LOCK_CASE, {"the_case": due.id}).first()
-    if row is None or row.held or row.Case.status not in DISPOSABLE or due_on(row.Case) > as_of:
-        db.session.rollback()
+    """One case, one transaction, straight on the driver (SQLAlchemy's own work per
+    statement would be most of a 100,000-case run). False when it is no longer disposable
+    (held, or changed since it was listed): nothing is touched then."""
+    # The move refuses a held case in the statement that takes the row lock, the lock
+    # place_hold() takes too: a hold and a disposal never cross.
+    moved = transition_closed(due.id, due.reference, due.status, "disposed", actor=actor, on=as_of,
+                              detail={"run_id": run_id, "documents": len(files)},
+                              values={"disposed_on": as_of, "access_code_hash": None}, connection=connection)
+    if not moved:
+        connection.rollback()
         return False
-    case = row.Case
-    params = {"the_case": case.id, "the_moment": now()}
+    params = {"the_case": due.id, "the_moment": now()}
     for eraser in erasers:
         connection.execute(eraser, params)
-    case.access_code_hash = None
-    case.disposed_on = as_of
-    # Its look-ups (pauses, extensions, audit head) read nothing this case has pending, so
-    # flushing the case before each of them would only repeat the unit of work.
-    with db.session.no_autoflush:
-        transition(case, "disposed", actor=actor, on=as_of, detail={"run_id": run_id, "documents": len(files)})
-    connection.execute(_RECORD_LINE, {"run_id": run_id, "case_id": case.id, "reference": case.reference,
-                                      "closed_on": case.closed_on, "documents": len(files)})
+    connection.execute(_RECORD_LINE, {"run_id": run_id, "case_id": due.id, "reference": due.reference,
+                                      "closed_on": due.closed_on, "documents": len(files)})
     if pause is not None:
         pause()  # tests only: widens the window in which a run can be killed mid-case
-    db.session.commit()
+    connection.commit(wait=False)
     return True
 
 
 import desk.models  # noqa: E402,F401  (every mapper known before the statements below are built)
 
-_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
-_NORMAL_SYNC = text("PRAGMA synchronous=NORMAL")
-#: The case, locked against a concurrent hold, and whether a hold stands.
-_LOCK_CASE = (select(Case, exists().where(LegalHold.case_id == Case.id, LegalHold.released_at.is_(None)).label("held"))
-              .options(lazyload(Case.assignee)).where(Case.id == bindparam("the_case")).with_for_update(of=Case))
+@dataclass(frozen=True)
+class _Actor:
+    id: int
+
+
 _RECORD_LINE = insert(DisposedCase.__table__)
 
 
@@ -391,38 +402,61 @@ def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", d
         db.session.rollback()
         return report
 
-    _prefer_throughput()
-    report.files_retried, report.files_left = retry_file_removal()
-    run = DisposalRun(as_of=as_of, started_at=now(), actor_kind="staff" if actor is not None else actor_kind,
-                      actor_id=getattr(actor, "id", None))
-    db.session.add(run)
+    # The run works on a connection of its own: the session would hand its connection back
+    # to the pool (and ping it on the way out again) at every one of 100,000 commits. The
+    # session is left without a transaction, and the actor is known by id alone, so nothing
+    # reads through the session (and holds a lock) while the run writes.
+    actor = _Actor(actor.id) if actor is not None else None
     db.session.commit()
-    report.run = run
-    run_id = run.id
+    connection = db.engine.connect()
+    driver = DriverConnection(connection)
+    try:
+        _prefer_throughput(connection)
+        report.files_retried, report.files_left = _retry_file_removal(connection)
+        run_id = connection.execute(insert(DisposalRun.__table__).values(
+            as_of=as_of, started_at=now(), actor_kind="staff" if actor is not None else actor_kind,
+            actor_id=getattr(actor, "id", None), case_count=0, document_count=0)).inserted_primary_key[0]
+        connection.commit()
+        for start in range(0, len(report.cases), BATCH):
+            batch = report.cases[start:start + BATCH]
+            ids = [due.id for due in batch]
+            files, erasers = _files_of(connection, ids), _erasures_for(connection, ids)
+            connection.rollback()  # end the read; each case opens its own transaction
+            to_remove: list[tuple[type, int]] = []
+            #: Cases whose COMMIT is on its way (it travels with the next case's first
+            #: statements): their files go once the database has confirmed it.
+            committing: list[tuple[int, DueCase]] = []
 
-    for start in range(0, len(report.cases), BATCH):
-        batch = report.cases[start:start + BATCH]
-        ids = [due.id for due in batch]
-        files, erasers = _files_of(ids), _erasures_for(ids)
-        db.session.rollback()  # end the read; each case opens its own transaction
-        to_remove = []
-        for due in batch:
-            done = _dispose_one(due, files[due.id], erasers[due.id], run_id, as_of, actor, pause)
-            if done:
-                report.disposed.append(due.reference)
-                due.documents = len(files[due.id])
-                report.documents += due.documents
-                # Committed: the keys are gone. Now the ciphertext.
-                for entry in files[due.id]:
-                    if remove_file(entry[2]):
-                        to_remove.append(entry[:2])
-                    else:
-                        report.files_left += 1
-            if progress is not None:
-                progress(due, done)
-        if to_remove:
-            _forget_removed(to_remove)
-    _sweep_disposed()
+            def finish(up_to: int) -> None:
+                while committing and committing[0][0] <= up_to:
+                    due = committing.pop(0)[1]
+                    report.disposed.append(due.reference)
+                    due.documents = len(files[due.id])
+                    report.documents += due.documents
+                    # Committed: the keys are gone. Now the ciphertext.
+                    for entry in files[due.id]:
+                        if remove_file(entry[2]):
+                            to_remove.append(entry[:2])
+                        else:
+                            report.files_left += 1
+                    if progress is not None:
+                        progress(due, True)
+
+            with driver.direct():
+                for due in batch:
+                    if _dispose_one(driver, due, files[due.id], erasers[due.id], run_id, as_of, actor, pause):
+                        committing.append((driver.requested, due))
+                    elif progress is not None:
+                        progress(due, False)
+                    finish(driver.confirmed)
+                driver.flush()
+                finish(driver.confirmed)
+            if to_remove:
+                _forget_removed(connection, to_remove)
+        _sweep_disposed(connection)
+    finally:
+        connection.invalidate()  # its settings (no sync per commit) must not serve anyone else
+        connection.close()
 
     run = db.session.get(DisposalRun, run_id)
     run.case_count = len(report.disposed)

@@ -125,6 +125,30 @@ def test_held_case_survives_until_released(app):
     assert all(e.actor_id == supervisor.id and set(e.detail) == {"hold_id"} for e in events)
 
 
+def test_hold_placed_after_the_listing_still_stops_the_case(app, monkeypatch):
+    """The run lists its cases first; a hold placed between the listing and the case's turn
+    is seen by the statement that moves the case, which takes the row lock place_hold takes."""
+    supervisor = make_staff("supervisor")
+    first, second = closed_case(date(2023, 5, 1)), closed_case(date(2023, 5, 2))
+    db.session.commit()
+    listed = service.due_cases
+
+    def list_then_hold(as_of):
+        cases = listed(as_of)
+        service.place_hold(db.session.get(Case, second.id), "訴訟の予告", actor=supervisor)
+        db.session.commit()
+        return cases
+
+    monkeypatch.setattr(service, "due_cases", list_then_hold)
+    skipped = []
+    report = service.dispose(date(2026, 11, 23), progress=lambda due, done: None if done else skipped.append(due.id))
+    assert report.disposed == [first.reference]
+    assert skipped == [second.id]
+    db.session.expire_all()
+    assert db.session.get(Case, second.id).status == "completed"
+    assert len(db.session.get(Case, second.id).requesters) == 2  # the principal and the parent, untouched
+
+
 def test_hold_needs_a_reason_and_cannot_be_doubled(app):
     """An empty reason or a second hold is refused with a message."""
     supervisor = make_staff("supervisor")
@@ -277,10 +301,10 @@ def test_an_area_can_register_its_own_personal_data(app, monkeypatch):
     from desk.cases.models import CasePause
 
     monkeypatch.setattr(service, "_REGISTERED", [])
-    monkeypatch.setattr(service, "_ERASERS", None)
+    monkeypatch.setattr(service, "_ERASERS", {})
     service.erase_at_disposal(CasePause)  # stands in for an area's table keyed by case_id
     case = closed_case(date(2024, 2, 1), "lapsed", files=False)
     assert db.session.scalar(select(func.count()).select_from(CasePause).where(CasePause.case_id == case.id)) == 1
     service.dispose(date(2026, 11, 23))
     assert db.session.scalar(select(func.count()).select_from(CasePause).where(CasePause.case_id == case.id)) == 0
-    monkeypatch.setattr(service, "_ERASERS", None)
+    monkeypatch.setattr(service, "_ERASERS", {})

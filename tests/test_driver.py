@@ -1,0 +1,130 @@
+"""desk.driver: Core statements run on the driver directly, on both databases."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import bindparam, insert, select, update
+
+from desk.audit.models import AuditEvent
+from desk.cases.models import Case
+from desk.driver import DriverConnection
+from desk.extensions import db
+from tests.helpers import make_case
+
+EVENTS = AuditEvent.__table__
+AWKWARD = "O'Reilly; DROP TABLE cases; -- 山田 \\ %(x)s % 100%"
+SHORT_AWKWARD = "O'R;--%(x)s%山\\"  # fits the 20 characters of a reference
+
+
+def _event(**overrides) -> dict:
+    event = {"at": datetime(2026, 11, 23, 1, 2, 3, 456789, tzinfo=timezone.utc), "actor_id": None,
+             "actor_kind": "system", "action": "test.driver", "case_id": None, "case_reference": SHORT_AWKWARD,
+             "from_status": None, "to_status": None, "detail": {"quote": AWKWARD, "list": [1, 2]},
+             "prev_hash": "0" * 64, "hash": "a" * 64}
+    event.update(overrides)
+    return event
+
+
+APPEND = insert(EVENTS)
+BY_HASH = select(EVENTS.c.case_reference, EVENTS.c.detail, EVENTS.c.at).where(EVENTS.c.hash == bindparam("hash"))
+
+
+def _ours() -> list[str]:
+    return sorted(db.session.scalars(select(EVENTS.c.hash).where(EVENTS.c.action == "test.driver")))
+
+
+@pytest.fixture
+def driver(app):
+    with app.app_context():
+        db.session.commit()
+        connection = db.engine.connect()
+        try:
+            yield DriverConnection(connection)
+        finally:
+            connection.invalidate()
+            connection.close()
+
+
+def test_values_arrive_exactly_as_given(app, driver):
+    """Quotes, placeholders, percent signs, JSON and aware datetimes round-trip unchanged
+    (on PostgreSQL they are bound on the client, so quoting matters)."""
+    with driver.direct():
+        driver.execute(APPEND, _event())
+        found = driver.execute(BY_HASH, {"hash": "a" * 64}).first()
+        driver.commit()
+    assert found is not None and found[0] == SHORT_AWKWARD
+    row = db.session.execute(BY_HASH, {"hash": "a" * 64}).one()
+    assert row.case_reference == SHORT_AWKWARD
+    assert row.detail == {"quote": AWKWARD, "list": [1, 2]}
+    assert row.at == datetime(2026, 11, 23, 1, 2, 3, 456789, tzinfo=timezone.utc)
+
+
+def test_rollback_undoes_sent_and_unsent_statements(app, driver):
+    with driver.direct():
+        driver.execute(APPEND, _event(hash="b" * 64))
+        assert driver.execute(BY_HASH, {"hash": "b" * 64}).first() is not None  # sent and run
+        driver.execute(APPEND, _event(hash="c" * 64))  # queued on PostgreSQL
+        driver.rollback()
+    assert _ours() == []
+
+
+def test_a_deferred_commit_goes_with_the_next_statements_or_at_flush(app, driver):
+    with driver.direct():
+        driver.execute(APPEND, _event(hash="d" * 64))
+        driver.commit(wait=False)
+        assert driver.requested == 1
+        driver.execute(APPEND, _event(hash="e" * 64))
+        driver.commit(wait=False)
+        driver.flush()
+        assert driver.confirmed == driver.requested == 2
+    assert _ours() == ["d" * 64, "e" * 64]
+
+
+def test_leaving_direct_after_an_error_keeps_earlier_commits_only(app, driver):
+    with pytest.raises(RuntimeError, match="stop"):
+        with driver.direct():
+            driver.execute(APPEND, _event(hash="f" * 64))
+            driver.commit(wait=False)
+            driver.execute(APPEND, _event(hash="9" * 64))
+            raise RuntimeError("stop")
+    assert _ours() == ["f" * 64]
+
+
+def test_rowcount_and_a_failing_statement(app, driver):
+    case = make_case()
+    db.session.commit()
+    cases = Case.__table__
+    move = update(cases).where(cases.c.id == bindparam("the_case")).values(
+        disposed_on=bindparam("day", type_=cases.c.disposed_on.type),
+        updated_at=bindparam("moment", type_=cases.c.updated_at.type))
+    moment = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    with driver.direct():
+        assert driver.execute(move, {"the_case": case.id, "day": date(2026, 11, 23), "moment": moment}).rowcount == 1
+        assert driver.execute(move, {"the_case": case.id + 999, "day": date(2026, 11, 23),
+                                     "moment": moment}).rowcount == 0
+        driver.commit()
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).disposed_on == date(2026, 11, 23)
+    with driver.direct():
+        driver.execute(APPEND, _event(hash="7" * 64))
+        with pytest.raises(Exception):
+            driver.execute(APPEND, _event(hash="7" * 64)).rowcount  # the unique hash, twice
+    # The failed transaction was rolled back whole; the connection still works.
+    with driver.direct():
+        driver.execute(APPEND, _event(hash="8" * 64))
+        driver.commit()
+    assert _ours() == ["8" * 64]
+
+
+def test_python_defaults_and_statements_outside_direct_are_refused(app, driver):
+    """A column the ORM would fill in (updated_at on every change of a case) must be given:
+    silently leaving it stale would be worse than the error."""
+    with pytest.raises(RuntimeError, match="direct"):
+        driver.execute(APPEND, _event())
+    cases = Case.__table__
+    touch = update(cases).where(cases.c.id == bindparam("the_case")).values(
+        disposed_on=bindparam("day", type_=cases.c.disposed_on.type))
+    with driver.direct():
+        with pytest.raises(ValueError, match="updated_at"):
+            driver.execute(touch, {"the_case": 1, "day": date(2026, 11, 23)})

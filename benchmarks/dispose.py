@@ -1,6 +1,6 @@
 """Time the disposal of 100,000 due cases with two stored documents each, on SQLite and PostgreSQL.
 
-    .venv/bin/python benchmarks/dispose.py [--cases N] [--only sqlite|postgresql]
+    .venv/bin/python benchmarks/dispose.py [--cases N] [--only sqlite|postgresql] [--pg NAME=VALUE ...]
 
 The cases are bulk-inserted with Core (building them through the services would take longer
 than disposing of them); each document is a real small file under the document directory,
@@ -46,7 +46,11 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 class Postgres:
-    """A throwaway server in a temporary directory (durable settings left at their defaults)."""
+    """A throwaway server in a temporary directory: Debian's defaults (durable; 128 MB of
+    shared buffers), unless `settings` (from --pg NAME=VALUE) say otherwise."""
+
+    def __init__(self, settings: list[str] | None = None):
+        self.settings = settings or []
 
     def __enter__(self):
         bin_dir = _pg_bin()
@@ -62,7 +66,8 @@ class Postgres:
         subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                                      "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
         subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(self.base / "log"), "-w",
-                                     "-o", f"-k {self.base} -p {port} -c listen_addresses=127.0.0.1 " + os.environ.get("PGEXTRA", ""), "start"]),
+                                     "-o", " ".join([f"-k {self.base} -p {port} -c listen_addresses=127.0.0.1"]
+                                                     + [f"-c {setting}" for setting in self.settings]), "start"]),
                        check=True, capture_output=True)
         server = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
         admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
@@ -151,13 +156,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--pg", action="append", default=[], metavar="NAME=VALUE",
+                        help="a PostgreSQL server setting, e.g. shared_buffers=512MB (repeatable)")
     args = parser.parse_args()
     if args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory(prefix="desk-bench-sqlite-") as directory:
             run("SQLite", f"sqlite:///{directory}/bench.sqlite3", args.cases)
     if args.only in (None, "postgresql"):
-        with Postgres() as server:
-            run("PostgreSQL", server.url, args.cases)
+        with Postgres(args.pg) as server:
+            run("PostgreSQL" + (f" ({', '.join(args.pg)})" if args.pg else ""), server.url, args.cases)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from desk.cases import lifecycle
 from desk.cases.models import Case
 from desk.extensions import db
-from desk.fees.service import lapse_overdue
+from desk.fees.service import propose_lapses
 from desk.intake.staging import purge_stale
 from desk.retention import commands as retention
 from desk.suppression.service import purge_results
@@ -26,9 +26,9 @@ def horizon_passed_count(as_of: date) -> int:
 
 def run(as_of: date, echo=print) -> dict:
     report: dict = {}
-    report["lapsed"] = lapse_overdue(as_of)
-    echo(f"lapsed: {len(report['lapsed'])} case(s) treated as not made"
-         + (f" ({', '.join(report['lapsed'])})" if report["lapsed"] else ""))
+    report["lapse_proposed"] = propose_lapses(as_of)
+    echo(f"lapse: {len(report['lapse_proposed'])} case(s) past the requester's due date sent to a supervisor "
+         f"to treat as not made" + (f" ({', '.join(report['lapse_proposed'])})" if report["lapse_proposed"] else ""))
     report["overdue"] = overdue_count(as_of)
     report["horizon_passed"] = horizon_passed_count(as_of)
     echo(f"overdue: {report['overdue']} open case(s) past their internal target; "

@@ -6,9 +6,7 @@ from sqlalchemy import func, select
 from desk import create_app
 from desk.cases import lifecycle
 from desk.cases.models import Case
-from desk.cases.service import transition
 from desk.extensions import db
-from tests.helpers import make_case
 
 
 def test_healthz(client):
@@ -56,24 +54,6 @@ def test_demo_fills_every_state_and_old_completed_cases(app, runner):
     assert "nothing added" in again.output
     assert db.session.scalar(select(func.count()).select_from(Case)) == 30
     assert runner.invoke(args=["desk", "audit-verify"]).exit_code == 0
-
-
-def test_daily_lapses_cases_whose_fee_is_overdue(app, runner):
-    waiting = make_case(arrived_on=date(2026, 11, 2))
-    transition(waiting, "awaiting_fee", on=date(2026, 11, 4))  # due 18 Nov
-    other = make_case(arrived_on=date(2026, 11, 2))
-    transition(other, "awaiting_documents", on=date(2026, 11, 10))  # due 24 Nov
-    db.session.commit()
-    on_due_day = runner.invoke(args=["desk", "daily", "--as-of", "2026-11-18"])
-    assert on_due_day.exit_code == 0 and "lapsed: 0" in on_due_day.output
-    result = runner.invoke(args=["desk", "daily", "--as-of", "2026-11-19"])
-    assert result.exit_code == 0 and waiting.reference in result.output
-    db.session.expire_all()
-    assert db.session.get(Case, waiting.id).status == "lapsed"
-    assert db.session.get(Case, waiting.id).items[0].grounds == ["fee_unpaid"]
-    assert db.session.get(Case, other.id).status == "awaiting_documents"
-    repeat = runner.invoke(args=["desk", "daily", "--as-of", "2026-11-19"])
-    assert "lapsed: 0" in repeat.output
 
 
 def test_daily_rejects_a_bad_date(runner):

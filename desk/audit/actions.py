@@ -30,6 +30,10 @@ ACTIONS: dict[str, Entry] = {e.code: e for e in [
     Entry("data.searched", "保有データを調査", "Data searched"),
     Entry("data.disclosed_table", "開示データを記録", "Disclosed data recorded"),
     Entry("decision.drafted", "決定を起案", "Decision drafted"),
+    Entry("lapse.proposed", "期限経過のため「請求なしとして終了」を責任者に回付",
+          "Lapse proposed to a supervisor (due date passed)"),
+    Entry("lapse.returned", "「請求なしとして終了」を差し戻し、新しい期限を設定",
+          "Lapse not approved; new due date given"),
     # letters
     Entry("letter.queued", "通知書を発送待ちに追加", "Letter queued"),
     Entry("letter.rendered", "通知書を作成", "Letter rendered"),

@@ -46,6 +46,8 @@ class QueueFilters:
     waiting: bool = False
     overdue: bool = False
     duplicate: bool = False
+    #: A lapse the daily job proposed waits for a supervisor.
+    lapse: bool = False
     q: str = ""
     page: int = 1
 
@@ -66,13 +68,14 @@ class QueueFilters:
             page = 1
         flag = lambda name: args.get(name) in ("1", "on", "true")  # noqa: E731
         return cls(status=status, kind=kind, assignee=assignee, channel=channel, waiting=flag("waiting"),
-                   overdue=flag("overdue"), duplicate=flag("duplicate"), q=q, page=page)
+                   overdue=flag("overdue"), duplicate=flag("duplicate"), lapse=flag("lapse"), q=q, page=page)
 
     def args(self, **changes) -> dict:
         """The URL arguments for this view (with changes), defaults left out."""
         values = {"status": self.status, "kind": self.kind, "assignee": self.assignee, "channel": self.channel,
                   "waiting": "1" if self.waiting else None, "overdue": "1" if self.overdue else None,
-                  "duplicate": "1" if self.duplicate else None, "q": self.q or None, "page": self.page}
+                  "duplicate": "1" if self.duplicate else None, "lapse": "1" if self.lapse else None,
+                  "q": self.q or None, "page": self.page}
         values.update(changes)
         if values.get("page") == 1:
             values["page"] = None
@@ -82,7 +85,8 @@ class QueueFilters:
 
     @property
     def active(self) -> bool:
-        return any((self.kind, self.assignee, self.channel, self.waiting, self.overdue, self.duplicate, self.q))
+        return any((self.kind, self.assignee, self.channel, self.waiting, self.overdue, self.duplicate, self.lapse,
+                    self.q))
 
 
 @dataclass
@@ -178,6 +182,12 @@ def _filtered(filters: QueueFilters, user_id: int | None, as_of: date):
         conditions.append(or_(Case.internal_target_on < as_of, Case.statutory_horizon_on < as_of))
     if filters.duplicate:
         conditions.append(Case.possible_duplicate.is_(True))
+    if filters.lapse:
+        from desk.decisions.models import Approval  # the queue shows what the decisions area keeps
+
+        conditions.append(Case.status.in_(sorted(lifecycle.WAITING)))
+        conditions.append(exists().where(Approval.case_id == Case.id, Approval.kind == "lapse",
+                                         Approval.result == "pending"))
     if filters.q:
         if _REFERENCE.match(filters.q):
             conditions.append(Case.reference == filters.q)

@@ -168,6 +168,18 @@ class ClosedCase:
     status: str
 
 
+def change_requester_due(case: Case, due_on: date) -> None:
+    """Give the requester until `due_on` for what the case waits for (the open pause's
+    due date); the caller audits why."""
+    pause = next((p for p in pauses_of(case) if p.ended_on is None), None)
+    if pause is None:
+        raise TransitionRefused(case.status, case.status, "この案件は依頼者からの提出を待っていません。",
+                                "The case is not waiting for the requester.")
+    pause.due_on = due_on
+    db.session.flush()
+    recompute_deadlines(case)
+
+
 def extend(case: Case, business_days: int, reason: str, *, actor=None, on: date | None = None) -> CaseExtension:
     if not case.is_open:
         raise TransitionRefused(case.status, case.status, "完了した案件は延長できません。",

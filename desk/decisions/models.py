@@ -1,4 +1,5 @@
-"""A supervisor's approval of a drafted decision (the four-eyes rule for refusals)."""
+"""A supervisor's approval: of a drafted decision (the four-eyes rule for refusals and
+partial outcomes), or of a lapse the daily job proposes ("treated as not made")."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,7 +21,13 @@ class Approval(db.Model):
     drafter_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     #: The supervisor who decided; never the drafter.
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
-    #: "pending", "approved" or "returned"
+    #: "decision": a drafted decision; "lapse": the requester's fee or documents did not
+    #: arrive by the due date, and the daily job proposes to treat the request as not made.
+    kind: Mapped[str] = mapped_column(String(12), default="decision", server_default="decision")
+    #: For a lapse, what did not arrive: "fee", "documents" or "clarification".
+    reason: Mapped[str | None] = mapped_column(String(16))
+    #: "pending", "approved", "returned" (for a lapse: a new due date was given), or
+    #: "superseded" (a lapse no longer in question: what was owed arrived, or the case moved on)
     result: Mapped[str] = mapped_column(String(12), default="pending")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from desk import catalogue, settings
 from desk.audit.service import record
-from desk.cases import service
+from desk.cases import lifecycle, service
 from desk.cases.models import Case, RequestItem
 from desk.clock import now, today
 from desk.decisions.models import Approval
 from desk.extensions import db
+from desk.fees.service import lapse
 from desk.workbench.service import Refused, _require_status, queue_letter
 
 DECIDABLE = {"verifying", "in_progress", "decision_drafted"}
@@ -119,8 +120,9 @@ def submit(case: Case, *, actor) -> None:
         service.transition(case, "approved", actor=actor, detail={"approval": "not_required"})
 
 
-def pending_approval(case: Case) -> Approval | None:
-    return db.session.scalars(select(Approval).where(Approval.case_id == case.id, Approval.result == "pending")
+def pending_approval(case: Case, kind: str = "decision") -> Approval | None:
+    return db.session.scalars(select(Approval).where(Approval.case_id == case.id, Approval.kind == kind,
+                                                     Approval.result == "pending")
                               .order_by(Approval.id.desc())).first()
 
 
@@ -149,6 +151,56 @@ def approve(case: Case, *, actor) -> None:
 
 def return_for_revision(case: Case, *, actor) -> None:
     _decide_approval(case, "returned", "decision_drafted", actor=actor)
+
+
+# --------------------------------------------------------------------------- lapse
+
+def pending_lapse(case: Case) -> Approval | None:
+    """The daily job's proposal to treat the request as not made, while it stands."""
+    if case.status not in lifecycle.WAITING:
+        return None
+    return pending_approval(case, "lapse")
+
+
+def _lapse_in_question(case: Case) -> Approval:
+    approval = pending_lapse(case)
+    if approval is None:
+        raise Refused("この案件には承認待ちの「請求なしとして終了」の提案がありません。",
+                      "There is no proposed lapse waiting for approval on this case.")
+    return approval
+
+
+def approve_lapse(case: Case, *, actor) -> None:
+    """The supervisor agrees: the request is treated as not made and the lapse letter
+    queued. The daily job proposed it, so any supervisor may approve."""
+    approval = _lapse_in_question(case)
+    approval.result, approval.approver_id, approval.decided_at = "approved", actor.id, now()
+    lapse(case, approval.reason or case.status.removeprefix("awaiting_"), actor=actor, on=today())
+
+
+def return_lapse(case: Case, due_on: date | None, *, actor) -> None:
+    """The supervisor does not agree (the payment is in the post, the requester asked for
+    time): the requester gets until `due_on`, and the case stays waiting."""
+    approval = _lapse_in_question(case)
+    if due_on is None or due_on <= today():
+        raise Refused("新しい期限には明日以降の日付を入力してください。",
+                      "Give a new due date after today.")
+    approval.result, approval.approver_id, approval.decided_at = "returned", actor.id, now()
+    service.change_requester_due(case, due_on)
+    record("lapse.returned", actor=actor, case=case, detail={"approval_id": approval.id, "due_on": due_on.isoformat()})
+
+
+def _supersede_lapse(case: Case, **_) -> None:
+    """The case moved (what was owed arrived, it was withdrawn, or it waits for something
+    else now): a lapse proposed earlier is no longer in question."""
+    for approval in db.session.scalars(select(Approval).where(Approval.case_id == case.id, Approval.kind == "lapse",
+                                                              Approval.result == "pending")):
+        approval.result, approval.decided_at = "superseded", now()
+
+
+# Every state a waiting case can move to except "lapsed" (the approval itself).
+for _state in sorted(lifecycle.OPEN | {"withdrawn"}):
+    service.on_enter(_state, _supersede_lapse)
 
 
 def reopen(case: Case, *, actor) -> None:

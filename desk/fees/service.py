@@ -6,10 +6,11 @@ from datetime import date
 from sqlalchemy import func, select
 
 from desk import settings
+from desk.audit.service import record
 from desk.cases import lifecycle
-from desk.catalogue import REFUSAL_GROUNDS
 from desk.cases.models import Case
 from desk.cases.service import transition
+from desk.catalogue import REFUSAL_GROUNDS
 from desk.extensions import db
 from desk.fees.models import FeePayment
 
@@ -30,19 +31,34 @@ def overdue_waiting_cases(as_of: date) -> list[Case]:
         .order_by(Case.requester_due_on, Case.id)))
 
 
-def lapse_overdue(as_of: date) -> list[str]:
-    """Close as "treated as not made" every case whose fee or documents did not arrive by
-    the due date. Returns the references lapsed. Each case commits on its own, so an
-    interrupted run loses nothing and a repeated run does nothing twice."""
-    lapsed = []
+def propose_lapses(as_of: date) -> list[str]:
+    """Every case whose fee or documents did not arrive by the due date goes to a
+    supervisor, who either treats the request as not made (desk.decisions.approve_lapse)
+    or gives the requester a new due date. Nothing lapses without that approval. Each case
+    is proposed once and commits on its own; returns the references proposed."""
+    from desk.decisions.models import Approval
+
+    proposed = []
     for case in overdue_waiting_cases(as_of):
+        if db.session.scalar(select(Approval.id).where(Approval.case_id == case.id, Approval.kind == "lapse",
+                                                       Approval.result == "pending")) is not None:
+            continue
         reason = case.status.removeprefix("awaiting_")
-        transition(case, "lapsed", on=as_of, detail={"reason": reason})
-        for item in case.items:
-            if item.outcome is None:
-                item.outcome = "lapsed"
-                if reason == "fee" and item.kind in REFUSAL_GROUNDS["fee_unpaid"].applies_to:
-                    item.grounds = ["fee_unpaid"]
+        db.session.add(Approval(case_id=case.id, kind="lapse", reason=reason))
+        record("lapse.proposed", case=case, detail={"reason": reason, "due_on": case.requester_due_on.isoformat()})
         db.session.commit()
-        lapsed.append(case.reference)
-    return lapsed
+        proposed.append(case.reference)
+    return proposed
+
+
+def lapse(case: Case, reason: str, *, actor, on: date) -> None:
+    """Treat the request as not made: the case closes, every undecided kind records the
+    lapse (with the unpaid-fee ground where it applies), and the lapse letter is queued
+    (desk.workbench, on entering "lapsed")."""
+    transition(case, "lapsed", actor=actor, on=on, detail={"reason": reason})
+    for item in case.items:
+        if item.outcome is None:
+            item.outcome = "lapsed"
+            if reason == "fee" and item.kind in REFUSAL_GROUNDS["fee_unpaid"].applies_to:
+                item.grounds = ["fee_unpaid"]
+    db.session.flush()

@@ -141,6 +141,11 @@ class ExtendForm(FlaskForm):
                            validators=[DataRequired(REQUIRED), Length(max=2000)])
 
 
+class LapseReturnForm(FlaskForm):
+    due_on = DateField(lazy("依頼者の新しい期限", "New due date for the requester"), validators=[InputRequired(BAD_DATE)],
+                       format="%Y-%m-%d")
+
+
 class DispatchForm(FlaskForm):
     sent_on = DateField(lazy("発送日", "Sent on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d")
     method = SelectField(lazy("発送方法", "Method"), choices=[])

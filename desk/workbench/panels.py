@@ -177,7 +177,10 @@ def decision(case: Case) -> dict:
 def approval(case: Case) -> dict:
     approvals = list(db.session.scalars(select(Approval).where(Approval.case_id == case.id).order_by(Approval.id)))
     return {"approvals": approvals, "names": _names([a.drafter_id for a in approvals] + [a.approver_id for a in approvals]),
-            "drafters": decisions.drafters(case), "action_form": forms.ActionForm(formdata=None)}
+            "drafters": decisions.drafters(case), "action_form": forms.ActionForm(formdata=None),
+            "lapse": decisions.pending_lapse(case),
+            "lapse_form": _form("lapse", lambda: forms.LapseReturnForm(formdata=None,
+                                                                         due_on=today() + timedelta(days=14)))}
 
 
 def procedures(case: Case) -> dict:

@@ -282,6 +282,22 @@ def return_decision(reference):
                 "決定を差し戻しました。", "Decision returned for revision.", "approval")
 
 
+@blueprint.post("/approval/lapse/approve")
+@require("decision.approve")
+def approve_lapse(reference):
+    return _act(reference, forms.ActionForm, "lapse", lambda case, form: decisions.approve_lapse(case, actor=current_user),
+                "請求がなかったものとして終了し、その旨のお知らせを作成しました。",
+                "The request is treated as not made; the notice is queued.", "approval")
+
+
+@blueprint.post("/approval/lapse/return")
+@require("decision.approve")
+def return_lapse(reference):
+    return _act(reference, forms.LapseReturnForm, "lapse",
+                lambda case, form: decisions.return_lapse(case, form.due_on.data, actor=current_user),
+                "終了せず、依頼者の期限を延ばしました。", "Not lapsed: the requester has a new due date.", "approval")
+
+
 @blueprint.post("/extend")
 @require("case.work")
 def extend(reference):

@@ -2,7 +2,7 @@
 is audited, and is refused with a clear message in the wrong state or for the wrong role."""
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -416,14 +416,3 @@ def test_masking_a_pdf_rasterises_its_pages(client, app):
     assert second.getpixel((second.width // 2, int(second.height * 0.55))) == (0, 0, 0)
     assert first.getpixel((first.width // 2, int(first.height * 0.55))) != (0, 0, 0)
     pdf.close()
-
-
-def test_daily_lapse_queues_the_lapse_letter(app, runner):
-    """A fee never paid: the daily job lapses the case and the lapse letter waits in the print run."""
-    case = make_case(arrived_on=date(2026, 11, 2))
-    transition(case, "awaiting_fee", on=date(2026, 11, 4))
-    db.session.commit()
-    result = runner.invoke(args=["desk", "daily", "--as-of", "2026-11-19"])
-    assert result.exit_code == 0 and case.reference in result.output
-    letters = db.session.scalars(select(Letter).where(Letter.case_id == case.id)).all()
-    assert [(l.kind, l.dispatched_on, l.storage_name) for l in letters] == [("lapse", None, None)]

@@ -92,6 +92,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # desk turns foreign keys on for every SQLite connection; a batch migration
+            # rebuilds a table by dropping it, which would then cascade to every table
+            # pointing at it (documents, letters, holds... of every case). Off while
+            # migrating, as Alembic's batch documentation advises.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -33,3 +33,27 @@ def test_upgrade_on_empty_database_matches_models(empty_database_url, tmp_path):
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         db.engine.dispose()
+
+
+def test_upgrade_keeps_existing_holds_and_approvals(empty_database_url, tmp_path):
+    """A database at 0004 with a standing hold and a decision approval: after upgrading, the
+    held case is flagged (disposal refuses it) and the approval is a decision's."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "INSTANCE_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0004_retention")
+        with db.engine.begin() as conn:
+            for case_id in (1, 2):
+                conn.execute(text(
+                    "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
+                    "requester_type, statutory_horizon_on, possible_duplicate, created_at, updated_at) VALUES "
+                    "(:id, :ref, 'web', '2024-01-05', '2024-01-05 01:00:00+00', 'ja', 'completed', 'principal', "
+                    "'2024-01-19', FALSE, '2024-01-05 01:00:00+00', '2024-01-05 01:00:00+00')"),
+                    {"id": case_id, "ref": f"2024-00000{case_id}"})
+            conn.execute(text("INSERT INTO legal_holds (case_id, reason, placed_at) "
+                              "VALUES (1, '訴訟', '2025-01-01 00:00:00+00')"))
+            conn.execute(text("INSERT INTO approvals (case_id, result, submitted_at) "
+                              "VALUES (2, 'approved', '2024-01-10 00:00:00+00')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert dict(conn.execute(text("SELECT id, on_hold FROM cases")).all()) == {1: True, 2: False}
+            assert conn.execute(text("SELECT kind, reason FROM approvals")).one() == ("decision", None)

@@ -16,8 +16,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("cases") as batch_op:
-        batch_op.add_column(sa.Column("on_hold", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN (SQLite takes it with a constant default): no table rebuild.
+    op.add_column("cases", sa.Column("on_hold", sa.Boolean(), nullable=False, server_default=sa.false()))
     # Holds standing before this revision.
     op.execute("UPDATE cases SET on_hold = TRUE WHERE id IN "
                "(SELECT case_id FROM legal_holds WHERE released_at IS NULL)")

@@ -16,9 +16,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("approvals") as batch_op:
-        batch_op.add_column(sa.Column("kind", sa.String(length=12), nullable=False, server_default="decision"))
-        batch_op.add_column(sa.Column("reason", sa.String(length=16), nullable=True))
+    # Plain ADD COLUMNs (SQLite takes them with a constant default): no table rebuild.
+    op.add_column("approvals", sa.Column("kind", sa.String(length=12), nullable=False, server_default="decision"))
+    op.add_column("approvals", sa.Column("reason", sa.String(length=16), nullable=True))
 
 
 def downgrade():

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from desk.cases import lifecycle
 from desk.cases.models import Case
+from desk.decisions.service import propose_lapses
 from desk.extensions import db
-from desk.fees.service import propose_lapses
 from desk.intake.staging import purge_stale
 from desk.retention import commands as retention
 from desk.suppression.service import purge_results

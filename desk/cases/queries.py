@@ -186,8 +186,7 @@ def _filtered(filters: QueueFilters, user_id: int | None, as_of: date):
         from desk.decisions.models import Approval  # the queue shows what the decisions area keeps
 
         conditions.append(Case.status.in_(sorted(lifecycle.WAITING)))
-        conditions.append(exists().where(Approval.case_id == Case.id, Approval.kind == "lapse",
-                                         Approval.result == "pending"))
+        conditions.append(exists().where(Approval.case_id == Case.id, Approval.pending_lapse()))
     if filters.q:
         if _REFERENCE.match(filters.q):
             conditions.append(Case.reference == filters.q)

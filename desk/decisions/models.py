@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, and_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.clock import now
@@ -29,5 +29,10 @@ class Approval(db.Model):
     #: "pending", "approved", "returned" (for a lapse: a new due date was given), or
     #: "superseded" (a lapse no longer in question: what was owed arrived, or the case moved on)
     result: Mapped[str] = mapped_column(String(12), default="pending")
+
+    @classmethod
+    def pending_lapse(cls):
+        """The condition for a lapse proposal that still waits for a supervisor."""
+        return and_(cls.kind == "lapse", cls.result == "pending")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -19,7 +19,7 @@ from desk.cases.models import Case, RequestItem
 from desk.clock import now, today
 from desk.decisions.models import Approval
 from desk.extensions import db
-from desk.fees.service import lapse
+from desk.fees.service import lapse, overdue_waiting_cases
 from desk.workbench.service import Refused, _require_status, queue_letter
 
 DECIDABLE = {"verifying", "in_progress", "decision_drafted"}
@@ -155,6 +155,23 @@ def return_for_revision(case: Case, *, actor) -> None:
 
 # --------------------------------------------------------------------------- lapse
 
+def propose_lapses(as_of: date) -> list[str]:
+    """Every case whose fee or documents did not arrive by the due date goes to a
+    supervisor, who either treats the request as not made (approve_lapse)
+    or gives the requester a new due date. Nothing lapses without that approval. Each case
+    is proposed once and commits on its own; returns the references proposed."""
+    proposed = []
+    for case in overdue_waiting_cases(as_of):
+        if db.session.scalar(select(Approval.id).where(Approval.case_id == case.id, Approval.pending_lapse())):
+            continue
+        reason = case.status.removeprefix("awaiting_")
+        db.session.add(Approval(case_id=case.id, kind="lapse", reason=reason))
+        record("lapse.proposed", case=case, detail={"reason": reason, "due_on": case.requester_due_on.isoformat()})
+        db.session.commit()
+        proposed.append(case.reference)
+    return proposed
+
+
 def pending_lapse(case: Case) -> Approval | None:
     """The daily job's proposal to treat the request as not made, while it stands."""
     if case.status not in lifecycle.WAITING:
@@ -193,8 +210,7 @@ def return_lapse(case: Case, due_on: date | None, *, actor) -> None:
 def _supersede_lapse(case: Case, **_) -> None:
     """The case moved (what was owed arrived, it was withdrawn, or it waits for something
     else now): a lapse proposed earlier is no longer in question."""
-    for approval in db.session.scalars(select(Approval).where(Approval.case_id == case.id, Approval.kind == "lapse",
-                                                              Approval.result == "pending")):
+    for approval in db.session.scalars(select(Approval).where(Approval.case_id == case.id, Approval.pending_lapse())):
         approval.result, approval.decided_at = "superseded", now()
 
 

@@ -6,7 +6,6 @@ from datetime import date
 from sqlalchemy import func, select
 
 from desk import settings
-from desk.audit.service import record
 from desk.cases import lifecycle
 from desk.cases.models import Case
 from desk.cases.service import transition
@@ -29,26 +28,6 @@ def overdue_waiting_cases(as_of: date) -> list[Case]:
     return list(db.session.scalars(
         select(Case).where(Case.status.in_(sorted(lifecycle.WAITING)), Case.requester_due_on < as_of)
         .order_by(Case.requester_due_on, Case.id)))
-
-
-def propose_lapses(as_of: date) -> list[str]:
-    """Every case whose fee or documents did not arrive by the due date goes to a
-    supervisor, who either treats the request as not made (desk.decisions.approve_lapse)
-    or gives the requester a new due date. Nothing lapses without that approval. Each case
-    is proposed once and commits on its own; returns the references proposed."""
-    from desk.decisions.models import Approval
-
-    proposed = []
-    for case in overdue_waiting_cases(as_of):
-        if db.session.scalar(select(Approval.id).where(Approval.case_id == case.id, Approval.kind == "lapse",
-                                                       Approval.result == "pending")) is not None:
-            continue
-        reason = case.status.removeprefix("awaiting_")
-        db.session.add(Approval(case_id=case.id, kind="lapse", reason=reason))
-        record("lapse.proposed", case=case, detail={"reason": reason, "due_on": case.requester_due_on.isoformat()})
-        db.session.commit()
-        proposed.append(case.reference)
-    return proposed
 
 
 def lapse(case: Case, reason: str, *, actor, on: date) -> None:

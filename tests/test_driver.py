@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from desk.audit.models import AuditEvent
 from desk.cases.models import Case
-from desk.driver import DriverConnection
+from desk.driver import DriverConnection, Skipped
 from desk.extensions import db
 from tests.helpers import make_case
 
@@ -69,16 +69,48 @@ def test_rollback_undoes_sent_and_unsent_statements(app, driver):
     assert _ours() == []
 
 
-def test_a_deferred_commit_goes_with_the_next_statements_or_at_flush(app, driver):
+def test_commits_without_waiting_settle_in_order(app, driver):
+    """commit(wait=False) hands back an Outcome at once; at most `depth` stay unsettled, and
+    settle() waits for the rest."""
+    driver.depth = 2
     with driver.direct():
-        driver.execute(APPEND, _event(hash="d" * 64))
-        driver.commit(wait=False)
-        assert driver.requested == 1
-        driver.execute(APPEND, _event(hash="e" * 64))
-        driver.commit(wait=False)
-        driver.flush()
-        assert driver.confirmed == driver.requested == 2
-    assert _ours() == ["d" * 64, "e" * 64]
+        outcomes = []
+        for mark in "def":
+            driver.execute(APPEND, _event(hash=mark * 64))
+            outcomes.append(driver.commit(wait=False))
+        assert outcomes[0].committed  # the third commit made room by settling the oldest
+        driver.settle()
+        assert all(outcome.committed for outcome in outcomes) and driver.unsettled == 0
+    assert _ours() == ["d" * 64, "e" * 64, "f" * 64]
+
+
+def test_a_failing_statement_aborts_its_transaction_only(app, driver):
+    """The statement after the failing one is skipped, nothing of that transaction is kept,
+    and the transactions sent before and after it are kept, on both databases."""
+    with driver.direct():
+        driver.execute(APPEND, _event(hash="1" * 64))
+        first = driver.commit(wait=False)
+        driver.execute(APPEND, _event(hash="2" * 64))
+        driver.execute(APPEND, _event(hash="1" * 64))  # the unique hash again
+        skipped = driver.execute(APPEND, _event(hash="3" * 64))
+        failed = driver.commit(wait=False)
+        driver.execute(APPEND, _event(hash="4" * 64))
+        last = driver.commit(wait=False)
+        driver.settle()
+    assert first.committed and last.committed
+    assert failed.settled and not failed.committed and "unique" in str(failed.error).lower()
+    with pytest.raises(Skipped):
+        skipped.rowcount
+    assert _ours() == ["1" * 64, "4" * 64]
+
+
+def test_waiting_commit_raises_the_error(app, driver):
+    with driver.direct():
+        driver.execute(APPEND, _event(hash="5" * 64))
+        driver.execute(APPEND, _event(hash="5" * 64))
+        with pytest.raises(Exception, match="(?i)unique"):
+            driver.commit()
+    assert _ours() == []
 
 
 def test_leaving_direct_after_an_error_keeps_earlier_commits_only(app, driver):
@@ -87,6 +119,7 @@ def test_leaving_direct_after_an_error_keeps_earlier_commits_only(app, driver):
             driver.execute(APPEND, _event(hash="f" * 64))
             driver.commit(wait=False)
             driver.execute(APPEND, _event(hash="9" * 64))
+            driver.send()  # run on the server, never committed
             raise RuntimeError("stop")
     assert _ours() == ["f" * 64]
 

@@ -4,6 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import IntegrityError
 
 from desk import create_app
 from desk.extensions import db
@@ -57,3 +58,17 @@ def test_upgrade_keeps_existing_holds_and_approvals(empty_database_url, tmp_path
         with db.engine.connect() as conn:
             assert dict(conn.execute(text("SELECT id, on_hold FROM cases")).all()) == {1: True, 2: False}
             assert conn.execute(text("SELECT kind, reason FROM approvals")).one() == ("decision", None)
+            assert conn.execute(text("SELECT count(*) FROM legal_holds")).scalar() == 1
+        # The database now refuses to dispose of the held case, and to record a case twice.
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text("UPDATE cases SET status = 'disposed' WHERE id = 1"))
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE cases SET status = 'disposed' WHERE id = 2"))
+            conn.execute(text("INSERT INTO disposal_runs (id, started_at, as_of, actor_kind, case_count, "
+                              "document_count) VALUES (1, '2026-11-23 00:00:00+00', '2026-11-23', 'cli', 1, 0)"))
+            conn.execute(text("INSERT INTO disposed_cases (run_id, case_id, reference, closed_on, documents) "
+                              "VALUES (1, 2, '2024-000002', '2024-01-19', 0)"))
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO disposed_cases (run_id, case_id, reference, closed_on, documents) "
+                              "VALUES (1, 2, '2024-000002', '2024-01-19', 0)"))
+        db.engine.dispose()

@@ -19,7 +19,14 @@ _EVENTS = AuditEvent.__table__
 _HEAD = AuditHead.__table__
 #: FOR UPDATE serialises appends across app servers on PostgreSQL; SQLite has one writer anyway.
 _LOCK_HEAD = select(_HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
-_APPEND = insert(_EVENTS)
+_READ_HEAD = select(_HEAD.c.last_hash).where(_HEAD.c.id == 1)
+#: The new event names as its predecessor the head as it stands, and only if that is the
+#: event the caller built it on (:follows); otherwise prev_hash is NULL, which the column
+#: refuses. So an append built on a head read earlier, or guessed, fails rather than fork
+#: the chain; the disposal job relies on that to send many appends without waiting.
+_APPEND = insert(_EVENTS).values(
+    prev_hash=select(_HEAD.c.last_hash).where(_HEAD.c.id == 1, _HEAD.c.last_hash == bindparam("follows"))
+    .scalar_subquery())
 _NEW_HASH = bindparam("hash", type_=_HEAD.c.last_hash.type)
 #: The head moves to the event just appended, found by its (unique) hash: no round trip
 #: to learn the new id first.
@@ -52,39 +59,51 @@ def _actor_kind(actor) -> str:
     return "public" if has_request_context() else "system"
 
 
-def lock_head(connection=None):
-    """Lock the head of the chain for an append in this transaction. Its result is read by
-    record(head=...); on a desk.driver.DriverConnection the lock travels with the
-    statements before it, so a caller that locks early saves a round trip."""
-    return (connection if connection is not None else db.session.connection()).execute(_LOCK_HEAD)
+def head_of_chain(connection=None) -> str:
+    """The hash of the newest event, without a lock (GENESIS before the first; the head
+    row is then created in this transaction). For a caller that appends several events
+    with record(follows=...), each built on the one before."""
+    connection = connection if connection is not None else db.session.connection()
+    last_hash = connection.execute(_READ_HEAD).scalar()
+    if last_hash is None:
+        connection.execute(_NEW_HEAD)
+        return GENESIS
+    return last_hash
 
 
 def record(action: str, *, actor=None, case=None, from_status: str | None = None,
            to_status: str | None = None, detail: dict | None = None, actor_kind: str | None = None,
-           case_id: int | None = None, case_reference: str | None = None, connection=None, head=None) -> None:
-    """Append one event in the current transaction. `detail` holds codes and numbers only:
-    never a name, an address or free text a person typed.
+           case_id: int | None = None, case_reference: str | None = None, connection=None,
+           follows: str | None = None) -> str:
+    """Append one event in the current transaction and return its hash. `detail` holds
+    codes and numbers only: never a name, an address or free text a person typed.
 
     The case is given as `case` (anything with id and reference) or as `case_id` and
-    `case_reference`. Three Core statements, the same whether run through the session or,
-    by the disposal job (one event per case for 100,000 cases), on a
-    desk.driver.DriverConnection given as `connection`; `head` is lock_head()'s result when
-    the caller locked it already."""
+    `case_reference`. Core statements, the same whether run through the session or, by the
+    disposal job (one event per case for 100,000 cases), on a desk.driver.DriverConnection
+    given as `connection`.
+
+    Without `follows` the head is locked and read first. With it, the event is built on
+    that hash without waiting for the read: the head is still locked, and the append
+    fails (the transaction with it) if the head has moved meanwhile."""
     if case is not None:
         db.session.flush()  # a case created in this transaction needs its id first
         case_id, case_reference = case.id, case.reference
     if connection is None:
         connection = db.session.connection()
-    prev_hash = (head if head is not None else lock_head(connection)).scalar()
-    if prev_hash is None:
-        connection.execute(_NEW_HEAD)
-        prev_hash = GENESIS
+    head = connection.execute(_LOCK_HEAD)
+    if follows is None:
+        follows = head.scalar()
+        if follows is None:
+            connection.execute(_NEW_HEAD)
+            follows = GENESIS
     event = {"at": now(), "actor_id": getattr(actor, "id", None), "actor_kind": actor_kind or _actor_kind(actor),
              "action": action, "case_id": case_id, "case_reference": case_reference,
-             "from_status": from_status, "to_status": to_status, "detail": detail or {}, "prev_hash": prev_hash}
-    event["hash"] = _digest(prev_hash, event)
-    connection.execute(_APPEND, event)
+             "from_status": from_status, "to_status": to_status, "detail": detail or {}}
+    event["hash"] = _digest(follows, event)
+    connection.execute(_APPEND, {**event, "follows": follows})
     connection.execute(_MOVE_HEAD, {"hash": event["hash"]})
+    return event["hash"]
 
 
 @dataclass

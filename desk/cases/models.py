@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, false
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +25,8 @@ class Case(db.Model):
         Index("ix_cases_updated", "updated_at"),
         # The "all cases" view of the queue lists the newest arrivals first.
         Index("ix_cases_arrived", "arrived_on", "id"),
+        # A case under legal hold is never disposed: the database refuses it, whoever asks.
+        CheckConstraint("NOT (on_hold AND status = 'disposed')", name="held_never_disposed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ from typing import Callable
 from sqlalchemy import bindparam, select, update
 
 from desk import settings
-from desk.audit.service import lock_head, record
+from desk.audit.service import record
 from desk.cases import deadlines, lifecycle
 from desk.cases.lifecycle import TransitionRefused
 from desk.cases.models import Case, CaseExtension, CasePause
@@ -122,8 +122,7 @@ _CLOSED_MOVES: dict[tuple[str, ...], object] = {}
 def _closed_move(columns: tuple[str, ...]):
     if columns not in _CLOSED_MOVES:
         _CLOSED_MOVES[columns] = (
-            update(_CASES).where(_CASES.c.id == bindparam("the_case"), _CASES.c.status == bindparam("from_status"),
-                                 _CASES.c.on_hold.is_(False))
+            update(_CASES).where(_CASES.c.id == bindparam("the_case"), _CASES.c.status == bindparam("from_status"))
             .values({name: bindparam(f"new_{name}", type_=_CASES.c[name].type)
                      for name in ("status", "updated_at") + columns}))
     return _CLOSED_MOVES[columns]
@@ -131,17 +130,21 @@ def _closed_move(columns: tuple[str, ...]):
 
 def transition_closed(case_id: int, reference: str, from_status: str, to_status: str, *, actor=None,
                       on: date | None = None, detail: dict | None = None, values: dict | None = None,
-                      connection=None) -> bool:
-    """transition() for a closed case known by its id, in two statements and without
-    loading it: the retention job moves 100,000 of them in a run, on a `connection` of its
-    own. A closed case has no pause to open or close and its deadlines no longer move, so
-    only the status (and `values`, further columns of the same row) changes, audited as
-    transition() audits it.
+                      connection=None, follows: str | None = None) -> str:
+    """transition() for a closed case known by its id, without loading it: the retention
+    job moves 100,000 of them in a run, on a `connection` of its own. A closed case has no
+    pause to open or close and its deadlines no longer move, so only the status (and
+    `values`, further columns of the same row) changes, audited as transition() audits it.
+    Returns the audit event's hash; `follows` is passed to audit.record().
 
-    The update also takes the row lock. False, and nothing changed, when the case is no
-    longer in `from_status` or a legal hold stands on it (a closed case has nowhere to go
-    but disposal, which a hold forbids). The on_enter callbacks of `to_status` receive an
-    object with the case's id, reference and status."""
+    Nothing here reads an answer of the database, so that a pipelined connection need not
+    wait: the database itself refuses what must not happen. Disposal is the only way out
+    of a closed state, and a case under legal hold cannot be disposed (a check constraint
+    on cases), so moving a held case fails the transaction. The update takes the row lock
+    place_hold() takes, so a hold and a move never cross. A case no longer in
+    `from_status` has been disposed already, and the update leaves it alone: the caller's
+    record of the disposal (disposed_cases, one line per case) fails then. The on_enter
+    callbacks of `to_status` receive an object with the case's id, reference and status."""
     lifecycle.check(from_status, to_status)
     if from_status not in lifecycle.CLOSED:
         raise ValueError(f"transition_closed() moves closed cases only, not {from_status}")
@@ -149,16 +152,14 @@ def transition_closed(case_id: int, reference: str, from_status: str, to_status:
     connection = connection if connection is not None else db.session.connection()
     params = {"the_case": case_id, "from_status": from_status, "new_status": to_status, "new_updated_at": now()}
     params.update((f"new_{name}", value) for name, value in values.items())
-    moved = connection.execute(_closed_move(tuple(values)), params)
-    head = lock_head(connection)  # sent with the update: one round trip for both
-    if moved.rowcount != 1:
-        return False
-    record("case.transition", actor=actor, case_id=case_id, case_reference=reference, from_status=from_status,
-           to_status=to_status, detail=detail, connection=connection, head=head)
+    connection.execute(_closed_move(tuple(values)), params)
+    event = record("case.transition", actor=actor, case_id=case_id, case_reference=reference,
+                   from_status=from_status, to_status=to_status, detail=detail, connection=connection,
+                   follows=follows)
     moved = ClosedCase(case_id, reference, to_status)
     for callback in _ON_ENTER.get(to_status, ()):
         callback(moved, actor=actor, on=on or today())
-    return True
+    return event
 
 
 @dataclass(frozen=True)

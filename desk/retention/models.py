@@ -66,7 +66,9 @@ class DisposedCase(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("disposal_runs.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    #: Unique: a case is disposed once. Two runs at once (two app servers' daily jobs)
+    #: cannot both record it, so the second one's transaction for it fails whole.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), unique=True)
     reference: Mapped[str] = mapped_column(String(20))
     closed_on: Mapped[date] = mapped_column(Date)
     documents: Mapped[int] = mapped_column(default=0)

@@ -9,6 +9,7 @@ names a file.
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable, Iterable
@@ -18,12 +19,12 @@ from sqlalchemy import Integer, String, any_, bindparam, cast, delete, func, ins
 from sqlalchemy.dialects import postgresql
 
 from desk import settings
-from desk.audit.service import record
+from desk.audit.service import head_of_chain, record
 from desk.cases import lifecycle
 from desk.cases.models import Case, CaseExtension, CaseNote, RequestItem, Requester
 from desk.cases.service import transition_closed
 from desk.clock import now, today
-from desk.driver import DriverConnection
+from desk.driver import DriverConnection, Outcome
 from desk.extensions import db
 from desk.fees.models import FeePayment
 from desk.identity.models import Document
@@ -210,10 +211,11 @@ def _forget_removed(connection, removed: Iterable[tuple[type, int]]) -> None:
     by_model: dict[type, list[int]] = {}
     for model, rid in removed:
         by_model.setdefault(model, []).append(rid)
+    dialect = connection.dialect.name
     for model, ids in by_model.items():
+        forget = update(model.__table__).where(_among_ids(model.id, dialect), model.wrapped_key.is_(None))
         for start in range(0, len(ids), BATCH):
-            connection.execute(update(model.__table__).where(model.id.in_(ids[start:start + BATCH]),
-                                                             model.wrapped_key.is_(None)).values(storage_name=None))
+            connection.execute(forget.values(storage_name=None), {"ids": ids[start:start + BATCH]})
     connection.commit()
 
 
@@ -344,37 +346,106 @@ def _prefer_throughput(connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # a no-op while another connection is open
         connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
-        # Copy the log into the database every 40 MB rather than every 4 (each copy waits
-        # for the disk), and keep 64 MB of pages at hand rather than 2.
-        connection.exec_driver_sql("PRAGMA wal_autocheckpoint=10000")
+        # Copy the log into the database every 200 MB rather than every 4: each copy waits
+        # for the disk, and a page that many cases change (an index's last page, the head
+        # of the audit trail) is copied once per checkpoint. Keep 64 MB of pages at hand
+        # rather than 2. The run leaves the log empty again at its end (_restore).
+        connection.exec_driver_sql("PRAGMA wal_autocheckpoint=50000")
         connection.exec_driver_sql("PRAGMA cache_size=-65536")
     elif connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET synchronous_commit TO OFF")
     connection.commit()
 
 
-def _dispose_one(connection: DriverConnection, due: DueCase, files: list, erasers: list, run_id: int, as_of: date, actor,
-                 pause: Callable[[], None] | None) -> bool:
+def _restore(connection) -> None:
+    """After the run: SQLite copies its log back into the database and empties it, so that
+    no 200 MB log lingers beside a database the web servers keep open."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _dispose_one(driver: DriverConnection, due: DueCase, files: list, erasers: list, run_id: int, as_of: date, actor,
+                 follows: str, pause: Callable[[], None] | None) -> tuple[Outcome, str]:
     """One case, one transaction, straight on the driver (SQLAlchemy's own work per
-    statement would be most of a 100,000-case run). False when it is no longer disposable
-    (held, or changed since it was listed): nothing is touched then."""
-    # The move refuses a held case in the statement that takes the row lock, the lock
-    # place_hold() takes too: a hold and a disposal never cross.
-    moved = transition_closed(due.id, due.reference, due.status, "disposed", actor=actor, on=as_of,
+    statement would be most of a 100,000-case run). Nothing waits for the database: the
+    transaction's Outcome says later whether it was kept. It is refused whole when the
+    case is held or disposed already (see transition_closed) or when its audit event no
+    longer follows the head of the chain (`follows`). Returns the Outcome and the hash of
+    the case's audit event, which the next case's event follows."""
+    event = transition_closed(due.id, due.reference, due.status, "disposed", actor=actor, on=as_of,
                               detail={"run_id": run_id, "documents": len(files)},
-                              values={"disposed_on": as_of, "access_code_hash": None}, connection=connection)
-    if not moved:
-        connection.rollback()
-        return False
+                              values={"disposed_on": as_of, "access_code_hash": None}, connection=driver,
+                              follows=follows)
     params = {"the_case": due.id, "the_moment": now()}
     for eraser in erasers:
-        connection.execute(eraser, params)
-    connection.execute(_RECORD_LINE, {"run_id": run_id, "case_id": due.id, "reference": due.reference,
-                                      "closed_on": due.closed_on, "documents": len(files)})
-    if pause is not None:
-        pause()  # tests only: widens the window in which a run can be killed mid-case
-    connection.commit(wait=False)
-    return True
+        driver.execute(eraser, params)
+    driver.execute(_RECORD_LINE, {"run_id": run_id, "case_id": due.id, "reference": due.reference,
+                                  "closed_on": due.closed_on, "documents": len(files)})
+    if pause is not None:  # tests only: widens the window in which a run can be killed mid-case
+        driver.send()
+        pause()
+    return driver.commit(wait=False), event
+
+
+#: Tries per case before an error that is neither a hold nor an earlier disposal stops the
+#: run. A retry is normal when another server appended to the audit trail meanwhile.
+TRIES = 5
+
+_STATE = select(Case.status, Case.on_hold).where(Case.id == bindparam("the_case"))
+
+
+def _read(driver: DriverConnection, read: Callable[[], object]):
+    """`read()` in a transaction of its own."""
+    value = read()
+    driver.commit()
+    return value
+
+
+def _dispose_batch(driver: DriverConnection, batch: list[DueCase], files: dict, erasers: dict, run_id: int,
+                   as_of: date, actor, pause, *, disposed: Callable[[DueCase], None],
+                   refused: Callable[[DueCase], None]) -> None:
+    """Dispose of each case of `batch` in a transaction of its own, sent one after another
+    without waiting. Each case's audit event follows the one before, taken on trust; if a
+    case fails, the cases sent after it fail too (their events no longer follow the head),
+    so the run waits for them all, learns the head again, and sends again those still
+    disposable. A held case, or one disposed meanwhile by another run, is `refused`."""
+    to_send: deque[DueCase] = deque(batch)
+    sent: deque[tuple[DueCase, Outcome]] = deque()
+    tries: dict[int, int] = {}
+    follows: str | None = None
+    while to_send or sent:
+        if to_send:
+            if follows is None:
+                follows = _read(driver, lambda: head_of_chain(driver))
+            due = to_send.popleft()
+            outcome, follows = _dispose_one(driver, due, files[due.id], erasers[due.id], run_id, as_of, actor,
+                                            follows, pause)
+            sent.append((due, outcome))
+            driver.poll()
+        else:
+            driver.settle()
+        failed: list[tuple[DueCase, Exception]] = []
+        while sent and (sent[0][1].settled or failed):
+            if not sent[0][1].settled:
+                driver.settle()  # everything after a failure: it failed too, or was kept
+            due, outcome = sent.popleft()
+            if outcome.error is None:
+                disposed(due)
+            else:
+                failed.append((due, outcome.error))
+        if not failed:
+            continue
+        follows = None
+        # The first failure has a cause of its own; the others followed its audit event.
+        tries[failed[0][0].id] = tries.get(failed[0][0].id, 0) + 1
+        for due, error in reversed(failed):
+            status, on_hold = _read(driver, lambda: driver.execute(_STATE, {"the_case": due.id}).first())
+            if on_hold or status != due.status:
+                refused(due)
+            elif tries.get(due.id, 0) >= TRIES:
+                raise error
+            else:
+                to_send.appendleft(due)
 
 
 import desk.models  # noqa: E402,F401  (every mapper known before the statements below are built)
@@ -422,39 +493,33 @@ def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", d
             ids = [due.id for due in batch]
             files, erasers = _files_of(connection, ids), _erasures_for(connection, ids)
             connection.rollback()  # end the read; each case opens its own transaction
-            to_remove: list[tuple[type, int]] = []
-            #: Cases whose COMMIT is on its way (it travels with the next case's first
-            #: statements): their files go once the database has confirmed it.
-            committing: list[tuple[int, DueCase]] = []
+            removed: list[tuple[type, int]] = []
 
-            def finish(up_to: int) -> None:
-                while committing and committing[0][0] <= up_to:
-                    due = committing.pop(0)[1]
-                    report.disposed.append(due.reference)
-                    due.documents = len(files[due.id])
-                    report.documents += due.documents
-                    # Committed: the keys are gone. Now the ciphertext.
-                    for entry in files[due.id]:
-                        if remove_file(entry[2]):
-                            to_remove.append(entry[:2])
-                        else:
-                            report.files_left += 1
-                    if progress is not None:
-                        progress(due, True)
+            def disposed(due: DueCase) -> None:
+                report.disposed.append(due.reference)
+                due.documents = len(files[due.id])
+                report.documents += due.documents
+                # Committed: the keys are gone. Now the ciphertext.
+                for entry in files[due.id]:
+                    if remove_file(entry[2]):
+                        removed.append(entry[:2])
+                    else:
+                        report.files_left += 1
+                if progress is not None:
+                    progress(due, True)
+
+            def refused(due: DueCase) -> None:
+                if progress is not None:
+                    progress(due, False)
 
             with driver.direct():
-                for due in batch:
-                    if _dispose_one(driver, due, files[due.id], erasers[due.id], run_id, as_of, actor, pause):
-                        committing.append((driver.requested, due))
-                    elif progress is not None:
-                        progress(due, False)
-                    finish(driver.confirmed)
-                driver.flush()
-                finish(driver.confirmed)
-            if to_remove:
-                _forget_removed(connection, to_remove)
+                _dispose_batch(driver, batch, files, erasers, run_id, as_of, actor, pause,
+                               disposed=disposed, refused=refused)
+            if removed:
+                _forget_removed(connection, removed)
         _sweep_disposed(connection)
     finally:
+        _restore(connection)
         connection.invalidate()  # its settings (no sync per commit) must not serve anyone else
         connection.close()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from desk.audit.models import AuditEvent
+from desk.audit.service import record, verify
 from desk.cases.models import Case, CaseExtension, CaseNote, RequestItem, Requester
 from desk.extensions import db
 from desk.fees.models import FeePayment
@@ -127,26 +128,54 @@ def test_held_case_survives_until_released(app):
 
 def test_hold_placed_after_the_listing_still_stops_the_case(app, monkeypatch):
     """The run lists its cases first; a hold placed between the listing and the case's turn
-    is seen by the statement that moves the case, which takes the row lock place_hold takes."""
+    is seen by the statement that moves the case, which takes the row lock place_hold takes.
+    The cases sent after the held one (built on its audit event) are sent again and go."""
     supervisor = make_staff("supervisor")
-    first, second = closed_case(date(2023, 5, 1)), closed_case(date(2023, 5, 2))
+    cases = [closed_case(date(2023, 5, day), files=day == 2) for day in (1, 2, 3, 4)]
+    held = cases[1]
     db.session.commit()
     listed = service.due_cases
 
     def list_then_hold(as_of):
-        cases = listed(as_of)
-        service.place_hold(db.session.get(Case, second.id), "訴訟の予告", actor=supervisor)
+        due = listed(as_of)
+        service.place_hold(db.session.get(Case, held.id), "訴訟の予告", actor=supervisor)
         db.session.commit()
-        return cases
+        return due
 
     monkeypatch.setattr(service, "due_cases", list_then_hold)
     skipped = []
     report = service.dispose(date(2026, 11, 23), progress=lambda due, done: None if done else skipped.append(due.id))
-    assert report.disposed == [first.reference]
-    assert skipped == [second.id]
+    assert sorted(report.disposed) == sorted(c.reference for c in cases if c is not held)
+    assert skipped == [held.id]
     db.session.expire_all()
-    assert db.session.get(Case, second.id).status == "completed"
-    assert len(db.session.get(Case, second.id).requesters) == 2  # the principal and the parent, untouched
+    assert db.session.get(Case, held.id).status == "completed"
+    assert len(db.session.get(Case, held.id).requesters) == 2  # the principal and the parent, untouched
+    assert all(db.session.get(Case, c.id).status == "disposed" for c in cases if c is not held)
+    assert len(stored_files(app)) == 3  # the held case's files; the others had none
+    assert verify().ok
+
+
+def test_other_appends_to_the_audit_trail_during_a_run(app):
+    """Another server appends to the audit trail while the run goes: the case events built
+    on the old head fail and are sent again; every case goes once and the chain stays whole."""
+    cases = [closed_case(date(2023, 5, day), files=False) for day in (1, 2, 3, 4, 5)]
+    db.session.commit()
+    outsiders = []
+
+    def meanwhile(due, done):
+        if len(outsiders) < 2:  # after each of the first two cases
+            record("staff.login", actor_kind="system")
+            db.session.commit()
+            outsiders.append(due.id)
+
+    report = service.dispose(date(2026, 11, 23), progress=meanwhile)
+    assert sorted(report.disposed) == sorted(c.reference for c in cases)
+    assert db.session.scalar(select(func.count()).select_from(DisposedCase)) == 5
+    moves = db.session.scalars(select(AuditEvent.case_id).where(AuditEvent.to_status == "disposed")).all()
+    assert sorted(moves) == sorted(c.id for c in cases)  # one event per case, none lost or doubled
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "staff.login")) == 2
+    assert verify().ok
 
 
 def test_hold_needs_a_reason_and_cannot_be_doubled(app):

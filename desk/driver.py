@@ -123,6 +123,7 @@ class DriverConnection:
     or by settle()."""
 
     def __init__(self, connection, depth: int = DEPTH):
+        self._connection = connection
         self.dialect = connection.dialect
         self.raw = connection.connection.driver_connection
         self.depth = depth
@@ -156,18 +157,27 @@ class DriverConnection:
             self.raw.autocommit = True
             self._transformer = Transformer(self.raw)
             self.raw.pgconn.enter_pipeline_mode()
-        self._active = True
+        self._active, failed = True, False
         try:
             yield self
+        except BaseException:
+            failed = True
+            raise
         finally:
             self._active = False
             try:
                 self.rollback()  # a transaction left open by an error; earlier commits still go
                 self.settle()
-            finally:
                 if self._postgres:
                     self.raw.pgconn.exit_pipeline_mode()
                     self.raw.autocommit = False
+            except Exception:
+                # Interrupted half-way through an answer, the connection cannot be trusted
+                # again: the pool closes it rather than hand it out (the server then rolls
+                # back whatever was open).
+                self._connection.invalidate()
+                if not failed:
+                    raise
 
     def _prepare(self, statement, keys: tuple[str, ...]) -> _Prepared:
         cache_key = (id(statement), keys)

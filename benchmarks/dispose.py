@@ -5,8 +5,10 @@
 The cases are bulk-inserted with Core (building them through the services would take longer
 than disposing of them); each document is a real small file under the document directory,
 so disposal really shreds keys, deletes files and redacts rows. PostgreSQL is a throwaway
-server started from Debian's binaries, as in tests/conftest.py. Prints one line per database: wall time, and the CPU time of this process (the
-application side; on a machine shared with other work the wall time is mostly waiting).
+server started from Debian's binaries, as in tests/conftest.py. Prints one line per
+database: wall time, the CPU time of this process (the application side) and, for
+PostgreSQL, of the server's processes; on a 2-core machine the two overlap, because the
+run does not wait for the server's answer to one case before building the next.
 """
 from __future__ import annotations
 

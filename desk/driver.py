@@ -137,7 +137,7 @@ class DriverConnection:
         #: PostgreSQL: whether some of the open transaction went already (a result was read).
         self._partly_sent = False
         #: PostgreSQL: what the server will answer, in order: ("parse", prepared),
-        #: ("result", result) or ("sync", outcome).
+        #: ("result", result) or ("sync", outcome, None after a segment of prepares).
         self._expected: deque = deque()
         #: PostgreSQL: the Outcomes sent and not yet settled, oldest first.
         self._unsettled: deque[Outcome] = deque()
@@ -271,6 +271,7 @@ class DriverConnection:
         outcome, self._open = self._open, None
         if outcome is None:
             return
+        outcome.error = outcome.error or Skipped("rolled back")
         if not self._postgres:
             self.raw.rollback()
             outcome.settled = True
@@ -318,16 +319,26 @@ class DriverConnection:
         """Send the open transaction's statements so far; with sync, end it (the Sync
         commits it, or rolls it back if a statement failed)."""
         pgconn = self.raw.pgconn
-        for prepared, values, result in self._unsent:
-            if prepared.server_name is None:
-                # Prepared where first used. Not transactional, so it outlives any rollback;
-                # skipped only if an earlier statement of this transaction failed, and then
-                # prepared again at the next use.
+        if not self._partly_sent:
+            # New statements are prepared in a segment of their own, ahead of the
+            # transaction: a failure inside a transaction would skip its Parse too, and
+            # every transaction sent after it under that name would fail for nothing.
+            new = {id(p): p for p, _values, _result in self._unsent if p.server_name is None}
+            for prepared in new.values():
                 self._names += 1
                 prepared.server_name = f"desk_direct_{id(self):x}_{self._names}".encode()
                 pgconn.send_prepare(prepared.server_name, prepared.server_text().encode(), None)
                 self._expected.append(("parse", prepared))
-            pgconn.send_query_prepared(prepared.server_name, self._dump(values), None, 0)
+            if new:
+                pgconn.pipeline_sync()
+                self._expected.append(("sync", None))
+        for prepared, values, result in self._unsent:
+            if prepared.server_name is None:
+                # First used in the middle of a transaction already under way: parsed for
+                # this once only (unnamed), and prepared at its next use.
+                pgconn.send_query_params(prepared.server_text().encode(), self._dump(values), None, None, 0)
+            else:
+                pgconn.send_query_prepared(prepared.server_name, self._dump(values), None, 0)
             self._expected.append(("result", result))
         self._unsent.clear()
         if sync:
@@ -364,16 +375,15 @@ class DriverConnection:
         if kind == "sync":
             if answer is None or answer.status != pq.ExecStatus.PIPELINE_SYNC:
                 raise RuntimeError("desk.driver lost its place in the pipeline")
-            subject.settled = True
-            if self._unsettled and self._unsettled[0] is subject:  # a rollback's is not listed
-                self._unsettled.popleft()
+            if subject is not None:  # None: the end of a segment of prepares
+                subject.settled = True
+                if self._unsettled and self._unsettled[0] is subject:  # a rollback's is not listed
+                    self._unsettled.popleft()
             return
         pgconn.get_result()  # the None that closes each statement's answers
         status = answer.status
         if kind == "parse":
-            if status == pq.ExecStatus.PIPELINE_ABORTED:
-                subject.server_name = None
-            elif status != pq.ExecStatus.COMMAND_OK:
+            if status != pq.ExecStatus.COMMAND_OK:
                 raise self._error(answer)  # our own SQL is wrong: no transaction to blame
             return
         outcome = subject._outcome

@@ -161,3 +161,20 @@ def test_python_defaults_and_statements_outside_direct_are_refused(app, driver):
     with driver.direct():
         with pytest.raises(ValueError, match="updated_at"):
             driver.execute(touch, {"the_case": 1, "day": date(2026, 11, 23)})
+
+
+def test_a_statement_first_used_in_a_failing_transaction_still_serves_the_next(app, driver):
+    """The failing transaction is the first to use RENAME; the next transaction, sent before
+    the failure is known, uses it too and is kept."""
+    rename = update(EVENTS).where(EVENTS.c.hash == bindparam("old")).values(hash=bindparam("new"))
+    with driver.direct():
+        driver.execute(APPEND, _event(hash="a1" * 32))
+        driver.commit()
+        driver.execute(APPEND, _event(hash="a1" * 32))  # fails: the unique hash again
+        driver.execute(rename, {"old": "a1" * 32, "new": "b2" * 32})
+        failed = driver.commit(wait=False)
+        driver.execute(rename, {"old": "a1" * 32, "new": "c3" * 32})
+        kept = driver.commit(wait=False)
+        driver.settle()
+    assert not failed.committed and kept.committed, kept.error
+    assert _ours() == ["c3" * 32]

@@ -19,6 +19,10 @@ _EVENTS = AuditEvent.__table__
 _HEAD = AuditHead.__table__
 #: FOR UPDATE serialises appends across app servers on PostgreSQL; SQLite has one writer anyway.
 _LOCK_HEAD = select(_HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+#: SQLite has no row locks: its write lock is taken by the first write of a transaction, and
+#: a head read before it could be stale by the time the event is appended. This no-op write
+#: takes that lock (waiting its turn) before the head is read.
+_TAKE_WRITE_LOCK = update(_HEAD).where(_HEAD.c.id == 1).values(last_hash=_HEAD.c.last_hash)
 _READ_HEAD = select(_HEAD.c.last_hash).where(_HEAD.c.id == 1)
 #: The new event names as its predecessor the head as it stands, and only if that is the
 #: event the caller built it on (:follows); otherwise prev_hash is NULL, which the column
@@ -71,6 +75,12 @@ def head_of_chain(connection=None) -> str:
     return last_hash
 
 
+def followed_a_moved_head(error: BaseException) -> bool:
+    """Whether `error` is the refusal of an append built on a head that has moved since
+    (record(follows=...)): nothing is wrong but timing, and the append may be built again."""
+    return "prev_hash" in str(error) and "null" in str(error).lower()
+
+
 def record(action: str, *, actor=None, case=None, from_status: str | None = None,
            to_status: str | None = None, detail: dict | None = None, actor_kind: str | None = None,
            case_id: int | None = None, case_reference: str | None = None, connection=None,
@@ -91,6 +101,8 @@ def record(action: str, *, actor=None, case=None, from_status: str | None = None
         case_id, case_reference = case.id, case.reference
     if connection is None:
         connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.execute(_TAKE_WRITE_LOCK)
     head = connection.execute(_LOCK_HEAD)
     if follows is None:
         follows = head.scalar()

@@ -19,7 +19,7 @@ from sqlalchemy import Integer, String, any_, bindparam, cast, delete, func, ins
 from sqlalchemy.dialects import postgresql
 
 from desk import settings
-from desk.audit.service import head_of_chain, record
+from desk.audit.service import followed_a_moved_head, head_of_chain, record
 from desk.cases import lifecycle
 from desk.cases.models import Case, CaseExtension, CaseNote, RequestItem, Requester
 from desk.cases.service import transition_closed
@@ -387,9 +387,9 @@ def _dispose_one(driver: DriverConnection, due: DueCase, files: list, erasers: l
     return driver.commit(wait=False), event
 
 
-#: Tries per case before an error that is neither a hold nor an earlier disposal stops the
-#: run. A retry is normal when another server appended to the audit trail meanwhile.
-TRIES = 5
+#: Tries per case before an error that is neither a hold, nor an earlier disposal, nor a
+#: moved head of the audit trail stops the run.
+TRIES = 3
 
 _STATE = select(Case.status, Case.on_hold).where(Case.id == bindparam("the_case"))
 
@@ -436,8 +436,12 @@ def _dispose_batch(driver: DriverConnection, batch: list[DueCase], files: dict, 
         if not failed:
             continue
         follows = None
-        # The first failure has a cause of its own; the others followed its audit event.
-        tries[failed[0][0].id] = tries.get(failed[0][0].id, 0) + 1
+        # The first failure has a cause of its own; the others followed its audit event. A
+        # head moved by another server's append is no fault of the case: only other causes
+        # count towards TRIES.
+        first, cause = failed[0]
+        if not followed_a_moved_head(cause):
+            tries[first.id] = tries.get(first.id, 0) + 1
         for due, error in reversed(failed):
             status, on_hold = _read(driver, lambda: driver.execute(_STATE, {"the_case": due.id}).first())
             if on_hold or status != due.status:
@@ -518,8 +522,8 @@ def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", d
             if removed:
                 _forget_removed(connection, removed)
         _sweep_disposed(connection)
-    finally:
         _restore(connection)
+    finally:
         connection.invalidate()  # its settings (no sync per commit) must not serve anyone else
         connection.close()
 

@@ -101,8 +101,8 @@ def record(action: str, *, actor=None, case=None, from_status: str | None = None
         case_id, case_reference = case.id, case.reference
     if connection is None:
         connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        connection.execute(_TAKE_WRITE_LOCK)
+    if follows is None and connection.dialect.name == "sqlite":
+        connection.execute(_TAKE_WRITE_LOCK)  # protects the read below; with follows, nothing is read
     head = connection.execute(_LOCK_HEAD)
     if follows is None:
         follows = head.scalar()

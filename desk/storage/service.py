@@ -47,13 +47,13 @@ def document_dir() -> Path:
 _HEX = frozenset("0123456789abcdef")
 
 
-def _location(storage_name: str) -> str:
+def _location(storage_name: str, directory: str | None = None) -> str:
     """Where a stored file lives, as text. Makes no directory (writers do), and builds no
     Path, so the disposal job can name 200,000 files cheaply."""
     # Server-chosen hex names only: nothing a requester typed ever becomes a path.
     if not storage_name or not _HEX.issuperset(storage_name):
         raise StorageError("invalid storage name")
-    return os.path.join(current_app.config["DOCUMENT_DIR"], storage_name[:2], storage_name)
+    return os.path.join(directory or current_app.config["DOCUMENT_DIR"], storage_name[:2], storage_name)
 
 
 def path_of(storage_name: str) -> Path:
@@ -116,12 +116,13 @@ def shred_key(record: EncryptedFile) -> None:
     record.destroyed_at = now()
 
 
-def remove_file(storage_name: str | None) -> bool:
-    """Step two: delete the ciphertext. True when the file is gone (or never was)."""
+def remove_file(storage_name: str | None, *, directory: str | None = None) -> bool:
+    """Step two: delete the ciphertext. True when the file is gone (or never was).
+    `directory`, the app's DOCUMENT_DIR, lets a thread without the app context call it."""
     if not storage_name:
         return True
     try:
-        os.unlink(_location(storage_name))
+        os.unlink(_location(storage_name, directory))
     except FileNotFoundError:
         pass
     except OSError:

@@ -230,7 +230,7 @@ def test_second_run_disposes_nothing_new_and_record_is_kept(app, runner):
 def test_failed_file_deletion_is_retried_next_run(app, monkeypatch):
     """A file that could not be deleted stays listed and goes on the next run."""
     case = closed_case(date(2024, 1, 10))
-    monkeypatch.setattr(service, "remove_file", lambda name: False)
+    monkeypatch.setattr(service, "remove_file", lambda name, directory=None: False)
     report = service.dispose(date(2026, 11, 23))
     assert report.disposed == [case.reference] and report.files_left == 3
     assert len(stored_files(app)) == 3  # still on disk, but their keys are gone

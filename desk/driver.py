@@ -67,7 +67,7 @@ class Outcome:
 
 
 class DriverResult:
-    """The outcome of one statement: rowcount, first(), scalar(), scalar_one(). On
+    """The outcome of one statement: rowcount, first(), scalar(). On
     PostgreSQL reading it sends the transaction so far and waits for this statement."""
 
     __slots__ = ("_owner", "_outcome", "_rowcount", "_rows", "_error", "_done")
@@ -100,12 +100,6 @@ class DriverResult:
     def scalar(self):
         row = self.first()
         return None if row is None else row[0]
-
-    def scalar_one(self):
-        row = self.first()
-        if row is None:
-            raise LookupError("the statement returned no row")
-        return row[0]
 
 
 class Skipped(Exception):

@@ -8,6 +8,7 @@ refused with a reason the requester can act on. Nothing here touches the disk.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import functools
 import importlib.util
@@ -18,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from desk import settings
 from desk.i18n import tr
+from desk.settings.definitions import PAPER_SIZES_MM
 
 #: HEIC/HEIF (iPhone photos) only when pillow-heif is installed. It is loaded on the first
 #: image check, not at start-up: every worker process would otherwise carry it.
@@ -74,6 +76,8 @@ class Limits:
     pixels: int
     pdf_pages: int
     files: int
+    #: The largest PDF page, a code of PAPER_SIZES_MM ("a3").
+    pdf_page: str = "a3"
 
     @classmethod
     def from_settings(cls) -> "Limits":
@@ -82,7 +86,26 @@ class Limits:
                    request_bytes=int(settings.get("upload_max_request_mb")) * mb,
                    pixels=int(settings.get("upload_max_megapixels")) * 1_000_000,
                    pdf_pages=int(settings.get("upload_max_pdf_pages")),
-                   files=int(settings.get("upload_max_files")))
+                   files=int(settings.get("upload_max_files")),
+                   pdf_page=str(settings.get("upload_max_pdf_page")))
+
+
+#: A page may exceed its paper size by this much (scanners and PDF writers round).
+PAGE_TOLERANCE_MM = 3
+POINTS_PER_MM = 72 / 25.4
+
+
+def page_fits(width_pt: float, height_pt: float, paper: str) -> bool:
+    """Whether a page of this size (PDF points, either orientation) fits on `paper`."""
+    short, long = sorted((width_pt / POINTS_PER_MM, height_pt / POINTS_PER_MM))
+    paper_short, paper_long = PAPER_SIZES_MM[paper]
+    return short <= paper_short + PAGE_TOLERANCE_MM and long <= paper_long + PAGE_TOLERANCE_MM
+
+
+def largest_page_points(paper: str) -> float:
+    """The area in square points of the largest page accepted: what rendering may assume."""
+    short, long = PAPER_SIZES_MM[paper]
+    return (short + PAGE_TOLERANCE_MM) * (long + PAGE_TOLERANCE_MM) * POINTS_PER_MM ** 2
 
 
 def _extension(filename: str | None) -> str:
@@ -163,31 +186,60 @@ def _check_image(data: bytes, media_type: str, limits: Limits) -> CheckedFile:
         raise _corrupt(_NAMES[media_type]) from None
 
 
+#: An /Encrypt entry anywhere in the file's own bytes (trailers and xref-stream dictionaries
+#: are never compressed). pdfium opens a PDF with only an owner password without asking,
+#: so its word alone would let a "protected" file in; this catches what pdfium might repair
+#: its way past.
+_ENCRYPT_KEY = re.compile(rb"/Encrypt(?![A-Za-z0-9])")
+
+
+def _encrypted() -> UploadRefused:
+    return UploadRefused(
+        "パスワードや利用制限で保護されたPDFは受け付けられません。保護を外して保存し直すか、紙を撮影した写真をお送りください。",
+        "This PDF is protected (a password or usage restrictions). Please save it without the protection, "
+        "or send a photo of the paper.",
+        "encrypted")
+
+
 def _check_pdf(data: bytes, limits: Limits) -> CheckedFile:
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
+    if _ENCRYPT_KEY.search(data):
+        raise _encrypted()
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
-        if "password" in str(error).lower():
-            raise UploadRefused(
-                "パスワードで保護されたPDFは開けません。パスワードを外して保存し直すか、紙を撮影した写真をお送りください。",
-                "This PDF is protected by a password. Please save it without the password, or send a photo of the paper.",
-                "encrypted") from None
+        if "password" in str(error).lower() or "security" in str(error).lower():
+            raise _encrypted() from None
         raise _corrupt("PDF") from None
     try:
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
+            raise _encrypted()  # e.g. an owner password only, which pdfium opens unasked
         pages = len(document)
         if pages == 0:
             raise _corrupt("PDF")
         if pages > limits.pdf_pages:
             raise UploadRefused(f"PDFのページ数が多すぎます（{pages}ページ）。{limits.pdf_pages}ページまでです。",
                                 f"The PDF has too many pages ({pages}); at most {limits.pdf_pages}.", "too_many_pages")
-        try:
-            width, height = document[0].get_size()
-        except pdfium.PdfiumError:
-            raise _corrupt("PDF") from None
-        if width <= 0 or height <= 0:
-            raise _corrupt("PDF")
+        # Every page's size from the page tree, before anything is rendered: a few hundred
+        # bytes can declare a page that would take gigabytes to draw.
+        for index in range(pages):
+            try:
+                width, height = document.get_page_size(index)
+            except pdfium.PdfiumError:
+                raise _corrupt("PDF") from None
+            if not (width > 0 and height > 0):
+                raise _corrupt("PDF")
+            if not page_fits(width, height, limits.pdf_page):
+                paper, (short, long) = limits.pdf_page.upper(), PAPER_SIZES_MM[limits.pdf_page]
+                w_mm, h_mm = round(width / POINTS_PER_MM), round(height / POINTS_PER_MM)
+                raise UploadRefused(
+                    f"PDFの{index + 1}ページ目が大きすぎます（{w_mm}×{h_mm} mm）。{paper}（{short}×{long} mm）までの大きさにして"
+                    "保存し直すか、紙を撮影した写真をお送りください。",
+                    f"Page {index + 1} of the PDF is too large ({w_mm} × {h_mm} mm); pages may be at most {paper} "
+                    f"({short} × {long} mm). Please save it at a smaller size, or send a photo of the paper.",
+                    "page_too_large")
     finally:
         document.close()
     return CheckedFile(data, PDF, pages=pages)

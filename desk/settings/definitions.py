@@ -36,6 +36,10 @@ GROUPS = {
     "uploads": ("書類のアップロード", "Document uploads"),
 }
 
+#: Paper sizes a PDF page may be at most (upload_max_pdf_page), short x long side in mm.
+PAPER_SIZES_MM: dict[str, tuple[int, int]] = {"a4": (210, 297), "b4": (257, 364), "a3": (297, 420),
+                                             "b3": (364, 515), "a2": (420, 594)}
+
 SETTINGS: dict[str, SettingDef] = {s.key: s for s in [
     # Business details (public notice, letters' sender block)
     SettingDef("business_name", "str", "株式会社サンプル商事", "事業者の名称", "Business name", "business"),
@@ -135,6 +139,11 @@ SETTINGS: dict[str, SettingDef] = {s.key: s for s in [
     SettingDef("upload_max_megapixels", "int", 40, "画像の画素数の上限（百万画素）", "Largest image (megapixels)", "uploads",
                minimum=1, maximum=200),
     SettingDef("upload_max_pdf_pages", "int", 30, "PDFのページ数の上限", "Most pages in a PDF", "uploads", minimum=1, maximum=500),
+    SettingDef("upload_max_pdf_page", "choice", "a3", "PDFのページの大きさの上限", "Largest PDF page", "uploads",
+               choices=tuple((code, f"{code.upper()}（{w}×{h} mm）", f"{code.upper()} ({w} × {h} mm)")
+                             for code, (w, h) in PAPER_SIZES_MM.items()),
+               help_ja="これより大きいページのPDFは受け付けません（巨大なページは表示に大量のメモリを使うため）。",
+               help_en="PDFs with a larger page are refused: a huge page takes a great deal of memory to show."),
     SettingDef("duplicate_window_days", "int", 30, "重複の可能性として表示する期間（日）", "Flag possible duplicates within (days)",
                "policy", minimum=1, maximum=365),
 ]}

@@ -9,28 +9,88 @@ no unmasked original is kept anywhere.
 from __future__ import annotations
 
 import io
+import math
 
+from desk import settings
 from desk.audit.service import record
 from desk.clock import now
 from desk.identity.models import Document
+from desk.identity.uploads import largest_page_points
 from desk.storage.service import read, replace_content
-from desk.workbench.service import Refused
+from desk.cases.lifecycle import Refused
 
 #: Rasterisation scale for PDF pages (72 dpi x 2 = 144 dpi): legible, and small enough.
 PDF_SCALE = 2.0
 MAX_PAGES = 30
+#: JPEG quality of a rasterised page in a masked PDF.
+JPEG_QUALITY = 90
 
 
-def _pdf_pages(data: bytes) -> list:
+def max_render_pixels() -> int:
+    """The most pixels one rendered page may have: the largest page uploads accept, at
+    PDF_SCALE. A page beyond it (a file stored before the upload check, or a limit since
+    lowered) is drawn at a smaller scale instead of taking a worker's memory."""
+    return int(largest_page_points(str(settings.get("upload_max_pdf_page"))) * PDF_SCALE ** 2)
+
+
+def render_scale(width_pt: float, height_pt: float) -> float:
+    """PDF_SCALE, or less so that the page stays within max_render_pixels()."""
+    cap = max_render_pixels()
+    width_pt, height_pt = max(width_pt, 1.0), max(height_pt, 1.0)
+    scale = min(PDF_SCALE, math.sqrt(cap / (width_pt * height_pt)))
+    while math.ceil(width_pt * scale) * math.ceil(height_pt * scale) > cap:  # the bitmap rounds up
+        scale *= 0.995
+    return scale
+
+
+def _render(pdf, index: int):
+    """One page as an RGB image at a capped scale, and the page's size in points (turned as
+    the page shows); the page is closed before returning."""
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        scale = render_scale(width, height)
+        bitmap = page.render(scale=scale)
+        try:
+            return bitmap.to_pil().convert("RGB"), (width, height)
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+
+
+def masked_pdf(data: bytes, rects: dict[int, list]) -> bytes:
+    """The PDF again as a PDF of images, with `rects` burnt in black. Pages are rendered,
+    burnt and compressed one at a time: only the JPEGs of the pages done are kept."""
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
+    source = pdfium.PdfDocument(data)
+    target = pdfium.PdfDocument.new()
     try:
-        if len(pdf) > MAX_PAGES:
+        if len(source) > MAX_PAGES:
             raise Refused(f"{MAX_PAGES}ページを超えるPDFは塗りつぶせません。", f"PDFs over {MAX_PAGES} pages cannot be masked.")
-        return [pdf[i].render(scale=PDF_SCALE).to_pil().convert("RGB") for i in range(len(pdf))]
+        if max(rects) >= len(source):
+            raise Refused("存在しないページが指定されました。", "A page that does not exist was given.")
+        for index in range(len(source)):
+            image, (width, height) = _render(source, index)
+            image = _burn(image, rects.get(index, []))
+            jpeg = io.BytesIO()
+            image.save(jpeg, "JPEG", quality=JPEG_QUALITY)
+            del image
+            jpeg.seek(0)
+            page = target.new_page(width, height)
+            picture = pdfium.PdfImage.new(target)
+            picture.load_jpeg(jpeg, inline=True)
+            picture.set_matrix(pdfium.PdfMatrix().scale(width, height))
+            page.insert_obj(picture)
+            page.gen_content()
+            page.close()
+        out = io.BytesIO()
+        target.save(out)
+        return out.getvalue()
     finally:
-        pdf.close()
+        target.close()
+        source.close()
 
 
 def page_count(document: Document) -> int:
@@ -55,7 +115,7 @@ def page_png(document: Document, page: int) -> bytes:
         try:
             if not 0 <= page < len(pdf):
                 raise IndexError(page)
-            image = pdf[page].render(scale=PDF_SCALE).to_pil().convert("RGB")
+            image, _ = _render(pdf, page)
         finally:
             pdf.close()
     else:
@@ -111,11 +171,7 @@ def mask(document: Document, rects: dict[int, list], *, actor) -> None:
     data = read(document)
     out = io.BytesIO()
     if document.media_type == "application/pdf":
-        pages = _pdf_pages(data)
-        if max(rects) >= len(pages):
-            raise Refused("存在しないページが指定されました。", "A page that does not exist was given.")
-        burnt = [_burn(image, rects.get(i, [])) for i, image in enumerate(pages)]
-        burnt[0].save(out, "PDF", save_all=True, append_images=burnt[1:], resolution=72 * PDF_SCALE)
+        out.write(masked_pdf(data, rects))
         media_type = "application/pdf"
     else:
         from PIL import Image

@@ -99,3 +99,77 @@ def test_request_total_limit():
     """The whole request has its own size limit."""
     assert uploads.total_too_large(6 * 1024 * 1024, LIMITS).code == "request_too_large"
     assert uploads.total_too_large(1024, LIMITS) is None
+
+
+def huge_page_pdf(width: int = 8000, height: int = 8000) -> bytes:
+    """A few hundred bytes declaring one page of width x height points, nothing drawn on it."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 %d %d]/Resources<<>>>>" % (width, height)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def owner_password_pdf() -> bytes:
+    """Encrypted with an owner password only: any reader opens it without asking."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, encrypt=StandardEncryption("", ownerPassword="owner-only", canPrint=0, canCopy=0))
+    canvas.drawString(72, 720, "restricted")
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def test_owner_password_only_pdf_is_refused():
+    """A PDF with an /Encrypt dictionary is refused even when it opens without a password."""
+    error = refused(owner_password_pdf(), "restricted.pdf")
+    assert error.code == "encrypted" and "保護" in error.ja and "protected" in error.en
+
+
+def test_a_tiny_pdf_with_a_huge_page_is_refused_before_rendering():
+    """/MediaBox[0 0 8000 8000] in a few hundred bytes: refused at upload, with the size and the limit."""
+    data = huge_page_pdf()
+    assert len(data) < 400
+    error = refused(data, "bomb.pdf")
+    assert error.code == "page_too_large"
+    assert "2822×2822 mm" in error.ja and "A3" in error.ja and "A3 (297 × 420 mm)" in error.en
+
+
+def test_every_page_is_measured_not_only_the_first():
+    """A huge page hidden after a normal one is found too."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(samples.pdf(pages=1))
+    pdf.import_pages(pdfium.PdfDocument(huge_page_pdf(5000, 300)))
+    out = io.BytesIO()
+    pdf.save(out)
+    error = refused(out.getvalue(), "two.pdf")
+    assert error.code == "page_too_large" and "2ページ目" in error.ja
+
+
+@pytest.mark.parametrize("width,height,paper,fits", [
+    (842, 1191, "a3", True),     # A3 portrait
+    (1191, 842, "a3", True),     # A3 landscape
+    (612, 792, "a3", True),      # US Letter
+    (1200, 1700, "a3", False),   # larger than A3
+    (842, 1191, "a4", False),    # A3 where A4 is the limit
+    (595, 842, "a4", True),
+])
+def test_page_size_limit_follows_the_setting(width, height, paper, fits):
+    """The limit is a paper size (setting upload_max_pdf_page), either orientation."""
+    data = huge_page_pdf(width, height)
+    limits = Limits(file_bytes=LIMITS.file_bytes, request_bytes=LIMITS.request_bytes, pixels=LIMITS.pixels,
+                    pdf_pages=5, files=5, pdf_page=paper)
+    if fits:
+        assert check(data, "page.pdf", limits).pages == 1
+    else:
+        assert refused(data, "page.pdf", limits).code == "page_too_large"

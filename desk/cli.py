@@ -81,15 +81,45 @@ def daily_command(as_of):
 
 
 @desk_cli.command("audit-verify")
-def audit_verify_command():
-    """Check the audit trail's hash chain; non-zero exit naming the first bad event."""
-    from desk.audit.service import verify
+@click.option("--head", "head_file", type=click.File("r", encoding="utf-8"),
+              help="a head exported earlier with `audit-head`: the trail must still lead to it")
+def audit_verify_command(head_file):
+    """Check the audit trail's keyed chain; non-zero exit naming the first bad event."""
+    from desk.audit.service import HeadRefused, read_head, verify
 
-    result = verify()
+    head = None
+    if head_file is not None:
+        try:
+            head = read_head(head_file.read())
+        except HeadRefused as error:
+            fail(f"{head_file.name}: {error}")
+    result = verify(head=head)
     if not result.ok:
         fail(f"audit trail broken at event {result.bad_event_id}: {result.reason} "
              f"({result.checked} events verified before it)")
-    click.echo(f"audit trail intact: {result.checked} events verified")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    reached = f"; it reaches the exported head (event {head['last_id']})" if head else ""
+    click.echo(f"audit trail intact: {result.checked} events verified{reached}")
+
+
+@desk_cli.command("audit-head")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="the file to write; keep it outside the database's reach (an auditor's own storage)")
+def audit_head_command(output):
+    """Export the signed head of the audit trail, for `audit-verify --head`."""
+    import json
+
+    from desk.audit.service import export_head, verify
+
+    head = export_head()
+    result = verify(head=head)  # a head is exported only for a trail that holds
+    if not result.ok:
+        fail(f"audit trail broken at event {result.bad_event_id}: {result.reason}; no head exported")
+    with open(output, "w", encoding="utf-8") as out:
+        json.dump(head, out, indent=2)
+        out.write("\n")
+    click.echo(f"audit head exported: event {head['last_id']} of {head['events']} to {output}")
 
 
 @desk_cli.command("export-register")

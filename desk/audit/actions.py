@@ -65,6 +65,8 @@ ACTIONS: dict[str, Entry] = {e.code: e for e in [
     Entry("staff.role_changed", "役割を変更", "Role changed"),
     Entry("staff.deactivated", "職員を無効化", "Staff deactivated"),
     Entry("staff.reactivated", "職員を再有効化", "Staff reactivated"),
+    # the trail itself
+    Entry("audit.keyed", "監査ログを鍵付きの連鎖に移行", "Audit trail moved to a keyed chain"),
 ]}
 
 

@@ -1,12 +1,25 @@
-"""Writing and verifying the audit trail."""
+"""Writing and verifying the audit trail.
+
+Each event carries an HMAC-SHA256, under a key derived from the master key, over its
+content and the MAC of the event before it. Someone who can write to the database but does
+not hold the master key can neither alter, insert, remove nor reorder events, nor rewrite
+the chain from some point on, without `verify` naming the first event that no longer fits.
+What a chain alone cannot show is its newest events cut off (the head row moved back to an
+earlier event): an auditor keeps a signed head (`export_head`, `flask desk audit-head`)
+outside the database, and `verify(head=...)` checks that the trail still reaches it.
+"""
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timezone
 
-from flask import has_request_context
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app, has_request_context
 from sqlalchemy import bindparam, insert, select, update
 
 from desk.audit.models import AuditEvent, AuditHead
@@ -40,8 +53,23 @@ _MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
 _NEW_HEAD = insert(_HEAD).values(id=1, last_id=0, last_hash=GENESIS)
 
 
-def _digest(prev_hash: str, event) -> str:
-    """The hash of one event; `event` is a mapping of its columns."""
+@functools.lru_cache(maxsize=8)
+def _derive(master_key: str, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master_key.encode())
+
+
+#: HKDF labels: one key chains the events, another signs exported heads.
+CHAIN_KEY_INFO = b"desk: audit trail chain"
+HEAD_KEY_INFO = b"desk: audit trail head"
+
+
+def _chain_key() -> bytes:
+    return _derive(current_app.config["MASTER_KEY"], CHAIN_KEY_INFO)
+
+
+def event_body(prev_hash: str, event) -> bytes:
+    """What the MAC of one event covers: its predecessor's MAC and every column but the id
+    (given by the database after the append is sent). `event` is a mapping of its columns."""
     body = {
         "prev": prev_hash,
         "at": event["at"].astimezone(timezone.utc).isoformat(timespec="microseconds"),
@@ -54,7 +82,12 @@ def _digest(prev_hash: str, event) -> str:
         "to": event["to_status"],
         "detail": event["detail"] or {},
     }
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
+
+
+def _digest(prev_hash: str, event, key: bytes | None = None) -> str:
+    """The MAC of one event: HMAC-SHA256 under the chain key, in hex."""
+    return hmac.new(key or _chain_key(), event_body(prev_hash, event), hashlib.sha256).hexdigest()
 
 
 def _actor_kind(actor) -> str:
@@ -124,14 +157,64 @@ class VerifyResult:
     checked: int
     bad_event_id: int | None = None
     reason: str = ""
+    #: Facts an auditor should know though the chain is intact (e.g. the plain chain found
+    #: broken when the trail was keyed).
+    notes: list[str] = field(default_factory=list)
 
 
-def verify(batch: int = 5000) -> VerifyResult:
-    """Walk the chain in id order, recomputing every hash. Reads plain rows in batches, so a
+class HeadRefused(ValueError):
+    """An exported head that is not desk's: malformed, or its signature does not match."""
+
+
+HEAD_FORMAT = "desk-audit-head/1"
+
+
+def _head_signature(fields: dict) -> str:
+    payload = json.dumps({k: fields[k] for k in ("format", "last_id", "last_hash", "events", "exported_at")},
+                         sort_keys=True).encode()
+    return hmac.new(_derive(current_app.config["MASTER_KEY"], HEAD_KEY_INFO), payload, hashlib.sha256).hexdigest()
+
+
+def export_head() -> dict:
+    """The head of the trail as it stands, signed: for an auditor to keep outside the
+    database and give back to `verify(head=...)`. It holds ids and MACs only."""
+    row = db.session.execute(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)).first()
+    last_id, last_hash = (row.last_id, row.last_hash) if row is not None else (0, GENESIS)
+    events = db.session.scalar(select(db.func.count()).select_from(AuditEvent).where(AuditEvent.id <= last_id))
+    head = {"format": HEAD_FORMAT, "last_id": last_id, "last_hash": last_hash, "events": events,
+            "exported_at": now().astimezone(timezone.utc).isoformat(timespec="seconds")}
+    head["signature"] = _head_signature(head)
+    return head
+
+
+def read_head(text: str) -> dict:
+    """An exported head from its JSON; HeadRefused unless desk signed it with this master key."""
+    try:
+        head = json.loads(text)
+        if head.get("format") != HEAD_FORMAT:
+            raise HeadRefused("not an exported audit head (format)")
+        head["last_id"], head["events"] = int(head["last_id"]), int(head["events"])
+        signature = str(head["signature"])
+        expected = _head_signature(head)
+    except HeadRefused:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise HeadRefused("not an exported audit head (unreadable)") from None
+    if not hmac.compare_digest(signature, expected):
+        raise HeadRefused("the head's signature does not match (altered, or made with another master key)")
+    return head
+
+
+def verify(batch: int = 5000, head: dict | None = None) -> VerifyResult:
+    """Walk the chain in id order, recomputing every MAC. Reads plain rows in batches, so a
     trail of millions of events needs the memory of one batch and the ORM session (with the
-    signed-in user in it) is left alone."""
+    signed-in user in it) is left alone. With `head` (from read_head), the trail must still
+    hold that event, with that MAC, after as many events as when it was exported."""
     table = AuditEvent.__table__
+    key = _chain_key()
     prev_hash, last_id, checked = GENESIS, 0, 0
+    notes: list[str] = []
+    head_seen = head is None or head["last_id"] == 0
     while True:
         rows = db.session.execute(
             select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)).all()
@@ -141,13 +224,26 @@ def verify(batch: int = 5000) -> VerifyResult:
             event = row._mapping
             if event["prev_hash"] != prev_hash:
                 return VerifyResult(False, checked, event["id"],
-                                    "the event does not follow the one before it (an event was removed or altered)")
-            if _digest(prev_hash, event) != event["hash"]:
-                return VerifyResult(False, checked, event["id"], "the event's content does not match its hash (altered)")
+                                    "the event does not follow the one before it (an event was removed, "
+                                    "inserted, moved or altered)")
+            if not hmac.compare_digest(_digest(prev_hash, event, key), event["hash"]):
+                return VerifyResult(False, checked, event["id"],
+                                    "the event's content does not match its MAC (altered, or not written by desk)")
             prev_hash, last_id = event["hash"], event["id"]
             checked += 1
-    head = db.session.execute(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)).first()
-    if head is not None and (head.last_hash != prev_hash or head.last_id != last_id):
-        return VerifyResult(False, checked, head.last_id or None,
+            if head is not None and event["id"] == head["last_id"]:
+                if event["hash"] != head["last_hash"] or checked != head["events"]:
+                    return VerifyResult(False, checked, event["id"],
+                                        "the trail no longer leads to the exported head (rewritten before it)")
+                head_seen = True
+            if event["action"] == "audit.keyed" and (event["detail"] or {}).get("plain_chain") == "broken":
+                notes.append(f"when the trail was keyed (event {event['id']}), the plain chain before it was "
+                             f"already broken at event {event['detail'].get('broken_at')}")
+    if not head_seen:
+        return VerifyResult(False, checked, head["last_id"],
+                            "the exported head is no longer in the trail (its newest events were cut off)")
+    row = db.session.execute(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)).first()
+    if row is not None and (row.last_hash != prev_hash or row.last_id != last_id):
+        return VerifyResult(False, checked, row.last_id or None,
                             "the newest events are missing (the trail was cut short)")
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, notes=notes)

@@ -31,7 +31,7 @@ def main() -> None:
                       "INSTANCE_DIR": tmp})
     with app.app_context():
         from desk.cases.models import Case, RequestItem
-        from desk.reports import register
+        from desk.reports import request_register as register
         from desk.reports.figures import DateRange, dashboard
 
         db.create_all()

@@ -46,9 +46,11 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
 
     from desk import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
-    from desk.auth.views import load_user  # noqa: F401
 
-    _register_blueprints(app)
+    # Each area wires itself up: its pages, its case-page panel, what it does when a case
+    # enters a state, what disposal erases of it. Read these to know what happens when.
+    for area in _areas():
+        area.register(app)
     _register_request_start(app)
     _register_template_helpers(app)
     _register_security_headers(app)
@@ -61,26 +63,13 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    from desk.auth.views import blueprint as auth
-    from desk.cases.views import blueprint as cases
-    from desk.letters.views import blueprint as letters
-    from desk.public.views import blueprint as public
-    from desk.retention.views import blueprint as retention
-    from desk.settings.views import blueprint as settings_bp
-    from desk.intake.views import blueprint as intake
-    from desk.suppression.views import blueprint as suppression
-    from desk.workbench.views import blueprint as workbench
+def _areas() -> list:
+    """Every area, from the ground up: an area's hooks run after those of the areas below it."""
+    from desk import (admin, audit, auth, cases, decisions, fees, identity, intake, letters, public, reports,
+                      retention, settings, suppression, workbench)
 
-    for blueprint in (public, auth, cases, settings_bp, letters, intake, suppression, workbench, retention):
-        app.register_blueprint(blueprint)
-
-    from desk.admin.views import blueprint as admin_bp
-    from desk.audit.views import blueprint as audit_bp
-    from desk.reports.views import blueprint as reports_bp
-
-    for blueprint in (reports_bp, admin_bp, audit_bp):
-        app.register_blueprint(blueprint)
+    return [auth, audit, settings, cases, identity, fees, intake, decisions, letters, retention, suppression,
+            workbench, public, admin, reports]
 
 
 def _register_request_start(app: Flask) -> None:

@@ -130,7 +130,7 @@ def audit_head_command(output):
 def export_register_command(output, lang):
     """The register of requests as CSV, one row per case and kind, for audits."""
     from desk.audit.service import record
-    from desk.reports import register
+    from desk.reports import request_register as register
 
     try:
         count = register.write(output, lang=lang)

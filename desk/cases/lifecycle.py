@@ -81,20 +81,28 @@ for _state in WITHDRAWABLE:
     TRANSITIONS[_state] = TRANSITIONS[_state] | {"withdrawn"}
 
 
-class TransitionRefused(Exception):
-    """A transition the lifecycle table forbids; the message is for the officer."""
+class Refused(Exception):
+    """An action on a case that its state or the rules do not allow; the message, in both
+    languages, is for the officer. Every area raises it (or a subclass), so a screen needs
+    to catch one kind of refusal."""
+
+    def __init__(self, ja: str, en: str):
+        self.ja, self.en = ja, en
+        super().__init__(en)
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+class TransitionRefused(Refused):
+    """A transition the lifecycle table forbids."""
 
     def __init__(self, from_state: str, to_state: str, reason_ja: str | None = None, reason_en: str | None = None):
         self.from_state, self.to_state = from_state, to_state
         src, dst = STATES.get(from_state), STATES.get(to_state)
-        self.ja = reason_ja or (
-            f"状態「{src.ja if src else from_state}」から「{dst.ja if dst else to_state}」へは移れません。")
-        self.en = reason_en or (
-            f"A case cannot move from “{src.en if src else from_state}” to “{dst.en if dst else to_state}”.")
-        super().__init__(self.en)
-
-    def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ja
+        super().__init__(
+            reason_ja or f"状態「{src.ja if src else from_state}」から「{dst.ja if dst else to_state}」へは移れません。",
+            reason_en or f"A case cannot move from “{src.en if src else from_state}” to “{dst.en if dst else to_state}”.")
 
 
 def allowed(from_state: str, to_state: str) -> bool:

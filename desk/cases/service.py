@@ -8,30 +8,24 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from sqlalchemy import bindparam, select, update
 
-from desk import settings
+from desk import catalogue, settings
 from desk.audit.service import record
-from desk.cases import deadlines, lifecycle
-from desk.cases.lifecycle import TransitionRefused
-from desk.cases.models import Case, CaseExtension, CasePause
+from desk.cases import deadlines, hooks, lifecycle
+from desk.cases.lifecycle import Refused, TransitionRefused
+from desk.cases.models import Case, CaseExtension, CaseNote, CasePause
 from desk.clock import now, today
 from desk.extensions import db
 
-#: Callbacks run after a case enters a state, in the same transaction: other areas react
-#: to the lifecycle (e.g. the suppression register on completion) without the case
-#: service knowing them. Registered once at start-up with on_enter().
-_ON_ENTER: dict[str, list[Callable]] = {}
 
-
-def on_enter(state: str, callback: Callable) -> None:
-    """Register `callback(case, actor=..., on=...)` to run whenever a case enters `state`."""
-    if state not in lifecycle.STATES:
-        raise ValueError(f"unknown state {state}")
-    if callback not in _ON_ENTER.setdefault(state, []):
-        _ON_ENTER[state].append(callback)
+def require_status(case: Case, allowed, ja_action: str, en_action: str) -> None:
+    """Refuse an action the case's state does not allow, naming the action and the state."""
+    if case.status not in allowed:
+        state = lifecycle.STATES[case.status]
+        raise Refused(f"状態「{state.ja}」の案件では{ja_action}できません。",
+                      f"You cannot {en_action} while the case is “{state.en}”.")
 
 
 #: Which pause reason each waiting state stands for.
@@ -110,8 +104,17 @@ def transition(case: Case, to_status: str, *, actor=None, on: date | None = None
     recompute_deadlines(case)
     record("case.transition", actor=actor, case=case, from_status=from_status, to_status=to_status,
            detail=detail)
-    for callback in _ON_ENTER.get(to_status, ()):
+    for callback in hooks.of().entering.get(to_status, ()):
         callback(case, actor=actor, on=day)
+
+
+def move_to(case: Case, target: str, *, actor, detail: dict | None = None) -> None:
+    """Walk to `target` through "verifying" when the lifecycle needs a step in between."""
+    if case.status == target:
+        return
+    if not lifecycle.allowed(case.status, target) and lifecycle.allowed(case.status, "verifying"):
+        transition(case, "verifying", actor=actor)
+    transition(case, target, actor=actor, detail=detail)
 
 
 _CASES = Case.__table__
@@ -157,7 +160,7 @@ def transition_closed(case_id: int, reference: str, from_status: str, to_status:
                    from_status=from_status, to_status=to_status, detail=detail, connection=connection,
                    follows=follows)
     moved = ClosedCase(case_id, reference, to_status)
-    for callback in _ON_ENTER.get(to_status, ()):
+    for callback in hooks.of().entering.get(to_status, ()):
         callback(moved, actor=actor, on=on or today())
     return event
 
@@ -182,23 +185,54 @@ def change_requester_due(case: Case, due_on: date) -> None:
 
 
 def extend(case: Case, business_days: int, reason: str, *, actor=None, on: date | None = None) -> CaseExtension:
-    if not case.is_open:
-        raise TransitionRefused(case.status, case.status, "完了した案件は延長できません。",
-                                "A closed case cannot be extended.")
+    """Give the desk more business days to answer, for a reason the requester is told
+    (the letters area queues the notice: hooks.on_extended)."""
+    require_status(case, lifecycle.OPEN - {"approved", "dispatched"}, "期限を延長", "extend the deadline")
+    if not reason.strip():
+        raise Refused("延長の理由を入力してください。", "Give the reason for the extension.")
     if business_days < 1:
-        raise ValueError("an extension adds at least one business day")
-    extension = CaseExtension(case_id=case.id, business_days=business_days, reason=reason,
+        raise Refused("延長する日数は1営業日以上にしてください。", "An extension adds at least one business day.")
+    extension = CaseExtension(case_id=case.id, business_days=business_days, reason=reason.strip(),
                               decided_on=on or today(), decided_by_id=getattr(actor, "id", None))
     db.session.add(extension)
     db.session.flush()
     recompute_deadlines(case)
     record("case.extended", actor=actor, case=case, detail={"business_days": business_days})
+    for callback in hooks.of().extended:
+        callback(case, extension, actor=actor)
     return extension
 
 
 def assign(case: Case, assignee, *, actor=None) -> None:
+    """Give the case to an officer or supervisor (None: nobody)."""
+    if not case.is_open:
+        raise Refused("完了した案件の担当は変更できません。", "A closed case cannot be reassigned.")
+    if assignee is not None and (not assignee.active or assignee.role not in ("officer", "supervisor")):
+        raise Refused("この職員には案件を割り当てられません。", "Cases cannot be assigned to this user.")
     case.assignee_id = getattr(assignee, "id", None)
+    db.session.flush()
     record("case.assigned", actor=actor, case=case, detail={"assignee_id": case.assignee_id})
+
+
+def add_note(case: Case, body: str, *, actor) -> CaseNote:
+    note = CaseNote(case_id=case.id, author_id=actor.id, body=body.strip())
+    db.session.add(note)
+    db.session.flush()
+    case.notes.append(note)
+    record("case.note_added", actor=actor, case=case, detail={"note_id": note.id})
+    return note
+
+
+def withdraw(case: Case, channel: str, on: date, *, actor) -> None:
+    """The requester withdrew the request: the case closes and every kind records it."""
+    if channel not in catalogue.CHANNELS:
+        raise Refused("取下げの連絡方法を選んでください。", "Choose how the withdrawal reached us.")
+    require_status(case, lifecycle.WITHDRAWABLE, "取下げを記録", "record a withdrawal")
+    transition(case, "withdrawn", actor=actor, on=on, detail={"channel": channel})
+    for item in case.items:
+        item.outcome = "withdrawn"
+        item.grounds = []
+    db.session.flush()
 
 
 def by_reference(reference: str) -> Case | None:

@@ -1,10 +1,11 @@
-"""A supervisor's approval: of a drafted decision (the four-eyes rule for refusals and
-partial outcomes), or of a lapse the daily job proposes ("treated as not made")."""
+"""What a decision rests on and who approved it: the searches for the principal's data, and
+a supervisor's approval of a drafted decision (the four-eyes rule for refusals and partial
+outcomes) or of a lapse the daily job proposes ("treated as not made")."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, and_
+from sqlalchemy import ForeignKey, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.clock import now
@@ -36,3 +37,17 @@ class Approval(db.Model):
         return and_(cls.kind == "lapse", cls.result == "pending")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DataSearch(db.Model):
+    """One search for the principal's data: which systems, and what was found."""
+
+    __tablename__ = "data_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: The systems or ledgers searched (free text; may name the principal: redacted at disposal).
+    systems: Mapped[str] = mapped_column(Text)
+    findings: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)

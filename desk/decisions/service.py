@@ -1,4 +1,4 @@
-"""Decisions per request kind, the supervisor's approval, and dispatch of the reply.
+"""Decisions per request kind, the supervisor's approval, and lapse ("treated as not made").
 
 A decision is validated against the catalogue: the outcome must be one of that kind's
 outcomes, grounds only those that apply to it (catalogue.grounds_for with the PrivacyMark
@@ -15,12 +15,13 @@ from sqlalchemy import select
 from desk import catalogue, settings
 from desk.audit.service import record
 from desk.cases import lifecycle, service
+from desk.cases.lifecycle import Refused
 from desk.cases.models import Case, RequestItem
+from desk.cases.service import require_status
 from desk.clock import now, today
 from desk.decisions.models import Approval
 from desk.extensions import db
-from desk.fees.service import lapse, overdue_waiting_cases
-from desk.workbench.service import Refused, _require_status, queue_letter
+from desk.identity import service as identity
 
 DECIDABLE = {"verifying", "in_progress", "decision_drafted"}
 
@@ -55,7 +56,7 @@ def outcomes_offered(item: RequestItem) -> list[catalogue.Outcome]:
 
 def decide(item: RequestItem, draft: Draft, *, actor) -> None:
     case = item.case
-    _require_status(case, DECIDABLE, "決定を起案", "draft a decision")
+    require_status(case, DECIDABLE, "決定を起案", "draft a decision")
     kind = catalogue.REQUEST_KINDS[item.kind]
     errors: dict[str, tuple[str, str]] = {}
     if draft.outcome not in kind.outcomes:
@@ -100,13 +101,38 @@ def decide(item: RequestItem, draft: Draft, *, actor) -> None:
            detail={"item_id": item.id, "kind": item.kind, "outcome": item.outcome, "grounds": item.grounds})
 
 
+def draft_refusal(case: Case, ground: str, *, actor) -> None:
+    """Every undecided kind becomes a refusal on `ground`, drafted for approval."""
+    for item in case.items:
+        kind = catalogue.REQUEST_KINDS[item.kind]
+        if item.outcome is None or item.outcome not in kind.outcomes:
+            item.outcome = next(c for c in kind.outcomes if catalogue.OUTCOMES[c].refusal)
+            item.grounds = [ground]
+            item.explanation = catalogue.REFUSAL_GROUNDS[ground].letter(case.language)
+            item.decided_by_id, item.decided_at = actor.id, now()
+    db.session.flush()
+    service.move_to(case, "decision_drafted", actor=actor, detail={"ground": ground})
+
+
+def refuse_unidentified(case: Case, *, actor) -> None:
+    """The principal cannot be identified: recorded, and every kind drafted as refused."""
+    identity.record_unidentified(case, actor=actor)
+    draft_refusal(case, "unidentified", actor=actor)
+
+
+def refuse_proxy_unconfirmed(case: Case, *, actor) -> None:
+    """The proxy's authority cannot be confirmed: recorded, and every kind drafted as refused."""
+    identity.record_proxy_unconfirmed(case, actor=actor)
+    draft_refusal(case, "proxy_unconfirmed", actor=actor)
+
+
 def needs_approval(case: Case) -> bool:
     return any(item.outcome and catalogue.OUTCOMES[item.outcome].needs_approval for item in case.items)
 
 
 def submit(case: Case, *, actor) -> None:
     """The draft is complete: to a supervisor when the outcome needs one, else approved."""
-    _require_status(case, {"verifying", "in_progress", "decision_drafted"}, "決定を確定", "submit the decision")
+    require_status(case, {"verifying", "in_progress", "decision_drafted"}, "決定を確定", "submit the decision")
     undecided = [i for i in case.items if i.outcome is None]
     if undecided:
         raise Refused("決定していない請求があります。すべての種類について決定を入力してください。",
@@ -135,7 +161,7 @@ def drafters(case: Case) -> set[int]:
 
 
 def _decide_approval(case: Case, result: str, to_status: str, *, actor) -> None:
-    _require_status(case, {"awaiting_approval"}, "承認", "approve or return the decision")
+    require_status(case, {"awaiting_approval"}, "承認", "approve or return the decision")
     if actor.id in drafters(case):
         raise Refused("自分が起案した決定は承認できません。別の責任者の承認が必要です。",
                       "You drafted this decision: another supervisor must approve it.")
@@ -154,6 +180,25 @@ def return_for_revision(case: Case, *, actor) -> None:
 
 
 # --------------------------------------------------------------------------- lapse
+
+def overdue_waiting_cases(as_of: date) -> list[Case]:
+    return list(db.session.scalars(
+        select(Case).where(Case.status.in_(sorted(lifecycle.WAITING)), Case.requester_due_on < as_of)
+        .order_by(Case.requester_due_on, Case.id)))
+
+
+def lapse(case: Case, reason: str, *, actor, on: date) -> None:
+    """Treat the request as not made: the case closes, every undecided kind records the
+    lapse (with the unpaid-fee ground where it applies); the letters area queues the lapse
+    letter on entering "lapsed"."""
+    service.transition(case, "lapsed", actor=actor, on=on, detail={"reason": reason})
+    for item in case.items:
+        if item.outcome is None:
+            item.outcome = "lapsed"
+            if reason == "fee" and item.kind in catalogue.REFUSAL_GROUNDS["fee_unpaid"].applies_to:
+                item.grounds = ["fee_unpaid"]
+    db.session.flush()
+
 
 def propose_lapses(as_of: date) -> list[str]:
     """Every case whose fee or documents did not arrive by the due date goes to a
@@ -207,33 +252,15 @@ def return_lapse(case: Case, due_on: date | None, *, actor) -> None:
     record("lapse.returned", actor=actor, case=case, detail={"approval_id": approval.id, "due_on": due_on.isoformat()})
 
 
-def _supersede_lapse(case: Case, **_) -> None:
+def supersede_lapse(case: Case, **_) -> None:
     """The case moved (what was owed arrived, it was withdrawn, or it waits for something
-    else now): a lapse proposed earlier is no longer in question."""
+    else now): a lapse proposed earlier is no longer in question. Runs on entering every
+    state a waiting case can move to except "lapsed" (see desk.decisions.register)."""
     for approval in db.session.scalars(select(Approval).where(Approval.case_id == case.id, Approval.pending_lapse())):
         approval.result, approval.decided_at = "superseded", now()
 
 
-# Every state a waiting case can move to except "lapsed" (the approval itself).
-for _state in sorted(lifecycle.OPEN | {"withdrawn"}):
-    service.on_enter(_state, _supersede_lapse)
-
-
 def reopen(case: Case, *, actor) -> None:
     """Back from a drafted decision to the search, to change it."""
-    _require_status(case, {"decision_drafted"}, "起案を取り消", "reopen the draft")
+    require_status(case, {"decision_drafted"}, "起案を取り消", "reopen the draft")
     service.transition(case, "in_progress", actor=actor)
-
-
-def dispatch(case: Case, sent_on: date, method: str, *, actor) -> None:
-    """The reply went out: dispatched (the reply letter marked with date and method), then
-    completed."""
-    _require_status(case, {"approved"}, "発送を記録", "record the dispatch")
-    if method not in catalogue.DISPATCH_METHODS:
-        raise Refused("発送方法を選んでください。", "Choose how the reply was sent.")
-    if sent_on > today():
-        raise Refused("発送日に未来の日付は入力できません。", "The dispatch date cannot be in the future.")
-    letter = queue_letter(case, "reply", actor=actor)
-    letter.dispatched_on, letter.dispatch_method = sent_on, method
-    service.transition(case, "dispatched", actor=actor, on=sent_on, detail={"method": method, "letter_id": letter.id})
-    service.transition(case, "completed", actor=actor, on=sent_on)

@@ -1,17 +1,20 @@
-"""Fees: what an application owes, what was paid, and lapse when nothing arrives in time."""
+"""Fees: what an application owes, the payments received, and the notice of a shortfall."""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import func, select
 
-from desk import settings
+from desk import catalogue, settings
+from desk.audit.service import record
 from desk.cases import lifecycle
+from desk.cases.lifecycle import Refused
 from desk.cases.models import Case
-from desk.cases.service import transition
-from desk.catalogue import REFUSAL_GROUNDS
+from desk.cases.service import require_status, transition
+from desk.clock import today
 from desk.extensions import db
 from desk.fees.models import FeePayment
+from desk.identity.service import working_state
 
 
 def amount_paid(case: Case) -> int:
@@ -24,20 +27,35 @@ def balance(case: Case) -> int:
     return max(settings.fee_due(case.kinds) - amount_paid(case), 0)
 
 
-def overdue_waiting_cases(as_of: date) -> list[Case]:
-    return list(db.session.scalars(
-        select(Case).where(Case.status.in_(sorted(lifecycle.WAITING)), Case.requester_due_on < as_of)
-        .order_by(Case.requester_due_on, Case.id)))
+def payments_of(case: Case) -> list[FeePayment]:
+    return list(db.session.scalars(select(FeePayment).where(FeePayment.case_id == case.id)
+                                   .order_by(FeePayment.received_on, FeePayment.id)))
 
 
-def lapse(case: Case, reason: str, *, actor, on: date) -> None:
-    """Treat the request as not made: the case closes, every undecided kind records the
-    lapse (with the unpaid-fee ground where it applies), and the lapse letter is queued
-    (desk.workbench, on entering "lapsed")."""
-    transition(case, "lapsed", actor=actor, on=on, detail={"reason": reason})
-    for item in case.items:
-        if item.outcome is None:
-            item.outcome = "lapsed"
-            if reason == "fee" and item.kind in REFUSAL_GROUNDS["fee_unpaid"].applies_to:
-                item.grounds = ["fee_unpaid"]
+def record_payment(case: Case, amount: int, method: str, received_on: date, *, actor) -> FeePayment:
+    """A payment arrived; once nothing is owed, a case waiting for its fee resumes."""
+    require_status(case, lifecycle.OPEN - {"dispatched"}, "手数料を記録", "record a payment")
+    if method not in catalogue.PAYMENT_METHODS:
+        raise Refused("支払方法を選んでください。", "Choose a payment method.")
+    if amount < 1:
+        raise Refused("金額は1円以上で入力してください。", "The amount must be at least 1 yen.")
+    payment = FeePayment(case_id=case.id, amount=amount, method=method, received_on=received_on,
+                         recorded_by_id=actor.id)
+    db.session.add(payment)
     db.session.flush()
+    record("fee.payment_recorded", actor=actor, case=case, detail={"amount": amount, "method": method})
+    if case.status == "awaiting_fee" and balance(case) == 0:
+        transition(case, working_state(case), actor=actor, on=received_on, detail={"reason": "fee_paid"})
+    return payment
+
+
+def ask_for_fee(case: Case, due_on: date | None, *, actor) -> None:
+    """The fee is short: the case waits for it, the clock paused (the letters area queues
+    the shortfall notice on entering "awaiting_fee")."""
+    require_status(case, {"received", "verifying", "in_progress"}, "不足の通知を", "send a shortfall notice")
+    owed = balance(case)
+    if owed <= 0:
+        raise Refused("手数料に不足はありません。", "Nothing is owed.")
+    if due_on is not None and due_on <= today():
+        raise Refused("納付期限は明日以降の日付にしてください。", "The due date must be after today.")
+    transition(case, "awaiting_fee", actor=actor, due_on=due_on, detail={"owed": owed})

@@ -1,1 +1,25 @@
-"""Identity and proxy documents."""
+"""Identity and proxy documents, and the checks of who is asking and on whose authority."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """The documents panel of the case page; at disposal, every document's key is shredded
+    (its file deleted) and the addresses typed during the identity check are erased."""
+    from sqlalchemy import func, or_
+
+    from desk.cases import hooks
+    from desk.identity.models import Document, Verification
+    from desk.identity.panel import documents_context
+
+    hooks.add_panel(app, hooks.Panel("staff/cases/panels/documents.html", order=20, permission="document.view",
+                                     context=documents_context))
+    hooks.erase_at_disposal(
+        app, Document, or_(Document.wrapped_key.is_not(None), Document.deficiency.is_not(None)),
+        {"wrapped_key": None, "deficiency": None,
+         "destroyed_at": func.coalesce(Document.destroyed_at, hooks.DISPOSAL_MOMENT)},
+        files=True)
+    hooks.erase_at_disposal(
+        app, Verification, Verification.document_address.is_not(None) | Verification.records_address.is_not(None),
+        {"document_address": None, "records_address": None})

@@ -1,4 +1,5 @@
-"""Documents submitted with a request: identity documents, proxy documents, enclosures."""
+"""Documents submitted with a request (identity documents, proxy documents, enclosures) and
+the officer's identity and proxy check of a case."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -33,3 +34,25 @@ class Document(EncryptedFile, db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     case = relationship("Case", backref="documents")
+
+
+class Verification(db.Model):
+    """The identity check (three addresses) and the proxy check of one case. It belongs to
+    that case and is never copied."""
+
+    __tablename__ = "verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    #: The address on the identity document, typed by the officer looking at it (personal data).
+    document_address: Mapped[str | None] = mapped_column(Text)
+    #: The address in the business's own records, typed or pasted (personal data).
+    records_address: Mapped[str | None] = mapped_column(Text)
+    #: "identified" or "unidentified"; None until the officer decides.
+    identity_result: Mapped[str | None] = mapped_column(String(16))
+    identity_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    identity_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: "confirmed" or "unconfirmed" for a proxy's authority; None until decided.
+    proxy_result: Mapped[str | None] = mapped_column(String(16))
+    proxy_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    proxy_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,1 +1,11 @@
 """Public intake: the request form, access codes, the status page, mail-in registration."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """The public request form, the status page and mail-in registration."""
+    from desk.intake.views import blueprint
+
+    app.register_blueprint(blueprint)

@@ -25,7 +25,7 @@ from desk.fees.models import FeePayment
 from desk.identity.models import Document
 from desk.identity.uploads import CheckedFile
 from desk.intake import codes
-from desk.letters.models import Letter
+from desk.letters import service as letters
 from desk.storage import service as storage
 
 log = logging.getLogger(__name__)
@@ -155,8 +155,7 @@ def submit(application: Application, *, actor=None) -> Submission:
                detail={"matches": [d.reference for d in duplicates]})
 
     if application.channel in PAPER_CHANNELS:
-        db.session.add(Letter(case_id=case.id, kind="ack", language=application.language, dated_on=arrived_on,
-                              created_by_id=getattr(actor, "id", None)))
+        letters.queue(case, "ack", lang=application.language, actor=actor, on=arrived_on)
 
     record("intake.submitted", actor=actor, case=case, detail={
         "channel": application.channel, "kinds": list(application.kinds),

@@ -2,11 +2,13 @@
 encrypted copy kept of what was sent.
 
 - render(case, kind, lang) -> PDF bytes, rendered from the case data on demand.
-- A Letter row without a stored file and without dispatched_on is queued for printing;
-  mark_sent() renders, stores (encrypted) and dates each one; a reply marked sent moves an
-  approved case to "dispatched".
+- queue(case, kind) is the one way a letter joins the print run: a Letter row without a
+  stored file and without dispatched_on. The letters area queues the notices itself when
+  a case enters a state that calls for one (see desk.letters.register).
+- mark_sent() renders, stores (encrypted) and dates each queued letter; a reply goes
+  through dispatch_reply(), the one dispatch of a case's reply, which every path (the case
+  page, the print run) calls: the case moves to "dispatched" and then "completed".
 - On entering "dispatched", the case's reply letter is stored (the row created if missing).
-- queue(case, kind) adds a letter to the print run (other areas, or the case page).
 """
 from __future__ import annotations
 
@@ -18,12 +20,27 @@ from sqlalchemy import select
 
 from desk import settings
 from desk.audit.service import record
-from desk.catalogue import (DELIVERY_METHODS, Entry, DISPATCH_METHODS, DOCUMENT_KINDS, OUTCOMES, PAYMENT_METHODS,
-                            PROXY_KINDS, REFUSAL_GROUNDS, REQUEST_KINDS)
+from desk.cases.lifecycle import Refused
+from desk.cases.models import CaseExtension
+from desk.cases.service import pauses_of, require_status, transition
+from desk.catalogue import (
+    DELIVERY_METHODS,
+    DISPATCH_METHODS,
+    DOCUMENT_KINDS,
+    OUTCOMES,
+    PAYMENT_METHODS,
+    PROXY_KINDS,
+    REFUSAL_GROUNDS,
+    REQUEST_KINDS,
+    Entry,
+)
 from desk.clock import today
 from desk.extensions import db
+from desk.fees.service import amount_paid, balance
 from desk.formatting import format_yen
+from desk.identity.models import Document
 from desk.letters.models import Letter
+from desk.storage.service import read, store
 
 log = logging.getLogger(__name__)
 
@@ -38,28 +55,17 @@ LETTER_KINDS: dict[str, Entry] = {k.code: k for k in [
 LANGUAGES = ("ja", "en")
 
 
-class LetterError(Exception):
+class LetterError(Refused):
     """A letter that cannot be made for this case; the message is for staff."""
-
-    def __init__(self, ja: str, en: str):
-        self.ja, self.en = ja, en
-        super().__init__(en)
-
-    def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ja
 
 
 # ---------------------------------------------------------------------------- case facts
 
 def _pauses(case, reasons=("fee", "documents")):
-    from desk.cases.service import pauses_of
-
     return [p for p in pauses_of(case) if p.reason in reasons]
 
 
 def _extensions(case):
-    from desk.cases.models import CaseExtension
-
     return list(db.session.scalars(select(CaseExtension).where(CaseExtension.case_id == case.id)
                                    .order_by(CaseExtension.decided_on, CaseExtension.id)))
 
@@ -106,8 +112,6 @@ def applicable_kinds(case) -> list[str]:
 def _deficient_documents(case) -> list[dict]:
     """Documents the officer marked deficient, with the officer's note (the template words
     what to send when none is marked)."""
-    from desk.identity.models import Document
-
     documents = db.session.scalars(select(Document).where(Document.case_id == case.id, Document.review == "deficient")
                                    .order_by(Document.id))
     return [{"kind": DOCUMENT_KINDS.get(d.kind), "label": d.label or "", "deficiency": (d.deficiency or "").strip()}
@@ -127,8 +131,6 @@ def _attachment_table(details: dict) -> tuple[list[str], list[list[str]]] | None
 
 def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
     """The template context and the attachment tables for one letter."""
-    from desk.fees.service import amount_paid, balance
-
     suffix = "_en" if lang == "en" else ""
     addressee, principal, proxy = case.addressee, case.principal, case.proxy
     fee_due = settings.fee_due(case.kinds)
@@ -295,8 +297,6 @@ def queue(case, kind: str, *, lang: str | None = None, actor=None, on: date | No
 
 def dispatch(letter: Letter, *, on: date, method: str | None, actor=None) -> None:
     """Render the letter as sent, store it encrypted and date it."""
-    from desk.storage.service import store
-
     if method is not None and method not in DISPATCH_METHODS:
         raise LetterError(f"不明な発送方法です: {method}", f"Unknown dispatch method: {method}")
     letter.dated_on = on
@@ -308,10 +308,8 @@ def dispatch(letter: Letter, *, on: date, method: str | None, actor=None) -> Non
 
 
 def mark_sent(letter_ids: list[int], *, on: date, method: str, actor=None) -> list[Letter]:
-    """Mark the given queued letters sent in one step (the caller commits). A reply sent
-    for an approved case moves the case to "dispatched"."""
-    from desk.cases.service import transition
-
+    """Mark the given queued letters sent in one step (the caller commits). A reply goes
+    through dispatch_reply(), so the case completes as it does from the case page."""
     if method not in DISPATCH_METHODS:
         raise LetterError("発送方法を選んでください。", "Choose a dispatch method.")
     ids = set(letter_ids)
@@ -319,11 +317,28 @@ def mark_sent(letter_ids: list[int], *, on: date, method: str, actor=None) -> li
     if not letters:
         raise LetterError("発送済みにする文書がありません。", "There are no queued letters to mark as sent.")
     for letter in letters:
-        dispatch(letter, on=on, method=method, actor=actor)
-    for letter in letters:
         if letter.kind == "reply" and letter.case.status == "approved":
-            transition(letter.case, "dispatched", actor=actor, on=on, detail={"method": method})
+            dispatch_reply(letter.case, on, method, actor=actor)
+        else:
+            dispatch(letter, on=on, method=method, actor=actor)
     return letters
+
+
+def dispatch_reply(case, sent_on: date, method: str, *, actor) -> Letter:
+    """The reply went out: the reply letter is dated, stored as sent and marked with the
+    method; the case moves to "dispatched" and then "completed" (whose hooks fill the
+    suppression register and start the retention clock). The one dispatch of a reply."""
+    require_status(case, {"approved"}, "発送を記録", "record the dispatch")
+    if method not in DISPATCH_METHODS:
+        raise LetterError("発送方法を選んでください。", "Choose how the reply was sent.")
+    if sent_on > today():
+        raise LetterError("発送日に未来の日付は入力できません。", "The dispatch date cannot be in the future.")
+    letter = queue(case, "reply", actor=actor)
+    letter.dispatch_method = method
+    # Entering "dispatched" stores the reply as sent (store_reply_on_dispatch).
+    transition(case, "dispatched", actor=actor, on=sent_on, detail={"method": method, "letter_id": letter.id})
+    transition(case, "completed", actor=actor, on=sent_on)
+    return letter
 
 
 def store_reply_on_dispatch(case, actor=None, on: date | None = None) -> None:
@@ -346,13 +361,17 @@ def store_reply_on_dispatch(case, actor=None, on: date | None = None) -> None:
     dispatch(letter, on=on or today(), method=letter.dispatch_method, actor=actor)
 
 
-def register_hooks() -> None:
-    """Letters react to one lifecycle event: a case entering "dispatched" keeps its reply.
-    (Queued Letter rows are created by the areas that decide a letter is due, or from the
-    case page; see the contract in the brief.)"""
-    from desk.cases.service import on_enter
+def queue_on_entering(kind: str):
+    """A hook that queues the letter of `kind` when a case enters the state calling for it."""
+    def hook(case, *, actor=None, on: date | None = None) -> None:
+        queue(case, kind, actor=actor)
+    hook.__name__ = hook.__qualname__ = f"queue_{kind}"
+    return hook
 
-    on_enter("dispatched", store_reply_on_dispatch)
+
+def queue_extension_notice(case, extension, *, actor=None) -> None:
+    """The requester is told in writing that the response date moved, and why."""
+    queue(case, "extension", actor=actor)
 
 
 def panel_context(case) -> dict:
@@ -374,8 +393,6 @@ def preview(case, kind: str, lang: str, actor=None) -> bytes:
 
 
 def read_stored(letter: Letter, actor=None) -> bytes:
-    from desk.storage.service import read
-
     data = read(letter)
     record("letter.read", actor=actor, case=letter.case, detail={"kind": letter.kind, "letter_id": letter.id})
     return data

@@ -14,7 +14,6 @@ from desk.letters.forms import MarkSentForm, QueueLetterForm
 from desk.letters.models import Letter
 
 blueprint = Blueprint("letters", __name__, url_prefix="/staff")
-service.register_hooks()
 
 
 def _pdf(data: bytes, filename: str, download: bool):

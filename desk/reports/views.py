@@ -13,7 +13,7 @@ from desk.catalogue import OUTCOMES, REFUSAL_GROUNDS, REQUEST_KINDS
 from desk.clock import today
 from desk.extensions import db
 from desk.i18n import current_language, label, tr
-from desk.reports import charts, register, stats
+from desk.reports import charts, request_register, stats
 from desk.reports.figures import DateRange, dashboard as compute
 
 blueprint = Blueprint("reports", __name__, url_prefix="/staff")
@@ -126,7 +126,7 @@ def register_csv():
     record("register.exported", actor=current_user, detail={"lang": lang, "via": "web"})
     db.session.commit()
     filename = f"register-{today().isoformat()}.csv"
-    response = Response(stream_with_context(register.csv_chunks(lang)), mimetype="text/csv; charset=utf-8")
+    response = Response(stream_with_context(request_register.csv_chunks(lang)), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -22,15 +22,12 @@ from sqlalchemy.dialects import postgresql
 
 from desk import settings
 from desk.audit.service import followed_a_moved_head, head_of_chain, record
-from desk.cases import lifecycle
-from desk.cases.models import Case, CaseExtension, CaseNote, RequestItem, Requester
+from desk.cases import hooks, lifecycle
+from desk.cases.models import Case
 from desk.cases.service import transition_closed
 from desk.clock import now, today
 from desk.driver import DriverConnection, Outcome
 from desk.extensions import db
-from desk.fees.models import FeePayment
-from desk.identity.models import Document
-from desk.letters.models import Letter
 from desk.retention.models import DisposalRun, DisposedCase, LegalHold
 from desk.retention.schedule import disposal_due
 from desk.storage.service import remove_file
@@ -38,8 +35,6 @@ from desk.types import UTCDateTime
 
 #: States a case may be disposed from.
 DISPOSABLE = sorted(lifecycle.CLOSED - {"disposed"})
-#: Every table holding an encrypted file of a case.
-FILE_TABLES = (Document, Letter)
 #: Cases read and their files removed per batch; each case still commits on its own.
 BATCH = 500
 HOLD_REASON_MAX = 1000
@@ -118,7 +113,7 @@ def _count_files(rows: list[DueCase]) -> None:
     ids = list(by_id)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
-        for model in FILE_TABLES:
+        for model in _file_tables():
             for case_id, count in db.session.execute(
                     select(model.case_id, func.count()).where(model.case_id.in_(chunk), model.storage_name.is_not(None))
                     .group_by(model.case_id)):
@@ -202,7 +197,7 @@ class DisposalReport:
 def _leftover_files(connection) -> list[tuple[type, int, str]]:
     """Shredded records that still name a file: their deletion failed or was cut short."""
     rows = []
-    for model in FILE_TABLES:
+    for model in _file_tables():
         rows += [(model, rid, name) for rid, name in connection.execute(
             select(model.id, model.storage_name).where(model.wrapped_key.is_(None), model.storage_name.is_not(None)))]
     return rows
@@ -252,7 +247,7 @@ def _among_ids(column, dialect: str):
 def _files_of(connection, case_ids: list[int]) -> dict[int, list[tuple[type, int, str]]]:
     files: dict[int, list] = {case_id: [] for case_id in case_ids}
     dialect = connection.dialect.name
-    for model in FILE_TABLES:
+    for model in _file_tables():
         for rid, case_id, name in connection.execute(
                 select(model.id, model.case_id, model.storage_name)
                 .where(_among_ids(model.case_id, dialect), model.storage_name.is_not(None)), {"ids": case_ids}):
@@ -260,36 +255,16 @@ def _files_of(connection, case_ids: list[int]) -> dict[int, list[tuple[type, int
     return files
 
 
-#: Personal data other areas keep per case, registered with erase_at_disposal().
-_REGISTERED: list[tuple] = []
+def _personal_data() -> list[hooks.PersonalData]:
+    """Every kind of personal data a case holds, as the areas registered it in their
+    register(app) (desk.cases.hooks.erase_at_disposal): a table with anything a person
+    typed or a key to their files is there."""
+    return hooks.of().personal_data
 
 
-def erase_at_disposal(model, still_there=None, values: dict | None = None) -> None:
-    """Let an area add a table of its own to what disposal erases: `model` has a `case_id`;
-    `values` erases the columns (None deletes the rows); `still_there` is a condition true
-    while something is left to erase (None: any row). Call once at import of the area."""
-    if not any(entry[0] is model for entry in _REGISTERED):
-        _REGISTERED.append((model, still_there, values))
-        _ERASERS.clear()
-
-
-def _personal_data():
-    """Every kind of personal data a case holds: (model, condition that it is still there,
-    values that erase it, or None to delete the rows). Keep this list whole: a table with
-    anything a person typed or a key to their files belongs here."""
-    moment = bindparam("the_moment", type_=UTCDateTime())
-    return _REGISTERED + [
-        (Document, or_(Document.wrapped_key.is_not(None), Document.deficiency.is_not(None)),
-         {"wrapped_key": None, "deficiency": None, "destroyed_at": func.coalesce(Document.destroyed_at, moment)}),
-        (Letter, Letter.wrapped_key.is_not(None), {"wrapped_key": None, "destroyed_at": moment}),
-        (Requester, None, None),
-        (CaseNote, None, None),
-        (RequestItem, or_(RequestItem.particulars.is_not(None), RequestItem.explanation.is_not(None),
-                          cast(RequestItem.details, String) != "{}"),
-         {"particulars": None, "explanation": None, "details": {}}),
-        (FeePayment, FeePayment.note.is_not(None), {"note": None}),
-        (CaseExtension, CaseExtension.reason != "", {"reason": ""}),
-    ]
+def _file_tables() -> list[type]:
+    """Every table holding an encrypted file of a case."""
+    return [entry.model for entry in _personal_data() if entry.files]
 
 
 def _eraser(model, condition, values, cases):
@@ -300,22 +275,19 @@ def _eraser(model, condition, values, cases):
     return update(model).where(*where).values(**values)
 
 
-#: Per dialect, built once so that their compiled forms are cached.
-_ERASERS: dict[str, list] = {}
-
-
 def _erasers(dialect: str) -> list:
     """(finder, eraser) per kind: the finder lists which of :ids hold it, the eraser erases
-    it for :the_case."""
-    if dialect not in _ERASERS:
+    it for :the_case. Built once per dialect (kept with the hooks, rebuilt when an area
+    registers more) so that their compiled forms are cached."""
+    built = hooks.of().built
+    if dialect not in built:
         case_id = bindparam("the_case")
-        _ERASERS[dialect] = [
-            (select(model.case_id).where(_among_ids(model.case_id, dialect),
-                                         *([condition] if condition is not None else [])),
-             _eraser(model, condition, values, model.case_id == case_id))
-            for model, condition, values in _personal_data()]
-    return _ERASERS[dialect]
-
+        built[dialect] = [
+            (select(entry.model.case_id).where(_among_ids(entry.model.case_id, dialect),
+                                               *([entry.still_there] if entry.still_there is not None else [])),
+             _eraser(entry.model, entry.still_there, entry.values, entry.model.case_id == case_id))
+            for entry in _personal_data()]
+    return built[dialect]
 
 
 def _erasures_for(connection, case_ids: list[int]) -> dict[int, list]:
@@ -331,8 +303,9 @@ def _sweep_disposed(connection) -> None:
     """Erase personal data that reached a case after its disposal listed what to erase
     (e.g. a note written in the same instant). One statement per kind; normally a no-op."""
     disposed = select(Case.id).where(Case.status == "disposed").scalar_subquery()
-    for model, condition, values in _personal_data():
-        connection.execute(_eraser(model, condition, values, model.case_id.in_(disposed)), {"the_moment": now()})
+    for entry in _personal_data():
+        connection.execute(_eraser(entry.model, entry.still_there, entry.values, entry.model.case_id.in_(disposed)),
+                           {"the_moment": now()})
     connection.commit()
 
 
@@ -453,8 +426,6 @@ def _dispose_batch(driver: DriverConnection, batch: list[DueCase], files: dict, 
             else:
                 to_send.appendleft(due)
 
-
-import desk.models  # noqa: E402,F401  (every mapper known before the statements below are built)
 
 @dataclass(frozen=True)
 class _Actor:

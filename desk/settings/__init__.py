@@ -72,7 +72,7 @@ def validate(definition: SettingDef, value):
         lines = [line.strip() for line in (value.splitlines() if isinstance(value, str) else value)]
         lines = [line for line in lines if line]
         if key == "closed_periods":
-            from desk.cases.deadlines import ClosedDays
+            from desk.business_calendar import ClosedDays
 
             try:
                 ClosedDays.parse([], lines)
@@ -120,7 +120,7 @@ def update(values: dict, actor=None) -> list[str]:
 
 
 def closed_days():
-    from desk.cases.deadlines import ClosedDays
+    from desk.business_calendar import ClosedDays
 
     return ClosedDays.parse(get("closed_weekdays"), get("closed_periods"))
 
@@ -129,3 +129,10 @@ def fee_due(kinds) -> int:
     """The fee owed for an application with these kinds: once per application, if any kind carries one."""
     fee_kinds = set(get("fee_kinds"))
     return int(get("fee_amount")) if any(k in fee_kinds for k in kinds) else 0
+
+
+def register(app) -> None:
+    """The administrator's settings page."""
+    from desk.settings.views import blueprint
+
+    app.register_blueprint(blueprint)

@@ -1,1 +1,17 @@
 """The opt-out suppression register and list screening (the triple check)."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """A completed case whose stop-provision or erasure was granted puts its principal on
+    the register; the screening pages; the case page's register panel."""
+    from desk.cases import hooks
+    from desk.suppression.service import on_case_completed, panel_context
+    from desk.suppression.views import blueprint
+
+    app.register_blueprint(blueprint)
+    hooks.on_enter(app, "completed", on_case_completed)
+    hooks.add_panel(app, hooks.Panel("staff/suppression/panel.html", order=130, permission="suppression.view",
+                                     context=panel_context))

@@ -30,7 +30,6 @@ from sqlalchemy import func, or_, select
 
 from desk import catalogue, settings
 from desk.audit.service import record
-from desk.cases.service import on_enter
 from desk.clock import now, today
 from desk.extensions import db
 from desk.suppression import normalise
@@ -201,7 +200,6 @@ def on_case_completed(case, actor=None, on: date | None = None) -> SuppressionEn
         return None
 
 
-on_enter("completed", on_case_completed)
 
 
 def panel_context(case) -> dict:

@@ -1,4 +1,4 @@
-"""Data for the workbench's panels on the case page (see desk/cases/panels.py).
+"""Data for the workbench's panels on the case page (registered in desk.workbench.register).
 
 A form that failed validation is kept in g.workbench_forms under its name, so the page
 shows it again with the officer's input and the messages beside the fields."""
@@ -10,18 +10,23 @@ from flask import g
 from sqlalchemy import select
 
 from desk import catalogue, settings
+from desk.audit.actions import ACTIONS
 from desk.auth.models import StaffUser
 from desk.cases import lifecycle
 from desk.cases.models import Case
 from desk.clock import today
+from desk.cases.service import pauses_of
+from desk.decisions import data as decision_data
 from desk.decisions import service as decisions
 from desk.decisions.models import Approval
 from desk.extensions import db
 from desk.fees import service as fees
-from desk.fees.models import FeePayment
 from desk.i18n import label
+from desk.workbench import addresses
+from desk.identity import service as identity_checks
 from desk.letters.models import Letter
-from desk.workbench import addresses, forms, service
+from desk.workbench import forms
+from desk.workbench.queries import assignable_staff, timeline
 
 
 def _form(name: str, factory):
@@ -41,15 +46,13 @@ def _names(ids) -> dict[int, str]:
 
 
 def header(case: Case) -> dict:
-    from desk.cases.queries import assignable_staff
-
     form = _form("assign", lambda: forms.AssignForm(formdata=None, assignee=str(case.assignee_id or "")))
     form.assignee.choices = forms.choices([("", "—")] + [(str(u.id), u.name) for u in assignable_staff()])
     return {"assign_form": form}
 
 
 def identity(case: Case) -> dict:
-    check = service.verification_of(case)
+    check = identity_checks.verification_of(case)
     principal = case.principal
     address_form = _form("addresses", lambda: forms.AddressForm(
         formdata=None, document_address=check.document_address if check else "",
@@ -69,7 +72,7 @@ def _document_entry(document) -> dict:
     return {
         "document": document,
         "kind": catalogue.DOCUMENT_KINDS.get(document.kind),
-        "too_old": service.certificate_too_old(document),
+        "too_old": identity_checks.certificate_too_old(document),
         "form": _form(f"review-{document.id}", lambda: forms.ReviewForm(
             formdata=None, review=document.review, deficiency=document.deficiency, issued_on=document.issued_on)),
         "viewable": document.wrapped_key is not None and document.media_type in ("application/pdf", "image/png", "image/jpeg"),
@@ -80,14 +83,14 @@ def proxy(case: Case) -> dict:
     if not case.proxy_kind:
         return {"applies": False}
     kind = catalogue.PROXY_KINDS[case.proxy_kind]
-    documents = service.proxy_documents(case)
+    documents = identity_checks.proxy_documents(case)
     checklist = []
     for required in kind.required_documents():
         entries = [_document_entry(d) for d in documents if d.kind == required.code]
         checklist.append({"kind": required, "entries": entries,
                           "acceptable": any(e["document"].review == "acceptable" and not e["too_old"] for e in entries)})
     acceptable = {c["kind"].code for c in checklist if c["acceptable"]}
-    check = service.verification_of(case)
+    check = identity_checks.verification_of(case)
     return {"applies": True, "kind": kind, "checklist": checklist, "satisfied": kind.satisfied_by(acceptable),
             "check": check, "action_form": forms.ActionForm(formdata=None),
             "alternatives": [[catalogue.PROXY_DOCUMENTS[c] for c in alt] for alt in kind.requirements]}
@@ -95,7 +98,7 @@ def proxy(case: Case) -> dict:
 
 def fee(case: Case) -> dict:
     due = settings.fee_due(case.kinds)
-    payments = list(db.session.scalars(select(FeePayment).where(FeePayment.case_id == case.id).order_by(FeePayment.received_on, FeePayment.id)))
+    payments = fees.payments_of(case)
     default_due = today() + timedelta(days=int(settings.get("requester_due_days")))
     return {"due": due, "payments": payments, "paid": sum(p.amount for p in payments), "balance": fees.balance(case),
             "payment_form": _form("payment", lambda: forms.PaymentForm(formdata=None, received_on=today(), amount=due or None)),
@@ -103,8 +106,6 @@ def fee(case: Case) -> dict:
 
 
 def requests(case: Case) -> dict:
-    from desk.cases.service import pauses_of
-
     default_due = today() + timedelta(days=int(settings.get("requester_due_days")))
     return {"pauses": pauses_of(case),
             "ask_form": _form("ask", lambda: forms.AskForm(formdata=None, due_on=default_due)),
@@ -120,7 +121,7 @@ def _table_text(item) -> str:
 
 def data(case: Case) -> dict:
     disclosure_items = [i for i in case.items if catalogue.REQUEST_KINDS[i.kind].disclosure]
-    searches = service.searches_of(case)
+    searches = decision_data.searches_of(case)
     return {
         "searches": searches, "names": _names(s.recorded_by_id for s in searches),
         "search_form": _form("search", lambda: forms.SearchForm(formdata=None)),
@@ -202,3 +203,7 @@ def dispatch(case: Case) -> dict:
 
 def notes(case: Case) -> dict:
     return {"note_form": _form("note", lambda: forms.NoteForm(formdata=None))}
+
+
+def timeline_panel(case: Case) -> dict:
+    return {"timeline": timeline(case), "actions": ACTIONS}

@@ -10,15 +10,23 @@ from flask_login import current_user
 from desk.audit.service import record
 from desk.auth.models import StaffUser
 from desk.auth.permissions import require
-from desk.cases.lifecycle import TransitionRefused
+from desk.cases import service as cases
+from desk.cases.lifecycle import Refused
 from desk.cases.models import RequestItem
 from desk.cases.service import by_reference
+from desk.decisions import data as decision_data
 from desk.decisions import service as decisions
 from desk.extensions import db
+from desk.fees import service as fees
 from desk.i18n import current_language, tr
+from desk.identity import service as identity
 from desk.identity.models import Document
+from desk.intake import asking
+from desk.letters import service as letters
 from desk.storage.service import StorageError
-from desk.workbench import forms, masking, service
+from desk.workbench import forms, masking
+from desk.workbench.case_page import render_case
+from desk.workbench.panels import decision_form_choices
 
 blueprint = Blueprint("workbench", __name__, url_prefix="/staff/cases/<reference>")
 
@@ -39,20 +47,16 @@ def _act(reference: str, form_class, name: str, action, done_ja: str, done_en: s
     case = _case(reference)
     form = form_class()
     if not form.validate_on_submit():
-        from desk.cases.views import render_case
-
         g.workbench_forms = {name: form}
         return render_case(case, status=400)
     try:
         action(case, form)
         db.session.commit()
-    except (service.Refused, TransitionRefused) as refusal:
+    except Refused as refusal:
         db.session.rollback()
         flash(refusal.message(current_language()), "error")
     except decisions.DecisionInvalid as invalid:
         db.session.rollback()
-        from desk.cases.views import render_case
-
         for field, (ja, en) in invalid.errors.items():
             getattr(form, field).errors = list(getattr(form, field).errors) + [tr(ja, en)]
         g.workbench_forms = {name: form}
@@ -75,17 +79,17 @@ def assign_case(reference):
         elif value.isdigit():
             assignee = db.session.get(StaffUser, int(value))
             if assignee is None:
-                raise service.Refused("その職員は見つかりません。", "No such staff member.")
+                raise Refused("その職員は見つかりません。", "No such staff member.")
         else:
             assignee = None
-        service.assign(case, assignee, actor=current_user)
+        cases.assign(case, assignee, actor=current_user)
     return _act(reference, forms.AssignForm, "assign", action, "担当者を変更しました。", "Assignee changed.", "top")
 
 
 @blueprint.post("/notes")
 @require("case.work")
 def add_note(reference):
-    return _act(reference, forms.NoteForm, "note", lambda case, form: service.add_note(case, form.body.data, actor=current_user),
+    return _act(reference, forms.NoteForm, "note", lambda case, form: cases.add_note(case, form.body.data, actor=current_user),
                 "メモを追加しました。", "Note added.", "timeline")
 
 
@@ -95,7 +99,7 @@ def add_note(reference):
 @require("case.work")
 def record_addresses(reference):
     return _act(reference, forms.AddressForm, "addresses",
-                lambda case, form: service.record_addresses(case, form.document_address.data or "",
+                lambda case, form: identity.record_addresses(case, form.document_address.data or "",
                                                             form.records_address.data or "", actor=current_user),
                 "住所を記録しました。", "Addresses recorded.", "identity")
 
@@ -103,14 +107,14 @@ def record_addresses(reference):
 @blueprint.post("/identity/confirm")
 @require("case.work")
 def confirm_identity(reference):
-    return _act(reference, forms.ActionForm, "identity", lambda case, form: service.confirm_identity(case, actor=current_user),
+    return _act(reference, forms.ActionForm, "identity", lambda case, form: identity.confirm_identity(case, actor=current_user),
                 "本人確認を完了しました。", "Identity confirmed.")
 
 
 @blueprint.post("/identity/unidentified")
 @require("case.work")
 def record_unidentified(reference):
-    return _act(reference, forms.ActionForm, "identity", lambda case, form: service.record_unidentified(case, actor=current_user),
+    return _act(reference, forms.ActionForm, "identity", lambda case, form: decisions.refuse_unidentified(case, actor=current_user),
                 "本人確認ができないとして、不開示等の決定を起案しました。", "Recorded as unidentified; a refusal has been drafted.",
                 "decision")
 
@@ -120,7 +124,7 @@ def record_unidentified(reference):
 def review_document(reference, document_id):
     def action(case, form):
         document = _document(case, document_id)
-        service.review_document(document, form.review.data, form.deficiency.data or "", form.issued_on.data,
+        identity.review_document(document, form.review.data, form.deficiency.data or "", form.issued_on.data,
                                 actor=current_user)
     return _act(reference, forms.ReviewForm, f"review-{document_id}", action, "書類の確認結果を記録しました。",
                 "Review recorded.", f"document-{document_id}")
@@ -129,7 +133,7 @@ def review_document(reference, document_id):
 @blueprint.post("/proxy/confirm")
 @require("case.work")
 def confirm_proxy(reference):
-    return _act(reference, forms.ActionForm, "proxy", lambda case, form: service.confirm_proxy(case, actor=current_user),
+    return _act(reference, forms.ActionForm, "proxy", lambda case, form: identity.confirm_proxy(case, actor=current_user),
                 "代理権を確認しました。", "The proxy's authority is confirmed.")
 
 
@@ -137,7 +141,7 @@ def confirm_proxy(reference):
 @require("case.work")
 def record_proxy_unconfirmed(reference):
     return _act(reference, forms.ActionForm, "proxy",
-                lambda case, form: service.record_proxy_unconfirmed(case, actor=current_user),
+                lambda case, form: decisions.refuse_proxy_unconfirmed(case, actor=current_user),
                 "代理権が確認できないとして、不開示等の決定を起案しました。",
                 "Recorded as unconfirmed; a refusal has been drafted.", "decision")
 
@@ -148,7 +152,7 @@ def record_proxy_unconfirmed(reference):
 @require("case.work")
 def record_payment(reference):
     return _act(reference, forms.PaymentForm, "payment",
-                lambda case, form: service.record_payment(case, form.amount.data, form.method.data, form.received_on.data,
+                lambda case, form: fees.record_payment(case, form.amount.data, form.method.data, form.received_on.data,
                                                           actor=current_user),
                 "入金を記録しました。", "Payment recorded.", "fees")
 
@@ -157,7 +161,7 @@ def record_payment(reference):
 @require("case.work")
 def send_shortfall(reference):
     return _act(reference, forms.ShortfallForm, "shortfall",
-                lambda case, form: service.send_shortfall_notice(case, form.due_on.data, actor=current_user),
+                lambda case, form: fees.ask_for_fee(case, form.due_on.data, actor=current_user),
                 "不足の通知を作成し、手数料の納付待ちにしました。", "Shortfall notice queued; the case now awaits the fee.", "fees")
 
 
@@ -165,7 +169,7 @@ def send_shortfall(reference):
 @require("case.work")
 def ask_requester(reference):
     return _act(reference, forms.AskForm, "ask",
-                lambda case, form: service.ask_requester(case, form.what.data, form.due_on.data, form.body.data,
+                lambda case, form: asking.ask_requester(case, form.what.data, form.due_on.data, form.body.data,
                                                          actor=current_user),
                 "依頼者への照会を記録しました（期限は停止中）。", "Request recorded; the clock is paused.", "requests")
 
@@ -174,7 +178,7 @@ def ask_requester(reference):
 @require("case.work")
 def reply_received(reference):
     return _act(reference, forms.ReplyForm, "reply",
-                lambda case, form: service.reply_received(case, form.received_on.data, actor=current_user),
+                lambda case, form: asking.reply_received(case, form.received_on.data, actor=current_user),
                 "回答の受領を記録しました（期限の計算を再開）。", "Reply recorded; the clock runs again.", "requests")
 
 
@@ -184,7 +188,7 @@ def reply_received(reference):
 @require("case.work")
 def record_search(reference):
     return _act(reference, forms.SearchForm, "search",
-                lambda case, form: service.record_search(case, form.systems.data, form.findings.data, actor=current_user),
+                lambda case, form: decision_data.record_search(case, form.systems.data, form.findings.data, actor=current_user),
                 "調査結果を記録しました。", "Search recorded.", "data")
 
 
@@ -215,7 +219,7 @@ def _document(case, document_id) -> Document:
 @require("case.work")
 def record_table(reference):
     def action(case, form):
-        service.set_disclosed_table(_item(case, form.item_id.data), form.table.data or "", actor=current_user)
+        decision_data.set_disclosed_table(_item(case, form.item_id.data), form.table.data or "", actor=current_user)
     return _act(reference, forms.TableForm, f"table-{request.form.get('item_id', '')}", action,
                 "開示するデータを記録しました。", "Disclosed data recorded.", "data")
 
@@ -224,7 +228,7 @@ def record_table(reference):
 @require("case.work")
 def attach_file(reference):
     def action(case, form):
-        service.attach_disclosed_file(case, form.file.data.read(), actor=current_user)
+        decision_data.attach_disclosed_file(case, form.file.data.read(), actor=current_user)
     return _act(reference, forms.AttachForm, "attach", action, "ファイルを添付しました。", "File attached.", "data")
 
 
@@ -235,8 +239,6 @@ def attach_file(reference):
 def decide_item(reference, item_id):
     case = _case(reference)
     item = _item(case, item_id)
-    from desk.workbench.panels import decision_form_choices
-
     def form_class():
         form = forms.DecisionForm()
         decision_form_choices(form, item)
@@ -302,7 +304,7 @@ def return_lapse(reference):
 @require("case.work")
 def extend(reference):
     return _act(reference, forms.ExtendForm, "extend",
-                lambda case, form: service.extend(case, form.business_days.data, form.reason.data, actor=current_user),
+                lambda case, form: cases.extend(case, form.business_days.data, form.reason.data, actor=current_user),
                 "期限を延長し、延長の通知を作成しました。", "Deadline extended; the notice is queued.", "procedures")
 
 
@@ -310,7 +312,7 @@ def extend(reference):
 @require("case.work")
 def dispatch(reference):
     return _act(reference, forms.DispatchForm, "dispatch",
-                lambda case, form: decisions.dispatch(case, form.sent_on.data, form.method.data, actor=current_user),
+                lambda case, form: letters.dispatch_reply(case, form.sent_on.data, form.method.data, actor=current_user),
                 "発送を記録し、案件を完了しました。", "Dispatch recorded; the case is complete.", "dispatch")
 
 
@@ -318,7 +320,7 @@ def dispatch(reference):
 @require("case.work")
 def withdraw(reference):
     return _act(reference, forms.WithdrawForm, "withdraw",
-                lambda case, form: service.withdraw(case, form.channel.data, form.received_on.data, actor=current_user),
+                lambda case, form: cases.withdraw(case, form.channel.data, form.received_on.data, actor=current_user),
                 "取下げを記録しました。", "Withdrawal recorded.", "procedures")
 
 
@@ -358,9 +360,9 @@ def mask_document(reference, document_id):
             rectangles = masking.parse_rectangles(json.loads(form.rectangles.data))
             masking.mask(document, rectangles, actor=current_user)
             db.session.commit()
-        except (service.Refused, ValueError) as refusal:
+        except (Refused, ValueError) as refusal:
             db.session.rollback()
-            message = refusal.message(current_language()) if isinstance(refusal, service.Refused) else \
+            message = refusal.message(current_language()) if isinstance(refusal, Refused) else \
                 tr("塗りつぶす範囲を読み取れませんでした。", "The masked areas could not be read.")
             form.rectangles.errors = [message]
             status = 400

@@ -94,14 +94,11 @@ def test_closing_records_the_closing_date(app):
 
 
 def test_on_enter_callbacks_run_in_the_transition(app):
-    """Areas react to a state through on_enter(), with the actor and the day."""
-    from desk.cases import service
+    """Areas react to a state through hooks.on_enter(), with the actor and the day."""
+    from desk.cases import hooks
 
     seen = []
-    service.on_enter("withdrawn", lambda case, actor, on: seen.append((case.reference, on)))
-    try:
-        case = make_case()
-        transition(case, "withdrawn", on=date(2026, 11, 6))
-        assert seen == [(case.reference, date(2026, 11, 6))]
-    finally:
-        service._ON_ENTER.pop("withdrawn", None)
+    hooks.on_enter(app, "withdrawn", lambda case, actor, on: seen.append((case.reference, on)))
+    case = make_case()
+    transition(case, "withdrawn", on=date(2026, 11, 6))
+    assert seen == [(case.reference, date(2026, 11, 6))]

@@ -96,7 +96,8 @@ def test_print_run_prints_queued_letters_in_order_and_marks_them_sent(client, ap
     for letter in db.session.scalars(select(Letter)):
         assert letter.dispatched_on == date(2026, 11, 24) and letter.dispatch_method == "simple_registered"
         assert letter.storage_name and letter.media_type == "application/pdf"
-    assert db.session.get(type(second), second.id).status == "dispatched"
+    # The print run dispatches the reply as the case page does: the case completes.
+    assert db.session.get(type(second), second.id).status == "completed"
 
     reply = db.session.scalars(select(Letter).where(Letter.case_id == second.id)).one()
     stored = client.get(f"/staff/cases/{second.reference}/letters/stored/{reply.id}.pdf")

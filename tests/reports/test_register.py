@@ -66,7 +66,7 @@ def test_cli_export_in_english_and_failure(app, runner, tmp_path):
 
 def test_register_streams_across_batches(app):
     """Rows come in id order across batch boundaries, every case exactly once."""
-    from desk.reports import register
+    from desk.reports import request_register as register
 
     cases = build()
     refs = [row[0] for row in register.rows(batch=3)]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from desk.audit.models import AuditEvent
 from desk.cases.models import Case
 from desk.cases.service import transition
+from desk.letters import service as letters
 from desk.clock import today
 from desk.decisions.models import Approval
 from desk.extensions import db
@@ -16,7 +17,9 @@ from tests.helpers import login, make_case, make_staff
 
 def _fee_overdue_case() -> Case:
     case = make_case(arrived_on=date(2026, 11, 2))
-    transition(case, "awaiting_fee", on=date(2026, 11, 4))  # due 18 Nov
+    transition(case, "awaiting_fee", on=date(2026, 11, 4))  # due 18 Nov; the shortfall notice is queued
+    notice = db.session.scalars(select(Letter).where(Letter.case_id == case.id, Letter.kind == "shortfall")).one()
+    letters.dispatch(notice, on=date(2026, 11, 4), method="simple_registered")
     db.session.commit()
     return case
 
@@ -36,7 +39,8 @@ def test_daily_proposes_once_and_lapses_nothing(app, runner):
     assert on_due_day.exit_code == 0 and "lapse: 0 case(s)" in on_due_day.output
     result = runner.invoke(args=["desk", "daily", "--as-of", "2026-11-19"])
     assert result.exit_code == 0 and "lapse: 1 case(s)" in result.output and case.reference in result.output
-    assert _reload(case).status == "awaiting_fee" and _letters(case) == []
+    # The shortfall notice was sent; the proposal adds no letter.
+    assert _reload(case).status == "awaiting_fee" and _letters(case) == ["shortfall"]
     proposal = db.session.scalars(select(Approval).where(Approval.case_id == case.id)).one()
     assert (proposal.kind, proposal.reason, proposal.result, proposal.drafter_id) == ("lapse", "fee", "pending", None)
     again = runner.invoke(args=["desk", "daily", "--as-of", "2026-11-20"])
@@ -64,7 +68,7 @@ def test_a_supervisor_approves_the_lapse_and_the_letter_is_queued(app, runner, c
     case = _reload(case)
     assert case.status == "lapsed" and case.closed_on == today()
     assert [(i.outcome, i.grounds) for i in case.items] == [("lapsed", ["fee_unpaid"])]
-    assert _letters(case) == ["lapse"]
+    assert _letters(case) == ["shortfall", "lapse"]
     approval = db.session.scalars(select(Approval).where(Approval.case_id == case.id)).one()
     assert (approval.result, approval.approver_id) == ("approved", supervisor.id)
     transition_event = db.session.scalars(select(AuditEvent).where(

@@ -20,8 +20,9 @@ from sqlalchemy import and_, exists, func, or_, select
 from desk import catalogue
 from desk.audit.models import AuditEvent
 from desk.auth.models import StaffUser
-from desk.cases import lifecycle, search, service
+from desk.cases import lifecycle, search
 from desk.cases.models import Case, RequestItem, Requester
+from desk.decisions.models import Approval
 from desk.extensions import db
 
 PER_PAGE = 50
@@ -134,10 +135,6 @@ def forget_counts(case=None, **_) -> None:
         current_app.extensions.pop(_COUNTS, None)
 
 
-for _state in lifecycle.STATES:
-    service.on_enter(_state, forget_counts)
-
-
 def _search_condition(q: str):
     """Which people match the search text, as a condition on Requester; None when the text
     is a reference (matched on the case instead)."""
@@ -183,8 +180,6 @@ def _filtered(filters: QueueFilters, user_id: int | None, as_of: date):
     if filters.duplicate:
         conditions.append(Case.possible_duplicate.is_(True))
     if filters.lapse:
-        from desk.decisions.models import Approval  # the queue shows what the decisions area keeps
-
         conditions.append(Case.status.in_(sorted(lifecycle.WAITING)))
         conditions.append(exists().where(Approval.case_id == Case.id, Approval.pending_lapse()))
     if filters.q:

@@ -1,4 +1,4 @@
-"""Staff pages for cases: the list and one case."""
+"""Staff pages for cases: the queue and the case page (its panels come from every area)."""
 from __future__ import annotations
 
 import functools
@@ -8,12 +8,13 @@ from flask_login import current_user, login_required
 
 from desk import catalogue, settings
 from desk.auth.permissions import can, require
-from desk.cases import deadlines, queries
-from desk.cases.panels import CASE_PANELS
+from desk.cases import deadlines, hooks
 from desk.cases.service import by_reference
 from desk.formatting import format_date
 from desk.i18n import current_language, label, tr
 from desk.clock import today
+from desk.workbench import queries
+from desk.workbench.panels import header
 
 blueprint = Blueprint("cases", __name__, url_prefix="/staff")
 
@@ -93,10 +94,8 @@ def show_case(reference: str):
 
 def render_case(case, status: int = 200):
     """The case page; a workbench action whose form failed shows it again with status 400."""
-    from desk.workbench.panels import header
-
     panels = [(panel.template, panel.context(case) if panel.context else {})
-              for panel in CASE_PANELS if can(current_user, panel.permission)]
+              for panel in hooks.of().panels if can(current_user, panel.permission)]
     return render_template("staff/cases/show.html", case=case, panels=panels, today=today(),
                            fee_due=settings.fee_due(case.kinds), header=header(case),
                            closed=settings.closed_days(), days_left=deadlines.business_days_left), status

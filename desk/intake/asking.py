@@ -1,0 +1,32 @@
+"""Asking the requester for documents or a clarification, and recording that the answer
+arrived. The case waits (its clock paused) from the request to the answer."""
+from __future__ import annotations
+
+from datetime import date
+
+from desk.cases.lifecycle import Refused
+from desk.cases.models import Case
+from desk.cases.service import add_note, require_status, transition
+from desk.clock import today
+from desk.identity.service import working_state
+
+#: What can be asked of the requester -> the state the case waits in.
+ASK_STATES = {"documents": "awaiting_documents", "clarification": "awaiting_clarification"}
+
+
+def ask_requester(case: Case, what: str, due_on: date | None, body: str, *, actor) -> None:
+    if what not in ASK_STATES:
+        raise Refused("照会の種類を選んでください。", "Choose what to ask for.")
+    require_status(case, {"received", "verifying", "in_progress"}, "依頼者への照会を", "ask the requester")
+    if due_on is not None and due_on <= today():
+        raise Refused("提出期限は明日以降の日付にしてください。", "The due date must be after today.")
+    transition(case, ASK_STATES[what], actor=actor, due_on=due_on, detail={"asked": what})
+    if body.strip():
+        add_note(case, body, actor=actor)
+
+
+def reply_received(case: Case, on: date, *, actor) -> None:
+    require_status(case, {"awaiting_documents", "awaiting_clarification"}, "回答の受領を記録", "record a reply")
+    if on > today():
+        raise Refused("受領日に未来の日付は入力できません。", "The reply cannot arrive in the future.")
+    transition(case, working_state(case), actor=actor, on=on, detail={"reason": "reply"})

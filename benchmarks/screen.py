@@ -129,7 +129,8 @@ def main() -> None:
 
     from desk import create_app
     from desk.extensions import db
-    from desk.suppression import normalise, service
+    from desk import text
+    from desk.suppression import service
     from desk.suppression.models import SuppressionEntry
 
     work = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="desk-bench-screen-"))
@@ -159,7 +160,7 @@ def main() -> None:
                     csv.writer(out).writerows(csv.reader(fh))
 
             def screen() -> None:
-                normalise.clear_caches()
+                text.clear_caches()
                 runs.append(service.screen_file(source, work / "screened.csv", direction="delivery",
                                                 operator="bench"))
                 db.session.commit()

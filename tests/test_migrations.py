@@ -2,7 +2,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
@@ -71,4 +71,40 @@ def test_upgrade_keeps_existing_holds_and_approvals(empty_database_url, tmp_path
         with pytest.raises(IntegrityError), db.engine.begin() as conn:
             conn.execute(text("INSERT INTO disposed_cases (run_id, case_id, reference, closed_on, documents) "
                               "VALUES (1, 2, '2024-000002', '2024-01-19', 0)"))
+        db.engine.dispose()
+
+
+def test_upgrade_rebuilds_search_keys_by_the_one_normaliser(empty_database_url, tmp_path):
+    """People stored with the old search keys are found the new way after 0009: 髙橋 as
+    高橋, a hiragana name as katakana, +81 as 0; downgrading gives the old keys back."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "INSTANCE_DIR": str(tmp_path)})
+    people = {1: ("髙橋 一郎", "たかはし いちろう", "+81 90-1234-5678", "Ichiro@Example.jp"),
+              2: ("さくら", None, "03-1234-5678", None)}
+    old_keys = {1: ("髙橋一郎", "タカハシイチロウ", "819012345678", "ichiro@example.jp"),
+                2: ("さくら", None, "0312345678", None)}
+    with app.app_context():
+        upgrade(revision="0008_audit_keyed")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
+                "requester_type, statutory_horizon_on, possible_duplicate, on_hold, created_at, updated_at) VALUES "
+                "(1, '2026-000001', 'web', '2026-11-02', '2026-11-02 01:00:00+00', 'ja', 'received', 'principal', "
+                "'2026-11-16', FALSE, FALSE, '2026-11-02 01:00:00+00', '2026-11-02 01:00:00+00')"))
+            for person_id, (name, kana, phone, email) in people.items():
+                nk, kk, pk, ek = old_keys[person_id]
+                conn.execute(text(
+                    "INSERT INTO requesters (id, case_id, role, name, furigana, phone, email, name_key, kana_key, "
+                    "phone_key, email_key) VALUES (:id, 1, :role, :name, :kana, :phone, :email, :nk, :kk, :pk, :ek)"),
+                    {"id": person_id, "role": "principal" if person_id == 1 else "proxy", "name": name, "kana": kana,
+                     "phone": phone, "email": email, "nk": nk, "kk": kk, "pk": pk, "ek": ek})
+        upgrade()
+
+        def keys():
+            with db.engine.connect() as conn:
+                return {row[0]: tuple(row[1:]) for row in conn.execute(text(
+                    "SELECT id, name_key, kana_key, phone_key, email_key FROM requesters ORDER BY id"))}
+        assert keys() == {1: ("高橋一郎", "タカハシイチロウ", "09012345678", "ichiro@example.jp"),
+                          2: ("サクラ", None, "0312345678", None)}
+        downgrade(revision="0008_audit_keyed")
+        assert keys() == old_keys
         db.engine.dispose()

@@ -1,37 +1,21 @@
 """Normalised keys for finding a case by name, furigana, phone or e-mail.
 
 Stored beside the person (and redacted with them), so a search is an indexed lookup on
-prepared text rather than a fuzzy scan of every row.
+prepared text rather than a fuzzy scan of every row. The Japanese rules are desk.text's, the
+same the suppression register matches by: 髙橋 is found as 高橋, さくら as サクラ, +81 90… as
+090…. Migration 0008 rebuilt the stored keys when they became these.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
+from desk.text import names, phones
 
-import jaconv
-
-_SPACES = re.compile(r"[\s\u3000・･]+")
-
-
-def name_key(name: str | None) -> str | None:
-    if not name:
-        return None
-    return _SPACES.sub("", unicodedata.normalize("NFKC", name)).lower() or None
-
-
-def kana_key(kana: str | None) -> str | None:
-    """Either kana, any width, spaces ignored: all folded to full-width katakana."""
-    if not kana:
-        return None
-    text = unicodedata.normalize("NFKC", kana)
-    return _SPACES.sub("", jaconv.hira2kata(text)) or None
+name_key = names.name_key
+kana_key = names.kana_key
 
 
 def phone_key(phone: str | None) -> str | None:
-    if not phone:
-        return None
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone))
-    return digits or None
+    """The national digits, of any length: a search may give only the start of a number."""
+    return phones.national_digits(phone) or None
 
 
 def email_key(email: str | None) -> str | None:

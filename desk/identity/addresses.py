@@ -1,46 +1,41 @@
-"""Japanese addresses brought to one notation, so the three addresses of the identity check
-can be compared: full-width/half-width, kanji numerals, 丁目・番地・号 versus hyphens,
-postal marks and spaces all fold away; what still differs is a real difference."""
+"""The identity check's address rule: whether the application's, the identity document's and our records' addresses are one place.
+
+Built on desk.text's address key (notation, kanji numerals, 丁目・番地・号, hyphens, 〒 and the
+prefecture fold away), with one rule of its own: a building named on one side only is no
+difference."""
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 
 from markupsafe import Markup, escape
 
-_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千]+")
-_DASHES = re.compile(r"[‐‑‒–—―−ーｰ－]")
+from desk.text.addresses import address_key, notation
 
-
-def _kanji_to_int(text: str) -> int:
-    total, current = 0, 0
-    for char in text:
-        if char in _DIGITS:
-            current = current * 10 + _DIGITS[char] if current and not any(u in text for u in _UNITS) else _DIGITS[char]
-        else:
-            total += (current or 1) * _UNITS[char]
-            current = 0
-    return total + current
+_DIGITS = "0123456789"
 
 
 def normalise(address: str | None) -> str:
-    if not address:
-        return ""
-    text = unicodedata.normalize("NFKC", address)
-    text = re.sub(r"〒?\s*\d{3}-?\d{4}\s*", "", text, count=1) if re.match(r"\s*〒?\s*\d{3}-?\d{4}", text) else text
-    text = _DASHES.sub("-", text)
-    # Kanji numerals before 丁目・番・号 (and in general) become digits.
-    text = _KANJI_NUMBER.sub(lambda m: str(_kanji_to_int(m.group())), text)
-    text = re.sub(r"[\s\u3000]+", "", text)
-    text = re.sub(r"(\d+)丁目", r"\1-", text)
-    text = re.sub(r"(\d+)番地?の?", r"\1-", text)
-    text = re.sub(r"(\d+)号", r"\1", text)
-    text = re.sub(r"(\d+)の(\d+)", r"\1-\2", text)
-    text = re.sub(r"-+", "-", text).rstrip("-")
-    return text
+    """The address in one notation, as the comparison shows it ("" when there is none)."""
+    return notation(address)
+
+
+def same_address(one: str | None, other: str | None) -> bool:
+    """Whether two addresses are one place: the same address key, or one key is the other
+    plus a building. Identity documents and records often leave the building out, so a
+    building named on one side only is no difference; a different block number, town or
+    ward, or two different buildings, is.
+
+    "Plus a building" means the shorter key ends in its block number and the rest starts
+    with neither a digit nor a hyphen: 神宮前1-2-3 + サンハイツ101, but not 神宮前1-2 + -3
+    nor 神宮前1-2-3 + 4 (a different block number)."""
+    one_key, other_key = address_key(one), address_key(other)
+    if not one_key or not other_key:
+        return False
+    if one_key == other_key:
+        return True
+    shorter, longer = sorted((one_key, other_key), key=len)
+    building = longer[len(shorter):]
+    return longer.startswith(shorter) and shorter[-1] in _DIGITS and building[0] not in _DIGITS + "-"
 
 
 def highlight(reference: str, other: str) -> Markup:
@@ -56,13 +51,14 @@ def highlight(reference: str, other: str) -> Markup:
 
 
 def compare(application: str | None, document: str | None, records: str | None) -> dict:
-    """The three addresses normalised, each highlighted against the application's."""
+    """The three addresses in one notation, each highlighted against the application's and
+    marked whether it agrees with it (same_address)."""
     base = normalise(application)
     rows = []
     for key, raw in (("application", application), ("document", document), ("records", records)):
         norm = normalise(raw)
         rows.append({"key": key, "raw": raw, "normalised": norm,
                      "marked": highlight(base, norm) if key != "application" else escape(norm),
-                     "agrees": bool(norm) and norm == base})
+                     "agrees": bool(norm) and (key == "application" or same_address(application, raw))})
     given = [r for r in rows if r["normalised"]]
     return {"rows": rows, "all_agree": len(given) == 3 and all(r["agrees"] for r in rows)}

@@ -15,8 +15,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from desk import catalogue
 from desk.clock import today
 from desk.i18n import lazy, tr
-from desk.intake import normalise
 from desk.intake.slots import WHO
+from desk.text import addresses, dates, kana, names, phones
+from desk.text.characters import nfkc
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -37,12 +38,12 @@ def _clean(converter, message):
 
 
 def _birth(value):
-    return normalise.birth_date(value, today())
+    return dates.birth_date(value, today())
 
 
 def _email(value):
     try:
-        return validate_email(normalise.nfkc(value), check_deliverability=False).normalized
+        return validate_email(nfkc(value), check_deliverability=False).normalized
     except EmailNotValidError:
         raise ValueError("email") from None
 
@@ -54,22 +55,22 @@ def _strip(value):
 class PersonForm(Form):
     """One person's details; which are required depends on their role (see RequestForm)."""
 
-    name = StringField(lazy("氏名", "Full name"), filters=[_strip, normalise.name],
+    name = StringField(lazy("氏名", "Full name"), filters=[_strip, names.tidy_name],
                        validators=[Length(max=100, message=lazy("100文字以内で入力してください。", "Use at most 100 characters."))])
     furigana = StringField(lazy("フリガナ", "Name in katakana (furigana)"), filters=[_strip],
-                           validators=[_clean(normalise.furigana, lazy("カタカナ（またはひらがな）で入力してください。",
+                           validators=[_clean(kana.furigana, lazy("カタカナ（またはひらがな）で入力してください。",
                                                                        "Write the reading in katakana or hiragana.")),
                                        Length(max=100)])
     birth_date = StringField(lazy("生年月日", "Date of birth"), filters=[_strip],
                              validators=[_clean(_birth, lazy("生年月日を「1980年4月1日」「昭和55年4月1日」のように入力してください。",
                                                              "Enter the date of birth like 1980-04-01 or 1 April 1980 as 1980/4/1."))])
     postal_code = StringField(lazy("郵便番号", "Postal code"), filters=[_strip],
-                              validators=[_clean(normalise.postal_code, lazy("郵便番号は7桁の数字で入力してください（例: 150-0001）。",
+                              validators=[_clean(addresses.postal_code, lazy("郵便番号は7桁の数字で入力してください（例: 150-0001）。",
                                                                              "Enter the 7-digit postal code, e.g. 150-0001."))])
     address = StringField(lazy("住所", "Address"), filters=[_strip],
                           validators=[Length(max=300, message=lazy("300文字以内で入力してください。", "Use at most 300 characters."))])
     phone = StringField(lazy("電話番号", "Phone number"), filters=[_strip],
-                        validators=[_clean(normalise.phone, lazy("電話番号を数字で入力してください（例: 03-1234-5678）。",
+                        validators=[_clean(phones.phone_number, lazy("電話番号を数字で入力してください（例: 03-1234-5678）。",
                                                                  "Enter a phone number in digits, e.g. 03-1234-5678."))])
     email = StringField(lazy("メールアドレス（任意）", "E-mail (optional)"), filters=[_strip],
                         validators=[_clean(_email, lazy("メールアドレスの形式が正しくありません。", "This is not a valid e-mail address.")),

@@ -16,8 +16,8 @@ from desk.extensions import db
 from desk.fees.service import balance
 from desk.i18n import lazy, tr
 from desk.intake import codes
-from desk.intake.normalise import nfkc
 from desk.letters.models import Letter
+from desk.text.characters import nfkc
 
 #: Plain names of the letters a requester may receive.
 LETTER_NAMES = {

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from desk.i18n import lazy
-from desk.suppression import normalise
+from desk.text import dates, phones
 
 
 class SearchForm(FlaskForm):
@@ -35,11 +35,11 @@ class EntryForm(FlaskForm):
                                    validators=[Optional(), Length(max=40)])
 
     def validate_birth_date(self, field):
-        if field.data and normalise.birth_date(field.data) is None:
+        if field.data and dates.date_key(field.data) is None:
             raise ValidationError(str(lazy("日付として読めません（例: 1980-04-01）。", "Not a date (e.g. 1980-04-01).")))
 
     def validate_phone(self, field):
-        if field.data and normalise.phone(field.data) is None:
+        if field.data and phones.phone_key(field.data) is None:
             raise ValidationError(str(lazy("電話番号として読めません。", "Not a phone number.")))
 
 

@@ -32,8 +32,8 @@ from desk import catalogue, settings
 from desk.audit.service import record
 from desk.clock import now, today
 from desk.extensions import db
-from desk.suppression import normalise
 from desk.suppression.models import DIRECTIONS, SCOPES, ScreeningFile, ScreeningRun, SuppressionEntry
+from desk.text import addresses, dates, kana, names, phones
 
 HKDF_INFO = b"desk: suppression register matching keys"
 #: request kind -> the scope its entry gets.
@@ -111,8 +111,8 @@ class PersonKeys:
 
 
 def person_keys(name=None, kana=None, birth_date=None, phone=None, address=None) -> PersonKeys:
-    return PersonKeys(normalise.name(name), normalise.kana(kana), normalise.birth_date(birth_date),
-                      normalise.phone(phone), normalise.address(address))
+    return PersonKeys(names.name_key(name), names.kana_key(kana), dates.date_key(birth_date),
+                      phones.phone_key(phone), addresses.address_key(address))
 
 
 def hashed(keys: PersonKeys, hasher: Hasher | None = None) -> dict[str, str | None]:
@@ -240,11 +240,11 @@ def search(query: str, limit: int = 100) -> list[SuppressionEntry]:
     hasher = Hasher(matching_key())
     conditions = []
     for column, field_name, key in (
-            (SuppressionEntry.name_hash, "name", normalise.name(query)),
-            (SuppressionEntry.kana_hash, "kana", normalise.kana(query)),
-            (SuppressionEntry.birth_date_hash, "birth_date", normalise.birth_date(query)),
-            (SuppressionEntry.phone_hash, "phone", normalise.phone(query)),
-            (SuppressionEntry.address_hash, "address", normalise.address(query))):
+            (SuppressionEntry.name_hash, "name", names.name_key(query)),
+            (SuppressionEntry.kana_hash, "kana", names.kana_key(query)),
+            (SuppressionEntry.birth_date_hash, "birth_date", dates.date_key(query)),
+            (SuppressionEntry.phone_hash, "phone", phones.phone_key(query)),
+            (SuppressionEntry.address_hash, "address", addresses.address_key(query))):
         if key:
             conditions.append(column == hasher(field_name, key).hex())
     if not conditions:
@@ -498,7 +498,7 @@ class Matcher:
             return EMPTY
         found = self.by_name.get(self._hash_name(key))
         hits = (("name",) + found,) if found else ()
-        if "\u30a0" <= key[0] <= "\u30ff" and self.by_kana and normalise.is_kana(key):
+        if "\u30a0" <= key[0] <= "\u30ff" and self.by_kana and kana.is_kana(key):
             # a name written in kana may be the entry's reading
             found = self.by_kana.get(self.hasher("kana", key))
             if found:
@@ -509,11 +509,11 @@ class Matcher:
         # Dates of birth repeat (some 25,000 distinct in a million rows): remember their digests.
         digest = self._births.get(raw, _MISSING)
         if digest is _MISSING:
-            digest = self._births[raw] = self.hasher("birth_date", normalise.birth_date(raw))
+            digest = self._births[raw] = self.hasher("birth_date", dates.date_key(raw))
         return digest
 
     def kana_candidates(self, raw: str):
-        key = normalise.kana(raw)
+        key = names.kana_key(raw)
         if key is None:
             return ()
         found = self.by_kana.get(self.hasher("kana", key))
@@ -536,18 +536,18 @@ class Matcher:
                         continue
                 if c_phone is not None and columns.phone:
                     if phone is _MISSING:
-                        phone = self.hasher("phone", normalise.phone(_cell(row, columns.phone)))
+                        phone = self.hasher("phone", phones.phone_key(_cell(row, columns.phone)))
                     if phone == c_phone:
                         return f"{label}+phone", entry_id
                 if c_address is not None and columns.address:
                     if address is _MISSING:
-                        address = self.hasher("address", normalise.address(_cell(row, columns.address)))
+                        address = self.hasher("address", addresses.address_key(_cell(row, columns.address)))
                     if address == c_address:
                         return f"{label}+address", entry_id
         return None
 
 
-_name_uncached = normalise.name.__wrapped__
+_name_uncached = names.name_key.__wrapped__
 
 
 class _NameCache(dict):
@@ -915,7 +915,7 @@ def import_register(source: BinaryIO, *, default_scope: str = "third_party_provi
                 scope = _SCOPE_WORDS.get(word, _SCOPE_WORDS.get(word.lower(), word))
             added_on = None
             if "added_on" in columns.extra and row[columns.extra["added_on"]].strip():
-                parsed = normalise.birth_date(row[columns.extra["added_on"]])
+                parsed = dates.date_key(row[columns.extra["added_on"]])
                 if parsed is None:
                     raise SuppressionError("登録日が日付として読めません。", "the added_on date is not a date",
                                            line=reader.line_num)
@@ -923,11 +923,11 @@ def import_register(source: BinaryIO, *, default_scope: str = "third_party_provi
             row_reference = row[columns.extra["reference"]].strip() if "reference" in columns.extra else ""
             name_text = _cell(row, columns.name)
             keys = PersonKeys(
-                normalise.name(name_text),
-                normalise.kana(_cell(row, columns.kana)) if columns.kana else None,
-                normalise.birth_date(_cell(row, columns.birth_date)) if columns.birth_date else None,
-                normalise.phone(_cell(row, columns.phone)) if columns.phone else None,
-                normalise.address(_cell(row, columns.address)) if columns.address else None)
+                names.name_key(name_text),
+                names.kana_key(_cell(row, columns.kana)) if columns.kana else None,
+                dates.date_key(_cell(row, columns.birth_date)) if columns.birth_date else None,
+                phones.phone_key(_cell(row, columns.phone)) if columns.phone else None,
+                addresses.address_key(_cell(row, columns.address)) if columns.address else None)
             if columns.birth_date and _cell(row, columns.birth_date).strip() and keys.birth_date is None:
                 raise SuppressionError("生年月日が日付として読めません。", "the date of birth is not a date",
                                        line=reader.line_num, field="birth_date")

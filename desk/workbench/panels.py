@@ -22,7 +22,7 @@ from desk.decisions.models import Approval
 from desk.extensions import db
 from desk.fees import service as fees
 from desk.i18n import label
-from desk.workbench import addresses
+from desk.identity import addresses
 from desk.identity import service as identity_checks
 from desk.letters.models import Letter
 from desk.workbench import forms

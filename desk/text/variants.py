@@ -4,6 +4,10 @@ DATA, not code: one line per variant, "variant → standard". Add a line when a 
 shows a pair that should have matched; keep both sides of a pair the same person's name
 would plausibly be written with (異体字・旧字体), never two different characters that merely look alike.
 Characters that NFKC already folds (most CJK compatibility ideographs) need no line.
+
+A new line also changes the key of every name written with that variant, and the register
+keeps only hashes: an entry already on it with the variant stops matching (by either
+writing), and no migration can re-key it. Weigh that before adding a line.
 """
 
 VARIANT_TABLE = """

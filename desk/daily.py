@@ -15,8 +15,7 @@ from desk.suppression.service import purge_results
 
 
 def overdue_count(as_of: date) -> int:
-    return db.session.scalar(select(func.count()).select_from(Case).where(
-        Case.status.in_(sorted(lifecycle.OPEN - lifecycle.WAITING)), Case.internal_target_on < as_of)) or 0
+    return db.session.scalar(select(func.count()).select_from(Case).where(Case.overdue_on(as_of))) or 0
 
 
 def horizon_passed_count(as_of: date) -> int:
@@ -31,7 +30,7 @@ def run(as_of: date, echo=print) -> dict:
          f"to treat as not made" + (f" ({', '.join(report['lapse_proposed'])})" if report["lapse_proposed"] else ""))
     report["overdue"] = overdue_count(as_of)
     report["horizon_passed"] = horizon_passed_count(as_of)
-    echo(f"overdue: {report['overdue']} open case(s) past their internal target; "
+    echo(f"overdue: {report['overdue']} open case(s) past their binding date; "
          f"{report['horizon_passed']} past the statutory horizon")
     report["staging_purged"] = purge_stale()
     echo(f"intake: {report['staging_purged']} abandoned upload(s) removed from staging")

@@ -21,7 +21,7 @@ def _form(**changes):
 
 def test_defaults(app):
     assert settings.get("fee_amount") == 1000
-    assert settings.get("target_business_days") == 10
+    assert settings.get("target_business_days") == 7
     assert settings.fee_due(["correction"]) == 0
     assert settings.fee_due(["disclosure", "purpose_notice"]) == 1000  # once per application
 
@@ -61,5 +61,11 @@ def test_closure_setting_moves_targets(app):
     settings.update({"closed_periods": []})
     db.session.commit()
     case = make_case(arrived_on=date(2026, 12, 25))
-    # No closure: 28–31 Dec count, 1 Jan (元日) and 11 Jan (成人の日) do not.
-    assert case.internal_target_on == date(2027, 1, 12)
+    # No closure: 28–31 Dec count, 1 Jan (元日) does not: the seventh is Wed 6 Jan.
+    assert case.internal_target_on == date(2027, 1, 6)
+    settings.update({"closed_periods": ["12-29/01-03"]})
+    db.session.commit()
+    closed = make_case(arrived_on=date(2026, 12, 25))
+    # With the year-end closure the seventh business day is 12 Jan (11 Jan is 成人の日), past
+    # the statutory horizon (8 Jan): the horizon binds.
+    assert closed.internal_target_on == closed.statutory_horizon_on == date(2027, 1, 8)

@@ -42,11 +42,15 @@ def is_business_day(day: date, closed: ClosedDays) -> bool:
 
 
 def internal_target(arrived_on: date, business_days: int, closed: ClosedDays,
-                    pauses: Sequence[Pause] = ()) -> date | None:
-    """The date of the Nth counted business day after arrival; None while the clock is
-    stopped (an open pause has not ended, so the date cannot be known yet)."""
+                    pauses: Sequence[Pause] = (), cap: date | None = None) -> date | None:
+    """The date of the Nth counted business day after arrival, never later than `cap`
+    (the statutory horizon, when the clock never stopped); None while the clock is stopped
+    (an open pause has not ended, so the date cannot be known yet)."""
     if any(p.end is None for p in pauses):
         return None
+    if cap is not None:
+        target = internal_target(arrived_on, business_days, closed, pauses)
+        return min(target, cap) if target else target
     counted, day = 0, arrived_on
     # A generous bound: even years of pauses cannot loop forever on bad data.
     for _ in range(366 * 5):

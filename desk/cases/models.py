@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, false
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, and_, false, or_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -90,6 +90,23 @@ class Case(db.Model):
     @property
     def state(self) -> lifecycle.State:
         return lifecycle.STATES[self.status]
+
+    @property
+    def binding_due_on(self) -> date | None:
+        """The date the case's one deadline badge follows: the earlier of the internal target
+        and the statutory horizon (the target is later only when the clock was paused or the
+        date extended); None while the desk waits for the requester."""
+        if self.internal_target_on is None:
+            return None
+        return min(self.internal_target_on, self.statutory_horizon_on)
+
+    @classmethod
+    def overdue_on(cls, as_of: date):
+        """The condition for an open case, not waiting for the requester, past its binding
+        date on `as_of`: the one definition of "overdue" the queue, the dashboard and the
+        daily job count with."""
+        return and_(cls.status.in_(sorted(lifecycle.OPEN - lifecycle.WAITING)),
+                    or_(cls.internal_target_on < as_of, cls.statutory_horizon_on < as_of))
 
     @property
     def principal(self) -> "Requester | None":

@@ -69,12 +69,16 @@ def extension_days(case: Case) -> int:
 def recompute_deadlines(case: Case) -> None:
     """Derive every stored deadline of the case from its arrival, pauses and extensions."""
     pauses = pauses_of(case)
+    extended = extension_days(case)
     case.statutory_horizon_on = deadlines.statutory_horizon(case.arrived_on)
     case.internal_target_on = deadlines.internal_target(
         case.arrived_on,
-        int(settings.get("target_business_days")) + extension_days(case),
+        int(settings.get("target_business_days")) + extended,
         settings.closed_days(),
         [deadlines.Pause(p.started_on, p.ended_on) for p in pauses],
+        # The horizon is a hard outer limit: only a paused clock or an extension the
+        # requester was told of moves the target past it.
+        cap=None if pauses or extended else case.statutory_horizon_on,
     )
     open_pause = next((p for p in pauses if p.ended_on is None), None)
     case.requester_due_on = open_pause.due_on if open_pause else None

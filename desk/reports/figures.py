@@ -139,12 +139,11 @@ def lapses_per_month(r: DateRange) -> dict[str, int]:
 
 
 def attention_now(today: date) -> tuple[list[Case], list[Case], list[Case]]:
-    """Open cases past the internal target (clock running), past the statutory horizon, and
-    within N days of the horizon (setting dashboard_near_days)."""
-    working = sorted(lifecycle.OPEN - lifecycle.WAITING)
+    """Open cases past their binding date (clock running; Case.overdue_on, as the queue and
+    the daily job count), past the statutory horizon, and within N days of the horizon
+    (setting dashboard_near_days)."""
     overdue = list(db.session.scalars(
-        select(Case).where(Case.status.in_(working), Case.internal_target_on < today)
-        .order_by(Case.internal_target_on, Case.id)))
+        select(Case).where(Case.overdue_on(today)).order_by(Case.internal_target_on, Case.id)))
     past = list(db.session.scalars(
         select(Case).where(Case.status.in_(sorted(lifecycle.OPEN)), Case.statutory_horizon_on < today)
         .order_by(Case.statutory_horizon_on, Case.id)))

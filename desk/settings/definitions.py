@@ -73,7 +73,7 @@ SETTINGS: dict[str, SettingDef] = {s.key: s for s in [
     SettingDef("requester_due_days", "int", 14, "手数料・書類の提出期限（通知から何日）",
                "Days the requester has to pay or send documents", "fees", minimum=1, maximum=90),
     # Time
-    SettingDef("target_business_days", "int", 10, "社内の回答目標（営業日）", "Internal response target (business days)",
+    SettingDef("target_business_days", "int", 7, "社内の回答目標（営業日）", "Internal response target (business days)",
                "time", minimum=1, maximum=60),
     SettingDef("queue_amber_days", "int", 2, "一覧で黄色表示にする残り営業日数", "Queue: amber badge at this many business days left",
                "time", minimum=0, maximum=20),

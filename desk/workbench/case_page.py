@@ -57,8 +57,8 @@ def queue_rows(cases, lang: str, as_of) -> list[dict]:
         if is_open and state.waiting_on_requester:
             due = f" · {tr('提出期限', 'due', lang)} {format_date(case.requester_due_on, 'short', lang)}" if case.requester_due_on else ""
             badge = ("badge-paused", tr("停止中", "Paused", lang) + due)
-        elif is_open and case.internal_target_on:
-            left = days_left(case.internal_target_on, as_of, closed)
+        elif is_open and case.binding_due_on:
+            left = days_left(case.binding_due_on, as_of, closed)
             if left < 0:
                 badge = ("badge-overdue", tr(f"超過 {-left}営業日", f"{-left} business days overdue", lang))
             elif left == 0:

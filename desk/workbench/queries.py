@@ -175,8 +175,7 @@ def _filtered(filters: QueueFilters, user_id: int | None, as_of: date):
     if filters.waiting:
         conditions.append(Case.status.in_(sorted(lifecycle.WAITING)))
     if filters.overdue:
-        conditions.append(Case.status.in_(sorted(lifecycle.OPEN - lifecycle.WAITING)))
-        conditions.append(or_(Case.internal_target_on < as_of, Case.statutory_horizon_on < as_of))
+        conditions.append(Case.overdue_on(as_of))
     if filters.duplicate:
         conditions.append(Case.possible_duplicate.is_(True))
     if filters.lapse:

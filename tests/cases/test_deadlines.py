@@ -83,3 +83,15 @@ def test_closed_days_parse_rejects_garbage():
 def test_a_past_target_is_overdue_even_after_closed_days():
     """Target Fri 20 Nov 2026; on Mon 23 Nov (勤労感謝の日) after a weekend it is overdue, not due today."""
     assert business_days_left(date(2026, 11, 20), date(2026, 11, 23), STANDARD) == -1
+
+
+def test_the_target_never_passes_the_horizon_unless_the_clock_stopped():
+    """Ten business days from Fri 18 Dec 2026 run into the year-end closure: capped at the
+    horizon (1 Jan); a pause lets the target move past it."""
+    arrived = date(2026, 12, 18)
+    horizon = statutory_horizon(arrived)
+    assert internal_target(arrived, 10, STANDARD) > horizon
+    assert internal_target(arrived, 10, STANDARD, cap=horizon) == horizon
+    assert internal_target(arrived, 3, STANDARD, cap=horizon) == date(2026, 12, 23)
+    paused = [Pause(date(2026, 12, 21), date(2026, 12, 24))]
+    assert internal_target(arrived, 10, STANDARD, paused) > horizon

@@ -82,9 +82,10 @@ def test_waiting_opens_and_closes_a_pause_and_moves_the_target(app):
     pause = db.session.scalars(select(CasePause)).one()
     assert (pause.reason, pause.started_on, pause.ended_on) == ("fee", date(2026, 11, 4), date(2026, 11, 9))
     assert case.requester_due_on is None
-    # 5th-9th Nov: Thu, Fri, (Sat, Sun), Mon — three business days paused.
-    assert before == date(2026, 11, 17)
-    assert case.internal_target_on == date(2026, 11, 20)
+    # Seven business days from Mon 2 Nov (3 Nov is 文化の日): Thu 12 Nov. 5th-9th Nov: Thu,
+    # Fri, (Sat, Sun), Mon — three business days paused, so Tue 17 Nov.
+    assert before == date(2026, 11, 12)
+    assert case.internal_target_on == date(2026, 11, 17)
 
 
 def test_closing_records_the_closing_date(app):

@@ -127,9 +127,8 @@ def main() -> None:
     from sqlalchemy import insert
     from sqlalchemy.orm import configure_mappers
 
-    from desk import create_app
+    from desk import create_app, text
     from desk.extensions import db
-    from desk import text
     from desk.suppression import service
     from desk.suppression.models import SuppressionEntry
 

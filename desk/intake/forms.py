@@ -16,8 +16,9 @@ from desk import catalogue
 from desk.clock import today
 from desk.i18n import lazy, tr
 from desk.intake.slots import WHO
-from desk.text import addresses, dates, kana, names, phones
+from desk.text import addresses, dates, kana, phones
 from desk.text.characters import nfkc
+from desk.text.names import tidy_name
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -55,7 +56,7 @@ def _strip(value):
 class PersonForm(Form):
     """One person's details; which are required depends on their role (see RequestForm)."""
 
-    name = StringField(lazy("氏名", "Full name"), filters=[_strip, names.tidy_name],
+    name = StringField(lazy("氏名", "Full name"), filters=[_strip, tidy_name],
                        validators=[Length(max=100, message=lazy("100文字以内で入力してください。", "Use at most 100 characters."))])
     furigana = StringField(lazy("フリガナ", "Name in katakana (furigana)"), filters=[_strip],
                            validators=[_clean(kana.furigana, lazy("カタカナ（またはひらがな）で入力してください。",

@@ -8,7 +8,7 @@ from desk.text.characters import KEY_FOLDING, SPACES, character_class
 
 #: Names: the key folding, and spaces (any width, after NFKC), middle dots and the
 #: separators lists put between family and given name vanish.
-NAME_TABLE = str.maketrans({**KEY_FOLDING, **{c: None for c in " \t\r\n\u3000・･·‧•=＝,、"}})
+NAME_TABLE = str.maketrans({**KEY_FOLDING, **dict.fromkeys(" \t\r\n\u3000・･·‧•=＝,、")})
 # Most names need nothing from the table, and translate() is the slow step: search first.
 _NAME_SPECIAL = character_class(NAME_TABLE)
 _HONORIFICS = ("様", "さま", "サマ", "殿", "御中")

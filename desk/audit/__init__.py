@@ -5,7 +5,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """The audit log page."""
-    from desk.audit.views import blueprint
+    """The trail's writer, for areas of its own layer that may not import it (desk.auth:
+    see desk.auth.trail). The audit log page is a screen: desk.reports registers it."""
+    from desk.audit.service import record
 
-    app.register_blueprint(blueprint)
+    app.extensions["desk.audit.record"] = record

@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from desk.audit.models import AuditEvent
-from desk.auth.models import StaffUser
 from desk.clock import local_zone
 from desk.extensions import db
 
@@ -47,14 +46,3 @@ def events(f: AuditFilter, page: int = 1, per_page: int = 50):
 
 def actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
-
-
-def actors() -> list[StaffUser]:
-    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.name, StaffUser.id)))
-
-
-def staff_names(ids) -> dict[int, str]:
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(ids))).all())

@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
-from desk.audit.service import record
+from desk.auth.trail import record
 from desk.auth.models import StaffUser
 from desk.catalogue import ROLES
 from desk.clock import now

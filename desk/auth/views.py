@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from desk.audit.service import record
+from desk.auth.trail import record
 from desk.auth import service
 from desk.auth.forms import LoginForm
 from desk.auth.models import StaffUser

@@ -115,6 +115,8 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("SESSION_COOKIE_SECURE"):  # DESK_COOKIE_SECURE=1: served over HTTPS only
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.path.startswith("/staff") or request.path.startswith("/requests"):
             # Pages with personal data are never kept by the browser or a proxy.
             response.headers["Cache-Control"] = "no-store"

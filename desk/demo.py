@@ -76,7 +76,7 @@ def has_cases() -> bool:
 def ensure_staff() -> dict[str, StaffUser]:
     users = {}
     for email, role, name in DEMO_STAFF:
-        users[email] = find_by_email(email) or create_user(email, role, DEMO_PASSWORD, name=name)
+        users[email] = find_by_email(email) or create_user(email, role, DEMO_PASSWORD, name=name, temporary=False)
     return users
 
 

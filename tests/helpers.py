@@ -17,7 +17,8 @@ _numbers = itertools.count(1)
 
 def make_staff(role: str = "officer", email: str | None = None, name: str | None = None):
     n = next(_numbers)
-    user = create_user(email or f"{role}{n}@example.jp", role, PASSWORD, name=name or f"{role} {n}")
+    user = create_user(email or f"{role}{n}@example.jp", role, PASSWORD, name=name or f"{role} {n}",
+                       temporary=False)
     db.session.commit()
     return user
 

@@ -120,3 +120,18 @@ def reset_password(staff_id: str):
     flash(tr("仮パスワードを設定しました。本人に別途お伝えください。",
              "The temporary password is set. Tell them by another channel."), "success")
     return redirect(url_for("admin.staff_edit", staff_id=user.id))
+
+
+@blueprint.route("/staff/<staff_id>/two-step-off", methods=["POST"])
+@require("staff.manage")
+def disable_two_step(staff_id: str):
+    """For a person who lost both their phone and their recovery codes."""
+    user = _user_or_404(staff_id)
+    if not ActiveForm().validate_on_submit():
+        abort(400)
+    if user.has_totp:
+        service.disable_totp(user, "", actor=current_user)
+        db.session.commit()
+        flash(tr("2段階認証をオフにしました。本人に、サインイン後にもう一度設定するよう伝えてください。",
+                 "Two-step sign-in is off. Ask them to set it up again after signing in."), "success")
+    return redirect(url_for("admin.staff_edit", staff_id=user.id))

@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({AUDITOR, SUPERVISOR, ADMIN}),
     "settings.edit": frozenset({ADMIN}),
     "staff.manage": frozenset({ADMIN}),
+    #: One's own account: password, two-step sign-in.
+    "account.own": frozenset({OFFICER, SUPERVISOR, ADMIN, AUDITOR}),
 }
 
 
@@ -36,8 +38,9 @@ def can(user, permission: str) -> bool:
     return user.role in PERMISSIONS[permission]
 
 
-def require(permission: str):
-    """Guard a staff view: sign-in first, then the role; 403 otherwise."""
+def require(permission: str, *, before_password_change: bool = False):
+    """Guard a staff view: sign-in first, then a temporary password changed (unless the
+    view is where it is changed), then the role; 403 otherwise."""
     if permission not in PERMISSIONS:
         raise KeyError(permission)
 
@@ -46,6 +49,8 @@ def require(permission: str):
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
                 return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+            if getattr(current_user, "must_change_password", False) and not before_password_change:
+                return redirect(url_for("auth.change_password"))
             if not can(current_user, permission):
                 abort(403)
             return view(*args, **kwargs)

@@ -43,7 +43,7 @@ def test_bad_new_staff_input_is_explained_and_nothing_saved(client):
     response = client.post("/staff/admin/staff?lang=en", data={"name": "X", "email": "x@example.jp", "role": "officer",
                                                               "password": "short"})
     assert response.status_code == 400
-    assert "at least 10 characters" in response.get_data(as_text=True)
+    assert "at least 12 characters" in response.get_data(as_text=True)
     assert service.find_by_email("x@example.jp") is None
     response = client.post("/staff/admin/staff", data={"name": "X", "email": admin.email, "role": "officer",
                                                               "password": "long-enough-pass"})

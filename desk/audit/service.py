@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -72,7 +72,7 @@ def event_body(prev_hash: str, event) -> bytes:
     (given by the database after the append is sent). `event` is a mapping of its columns."""
     body = {
         "prev": prev_hash,
-        "at": event["at"].astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "at": event["at"].astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": event["actor_id"],
         "actor_kind": event["actor_kind"],
         "action": event["action"],
@@ -182,7 +182,7 @@ def export_head() -> dict:
     last_id, last_hash = (row.last_id, row.last_hash) if row is not None else (0, GENESIS)
     events = db.session.scalar(select(db.func.count()).select_from(AuditEvent).where(AuditEvent.id <= last_id))
     head = {"format": HEAD_FORMAT, "last_id": last_id, "last_hash": last_hash, "events": events,
-            "exported_at": now().astimezone(timezone.utc).isoformat(timespec="seconds")}
+            "exported_at": now().astimezone(UTC).isoformat(timespec="seconds")}
     head["signature"] = _head_signature(head)
     return head
 

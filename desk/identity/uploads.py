@@ -7,11 +7,11 @@ refused with a reason the requester can act on. Nothing here touches the disk.
 """
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 import re
 import warnings
-import functools
-import importlib.util
 from dataclasses import dataclass
 
 import filetype
@@ -80,7 +80,7 @@ class Limits:
     pdf_page: str = "a3"
 
     @classmethod
-    def from_settings(cls) -> "Limits":
+    def from_settings(cls) -> Limits:
         mb = 1024 * 1024
         return cls(file_bytes=int(settings.get("upload_max_file_mb")) * mb,
                    request_bytes=int(settings.get("upload_max_request_mb")) * mb,

@@ -23,7 +23,7 @@ the plain hashes are gone and would prove nothing against a database writer anyw
 import hashlib
 import hmac
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -54,7 +54,7 @@ _head = sa.table("audit_head", sa.column("id", sa.Integer), sa.column("last_id",
 def _body(prev_hash: str, event) -> bytes:
     return json.dumps({
         "prev": prev_hash,
-        "at": event["at"].astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "at": event["at"].astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": event["actor_id"], "actor_kind": event["actor_kind"], "action": event["action"],
         "case_id": event["case_id"], "case_reference": event["case_reference"],
         "from": event["from_status"], "to": event["to_status"], "detail": event["detail"] or {},
@@ -97,7 +97,7 @@ def upgrade():
     detail = {"events": count, "plain_chain": "intact" if broken_at is None else "broken"}
     if broken_at is not None:
         detail["broken_at"] = broken_at
-    event = {"at": datetime.now(timezone.utc).replace(microsecond=0), "actor_id": None, "actor_kind": "system",
+    event = {"at": datetime.now(UTC).replace(microsecond=0), "actor_id": None, "actor_kind": "system",
              "action": "audit.keyed", "case_id": None, "case_reference": None, "from_status": None,
              "to_status": None, "detail": detail}
     new_hash = keyed(new_prev, event)

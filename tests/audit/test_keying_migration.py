@@ -1,7 +1,7 @@
 """Upgrading a database whose trail was chained by plain SHA-256: every event is re-keyed,
 the trail verifies, and what the plain chain looked like is kept on record."""
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask_migrate import upgrade
 from sqlalchemy import insert, select, update
@@ -19,7 +19,7 @@ EVENTS = AuditEvent.__table__
 def _plain_trail(n: int) -> None:
     """Events as desk wrote them before 0008: plain SHA-256 over the same body."""
     prev = "0" * 64
-    start = datetime(2026, 1, 5, 1, 0, 0, 123456, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 5, 1, 0, 0, 123456, tzinfo=UTC)
     with db.engine.begin() as conn:
         for i in range(n):
             event = {"at": start + timedelta(minutes=i), "actor_id": None, "actor_kind": "system",

@@ -79,9 +79,7 @@ def _begin_session(user: StaffUser, target: str | None):
     session.clear()
     login_user(user)
     session[_GENERATION] = user.session_generation
-    if user.must_change_password:
-        flash(tr("仮パスワードでサインインしました。続ける前に、ご自身のパスワードに変更してください。",
-                 "You signed in with a temporary password. Choose your own password before you go on."), "info")
+    if user.must_change_password:  # the change page says why
         return _remember_browser(redirect(url_for("auth.change_password")), user)
     return _remember_browser(redirect(_safe_next(target)), user)
 

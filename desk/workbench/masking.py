@@ -13,11 +13,11 @@ import math
 
 from desk import settings
 from desk.audit.service import record
+from desk.cases.lifecycle import Refused
 from desk.clock import now
 from desk.identity.models import Document
 from desk.identity.uploads import largest_page_points
 from desk.storage.service import read, replace_content
-from desk.cases.lifecycle import Refused
 
 #: Rasterisation scale for PDF pages (72 dpi x 2 = 144 dpi): legible, and small enough.
 PDF_SCALE = 2.0

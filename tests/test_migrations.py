@@ -108,3 +108,27 @@ def test_upgrade_rebuilds_search_keys_by_the_one_normaliser(empty_database_url, 
         downgrade(revision="0008_audit_keyed")
         assert keys() == old_keys
         db.engine.dispose()
+
+
+def test_upgrade_brings_targets_back_within_the_horizon(empty_database_url, tmp_path):
+    """0011: a stored target past the horizon returns to it, unless the case was paused or extended."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "INSTANCE_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0010_staff_accounts")
+        with db.engine.begin() as conn:
+            for case_id in (1, 2, 3):
+                conn.execute(text(
+                    "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
+                    "requester_type, statutory_horizon_on, internal_target_on, possible_duplicate, on_hold, "
+                    "created_at, updated_at) VALUES (:id, :ref, 'web', '2026-12-18', '2026-12-18 01:00:00+00', 'ja', "
+                    "'in_progress', 'principal', '2027-01-01', '2027-01-12', FALSE, FALSE, "
+                    "'2026-12-18 01:00:00+00', '2026-12-18 01:00:00+00')"), {"id": case_id, "ref": f"2026-00000{case_id}"})
+            conn.execute(text("INSERT INTO case_pauses (id, case_id, reason, started_on, ended_on, due_on) "
+                              "VALUES (1, 2, 'fee', '2026-12-21', '2026-12-24', '2027-01-04')"))
+            conn.execute(text("INSERT INTO case_extensions (id, case_id, business_days, reason, decided_on) "
+                              "VALUES (1, 3, 5, '調査に時間を要するため', '2026-12-22')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            targets = dict(conn.execute(text("SELECT id, internal_target_on FROM cases ORDER BY id")).all())
+        assert {k: str(v) for k, v in targets.items()} == {1: "2027-01-01", 2: "2027-01-12", 3: "2027-01-12"}
+        db.engine.dispose()

@@ -40,6 +40,7 @@ ACTIONS: dict[str, Entry] = {e.code: e for e in [
     Entry("letter.viewed", "通知書を表示", "Letter viewed"),
     Entry("letter.read", "送付済みの通知書を表示", "Sent letter opened"),
     Entry("letter.print_run", "本日の発送分を印刷", "Print run printed"),
+    Entry("letter.withdrawn", "発送待ちの通知書を取り下げ", "Queued letter withdrawn"),
     Entry("letter.dispatched", "回答書を発送・保存", "Reply dispatched and kept"),
     Entry("letter.not_stored", "回答書を保存できず", "Reply could not be kept"),
     # suppression

@@ -33,6 +33,15 @@ PAUSE_REASONS = {"awaiting_fee": "fee", "awaiting_documents": "documents",
                  "awaiting_clarification": "clarification"}
 
 
+def require_day(case: Case, day: date, ja_what: str, en_what: str) -> None:
+    """Refuse a date that cannot be: before the request arrived, or after today."""
+    if day < case.arrived_on:
+        raise Refused(f"{ja_what}に、請求の到達日（{case.arrived_on.isoformat()}）より前の日付は入力できません。",
+                      f"The {en_what} cannot be before the request arrived ({case.arrived_on.isoformat()}).")
+    if day > today():
+        raise Refused(f"{ja_what}に未来の日付は入力できません。", f"The {en_what} cannot be in the future.")
+
+
 def new_reference(case: Case) -> str:
     """A reference unique across app servers: the year of arrival and the row id."""
     return f"{case.arrived_on.year}-{case.id:06d}"
@@ -219,6 +228,10 @@ def assign(case: Case, assignee, *, actor=None) -> None:
 
 
 def add_note(case: Case, body: str, *, actor) -> CaseNote:
+    if case.status == "disposed" or case.disposed_on:
+        # Disposal erased the case's personal data; a note now would bring some back.
+        raise Refused("保存期間が満了し廃棄した案件にはメモを追加できません。",
+                      "A disposed case takes no more notes.")
     note = CaseNote(case_id=case.id, author_id=actor.id, body=body.strip())
     db.session.add(note)
     db.session.flush()
@@ -232,6 +245,7 @@ def withdraw(case: Case, channel: str, on: date, *, actor) -> None:
     if channel not in catalogue.CHANNELS:
         raise Refused("取下げの連絡方法を選んでください。", "Choose how the withdrawal reached us.")
     require_status(case, lifecycle.WITHDRAWABLE, "取下げを記録", "record a withdrawal")
+    require_day(case, on, "取下げの受領日", "date of the withdrawal")
     transition(case, "withdrawn", actor=actor, on=on, detail={"channel": channel})
     for item in case.items:
         item.outcome = "withdrawn"

@@ -10,7 +10,7 @@ from desk.audit.service import record
 from desk.cases import lifecycle
 from desk.cases.lifecycle import Refused
 from desk.cases.models import Case
-from desk.cases.service import require_status, transition
+from desk.cases.service import require_day, require_status, transition
 from desk.clock import today
 from desk.extensions import db
 from desk.fees.models import FeePayment
@@ -39,6 +39,7 @@ def record_payment(case: Case, amount: int, method: str, received_on: date, *, a
         raise Refused("支払方法を選んでください。", "Choose a payment method.")
     if amount < 1:
         raise Refused("金額は1円以上で入力してください。", "The amount must be at least 1 yen.")
+    require_day(case, received_on, "受領日", "date received")
     payment = FeePayment(case_id=case.id, amount=amount, method=method, received_on=received_on,
                          recorded_by_id=actor.id)
     db.session.add(payment)

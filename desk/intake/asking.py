@@ -6,7 +6,7 @@ from datetime import date
 
 from desk.cases.lifecycle import Refused
 from desk.cases.models import Case
-from desk.cases.service import add_note, require_status, transition
+from desk.cases.service import add_note, require_day, require_status, transition
 from desk.clock import today
 from desk.identity.service import working_state
 
@@ -27,6 +27,5 @@ def ask_requester(case: Case, what: str, due_on: date | None, body: str, *, acto
 
 def reply_received(case: Case, on: date, *, actor) -> None:
     require_status(case, {"awaiting_documents", "awaiting_clarification"}, "回答の受領を記録", "record a reply")
-    if on > today():
-        raise Refused("受領日に未来の日付は入力できません。", "The reply cannot arrive in the future.")
+    require_day(case, on, "受領日", "date the reply arrived")
     transition(case, working_state(case), actor=actor, on=on, detail={"reason": "reply"})

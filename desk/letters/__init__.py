@@ -7,18 +7,31 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Letters follow the case: a notice is queued when a case enters a state that calls
     for one (a fee shortfall, a lapse) or is extended, and the reply is stored as sent when
-    the case is dispatched. The print run pages, the letters panel, and the stored copies'
+    the case is dispatched; a waiting letter whose reason has gone is withdrawn. The print run pages, the letters panel, and the stored copies'
     keys shredded at disposal."""
-    from desk.cases import hooks
+    from sqlalchemy import case, or_
+
+    from desk.cases import hooks, lifecycle
     from desk.letters import service
     from desk.letters.models import Letter
     from desk.letters.views import blueprint
 
     app.register_blueprint(blueprint)
+    # Disposal (which reaches a case through transition_closed, without the ORM) withdraws
+    # what is left through the eraser below instead.
+    for state in sorted(set(lifecycle.STATES) - {"disposed"}):
+        hooks.on_enter(app, state, service.withdraw_stale)
     hooks.on_enter(app, "awaiting_fee", service.queue_on_entering("shortfall"))
+    hooks.on_enter(app, "approved", service.queue_on_entering("reply"))
     hooks.on_enter(app, "lapsed", service.queue_on_entering("lapse"))
     hooks.on_enter(app, "dispatched", service.store_reply_on_dispatch)
     hooks.on_extended(app, service.queue_extension_notice)
     hooks.add_panel(app, hooks.Panel("staff/cases/panels/letters.html", order=100, context=service.panel_context))
-    hooks.erase_at_disposal(app, Letter, Letter.wrapped_key.is_not(None),
-                            {"wrapped_key": None, "destroyed_at": hooks.DISPOSAL_MOMENT}, files=True)
+    hooks.erase_at_disposal(
+        app, Letter, or_(Letter.wrapped_key.is_not(None), Letter.waiting()),
+        {"wrapped_key": None,
+         "destroyed_at": case((Letter.wrapped_key.is_not(None), hooks.DISPOSAL_MOMENT), else_=Letter.destroyed_at),
+         # A letter still waiting when its case is disposed of is never printed.
+         "withdrawn_at": case((Letter.waiting(), hooks.DISPOSAL_MOMENT), else_=Letter.withdrawn_at),
+         "withdrawn_reason": case((Letter.waiting(), "disposed"), else_=Letter.withdrawn_reason)},
+        files=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.clock import now
@@ -28,5 +28,16 @@ class Letter(EncryptedFile, db.Model):
     dispatched_on: Mapped[date | None] = mapped_column(Date)
     #: catalogue.DISPATCH_METHODS
     dispatch_method: Mapped[str | None] = mapped_column(String(20))
+    #: Set when a queued letter left the print run unsent: its reason went (the fee was
+    #: paid, the case closed), or an officer took it out. A withdrawn letter is never printed.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Why: "reason_gone" (the case no longer calls for it), "by_hand" or "disposed".
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(16))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    @classmethod
+    def waiting(cls):
+        """The condition for a letter waiting in the print run."""
+        return and_(cls.dispatched_on.is_(None), cls.storage_name.is_(None), cls.withdrawn_at.is_(None))
 
     case = relationship("Case", backref="letters")

@@ -5,8 +5,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from desk.auth.permissions import require
+from desk.cases.lifecycle import Refused
 from desk.cases.service import by_reference
-from desk.clock import today
+from desk.clock import local, today
 from desk.extensions import db
 from desk.i18n import current_language, tr
 from desk.letters import service
@@ -94,7 +95,7 @@ def print_run():
         try:
             sent = service.mark_sent(form.letter_ids.data, on=form.sent_on.data, method=form.method.data,
                                      actor=current_user)
-        except service.LetterError as error:
+        except Refused as error:
             db.session.rollback()
             flash(error.message(current_language()), "error")
         else:
@@ -102,14 +103,25 @@ def print_run():
             flash(tr(f"{len(sent)}通を発送済みにしました。", f"{len(sent)} letter(s) marked as sent."), "success")
             return redirect(url_for("letters.print_run"))
     status = 400 if request.method == "POST" else 200
-    return render_template("staff/letters/print_run.html", letters=letters, form=form,
-                           kinds=service.LETTER_KINDS), status
+    return render_template("staff/letters/print_run.html", letters=letters, form=form, kinds=service.LETTER_KINDS,
+                           waited={letter.id: (today() - local(letter.created_at).date()).days for letter in letters}), status
 
 
-@blueprint.route("/letters/print-run.pdf")
+@blueprint.route("/letters/print-run.pdf", methods=["GET", "POST"])
 @require("letters.print")
 def print_run_pdf():
-    ids = request.args.getlist("id", type=int) or None
+    """The ticked letters (POST from the print run's form), or those named by ?id=, as one PDF."""
+    if request.method == "POST":
+        form = MarkSentForm(service.queued_letters(), current_language())
+        form.validate_on_submit()  # only the CSRF token and the ticks matter here
+        if "csrf_token" in form.errors:
+            abort(400)
+        ids = form.letter_ids.data or []
+        if not ids:
+            flash(tr("印刷する文書を1通以上選んでください。", "Choose at least one letter to print."), "error")
+            return redirect(url_for("letters.print_run"))
+    else:
+        ids = request.args.getlist("id", type=int) or None
     try:
         _, data = service.print_run(ids, actor=current_user)
     except service.LetterError as error:
@@ -118,6 +130,29 @@ def print_run_pdf():
         return redirect(url_for("letters.print_run"))
     db.session.commit()
     return _pdf(data, f"print-run-{today().isoformat()}.pdf", request.args.get("download") == "1")
+
+
+@blueprint.post("/letters/<letter_id>/withdraw")
+@require("letters.print")
+def withdraw_letter(letter_id: str):
+    """Take one letter out of the print run by hand, unsent (audited)."""
+    form = MarkSentForm(service.queued_letters(), current_language())
+    form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    letter = db.session.get(Letter, int(letter_id)) if letter_id.isdigit() else None
+    if letter is None:
+        abort(404)
+    try:
+        service.withdraw(letter, "by_hand", actor=current_user)
+    except service.LetterError as error:
+        db.session.rollback()
+        flash(error.message(current_language()), "error")
+    else:
+        db.session.commit()
+        flash(tr(f"{letter.case.reference} の文書を発送待ちから外しました（発送しません）。",
+                 f"The letter for {letter.case.reference} is out of the print run and will not be sent."), "success")
+    return redirect(url_for("letters.print_run"))
 
 
 @blueprint.route("/letters/calibration.pdf")

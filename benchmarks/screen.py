@@ -1,6 +1,6 @@
 """Screening speed: 1,000,000 list rows against 100,000 register entries.
 
-Prints the rows per second of `desk screen` (service.screen_file: load the register, read,
+Prints the rows per second of `desk screen` (runs.screen_file: load the register, read,
 normalise, match, write list and report, hash both files, log the run) beside the floor:
 merely reading and writing the same CSV with the csv module. Target: within 3x of the floor.
 
@@ -69,17 +69,18 @@ def rewritten(p: dict, rng: random.Random) -> list[str]:
     return [name, "", birth if rng.random() < .7 else "", phone, address, f"C{rng.randrange(10**8):08d}"]
 
 
-def build(args, rng, work, service, db, insert, SuppressionEntry) -> None:
+def build(args, rng, work, db, insert, SuppressionEntry) -> None:
+    from desk.suppression.keys import Hasher, hashed, mask_name, matching_key, person_keys
+
     started = time.perf_counter()
-    hasher = service.Hasher(service.matching_key())
+    hasher = Hasher(matching_key())
     register = [person(rng) for _ in range(args.entries)]
     rows = []
     for p in register:
-        keys = service.person_keys(p["name"], None, p["birth"], p["phone"], p["address"])
-        values = service.hashed(keys, hasher)
+        values = hashed(person_keys(p["name"], None, p["birth"], p["phone"], p["address"]), hasher)
         rows.append({"name_hash": values["name"], "kana_hash": None, "birth_date_hash": values["birth_date"],
                      "phone_hash": values["phone"], "address_hash": values["address"],
-                     "display_name": service.mask_name(p["name"]), "scope": "third_party_provision",
+                     "display_name": mask_name(p["name"]), "scope": "third_party_provision",
                      "origin": "import", "source_reference": "bench", "added_on": date(2026, 11, 1)})
     db.session.execute(insert(SuppressionEntry), rows)
     db.session.commit()
@@ -129,7 +130,7 @@ def main() -> None:
 
     from desk import create_app, text
     from desk.extensions import db
-    from desk.suppression import service
+    from desk.suppression import entries, runs
     from desk.suppression.models import SuppressionEntry
 
     work = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="desk-bench-screen-"))
@@ -142,7 +143,7 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             if args.build_only:
-                build(args, rng, work, service, db, insert, SuppressionEntry)
+                build(args, rng, work, db, insert, SuppressionEntry)
                 return
             if reuse:
                 print(f"reusing the register and list in {work}")
@@ -160,21 +161,21 @@ def main() -> None:
 
             def screen() -> None:
                 text.clear_caches()
-                runs.append(service.screen_file(source, work / "screened.csv", direction="delivery",
-                                                operator="bench"))
+                screenings.append(runs.screen_file(source, work / "screened.csv", direction="delivery",
+                                                   operator="bench"))
                 db.session.commit()
 
             # One-off start-up work every first query of a process does (mapper configuration),
             # so it is not counted as screening.
             configure_mappers()
-            service.register_size()
+            entries.register_size()
             if PROFILE:
                 import cProfile
                 cProfile.runctx("screen()", globals(), locals(), sort="tottime")
-            runs = []
+            screenings = []
             floor, floor_cpu = best_of(args.repeat, copy_with_csv)
             elapsed, elapsed_cpu = best_of(args.repeat, screen)
-            run = runs[-1]
+            run = screenings[-1]
             rows = run.rows_in
 
             print("                             wall time    rows/s (wall)   CPU time    rows/s (CPU)")

@@ -190,7 +190,9 @@ def screen_command(input_file, output, report, direction, columns):
     import getpass
     from pathlib import Path
 
-    from desk.suppression.service import SuppressionError, default_report_path, parse_column_options, screen_file
+    from desk.suppression.csv_input import parse_column_options
+    from desk.suppression.errors import SuppressionError
+    from desk.suppression.runs import default_report_path, screen_file
 
     try:
         run = screen_file(Path(input_file), Path(output), Path(report) if report else None, direction=direction,
@@ -215,7 +217,9 @@ def screen_command(input_file, output, report, direction, columns):
 @click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER", help="as for screen")
 def suppression_import_command(input_file, scope, reference, columns):
     """Add the people in a CSV file to the suppression register (all rows or none)."""
-    from desk.suppression.service import SuppressionError, import_register, parse_column_options
+    from desk.suppression.csv_input import parse_column_options
+    from desk.suppression.errors import SuppressionError
+    from desk.suppression.imports import import_register
 
     try:
         with open(input_file, "rb") as source:

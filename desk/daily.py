@@ -11,7 +11,7 @@ from desk.decisions.service import propose_lapses
 from desk.extensions import db
 from desk.intake.staging import purge_stale
 from desk.retention import commands as retention
-from desk.suppression.service import purge_results
+from desk.suppression.runs import purge_results
 
 
 def overdue_count(as_of: date) -> int:

@@ -8,7 +8,7 @@ def register(app: Flask) -> None:
     """A completed case whose stop-provision or erasure was granted puts its principal on
     the register; the screening pages; the case page's register panel."""
     from desk.cases import hooks
-    from desk.suppression.service import on_case_completed, panel_context
+    from desk.suppression.entries import on_case_completed, panel_context
     from desk.suppression.views import blueprint
 
     app.register_blueprint(blueprint)

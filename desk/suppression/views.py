@@ -8,7 +8,8 @@ from flask_login import current_user
 from desk.auth.permissions import require
 from desk.extensions import db
 from desk.i18n import current_language, tr
-from desk.suppression import service
+from desk.suppression import entries, runs
+from desk.suppression.errors import SuppressionError
 from desk.suppression.forms import EntryForm, ScreenForm, SearchForm
 from desk.suppression.models import DIRECTIONS, ORIGINS, SCOPES, ScreeningRun
 
@@ -26,10 +27,10 @@ def register():
     form = SearchForm()
     results = None
     if request.method == "POST" and form.validate_on_submit():
-        results = service.search(form.q.data or "")
+        results = entries.search(form.q.data or "")
     page = request.args.get("page", 1, type=int)
     return render_template("staff/suppression/register.html", form=form, results=results,
-                           pagination=service.entries_page(max(page, 1)), size=service.register_size())
+                           pagination=entries.entries_page(max(page, 1)), size=entries.register_size())
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -39,11 +40,11 @@ def add_entry():
     status = 200
     if form.validate_on_submit():
         try:
-            entry = service.add_entry(
+            entry = entries.add_entry(
                 name=form.name.data, kana=form.kana.data or None, birth_date=form.birth_date.data or None,
                 phone=form.phone.data or None, address=form.address.data or None, scope=form.scope.data,
                 origin="manual", source_reference=form.source_reference.data or None, actor=current_user)
-        except service.SuppressionError as error:
+        except SuppressionError as error:
             db.session.rollback()
             getattr(form, error.field or "name").errors.append(error.message(current_language()))
             status = 400
@@ -64,9 +65,9 @@ def screen():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            run = service.screen_upload(upload.read(), list_name=upload.filename or "list.csv",
+            run = runs.screen_upload(upload.read(), list_name=upload.filename or "list.csv",
                                         direction=form.direction.data, actor=current_user)
-        except service.SuppressionError as error:
+        except SuppressionError as error:
             db.session.rollback()
             form.file.errors.append(error.message(current_language()))
             status = 400
@@ -82,7 +83,7 @@ def screen():
 @require("suppression.view")
 def screening_log():
     page = request.args.get("page", 1, type=int)
-    return render_template("staff/suppression/log.html", pagination=service.screening_log(max(page, 1)))
+    return render_template("staff/suppression/log.html", pagination=runs.screening_log(max(page, 1)))
 
 
 def _run(run_id: str) -> ScreeningRun:
@@ -107,8 +108,8 @@ def download(run_id: str, kind: str):
         abort(404)
     run = _run(run_id)
     try:
-        data = service.result_file(run, kind, current_user)
-    except service.SuppressionError:
+        data = runs.result_file(run, kind, current_user)
+    except SuppressionError:
         abort(404)
     db.session.commit()  # the read is audited
     filename = f"screened-{run.id}.csv" if kind == "output" else f"screened-{run.id}-report.csv"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from desk.audit.models import AuditEvent
 from desk.clock import today
 from desk.extensions import db
-from desk.suppression import service
+from desk.suppression import entries
 from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntry
 from tests.helpers import login, make_staff
 
@@ -46,7 +46,7 @@ def test_add_by_hand_then_find_by_typing(client, app):
 
 def test_screen_upload_download_and_log(client, app):
     """A Shift_JIS upload is screened, both files download in Shift_JIS, the log shows the run."""
-    service.add_entry(name="山田 花子", birth_date="1980-04-01", scope="third_party_provision")
+    entries.add_entry(name="山田 花子", birth_date="1980-04-01", scope="third_party_provision")
     db.session.commit()
     officer = make_staff("officer", name="担当 一郎")
     login(client, officer)

@@ -1,11 +1,14 @@
 """The register: automatic entry from decisions, manual entries, import, keyed hashes, search."""
 from datetime import date
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import func, select
 
 from desk.audit.models import AuditEvent
 from desk.extensions import db
-from desk.suppression import service
+from desk.suppression import entries, keys
+from desk.suppression.errors import SuppressionError
 from desk.suppression.models import SuppressionEntry
 from tests.helpers import make_staff
 from tests.suppression.conftest import complete_case, write_csv
@@ -59,37 +62,37 @@ def test_register_keeps_no_personal_data_in_clear(app):
 
 def test_keys_depend_on_the_master_key(app, app_config):
     """The same name hashes differently under another instance's master key (HKDF-derived HMAC key)."""
-    mine = service.hashed(service.person_keys(name="山田 花子"))["name"]
-    other = service.Hasher(service.HKDF(algorithm=service.hashes.SHA256(), length=32, salt=None,
-                                        info=service.HKDF_INFO).derive(b"another master key"))
+    mine = keys.hashed(keys.person_keys(name="山田 花子"))["name"]
+    other = keys.Hasher(HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                                        info=keys.HKDF_INFO).derive(b"another master key"))
     assert mine != other("name", "山田花子").hex()
-    assert mine == service.hashed(service.person_keys(name="山田　花子"))["name"]
+    assert mine == keys.hashed(keys.person_keys(name="山田　花子"))["name"]
 
 
 def test_manual_entry_needs_more_than_a_name(app):
     """A name alone could never match safely, so it is refused with the field named."""
     officer = make_staff("officer")
     try:
-        service.add_entry(name="田中 一郎", scope="all_use", actor=officer)
-    except service.SuppressionError as error:
+        entries.add_entry(name="田中 一郎", scope="all_use", actor=officer)
+    except SuppressionError as error:
         assert error.field == "birth_date" and "生年月日" in error.message("ja")
     else:
         raise AssertionError("a name-only entry was accepted")
-    entry = service.add_entry(name="田中 一郎", phone="080-1111-2222", scope="all_use", actor=officer)
+    entry = entries.add_entry(name="田中 一郎", phone="080-1111-2222", scope="all_use", actor=officer)
     db.session.commit()
     assert entry.added_by_id == officer.id and entry.origin == "manual"
 
 
 def test_search_hashes_the_query(app):
     """Typing a name (any notation), phone, address or date finds the entry; a surname alone does not."""
-    service.add_entry(name="髙橋 一郎", kana="タカハシ イチロウ", birth_date="1975-06-01", phone="03-5555-1234",
+    entries.add_entry(name="髙橋 一郎", kana="タカハシ イチロウ", birth_date="1975-06-01", phone="03-5555-1234",
                       address="東京都新宿区西新宿二丁目8番1号", scope="third_party_provision")
-    service.add_entry(name="佐藤 花子", phone="090-0000-0000", scope="third_party_provision")
+    entries.add_entry(name="佐藤 花子", phone="090-0000-0000", scope="third_party_provision")
     db.session.commit()
     for query in ("高橋一郎", "たかはし いちろう", "0355551234", "新宿区西新宿2-8-1", "昭和50年6月1日", "S-1"):
-        assert [e.display_name for e in service.search(query)] == ["髙＊ 一＊"], query
-    assert service.search("高橋") == []
-    assert service.search("") == []
+        assert [e.display_name for e in entries.search(query)] == ["髙＊ 一＊"], query
+    assert entries.search("高橋") == []
+    assert entries.search("") == []
 
 
 def test_import_from_csv_all_or_nothing(app, runner, tmp_path):

@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from desk.extensions import db
-from desk.suppression import service
+from desk.suppression import entries, keys, screening
 from desk.suppression.models import ScreeningRun
 from tests.suppression.conftest import complete_case, write_csv
+
 
 @pytest.fixture
 def lists(tmp_path):
@@ -48,7 +49,7 @@ def test_the_triple_check(app, runner, lists):
     kept = _read(lists / "acquired-clean.csv", "cp932")
     assert [row[0] for row in kept] == ["氏名", "高橋 健太", "中村 優"]
     report = _read(lists / "acquired-clean.report.csv", "cp932")
-    assert report[0] == service.REPORT_HEADER
+    assert report[0] == screening.REPORT_HEADER
     assert report[1][:4] == ["1", "2", "name+birth_date", "S-000001"] and report[1][6] == case.reference
     # 3. Before delivery: the outgoing list carries her phone with +81 and no date of birth.
     outgoing = write_csv(lists / "outgoing.csv", [
@@ -70,7 +71,7 @@ def test_the_triple_check(app, runner, lists):
 
 def test_nobody_who_only_shares_something_is_removed(app, runner, lists):
     """Surname-only, given-name-only, address-only, phone-only, birthday-only sharers and namesakes stay."""
-    service.add_entry(name="佐藤 健一", kana="サトウ ケンイチ", birth_date="1970-05-05", phone="03-3333-4444",
+    entries.add_entry(name="佐藤 健一", kana="サトウ ケンイチ", birth_date="1970-05-05", phone="03-3333-4444",
                       address="〒100-0005 東京都千代田区丸の内一丁目1番1号", scope="all_use")
     db.session.commit()
     people = [
@@ -92,7 +93,7 @@ def test_nobody_who_only_shares_something_is_removed(app, runner, lists):
 
 def test_each_rule_fires_and_is_reported(app, runner, lists):
     """name+birth_date, name+phone, name+address and a kana-only row each report their own rule."""
-    service.add_entry(name="渡邊 大輔", kana="ワタナベ ダイスケ", birth_date="1982-07-15", phone="045-111-2222",
+    entries.add_entry(name="渡邊 大輔", kana="ワタナベ ダイスケ", birth_date="1982-07-15", phone="045-111-2222",
                       address="神奈川県横浜市中区本町六丁目50番地の1", scope="third_party_provision")
     db.session.commit()
     source = write_csv(lists / "list.csv", [
@@ -111,7 +112,7 @@ def test_each_rule_fires_and_is_reported(app, runner, lists):
 @pytest.mark.parametrize("encoding,bom", [("utf-8", False), ("utf-8-sig", True), ("cp932", False)])
 def test_encodings_round_trip(app, runner, lists, encoding, bom):
     """UTF-8, UTF-8 with BOM and Shift_JIS come back in the same encoding, byte for byte for kept rows."""
-    service.add_entry(name="山田 花子", phone="03-1234-5678", scope="all_use")
+    entries.add_entry(name="山田 花子", phone="03-1234-5678", scope="all_use")
     db.session.commit()
     rows = [["氏名", "電話番号", "住所"], ["山田 花子", "03-1234-5678", "東京都"],
             ["髙橋 﨑子", "", "大阪府"], ["鈴木 一郎", "", "京都府「中京区」, 二条"]]
@@ -165,7 +166,7 @@ def test_late_undecodable_bytes_leave_nothing(app, runner, lists):
 
 def test_column_option_and_split_name_columns(app, runner, lists):
     """--column maps an unusual header; 姓/名 columns are joined into the name."""
-    service.add_entry(name="伊藤 誠", birth_date="1960-10-10", scope="third_party_provision")
+    entries.add_entry(name="伊藤 誠", birth_date="1960-10-10", scope="third_party_provision")
     db.session.commit()
     source = write_csv(lists / "odd.csv", [["お客様", "誕生"], ["伊藤 誠", "1960-10-10"]])
     result = _screen(runner, source, "-o", lists / "out.csv", "--column", "name=お客様", "--column", "birth_date=誕生")
@@ -189,7 +190,7 @@ def test_screening_is_audited_with_numbers_only(app, runner, lists):
 
 def test_quoted_line_breaks_and_blank_lines(app, runner, lists):
     """A quoted field with line breaks keeps report lines exact; blank lines stay; ragged rows name their line."""
-    service.add_entry(name="松本 修", birth_date="1966-06-06", scope="all_use")
+    entries.add_entry(name="松本 修", birth_date="1966-06-06", scope="all_use")
     db.session.commit()
     source = lists / "notes.csv"
     source.write_bytes('氏名,生年月日,備考\r\n"佐藤 一",1950-01-01,"一行目\r\n二行目"\r\n\r\n松本 修,1966/6/6,x\r\n'.encode())
@@ -209,8 +210,8 @@ def test_hasher_is_hmac_sha256(app):
     """The fast hasher gives exactly HMAC-SHA256(key, field tag + NUL + value)."""
     import hmac
 
-    key = service.matching_key()
-    hasher = service.Hasher(key)
+    key = keys.matching_key()
+    hasher = keys.Hasher(key)
     for field_name, value in (("name", "山田花子"), ("phone", "0312345678"), ("address", "渋谷区神宮前1-2-3")):
         expected = hmac.new(key, field_name.encode() + b"\x00" + value.encode(), "sha256").digest()
         assert hasher(field_name, value) == expected

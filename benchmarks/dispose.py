@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 # The repository, not this folder, comes first: benchmarks/queue.py would shadow the standard queue module.
@@ -30,7 +30,7 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
 from desk import create_app  # noqa: E402
-from desk.cases.models import Case, RequestItem, Requester  # noqa: E402
+from desk.cases.models import Case, Requester, RequestItem  # noqa: E402
 from desk.extensions import db  # noqa: E402
 from desk.identity.models import Document  # noqa: E402
 
@@ -106,22 +106,22 @@ class Postgres:
 def build(count: int, document_dir: Path) -> None:
     """`count` cases closed three years before AS_OF, each with a principal, an item and two files."""
     closed = AS_OF - timedelta(days=3 * 365)
-    moment = datetime(2023, 11, 1, tzinfo=timezone.utc)
+    moment = datetime(2023, 11, 1, tzinfo=UTC)
     payload = os.urandom(2048)
     conn = db.session.connection()
     for start in range(1, count + 1, CHUNK):
         ids = range(start, min(start + CHUNK, count + 1))
-        conn.execute(insert(Case), [dict(
-            id=i, reference=f"2023-{i:06d}", channel="web", arrived_on=closed - timedelta(days=20), received_at=moment,
-            language="ja", status="completed", requester_type="principal", statutory_horizon_on=closed,
-            closed_on=closed, possible_duplicate=False, access_code_hash="x" * 60, created_at=moment,
-            updated_at=moment) for i in ids])
-        conn.execute(insert(Requester), [dict(
-            case_id=i, role="principal", name="山田 花子", furigana="ヤマダ ハナコ", address="東京都渋谷区神宮前1-2-3",
-            phone="03-1234-5678", email="hanako@example.com", name_key="山田花子", phone_key="0312345678")
+        conn.execute(insert(Case), [{
+            "id": i, "reference": f"2023-{i:06d}", "channel": "web", "arrived_on": closed - timedelta(days=20), "received_at": moment,
+            "language": "ja", "status": "completed", "requester_type": "principal", "statutory_horizon_on": closed,
+            "closed_on": closed, "possible_duplicate": False, "access_code_hash": "x" * 60, "created_at": moment,
+            "updated_at": moment} for i in ids])
+        conn.execute(insert(Requester), [{
+            "case_id": i, "role": "principal", "name": "山田 花子", "furigana": "ヤマダ ハナコ", "address": "東京都渋谷区神宮前1-2-3",
+            "phone": "03-1234-5678", "email": "hanako@example.com", "name_key": "山田花子", "phone_key": "0312345678"}
             for i in ids])
-        conn.execute(insert(RequestItem), [dict(case_id=i, kind="disclosure", particulars="購買履歴",
-                                                outcome="disclosed", grounds=[], details={"withheld": ["x"]})
+        conn.execute(insert(RequestItem), [{"case_id": i, "kind": "disclosure", "particulars": "購買履歴",
+                                                "outcome": "disclosed", "grounds": [], "details": {"withheld": ["x"]}}
                                            for i in ids])
         documents = []
         for i in ids:
@@ -130,9 +130,9 @@ def build(count: int, document_dir: Path) -> None:
                 path = document_dir / name[:2] / name
                 path.parent.mkdir(exist_ok=True)
                 path.write_bytes(payload)
-                documents.append(dict(case_id=i, party="principal", kind="drivers_licence", review="acceptable",
-                                      storage_name=name, wrapped_key=os.urandom(60), media_type="image/png",
-                                      size=len(payload), uploaded_at=moment))
+                documents.append({"case_id": i, "party": "principal", "kind": "drivers_licence", "review": "acceptable",
+                                      "storage_name": name, "wrapped_key": os.urandom(60), "media_type": "image/png",
+                                      "size": len(payload), "uploaded_at": moment})
         conn.execute(insert(Document), documents)
         db.session.commit()
         conn = db.session.connection()

@@ -42,12 +42,12 @@ def main() -> None:
         for n in range(1, args.cases + 1):
             arrived = date(2024, 1, 1) + timedelta(days=rng.randrange(1000))
             closed = arrived + timedelta(days=rng.randrange(3, 40)) if rng.random() < 0.8 else None
-            cases.append(dict(id=n, reference=f"{arrived.year}-{n:06d}", channel="web", arrived_on=arrived,
-                              status="completed" if closed else "in_progress", statutory_horizon_on=arrived + timedelta(days=14),
-                              closed_on=closed, requester_type="principal", language="ja"))
+            cases.append({"id": n, "reference": f"{arrived.year}-{n:06d}", "channel": "web", "arrived_on": arrived,
+                              "status": "completed" if closed else "in_progress", "statutory_horizon_on": arrived + timedelta(days=14),
+                              "closed_on": closed, "requester_type": "principal", "language": "ja"})
             for kind in rng.sample(kinds, rng.choice((1, 1, 2))):
-                items.append(dict(case_id=n, kind=kind, outcome="disclosed" if closed and kind == "disclosure" else None,
-                                  grounds=[], details={}))
+                items.append({"case_id": n, "kind": kind, "outcome": "disclosed" if closed and kind == "disclosure" else None,
+                                  "grounds": [], "details": {}})
         db.session.execute(Case.__table__.insert(), cases)
         db.session.execute(RequestItem.__table__.insert(), items)
         db.session.commit()

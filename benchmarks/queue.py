@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -124,7 +124,7 @@ def build(url: str, instance: Path, count: int) -> dict:
 
     from desk import create_app
     from desk.auth.service import create_user
-    from desk.cases.models import Case, RequestItem, Requester
+    from desk.cases.models import Case, Requester, RequestItem
     from desk.cases.search import search_keys
     from desk.extensions import db
 
@@ -140,7 +140,7 @@ def build(url: str, instance: Path, count: int) -> dict:
         staff_ids = [officer.id, other.id, None]
         samples = {}
         case_rows, people, items = [], [], []
-        utc_now = datetime.now(timezone.utc)
+        utc_now = datetime.now(UTC)
         for n in range(1, count + 1):
             # Arrivals spread over eight years; the recent ones are still open.
             age = int(rng.random() ** 1.6 * 8 * 365)

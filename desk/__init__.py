@@ -65,8 +65,23 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _areas() -> list:
     """Every area, from the ground up: an area's hooks run after those of the areas below it."""
-    from desk import (admin, audit, auth, cases, decisions, fees, identity, intake, letters, public, reports,
-                      retention, settings, suppression, workbench)
+    from desk import (
+        admin,
+        audit,
+        auth,
+        cases,
+        decisions,
+        fees,
+        identity,
+        intake,
+        letters,
+        public,
+        reports,
+        retention,
+        settings,
+        suppression,
+        workbench,
+    )
 
     return [auth, audit, settings, cases, identity, fees, intake, decisions, letters, retention, suppression,
             workbench, public, admin, reports]

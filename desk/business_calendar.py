@@ -30,7 +30,7 @@ class ClosedDays:
         return False
 
     @classmethod
-    def parse(cls, weekdays: Iterable[int], yearly: Iterable[str]) -> "ClosedDays":
+    def parse(cls, weekdays: Iterable[int], yearly: Iterable[str]) -> ClosedDays:
         """yearly entries are "MM-DD/MM-DD" strings, as kept in settings."""
         ranges = []
         for item in yearly:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -19,7 +19,7 @@ _travelled_to: datetime | None = None
 
 def now() -> datetime:
     """The current instant, timezone-aware in UTC (as stored in the database)."""
-    return _travelled_to or datetime.now(timezone.utc)
+    return _travelled_to or datetime.now(UTC)
 
 
 @contextmanager
@@ -27,7 +27,7 @@ def travel(moment: datetime):
     """Run as if it were `moment`: the demo uses it to write a believable history.
     (Tests freeze time with time-machine instead, which also covers libraries.)"""
     global _travelled_to
-    previous, _travelled_to = _travelled_to, moment.astimezone(timezone.utc)
+    previous, _travelled_to = _travelled_to, moment.astimezone(UTC)
     try:
         yield
     finally:
@@ -41,5 +41,5 @@ def today() -> date:
 
 def local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(local_zone())

@@ -5,7 +5,7 @@ Deterministic (seeded), so a screenshot taken today looks like one taken tomorro
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -13,7 +13,7 @@ from desk import settings
 from desk.auth.models import StaffUser
 from desk.auth.service import create_user, find_by_email
 from desk.cases import service
-from desk.cases.models import Case, CaseNote, RequestItem, Requester
+from desk.cases.models import Case, CaseNote, Requester, RequestItem
 from desk.cases.search import search_keys
 from desk.clock import local_zone, today, travel
 from desk.extensions import db
@@ -82,7 +82,7 @@ def ensure_staff() -> dict[str, StaffUser]:
 
 def _moment(day: date, rng: random.Random) -> datetime:
     local_time = datetime.combine(day, time(9 + rng.randrange(8), rng.randrange(60)), tzinfo=local_zone())
-    return local_time.astimezone(timezone.utc)
+    return local_time.astimezone(UTC)
 
 
 def _person(rng: random.Random, role: str, surname=None, proxy_kind=None) -> Requester:

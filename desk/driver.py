@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 #: A bind in SQL compiled for psycopg ("pyformat"); "%%" is a literal percent sign, kept.
 _PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s")
@@ -202,7 +203,7 @@ class DriverConnection:
         prepared = self._prepare(statement, tuple(params))
         values = []
         for key, _name, default, processor in prepared.binds:
-            value = params[key] if key in params else default
+            value = params.get(key, default)
             values.append(processor(value) if processor is not None else value)
         if self._open is None:
             self._open = Outcome()
@@ -225,7 +226,7 @@ class DriverConnection:
             if prepared.positional:
                 cursor.execute(prepared.sql, values)
             else:
-                cursor.execute(prepared.sql, {bind[1]: value for bind, value in zip(prepared.binds, values)})
+                cursor.execute(prepared.sql, {bind[1]: value for bind, value in zip(prepared.binds, values, strict=True)})
         except sqlite3.Error as error:
             self.raw.rollback()
             outcome.error = error

@@ -1,14 +1,14 @@
 """Every model of every area, imported in one place for Alembic and the tests."""
 from desk.audit.models import AuditEvent, AuditHead
 from desk.auth.models import StaffUser
-from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, RequestItem, Requester
+from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, Requester, RequestItem
+from desk.decisions.models import Approval, DataSearch
 from desk.fees.models import FeePayment
 from desk.identity.models import Document, Verification
 from desk.letters.models import Letter
 from desk.retention.models import DisposalRun, DisposedCase, LegalHold
 from desk.settings.models import Setting
 from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntry
-from desk.decisions.models import Approval, DataSearch
 
 __all__ = [
     "AuditEvent", "AuditHead", "StaffUser", "Case", "CaseExtension", "CaseNote", "CasePause",

@@ -7,7 +7,7 @@ from datetime import date
 
 from desk.auth.service import create_user
 from desk.cases import service
-from desk.cases.models import RequestItem, Requester
+from desk.cases.models import Requester, RequestItem
 from desk.cases.search import search_keys
 from desk.extensions import db
 

@@ -12,9 +12,9 @@ a reply on day R stops the clock on the days P < d <= R.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Sequence
 
 from desk.business_calendar import ClosedDays
 

@@ -71,11 +71,11 @@ class Case(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
 
     assignee = relationship("StaffUser", lazy="joined")
-    requesters: Mapped[list["Requester"]] = relationship(
+    requesters: Mapped[list[Requester]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Requester.id")
-    items: Mapped[list["RequestItem"]] = relationship(
+    items: Mapped[list[RequestItem]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="RequestItem.id")
-    notes: Mapped[list["CaseNote"]] = relationship(
+    notes: Mapped[list[CaseNote]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseNote.id")
 
     @hybrid_property
@@ -109,15 +109,15 @@ class Case(db.Model):
                     or_(cls.internal_target_on < as_of, cls.statutory_horizon_on < as_of))
 
     @property
-    def principal(self) -> "Requester | None":
+    def principal(self) -> Requester | None:
         return next((r for r in self.requesters if r.role == "principal"), None)
 
     @property
-    def proxy(self) -> "Requester | None":
+    def proxy(self) -> Requester | None:
         return next((r for r in self.requesters if r.role == "proxy"), None)
 
     @property
-    def addressee(self) -> "Requester | None":
+    def addressee(self) -> Requester | None:
         """Letters go to the proxy when one acts, else to the principal."""
         return self.proxy or self.principal
 

@@ -141,7 +141,7 @@ def _page_one(f: _Form) -> None:
 
     f.heading("2. ", "開示の方法（開示を請求する場合）", "For a disclosure: how you want it")
     x = LEFT + 2 * mm
-    for code, method in catalogue.DELIVERY_METHODS.items():
+    for method in catalogue.DELIVERY_METHODS.values():
         x = f.check(x, f.y, method.ja, method.en) + 4 * mm
     f.y -= 5 * mm
 
@@ -155,7 +155,7 @@ def _page_one(f: _Form) -> None:
     f.check(x + 6 * mm, f.y, "代理人", "a proxy (fill in below)")
     f.y -= 6.2 * mm
     x = LEFT + 8 * mm
-    for code, kind in catalogue.PROXY_KINDS.items():
+    for kind in catalogue.PROXY_KINDS.values():
         short = kind.ja.split("（")[0]
         x = f.check(x, f.y, short, "", 9)
     f.y -= 7 * mm

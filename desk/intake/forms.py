@@ -7,8 +7,18 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import (DateField, Form, FormField, HiddenField, IntegerField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    DateField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from desk import catalogue, settings
 from desk.audit.service import record
 from desk.cases import service as cases
-from desk.cases.models import Case, RequestItem, Requester
+from desk.cases.models import Case, Requester, RequestItem
 from desk.cases.search import search_keys
 from desk.clock import today
 from desk.extensions import db

@@ -9,6 +9,7 @@ had; it is removed after STAGING_MAX_AGE_MINUTES by the next submission or the d
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import secrets
 import time
@@ -99,10 +100,8 @@ def discard() -> None:
 
 
 def _remove(name: str) -> None:
-    try:
+    with contextlib.suppress(OSError, ValueError):
         _path(name).unlink(missing_ok=True)
-    except (OSError, ValueError):
-        pass
 
 
 def purge_stale(max_age: int | None = None) -> int:

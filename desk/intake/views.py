@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import io
 
-from flask import (Blueprint, abort, current_app, make_response, redirect, render_template, request, send_file,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from desk import settings
@@ -16,7 +26,8 @@ from desk.extensions import db, limiter
 from desk.i18n import current_language
 from desk.identity.models import Document
 from desk.identity.uploads import ACCEPT_ATTRIBUTE, HEIC_SUPPORTED, Limits
-from desk.intake import staging, status as status_service
+from desk.intake import staging
+from desk.intake import status as status_service
 from desk.intake.files import read_slots, uploads_from
 from desk.intake.forms import RegistrationForm, RequestForm
 from desk.intake.service import Application, Person, send_acknowledgement, submit

@@ -36,16 +36,27 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, NextPageTemplate,
-                                PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
-from xml.sax.saxutils import escape
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from desk.formatting import english_date, era_date
 from desk.letters.fonts import LetterFonts, letter_fonts
@@ -170,7 +181,7 @@ class LetterFrame:
         self._paragraph = KinsokuParagraph
 
     @classmethod
-    def from_settings(cls, lang: str = "ja", **kwargs) -> "LetterFrame":
+    def from_settings(cls, lang: str = "ja", **kwargs) -> LetterFrame:
         from desk import settings
 
         kwargs.setdefault("sender", sender_lines(lang))
@@ -218,10 +229,10 @@ class LetterFrame:
                 return value
             return self._paragraph(escape(value).replace("\n", "<br/>"), style)
 
-        data = [[make(c, head, w) for c, w in zip(columns, widths)]]
+        data = [[make(c, head, w) for c, w in zip(columns, widths, strict=True)]]
         for row in rows:
             row = list(row) + [""] * (len(columns) - len(row))
-            data.append([make(v, cell, w) for v, w in zip(row[:len(columns)], widths)])
+            data.append([make(v, cell, w) for v, w in zip(row[:len(columns)], widths, strict=True)])
         table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, 0), self.fonts.gothic, 8.5, 11),

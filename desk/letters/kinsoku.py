@@ -17,8 +17,7 @@ the break points by the rules in docs LETTERS.md:
 """
 from __future__ import annotations
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.pdfmetrics import getAscentDescent
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _handleBulletWidth
 
 #: Must not start a line (LETTERS.md), plus the ASCII closers reportlab already had.
@@ -67,9 +66,7 @@ def allowed_break(chars, k: int, start: int) -> bool:
         return False
     if before == after and after in NO_SPLIT_RUN:
         return False
-    if _wordish(before) and _wordish(after):
-        return False
-    return True
+    return not (_wordish(before) and _wordish(after))
 
 
 def break_points(chars, widths, max_widths, hard_breaks=None) -> list[tuple[int, int, float]]:

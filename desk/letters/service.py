@@ -179,7 +179,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "complaints": settings.get("complaints" + suffix),
         "purposes": [line for line in str(settings.get("purposes_of_use" + suffix)).splitlines() if line.strip()],
         "business_name": settings.get("business_name" + suffix),
-        "delivery": DELIVERY_METHODS[case.delivery_method] if case.delivery_method in DELIVERY_METHODS else None,
+        "delivery": DELIVERY_METHODS.get(case.delivery_method, None),
         "paper": DELIVERY_METHODS["paper"],
         "fee_due": fee_due, "fee_paid": amount_paid(case) if fee_due else 0, "balance": owed,
         "payment_instructions": settings.get("payment_instructions" + suffix),
@@ -418,9 +418,9 @@ def panel_context(case) -> dict:
     disposed = bool(case.disposed_on or case.status == "disposed")
     letters = list(db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)))
     return {"letter_kinds": LETTER_KINDS, "applicable": [] if disposed else applicable_kinds(case),
-            "stored": [l for l in letters if l.wrapped_key is not None and not disposed],
-            "queued": [l for l in letters if l.storage_name is None and l.dispatched_on is None
-                       and l.withdrawn_at is None],
+            "stored": [letter for letter in letters if letter.wrapped_key is not None and not disposed],
+            "queued": [letter for letter in letters if letter.storage_name is None and letter.dispatched_on is None
+                       and letter.withdrawn_at is None],
             "case_language": case.language or "ja"}
 
 
@@ -440,9 +440,9 @@ def read_stored(letter: Letter, actor=None) -> bytes:
 
 def print_run(letter_ids: list[int] | None = None, actor=None, on: date | None = None) -> tuple[list[Letter], bytes]:
     """All queued letters (or the given ones) in queue order, as one PDF dated `on`."""
-    letters = [l for l in queued_letters() if letter_ids is None or l.id in set(letter_ids)]
+    letters = [letter for letter in queued_letters() if letter_ids is None or letter.id in set(letter_ids)]
     if not letters:
         raise LetterError("印刷を待っている文書はありません。", "No letters are waiting to be printed.")
     pdf = combine([render_letter(letter, on or today()) for letter in letters])
-    record("letter.print_run", actor=actor, detail={"letters": [l.id for l in letters]})
+    record("letter.print_run", actor=actor, detail={"letters": [letter.id for letter in letters]})
     return letters, pdf

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
@@ -136,7 +136,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, des
         return _empty(parts, width, max(height, 60), empty)
     axis_max = max(values)
     plot_w = width - left - right
-    for i, (label, value) in enumerate(zip(labels, values)):
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * row
         parts.append(f'<text class="axis" x="{left - 8:.0f}" y="{y + row / 2 + 4:.1f}" text-anchor="end" '
                      f'font-size="{FONT}">{escape(_fit(label, left - 12))}</text>')

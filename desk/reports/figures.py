@@ -25,7 +25,7 @@ class DateRange:
     end: date
 
     @classmethod
-    def default(cls, today: date, months: int = 12) -> "DateRange":
+    def default(cls, today: date, months: int = 12) -> DateRange:
         year, month = today.year, today.month - (months - 1)
         while month < 1:
             year, month = year - 1, month + 12
@@ -74,7 +74,7 @@ def received_per_month(r: DateRange) -> dict[str, dict[str, int]]:
         .join(RequestItem, RequestItem.case_id == Case.id)
         .where(Case.arrived_on.between(r.start, r.end))
         .group_by(month, RequestItem.kind)).all()
-    result = {m: {k: 0 for k in REQUEST_KINDS} for m in stats.months_between(r.start, r.end)}
+    result = {m: dict.fromkeys(REQUEST_KINDS, 0) for m in stats.months_between(r.start, r.end)}
     for m, kind, count in rows:
         if m in result and kind in result[m]:
             result[m][kind] = count

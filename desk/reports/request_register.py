@@ -12,7 +12,7 @@ import csv
 import io
 import os
 from collections import defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import func, select
 
@@ -117,10 +117,8 @@ def csv_chunks(lang: str = "ja", rows_per_chunk: int = 500) -> Iterator[str]:
     yield BOM + _line(header(lang))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    count = 0
-    for row in rows(lang):
+    for count, row in enumerate(rows(lang), start=1):
         writer.writerow(row)
-        count += 1
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()
             buffer.seek(0)

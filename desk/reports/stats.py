@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Iterable, Sequence
 
 
 def median(values: Iterable[float]) -> float | None:

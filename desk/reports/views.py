@@ -14,7 +14,8 @@ from desk.clock import today
 from desk.extensions import db
 from desk.i18n import current_language, label, tr
 from desk.reports import charts, request_register, stats
-from desk.reports.figures import DateRange, dashboard as compute
+from desk.reports.figures import DateRange
+from desk.reports.figures import dashboard as compute
 
 blueprint = Blueprint("reports", __name__, url_prefix="/staff")
 
@@ -105,9 +106,9 @@ def _charts(board) -> dict:
         x, [(tr("請求なしとして終了", "Lapsed"), [board.lapses[m] for m in months])],
         title=tr("請求なしとして終了した案件（月別）", "Lapsed cases per month"),
         desc=tr("棒グラフ。", "Bars."), empty=tr("この期間に終了した案件はありません", "No lapsed cases in this period"))
-    return dict(received=received, open=open_chart, response=response, histogram=histogram,
-                outcomes=outcomes_chart, grounds=grounds_chart, lapses=lapses, outcome_rows=outcome_rows,
-                outcome_totals=outcome_totals, buckets=buckets, month_labels=x)
+    return {"received": received, "open": open_chart, "response": response, "histogram": histogram,
+                "outcomes": outcomes_chart, "grounds": grounds_chart, "lapses": lapses, "outcome_rows": outcome_rows,
+                "outcome_totals": outcome_totals, "buckets": buckets, "month_labels": x}
 
 
 @blueprint.route("/dashboard")

@@ -10,14 +10,14 @@ names a file.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable, Iterable
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import Integer, String, any_, bindparam, cast, delete, func, insert, or_, select, update
+from sqlalchemy import Integer, any_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql
 
 from desk import settings
@@ -31,7 +31,6 @@ from desk.extensions import db
 from desk.retention.models import DisposalRun, DisposedCase, LegalHold
 from desk.retention.schedule import disposal_due
 from desk.storage.service import remove_file
-from desk.types import UTCDateTime
 
 #: States a case may be disposed from.
 DISPOSABLE = sorted(lifecycle.CLOSED - {"disposed"})
@@ -418,7 +417,7 @@ def _dispose_batch(driver: DriverConnection, batch: list[DueCase], files: dict, 
         if not followed_a_moved_head(cause):
             tries[first.id] = tries.get(first.id, 0) + 1
         for due, error in reversed(failed):
-            status, on_hold = _read(driver, lambda: driver.execute(_STATE, {"the_case": due.id}).first())
+            status, on_hold = _read(driver, lambda due=due: driver.execute(_STATE, {"the_case": due.id}).first())
             if on_hold or status != due.status:
                 refused(due)
             elif tries.get(due.id, 0) >= TRIES:
@@ -475,7 +474,7 @@ def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", d
             connection.rollback()  # end the read; each case opens its own transaction
             removals: list[Future] = []
 
-            def disposed(due: DueCase) -> None:
+            def disposed(due: DueCase, files=files, removals=removals) -> None:
                 report.disposed.append(due.reference)
                 due.documents = len(files[due.id])
                 report.documents += due.documents

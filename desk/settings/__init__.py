@@ -31,7 +31,7 @@ def _cache() -> dict:
 def get(key: str):
     definition = SETTINGS[key]
     stored = _cache()
-    return stored[key] if key in stored else definition.default
+    return stored.get(key, definition.default)
 
 
 def all_values() -> dict:

@@ -10,9 +10,9 @@ from desk import catalogue, settings
 from desk.auth.permissions import can, require
 from desk.cases import deadlines, hooks
 from desk.cases.service import by_reference
+from desk.clock import today
 from desk.formatting import format_date
 from desk.i18n import current_language, label, tr
-from desk.clock import today
 from desk.workbench import queries
 from desk.workbench.panels import header
 

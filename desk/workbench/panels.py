@@ -14,8 +14,8 @@ from desk.audit.actions import ACTIONS
 from desk.auth.models import StaffUser
 from desk.cases import lifecycle
 from desk.cases.models import Case
-from desk.clock import today
 from desk.cases.service import pauses_of
+from desk.clock import today
 from desk.decisions import data as decision_data
 from desk.decisions import service as decisions
 from desk.decisions.models import Approval
@@ -125,7 +125,7 @@ def data(case: Case) -> dict:
     return {
         "searches": searches, "names": _names(s.recorded_by_id for s in searches),
         "search_form": _form("search", lambda: forms.SearchForm(formdata=None)),
-        "tables": [{"item": item, "form": _form(f"table-{item.id}", lambda: forms.TableForm(
+        "tables": [{"item": item, "form": _form(f"table-{item.id}", lambda item=item: forms.TableForm(
             formdata=None, item_id=str(item.id), table=_table_text(item)))} for item in disclosure_items],
         "files": [_document_entry(d) for d in case.documents if d.kind == "disclosed_data"],
         "attach_form": _form("attach", lambda: forms.AttachForm(formdata=None)),

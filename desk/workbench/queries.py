@@ -15,13 +15,13 @@ from datetime import date
 from math import ceil
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, select
 
 from desk import catalogue
 from desk.audit.models import AuditEvent
 from desk.auth.models import StaffUser
 from desk.cases import lifecycle, search
-from desk.cases.models import Case, RequestItem, Requester
+from desk.cases.models import Case, Requester, RequestItem
 from desk.decisions.models import Approval
 from desk.extensions import db
 
@@ -53,7 +53,7 @@ class QueueFilters:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args) -> "QueueFilters":
+    def from_args(cls, args) -> QueueFilters:
         q = (args.get("q") or "").strip()[:100]
         status = args.get("status") or (ALL if q else OPEN)
         if status not in lifecycle.STATES and status not in (OPEN, ALL):

@@ -3,7 +3,14 @@ from datetime import date
 
 import pytest
 
-from desk.cases.deadlines import ClosedDays, Pause, business_days_left, internal_target, requester_due, statutory_horizon
+from desk.cases.deadlines import (
+    ClosedDays,
+    Pause,
+    business_days_left,
+    internal_target,
+    requester_due,
+    statutory_horizon,
+)
 
 STANDARD = ClosedDays()  # weekends, public holidays, 29 Dec – 3 Jan
 

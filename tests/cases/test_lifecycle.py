@@ -1,5 +1,6 @@
 """The lifecycle table and the one service that applies it."""
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +18,7 @@ def test_happy_path_is_allowed_step_by_step():
     """received → … → completed → disposed is a path of allowed transitions."""
     path = ["received", "awaiting_fee", "verifying", "in_progress", "decision_drafted", "awaiting_approval",
             "approved", "dispatched", "completed", "disposed"]
-    for src, dst in zip(path, path[1:]):
+    for src, dst in pairwise(path):
         assert lifecycle.allowed(src, dst), f"{src} -> {dst}"
 
 

@@ -2,7 +2,6 @@
 import shutil
 import subprocess
 
-
 from desk import settings
 from desk.extensions import db
 from tests.conftest import require_tool

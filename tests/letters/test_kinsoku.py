@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 
 from desk.letters import fonts
 from desk.letters.kinsoku import NO_END, NO_START, allowed_break, break_points, wrap_text
@@ -36,7 +37,7 @@ def test_runs_of_dashes_and_leaders_stay_together():
     """―― and …… are never split."""
     for text in ("あいうえ――かき", "あいうえ……かき"):
         result = lines(text, 5)
-        assert not any(line.endswith(text[4]) and nxt.startswith(text[4]) for line, nxt in zip(result, result[1:])), result
+        assert not any(line.endswith(text[4]) and nxt.startswith(text[4]) for line, nxt in pairwise(result)), result
 
 
 def test_small_kana_and_long_vowel_do_not_start_a_line():

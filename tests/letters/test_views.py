@@ -3,6 +3,7 @@ mark sent, the copy kept at dispatch, calibration."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -25,7 +26,7 @@ def test_case_page_offers_the_letters_that_apply(client, full_case):
     html = client.get(f"/staff/cases/{full_case.reference}").get_data(as_text=True)
     for kind in ("ack", "shortfall", "extension", "reply"):
         assert f"/staff/cases/{full_case.reference}/letters/{kind}.pdf?lang=ja" in html
-    assert f"/letters/lapse.pdf" not in html
+    assert "/letters/lapse.pdf" not in html
     assert 'target="_blank"' in html
 
 
@@ -78,7 +79,7 @@ def test_print_run_prints_queued_letters_in_order_and_marks_them_sent(client, ap
     assert client.post(f"/staff/cases/{first.reference}/letters/queue",
                        data={"kind": "ack", "lang": "ja"}).status_code == 302
     queued = service.queued_letters()
-    assert [(l.case_id, l.kind) for l in queued] == [(second.id, "reply"), (first.id, "ack")]
+    assert [(letter.case_id, letter.kind) for letter in queued] == [(second.id, "reply"), (first.id, "ack")]
 
     page = client.get("/staff/letters/print-run").get_data(as_text=True)
     assert first.reference in page and second.reference in page and "calibration.pdf" in page
@@ -89,7 +90,7 @@ def test_print_run_prints_queued_letters_in_order_and_marks_them_sent(client, ap
     assert page_count(pdf.data) == page_count(service.render(second, "reply")) + 1
 
     response = client.post("/staff/letters/print-run", data={
-        "letter_ids": [l.id for l in queued], "sent_on": "2026-11-24", "method": "simple_registered"})
+        "letter_ids": [letter.id for letter in queued], "sent_on": "2026-11-24", "method": "simple_registered"})
     assert response.status_code == 302
     db.session.expire_all()
     assert service.queued_letters() == []
@@ -173,4 +174,4 @@ def test_cli_errors_are_one_clear_line(runner, app, tmp_path):
         result = runner.invoke(args=args)
         assert result.exit_code == code and message in result.output, (args, result.output)
     result = runner.invoke(args=["desk", "letter", "--calibration", "-o", out])
-    assert result.exit_code == 0 and page_count(open(out, "rb").read()) == 1
+    assert result.exit_code == 0 and page_count(Path(out).read_bytes()) == 1

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from desk.audit.models import AuditEvent
 from desk.audit.service import record, verify
-from desk.cases.models import Case, CaseExtension, CaseNote, RequestItem, Requester
+from desk.cases.models import Case, CaseExtension, CaseNote, Requester, RequestItem
 from desk.extensions import db
 from desk.fees.models import FeePayment
 from desk.identity.models import Document
@@ -76,9 +76,9 @@ def test_disposal_destroys_files_and_redacts_to_a_skeleton(app):
 
     left = stored_files(app)
     assert len(left) == 3 and all(p in before for p in left)
-    for record in [*db.session.scalars(select(Document).where(Document.case_id == case.id)),
-                   *db.session.scalars(select(Letter).where(Letter.case_id == case.id))]:
-        assert record.wrapped_key is None and record.storage_name is None
+    for row in [*db.session.scalars(select(Document).where(Document.case_id == case.id)),
+                *db.session.scalars(select(Letter).where(Letter.case_id == case.id))]:
+        assert row.wrapped_key is None and row.storage_name is None
     disposed_names = {p.name for p in before} - {p.name for p in left}
     assert len(disposed_names) == 3
     for path in Path(app.config["DOCUMENT_DIR"]).rglob("*"):

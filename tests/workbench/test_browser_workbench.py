@@ -106,7 +106,7 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     assert item.outcome == "partly_disclosed" and item.grounds == ["harm_to_person"]
     assert item.details["withheld"] == ["通話記録のうち第三者の発言部分"]
     assert item.details["disclosed"]["rows"][1] == ["会員番号", "A-1029"]
-    letters = {l.kind: l for l in db.session.scalars(select(Letter).where(Letter.case_id == case.id))}
+    letters = {letter.kind: letter for letter in db.session.scalars(select(Letter).where(Letter.case_id == case.id))}
     assert letters["reply"].dispatched_on == today() and letters["reply"].dispatch_method == "simple_registered"
     assert "shortfall" in letters
 

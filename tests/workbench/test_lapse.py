@@ -7,10 +7,10 @@ from sqlalchemy import select
 from desk.audit.models import AuditEvent
 from desk.cases.models import Case
 from desk.cases.service import transition
-from desk.letters import service as letters
 from desk.clock import today
 from desk.decisions.models import Approval
 from desk.extensions import db
+from desk.letters import service as letters
 from desk.letters.models import Letter
 from tests.helpers import login, make_case, make_staff
 

@@ -9,10 +9,10 @@ from typing import BinaryIO
 from desk.audit.service import record
 from desk.extensions import db
 from desk.suppression.csv_input import Columns, cell, open_csv, read_errors, resolve_columns
+from desk.suppression.entries import new_entry
 from desk.suppression.errors import SuppressionError
 from desk.suppression.keys import Hasher, PersonKeys, mask_name, matching_key
 from desk.suppression.models import SCOPES
-from desk.suppression.entries import new_entry
 from desk.text import addresses, dates, names, phones
 
 IMPORT_ALIASES = {

@@ -91,7 +91,7 @@ class ScreeningRun(db.Model):
     output_sha256: Mapped[str] = mapped_column(String(64))
 
     staff = relationship("StaffUser")
-    files: Mapped[list["ScreeningFile"]] = relationship(back_populates="run", order_by="ScreeningFile.id")
+    files: Mapped[list[ScreeningFile]] = relationship(back_populates="run", order_by="ScreeningFile.id")
 
     @property
     def who(self) -> str:

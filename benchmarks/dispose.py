@@ -10,6 +10,7 @@ database: wall time, the CPU time of this process (the application side) and, fo
 PostgreSQL, of the server's processes; on a 2-core machine the two overlap, because the
 run does not wait for the server's answer to one case before building the next.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,12 +66,43 @@ class Postgres:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         data = self.base / "data"
-        subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                                     "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
-        subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(self.base / "log"), "-w",
-                                     "-o", " ".join([f"-k {self.base} -p {port} -c listen_addresses=127.0.0.1"]
-                                                     + [f"-c {setting}" for setting in self.settings]), "start"]),
-                       check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(self.base / "log"),
+                    "-w",
+                    "-o",
+                    " ".join(
+                        [f"-k {self.base} -p {port} -c listen_addresses=127.0.0.1"]
+                        + [f"-c {setting}" for setting in self.settings]
+                    ),
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
         server = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
         admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -98,8 +130,10 @@ class Postgres:
         return total / tick
 
     def __exit__(self, *exc):
-        subprocess.run(_as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.base / "data"), "-m", "immediate",
-                                     "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.base / "data"), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(self.base, ignore_errors=True)
 
 
@@ -111,18 +145,59 @@ def build(count: int, document_dir: Path) -> None:
     conn = db.session.connection()
     for start in range(1, count + 1, CHUNK):
         ids = range(start, min(start + CHUNK, count + 1))
-        conn.execute(insert(Case), [{
-            "id": i, "reference": f"2023-{i:06d}", "channel": "web", "arrived_on": closed - timedelta(days=20), "received_at": moment,
-            "language": "ja", "status": "completed", "requester_type": "principal", "statutory_horizon_on": closed,
-            "closed_on": closed, "possible_duplicate": False, "access_code_hash": "x" * 60, "created_at": moment,
-            "updated_at": moment} for i in ids])
-        conn.execute(insert(Requester), [{
-            "case_id": i, "role": "principal", "name": "山田 花子", "furigana": "ヤマダ ハナコ", "address": "東京都渋谷区神宮前1-2-3",
-            "phone": "03-1234-5678", "email": "hanako@example.com", "name_key": "山田花子", "phone_key": "0312345678"}
-            for i in ids])
-        conn.execute(insert(RequestItem), [{"case_id": i, "kind": "disclosure", "particulars": "購買履歴",
-                                                "outcome": "disclosed", "grounds": [], "details": {"withheld": ["x"]}}
-                                           for i in ids])
+        conn.execute(
+            insert(Case),
+            [
+                {
+                    "id": i,
+                    "reference": f"2023-{i:06d}",
+                    "channel": "web",
+                    "arrived_on": closed - timedelta(days=20),
+                    "received_at": moment,
+                    "language": "ja",
+                    "status": "completed",
+                    "requester_type": "principal",
+                    "statutory_horizon_on": closed,
+                    "closed_on": closed,
+                    "possible_duplicate": False,
+                    "access_code_hash": "x" * 60,
+                    "created_at": moment,
+                    "updated_at": moment,
+                }
+                for i in ids
+            ],
+        )
+        conn.execute(
+            insert(Requester),
+            [
+                {
+                    "case_id": i,
+                    "role": "principal",
+                    "name": "山田 花子",
+                    "furigana": "ヤマダ ハナコ",
+                    "address": "東京都渋谷区神宮前1-2-3",
+                    "phone": "03-1234-5678",
+                    "email": "hanako@example.com",
+                    "name_key": "山田花子",
+                    "phone_key": "0312345678",
+                }
+                for i in ids
+            ],
+        )
+        conn.execute(
+            insert(RequestItem),
+            [
+                {
+                    "case_id": i,
+                    "kind": "disclosure",
+                    "particulars": "購買履歴",
+                    "outcome": "disclosed",
+                    "grounds": [],
+                    "details": {"withheld": ["x"]},
+                }
+                for i in ids
+            ],
+        )
         documents = []
         for i in ids:
             for n in (0, 1):
@@ -130,9 +205,19 @@ def build(count: int, document_dir: Path) -> None:
                 path = document_dir / name[:2] / name
                 path.parent.mkdir(exist_ok=True)
                 path.write_bytes(payload)
-                documents.append({"case_id": i, "party": "principal", "kind": "drivers_licence", "review": "acceptable",
-                                      "storage_name": name, "wrapped_key": os.urandom(60), "media_type": "image/png",
-                                      "size": len(payload), "uploaded_at": moment})
+                documents.append(
+                    {
+                        "case_id": i,
+                        "party": "principal",
+                        "kind": "drivers_licence",
+                        "review": "acceptable",
+                        "storage_name": name,
+                        "wrapped_key": os.urandom(60),
+                        "media_type": "image/png",
+                        "size": len(payload),
+                        "uploaded_at": moment,
+                    }
+                )
         conn.execute(insert(Document), documents)
         db.session.commit()
         conn = db.session.connection()
@@ -143,8 +228,15 @@ def run(name: str, url: str, count: int, server_cpu=None) -> None:
     try:
         documents = workdir / "documents"
         documents.mkdir()
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": str(workdir), "DOCUMENT_DIR": str(documents),
-                          "SECRET_KEY": "bench", "MASTER_KEY": "bench-master-key"})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "INSTANCE_DIR": str(workdir),
+                "DOCUMENT_DIR": str(documents),
+                "SECRET_KEY": "bench",
+                "MASTER_KEY": "bench-master-key",
+            }
+        )
         with app.app_context():
             db.create_all()
             started = time.perf_counter()
@@ -163,13 +255,20 @@ def run(name: str, url: str, count: int, server_cpu=None) -> None:
             from desk.audit.service import verify
 
             verified = verify()
-            print(f"{name}: disposed {len(report.disposed):,} cases and {report.documents:,} files in "
-                  f"{elapsed:.1f} s wall ({elapsed / max(count, 1) * 1000:.2f} ms/case), "
-                  f"{cpu:.1f} s CPU in this process ({cpu / max(count, 1) * 1000:.2f} ms/case)"
-                  + (f", {served:.1f} s in the server ({served / max(count, 1) * 1000:.2f} ms/case)"
-                     if served is not None else "") + f"; build {built:.0f} s; "
-                  f"files left {left}, cases disposed {disposed:,}, people left {people}, "
-                  f"audit {'intact' if verified.ok else 'BROKEN'} ({verified.checked:,} events)", flush=True)
+            print(
+                f"{name}: disposed {len(report.disposed):,} cases and {report.documents:,} files in "
+                f"{elapsed:.1f} s wall ({elapsed / max(count, 1) * 1000:.2f} ms/case), "
+                f"{cpu:.1f} s CPU in this process ({cpu / max(count, 1) * 1000:.2f} ms/case)"
+                + (
+                    f", {served:.1f} s in the server ({served / max(count, 1) * 1000:.2f} ms/case)"
+                    if served is not None
+                    else ""
+                )
+                + f"; build {built:.0f} s; "
+                f"files left {left}, cases disposed {disposed:,}, people left {people}, "
+                f"audit {'intact' if verified.ok else 'BROKEN'} ({verified.checked:,} events)",
+                flush=True,
+            )
             db.session.remove()
             db.engine.dispose()
     finally:
@@ -180,16 +279,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    parser.add_argument("--pg", action="append", default=[], metavar="NAME=VALUE",
-                        help="a PostgreSQL server setting, e.g. shared_buffers=512MB (repeatable)")
+    parser.add_argument(
+        "--pg",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL server setting, e.g. shared_buffers=512MB (repeatable)",
+    )
     args = parser.parse_args()
     if args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory(prefix="desk-bench-sqlite-") as directory:
             run("SQLite", f"sqlite:///{directory}/bench.sqlite3", args.cases)
     if args.only in (None, "postgresql"):
         with Postgres(args.pg) as server:
-            run("PostgreSQL" + (f" ({', '.join(args.pg)})" if args.pg else ""), server.url, args.cases,
-                server.cpu_seconds)
+            run(
+                "PostgreSQL" + (f" ({', '.join(args.pg)})" if args.pg else ""),
+                server.url,
+                args.cases,
+                server.cpu_seconds,
+            )
 
 
 if __name__ == "__main__":

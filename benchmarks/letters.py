@@ -6,6 +6,7 @@ font and size, and a bare 500-row table).
 
 Target: at least 50 one-page replies per second.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,14 +57,18 @@ def _timed(fn) -> float:
 
 def make_case(kind_outcomes, rows=0):
     case = open_case(channel="mail", arrived_on=date(2026, 11, 2))
-    case.requesters.append(Requester(role="principal", name="山田 花子", postal_code="1500001",
-                                     address="東京都渋谷区神宮前一丁目2番3号"))
+    case.requesters.append(
+        Requester(role="principal", name="山田 花子", postal_code="1500001", address="東京都渋谷区神宮前一丁目2番3号")
+    )
     for kind, outcome in kind_outcomes:
         item = RequestItem(kind=kind, outcome=outcome, grounds=[], details={})
         if rows:
-            item.details = {"disclosed": {"columns": ["項目", "内容", "取得日"],
-                                          "rows": [[f"項目{i}", f"ご購入履歴（注文番号A{i:05d}）", "2026-01-15"]
-                                                   for i in range(rows)]}}
+            item.details = {
+                "disclosed": {
+                    "columns": ["項目", "内容", "取得日"],
+                    "rows": [[f"項目{i}", f"ご購入履歴（注文番号A{i:05d}）", "2026-01-15"] for i in range(rows)],
+                }
+            }
         case.items.append(item)
     db.session.flush()
     return case
@@ -74,8 +79,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="desk-bench-")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3", "INSTANCE_DIR": tmp,
-                      "SECRET_KEY": "bench", "MASTER_KEY": "bench-master-key-0123456789abcdef0123"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+            "INSTANCE_DIR": tmp,
+            "SECRET_KEY": "bench",
+            "MASTER_KEY": "bench-master-key-0123456789abcdef0123",
+        }
+    )
     with app.app_context():
         db.create_all()
         fonts = letter_fonts()
@@ -88,14 +99,22 @@ def main() -> None:
         def bare_page():
             buffer = io.BytesIO()
             SimpleDocTemplate(buffer, pagesize=A4).build(
-                [Paragraph("令和8年11月2日付けで受け付けました保有個人データの開示請求につきまして、"
-                           "下記のとおり回答いたします。", body) for _ in range(12)])
+                [
+                    Paragraph(
+                        "令和8年11月2日付けで受け付けました保有個人データの開示請求につきまして、"
+                        "下記のとおり回答いたします。",
+                        body,
+                    )
+                    for _ in range(12)
+                ]
+            )
             return buffer.getvalue()
 
         def bare_table():
             buffer = io.BytesIO()
-            rows = [["項目", "内容", "取得日"]] + [[f"項目{i}", f"ご購入履歴（注文番号A{i:05d}）", "2026-01-15"]
-                                                for i in range(500)]
+            rows = [["項目", "内容", "取得日"]] + [
+                [f"項目{i}", f"ご購入履歴（注文番号A{i:05d}）", "2026-01-15"] for i in range(500)
+            ]
             table = Table(rows, repeatRows=1)
             table.setStyle([("FONT", (0, 0), (-1, -1), fonts.mincho, 8.5)])
             SimpleDocTemplate(buffer, pagesize=A4).build([table])
@@ -107,11 +126,15 @@ def main() -> None:
         long_pages = page_count(service.render(long_case, "reply", "ja"))
         table_time = once(bare_table)
         print(f"fonts: {fonts.mincho} ({'embedded' if fonts.embedded else 'CID, not embedded'})")
-        print(f"one-page reply ({page_count(sample)} page, {len(sample):,} bytes): "
-              f"{replies:6.1f} letters/s wall clock, {replies_cpu:6.1f}/s per CPU second ({n} rendered)"
-              f"   target >= 50/s: {'met' if max(replies, replies_cpu) >= 50 else 'NOT met'}")
-        print(f"floor, bare reportlab page, same font/size:   {floor:6.1f} pages/s wall clock, "
-              f"{floor_cpu:6.1f}/s per CPU second ({m} rendered)")
+        print(
+            f"one-page reply ({page_count(sample)} page, {len(sample):,} bytes): "
+            f"{replies:6.1f} letters/s wall clock, {replies_cpu:6.1f}/s per CPU second ({n} rendered)"
+            f"   target >= 50/s: {'met' if max(replies, replies_cpu) >= 50 else 'NOT met'}"
+        )
+        print(
+            f"floor, bare reportlab page, same font/size:   {floor:6.1f} pages/s wall clock, "
+            f"{floor_cpu:6.1f}/s per CPU second ({m} rendered)"
+        )
         print(f"reply with a 500-row attachment ({long_pages} pages): {long_time * 1000:7.0f} ms")
         print(f"floor, bare reportlab 500-row table:          {table_time * 1000:7.0f} ms")
 

@@ -15,6 +15,7 @@ Targets (issue 4): first page p50 <= 25 ms and within 3x its query; status filte
 ms; search by name, furigana, phone or e-mail <= 50 ms with no warm-up cost; <= 100 MB
 per worker. Nothing is asserted: the figures are printed.
 """
+
 from __future__ import annotations
 
 import sys
@@ -45,22 +46,89 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SURNAMES = [("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
-            ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
-            ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"),
-            ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"), ("斎藤", "サイトウ"), ("清水", "シミズ"),
-            ("山崎", "ヤマザキ"), ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"), ("阿部", "アベ"),
-            ("石川", "イシカワ"), ("山下", "ヤマシタ"), ("中島", "ナカジマ"), ("石井", "イシイ"), ("小川", "オガワ"),
-            ("前田", "マエダ"), ("岡田", "オカダ"), ("長谷川", "ハセガワ"), ("藤田", "フジタ"), ("後藤", "ゴトウ"),
-            ("近藤", "コンドウ"), ("村上", "ムラカミ"), ("遠藤", "エンドウ"), ("青木", "アオキ"), ("坂本", "サカモト")]
-GIVEN = [("陽子", "ヨウコ"), ("健一", "ケンイチ"), ("美咲", "ミサキ"), ("大輔", "ダイスケ"), ("由美", "ユミ"),
-         ("翔太", "ショウタ"), ("恵子", "ケイコ"), ("拓也", "タクヤ"), ("真由美", "マユミ"), ("浩二", "コウジ"),
-         ("さくら", "サクラ"), ("蓮", "レン"), ("結衣", "ユイ"), ("和夫", "カズオ"), ("千尋", "チヒロ"),
-         ("花子", "ハナコ"), ("太郎", "タロウ"), ("次郎", "ジロウ"), ("明美", "アケミ"), ("誠", "マコト"),
-         ("直樹", "ナオキ"), ("愛", "アイ"), ("修", "オサム"), ("裕子", "ユウコ"), ("隆", "タカシ"),
-         ("智子", "トモコ"), ("亮", "リョウ"), ("舞", "マイ"), ("哲也", "テツヤ"), ("優子", "ユウコ")]
-KIND_SETS = [("disclosure",), ("disclosure", "record_disclosure"), ("purpose_notice",), ("correction",),
-             ("stop_provision",), ("cessation", "stop_provision"), ("disclosure", "correction")]
+SURNAMES = [
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("山口", "ヤマグチ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("斎藤", "サイトウ"),
+    ("清水", "シミズ"),
+    ("山崎", "ヤマザキ"),
+    ("森", "モリ"),
+    ("池田", "イケダ"),
+    ("橋本", "ハシモト"),
+    ("阿部", "アベ"),
+    ("石川", "イシカワ"),
+    ("山下", "ヤマシタ"),
+    ("中島", "ナカジマ"),
+    ("石井", "イシイ"),
+    ("小川", "オガワ"),
+    ("前田", "マエダ"),
+    ("岡田", "オカダ"),
+    ("長谷川", "ハセガワ"),
+    ("藤田", "フジタ"),
+    ("後藤", "ゴトウ"),
+    ("近藤", "コンドウ"),
+    ("村上", "ムラカミ"),
+    ("遠藤", "エンドウ"),
+    ("青木", "アオキ"),
+    ("坂本", "サカモト"),
+]
+GIVEN = [
+    ("陽子", "ヨウコ"),
+    ("健一", "ケンイチ"),
+    ("美咲", "ミサキ"),
+    ("大輔", "ダイスケ"),
+    ("由美", "ユミ"),
+    ("翔太", "ショウタ"),
+    ("恵子", "ケイコ"),
+    ("拓也", "タクヤ"),
+    ("真由美", "マユミ"),
+    ("浩二", "コウジ"),
+    ("さくら", "サクラ"),
+    ("蓮", "レン"),
+    ("結衣", "ユイ"),
+    ("和夫", "カズオ"),
+    ("千尋", "チヒロ"),
+    ("花子", "ハナコ"),
+    ("太郎", "タロウ"),
+    ("次郎", "ジロウ"),
+    ("明美", "アケミ"),
+    ("誠", "マコト"),
+    ("直樹", "ナオキ"),
+    ("愛", "アイ"),
+    ("修", "オサム"),
+    ("裕子", "ユウコ"),
+    ("隆", "タカシ"),
+    ("智子", "トモコ"),
+    ("亮", "リョウ"),
+    ("舞", "マイ"),
+    ("哲也", "テツヤ"),
+    ("優子", "ユウコ"),
+]
+KIND_SETS = [
+    ("disclosure",),
+    ("disclosure", "record_disclosure"),
+    ("purpose_notice",),
+    ("correction",),
+    ("stop_provision",),
+    ("cessation", "stop_provision"),
+    ("disclosure", "correction"),
+]
 OPEN_WORK = ["received", "verifying", "in_progress", "decision_drafted", "awaiting_approval", "approved"]
 WAITING = ["awaiting_fee", "awaiting_documents", "awaiting_clarification"]
 BATCH = 5000
@@ -68,6 +136,7 @@ REPEATS = 30
 
 
 # --------------------------------------------------------------------------- databases
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -95,27 +164,61 @@ class ThrowawayPostgres:
         self.data, self.port = self.base / "data", free_port()
 
     def start(self) -> str:
-        subprocess.run(as_postgres([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                                    "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]), check=True, capture_output=True)
+        subprocess.run(
+            as_postgres(
+                [
+                    str(self.bin / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
         options = f"-k {self.base} -p {self.port} -c listen_addresses=127.0.0.1 -c shared_buffers=64MB"
-        subprocess.run(as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
-                                    str(self.base / "log"), "-w", "start"]), check=True, capture_output=True)
+        subprocess.run(
+            as_postgres(
+                [
+                    str(self.bin / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(self.base / "log"),
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
         from sqlalchemy import create_engine, text
 
-        admin = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres",
-                              isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres", isolation_level="AUTOCOMMIT"
+        )
         with admin.connect() as conn:
             conn.execute(text("CREATE DATABASE desk_bench"))
         admin.dispose()
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/desk_bench"
 
     def stop(self):
-        subprocess.run(as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"]),
-                       capture_output=True)
+        subprocess.run(
+            as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"]), capture_output=True
+        )
         shutil.rmtree(self.base, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- data
+
 
 def build(url: str, instance: Path, count: int) -> dict:
     """Schema by migrations, then `count` cases bulk-inserted. Returns sample search terms."""
@@ -153,31 +256,67 @@ def build(url: str, instance: Path, count: int) -> dict:
                 status = rng.choices(["completed", "withdrawn", "lapsed"], [90, 5, 5])[0]
             waiting = status in WAITING
             target = None if waiting else arrived + timedelta(days=14 + rng.randint(0, 3))
-            closed_on = arrived + timedelta(days=rng.randint(3, 20)) if status in ("completed", "withdrawn", "lapsed", "disposed") else None
-            case_rows.append({
-                "id": n, "reference": f"{arrived.year}-{n:06d}", "channel": rng.choice(["web", "web", "web", "mail", "email", "counter"]),
-                "arrived_on": arrived, "received_at": utc_now, "language": "ja", "status": status,
-                "assignee_id": rng.choice(staff_ids), "requester_type": "principal", "proxy_kind": None,
-                "delivery_method": "paper", "statutory_horizon_on": arrived + timedelta(days=14),
-                "internal_target_on": target, "requester_due_on": arrived + timedelta(days=16) if waiting else None,
-                "possible_duplicate": rng.random() < 0.01, "closed_on": closed_on,
-                "disposed_on": closed_on + timedelta(days=730) if status == "disposed" else None,
-                "created_at": utc_now, "updated_at": utc_now})
+            closed_on = (
+                arrived + timedelta(days=rng.randint(3, 20))
+                if status in ("completed", "withdrawn", "lapsed", "disposed")
+                else None
+            )
+            case_rows.append(
+                {
+                    "id": n,
+                    "reference": f"{arrived.year}-{n:06d}",
+                    "channel": rng.choice(["web", "web", "web", "mail", "email", "counter"]),
+                    "arrived_on": arrived,
+                    "received_at": utc_now,
+                    "language": "ja",
+                    "status": status,
+                    "assignee_id": rng.choice(staff_ids),
+                    "requester_type": "principal",
+                    "proxy_kind": None,
+                    "delivery_method": "paper",
+                    "statutory_horizon_on": arrived + timedelta(days=14),
+                    "internal_target_on": target,
+                    "requester_due_on": arrived + timedelta(days=16) if waiting else None,
+                    "possible_duplicate": rng.random() < 0.01,
+                    "closed_on": closed_on,
+                    "disposed_on": closed_on + timedelta(days=730) if status == "disposed" else None,
+                    "created_at": utc_now,
+                    "updated_at": utc_now,
+                }
+            )
             (surname, s_kana), (given, g_kana) = rng.choice(SURNAMES), rng.choice(GIVEN)
             name, kana = f"{surname} {given}", f"{s_kana} {g_kana}"
             phone = f"0{rng.choice(['3', '6', '90', '80', '70'])}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
             email = f"user{n}@example.{rng.choice(['jp', 'com', 'ne.jp'])}"
             nk, kk, pk, ek = search_keys(name, kana, phone, email)
-            people.append({"case_id": n, "role": "principal", "proxy_kind": None, "name": name, "furigana": kana,
-                           "birth_date": date(1950 + rng.randint(0, 50), rng.randint(1, 12), rng.randint(1, 28)),
-                           "postal_code": "1500001", "address": f"東京都渋谷区神宮前{rng.randint(1, 6)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号",
-                           "phone": phone, "email": email, "known_as": None,
-                           "name_key": nk, "kana_key": kk, "phone_key": pk, "email_key": ek})
+            people.append(
+                {
+                    "case_id": n,
+                    "role": "principal",
+                    "proxy_kind": None,
+                    "name": name,
+                    "furigana": kana,
+                    "birth_date": date(1950 + rng.randint(0, 50), rng.randint(1, 12), rng.randint(1, 28)),
+                    "postal_code": "1500001",
+                    "address": f"東京都渋谷区神宮前{rng.randint(1, 6)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号",
+                    "phone": phone,
+                    "email": email,
+                    "known_as": None,
+                    "name_key": nk,
+                    "kana_key": kk,
+                    "phone_key": pk,
+                    "email_key": ek,
+                }
+            )
             for kind in rng.choice(KIND_SETS):
                 items.append({"case_id": n, "kind": kind, "grounds": [], "details": {}})
             if n == count // 2:
-                samples = {"name": name, "furigana": kana.replace(" ", ""), "phone": phone.replace("-", ""),
-                           "email": email.upper()}
+                samples = {
+                    "name": name,
+                    "furigana": kana.replace(" ", ""),
+                    "phone": phone.replace("-", ""),
+                    "email": email.upper(),
+                }
             if len(case_rows) >= BATCH or n == count:
                 db.session.execute(insert(Case), case_rows)
                 db.session.execute(insert(Requester), people)
@@ -200,13 +339,26 @@ def build(url: str, instance: Path, count: int) -> dict:
 
 # --------------------------------------------------------------------------- the server
 
+
 class Server:
     def __init__(self, url: str, instance: Path):
         self.port = free_port()
         env = {**os.environ, "DESK_DATABASE_URL": url, "DESK_INSTANCE_DIR": str(instance)}
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{self.port}",
-             "--chdir", str(ROOT), "wsgi:app"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--workers",
+                "1",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--chdir",
+                str(ROOT),
+                "wsgi:app",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -234,8 +386,9 @@ class Server:
     def login(self, email: str, password: str):
         _, page, _ = self.request("GET", "/staff/login")
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        status, _, _ = self.request("POST", "/staff/login", urlencode(
-            {"csrf_token": token, "email": email, "password": password}))
+        status, _, _ = self.request(
+            "POST", "/staff/login", urlencode({"csrf_token": token, "email": email, "password": password})
+        )
         if status != 302:
             raise SystemExit(f"could not sign in ({status})")
 
@@ -254,6 +407,7 @@ class Server:
 
 
 # --------------------------------------------------------------------------- measuring
+
 
 def views(samples: dict) -> list[tuple[str, dict]]:
     return [
@@ -296,6 +450,7 @@ def bare_query_ms(url: str, instance: Path, args: dict, user_id: int) -> tuple[f
 
         def after(conn, cursor, statement, parameters, context, executemany):
             spent[0] += time.perf_counter() - conn.info.pop("bench_started")
+
         client = app.test_client()
         client.post("/staff/login", data={"email": "bench-officer@example.jp", "password": "bench-password-2026"})
         path = "/staff/cases" + (("?" + urlencode(args)) if args else "")
@@ -331,12 +486,19 @@ def measure(label: str, url: str, instance: Path, samples: dict) -> list[str]:
         finally:
             server.stop()
         bare, all_sql = bare_query_ms(url, instance, args, 1)
-        rows.append((name, first * 1000, statistics.median(timings) * 1000, bare, all_sql, found.group(1) if found else "?"))
-    lines = [f"\n{label}", f"{'view':30} {'first call':>11} {'p50':>8} {'row query':>10} {'ratio':>6} "
-                           f"{'all SQL':>8} {'ratio':>6} {'rows':>6}"]
+        rows.append(
+            (name, first * 1000, statistics.median(timings) * 1000, bare, all_sql, found.group(1) if found else "?")
+        )
+    lines = [
+        f"\n{label}",
+        f"{'view':30} {'first call':>11} {'p50':>8} {'row query':>10} {'ratio':>6} "
+        f"{'all SQL':>8} {'ratio':>6} {'rows':>6}",
+    ]
     for name, first, p50, bare, all_sql, found in rows:
-        lines.append(f"{name:30} {first:9.1f}ms {p50:6.1f}ms {bare:8.2f}ms {p50 / bare if bare else 0:5.0f}x "
-                     f"{all_sql:6.2f}ms {p50 / all_sql if all_sql else 0:5.1f}x {found:>6}")
+        lines.append(
+            f"{name:30} {first:9.1f}ms {p50:6.1f}ms {bare:8.2f}ms {p50 / bare if bare else 0:5.0f}x "
+            f"{all_sql:6.2f}ms {p50 / all_sql if all_sql else 0:5.1f}x {found:>6}"
+        )
     lines.append(f"RSS of the gunicorn worker (largest after any view's run): {rss:.0f} MB")
     return lines
 
@@ -347,10 +509,12 @@ def main():
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--keep", type=Path, help="reuse (or build and keep) the SQLite database in this folder")
     options = parser.parse_args()
-    report = [f"desk queue benchmark: {options.cases:,} cases, {REPEATS} requests per view, one gunicorn sync worker",
-              "first call: the view's first request after a server start; p50: over HTTP on localhost;",
-              "row query: the page's SQL alone on a raw connection; all SQL: every statement of one request",
-              f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"]
+    report = [
+        f"desk queue benchmark: {options.cases:,} cases, {REPEATS} requests per view, one gunicorn sync worker",
+        "first call: the view's first request after a server start; p50: over HTTP on localhost;",
+        "row query: the page's SQL alone on a raw connection; all SQL: every statement of one request",
+        f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+    ]
     if options.db in ("sqlite", "both"):
         instance = options.keep or Path(tempfile.mkdtemp(prefix="desk-bench-sqlite-"))
         instance.mkdir(parents=True, exist_ok=True)

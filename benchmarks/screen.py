@@ -8,6 +8,7 @@ merely reading and writing the same CSV with the csv module. Target: within 3x o
 
 Uses a throw-away SQLite instance in a temporary directory; never touches instance/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,49 +25,65 @@ from pathlib import Path
 # The repository, not this folder, comes first: benchmarks/queue.py would shadow the standard queue module.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-SURNAMES = ("佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 山崎 森 池田 橋本 阿部 "
-            "石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤 村上 遠藤 青木 坂本 斉藤 福田 太田 西村 藤井 金子 岡本 藤原 "
-            "中野 三浦 原田 中川 松田 竹内 小野 田村 中山 和田 石田 森田 上田 原 内田 柴田 酒井 宮崎 横山 高木 安藤 宮本 大野 小島 "
-            "工藤 谷口 今井 高田 増田 丸山 杉山 村田 大塚 新井 小山 平野 藤本 河野 上野 野口 武田 松井 千葉 岩崎 菅原 木下 久保 佐野 "
-            "野村 松尾 市川 菊地 杉本 古川 大西 島田 水野 桜井 高野 渡部 吉川 山内 西田 飯田 菊池 西川 小松 北村 安田 五十嵐 川口 平田 "
-            "関 中田 久保田 服部 東 岩田 土屋 川崎 福島 本田 辻 樋口 秋山 田口 永井 山中 中西 吉村 川上 石原 大橋 松岡 馬場 浜田 森本 "
-            "星野 矢野 浅野 大久保 松下 吉岡 小池 野田 荒木 大谷 内藤 松浦 熊谷 黒田 尾崎 永田 川村 望月 田辺 松村 荒井 堀 大島 平井 "
-            "早川 菅野 栗原 西山 廣瀬 横田 石橋 萩原 岩本 片山 関口 宮田 大石 高山 本間 吉野 須藤 岡崎 小田 伊東 鎌田 上原 篠原 小西 "
-            "松原 福井 古賀 大森 成田 南 奥村 内山 沢田 川島 桑原 三宅 片岡 富田 杉浦 岡 八木 奥田 小沢 松永 北川 関根 河合 平山 牧野 "
-            "白石 今村 寺田 青山 中尾 小倉 渋谷 上村 小野寺 大山 足立 岡村 天野 宮下 坂口 冨田 田島 小原 米田 小泉 堀内 西尾 竹中").split()
-GIVEN = ("翔 蓮 陽翔 湊 大翔 悠真 樹 大和 陽太 悠人 朝陽 蒼 律 颯真 陽向 湊斗 結翔 碧 暖 新 一郎 次郎 健太 大輔 拓也 翔太 和也 "
-         "直樹 達也 雄一 浩 誠 剛 学 修 茂 稔 勝 隆 博 明 清 進 豊 正 実 健一 健二 浩二 隆之 智之 秀樹 康弘 正人 雅人 和彦 "
-         "陽葵 凛 詩 結菜 芽依 葵 紬 澪 結愛 莉子 杏 美咲 花子 陽子 恵子 京子 幸子 和子 洋子 裕子 真由美 由美子 智子 久美子 "
-         "直美 明美 由紀 麻衣 愛 彩 舞 沙織 千尋 香織 優子 美穂 恵 真理 綾 遥 楓 桜 瑞希 七海 美月 結衣 さくら ひなた "
-         "あかり 萌 彩花 菜々子 春香 千夏 理沙 奈緒 美里 加奈 友美 静香 里美 亜希子 絵美 仁美 典子 弘子 純子 良子 節子").split()
-PLACES = ("渋谷区神宮前 新宿区西新宿 港区六本木 千代田区丸の内 中央区銀座 世田谷区三軒茶屋 杉並区阿佐谷北 練馬区豊玉北 "
-          "大田区蒲田 品川区大崎 横浜市中区本町 川崎市中原区小杉町 さいたま市浦和区高砂 千葉市中央区富士見 "
-          "大阪市北区梅田 名古屋市中村区名駅 福岡市博多区博多駅前 札幌市中央区北一条西 仙台市青葉区一番町 京都市中京区烏丸通").split()
+SURNAMES = (
+    "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 山崎 森 池田 橋本 阿部 "
+    "石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤 村上 遠藤 青木 坂本 斉藤 福田 太田 西村 藤井 金子 岡本 藤原 "
+    "中野 三浦 原田 中川 松田 竹内 小野 田村 中山 和田 石田 森田 上田 原 内田 柴田 酒井 宮崎 横山 高木 安藤 宮本 大野 小島 "
+    "工藤 谷口 今井 高田 増田 丸山 杉山 村田 大塚 新井 小山 平野 藤本 河野 上野 野口 武田 松井 千葉 岩崎 菅原 木下 久保 佐野 "
+    "野村 松尾 市川 菊地 杉本 古川 大西 島田 水野 桜井 高野 渡部 吉川 山内 西田 飯田 菊池 西川 小松 北村 安田 五十嵐 川口 平田 "
+    "関 中田 久保田 服部 東 岩田 土屋 川崎 福島 本田 辻 樋口 秋山 田口 永井 山中 中西 吉村 川上 石原 大橋 松岡 馬場 浜田 森本 "
+    "星野 矢野 浅野 大久保 松下 吉岡 小池 野田 荒木 大谷 内藤 松浦 熊谷 黒田 尾崎 永田 川村 望月 田辺 松村 荒井 堀 大島 平井 "
+    "早川 菅野 栗原 西山 廣瀬 横田 石橋 萩原 岩本 片山 関口 宮田 大石 高山 本間 吉野 須藤 岡崎 小田 伊東 鎌田 上原 篠原 小西 "
+    "松原 福井 古賀 大森 成田 南 奥村 内山 沢田 川島 桑原 三宅 片岡 富田 杉浦 岡 八木 奥田 小沢 松永 北川 関根 河合 平山 牧野 "
+    "白石 今村 寺田 青山 中尾 小倉 渋谷 上村 小野寺 大山 足立 岡村 天野 宮下 坂口 冨田 田島 小原 米田 小泉 堀内 西尾 竹中"
+).split()
+GIVEN = (
+    "翔 蓮 陽翔 湊 大翔 悠真 樹 大和 陽太 悠人 朝陽 蒼 律 颯真 陽向 湊斗 結翔 碧 暖 新 一郎 次郎 健太 大輔 拓也 翔太 和也 "
+    "直樹 達也 雄一 浩 誠 剛 学 修 茂 稔 勝 隆 博 明 清 進 豊 正 実 健一 健二 浩二 隆之 智之 秀樹 康弘 正人 雅人 和彦 "
+    "陽葵 凛 詩 結菜 芽依 葵 紬 澪 結愛 莉子 杏 美咲 花子 陽子 恵子 京子 幸子 和子 洋子 裕子 真由美 由美子 智子 久美子 "
+    "直美 明美 由紀 麻衣 愛 彩 舞 沙織 千尋 香織 優子 美穂 恵 真理 綾 遥 楓 桜 瑞希 七海 美月 結衣 さくら ひなた "
+    "あかり 萌 彩花 菜々子 春香 千夏 理沙 奈緒 美里 加奈 友美 静香 里美 亜希子 絵美 仁美 典子 弘子 純子 良子 節子"
+).split()
+PLACES = (
+    "渋谷区神宮前 新宿区西新宿 港区六本木 千代田区丸の内 中央区銀座 世田谷区三軒茶屋 杉並区阿佐谷北 練馬区豊玉北 "
+    "大田区蒲田 品川区大崎 横浜市中区本町 川崎市中原区小杉町 さいたま市浦和区高砂 千葉市中央区富士見 "
+    "大阪市北区梅田 名古屋市中村区名駅 福岡市博多区博多駅前 札幌市中央区北一条西 仙台市青葉区一番町 京都市中京区烏丸通"
+).split()
 #: Given names built from common first and second characters: about 2,000 of them, so with
 #: ~260 surnames a full name is shared by a few people in a million, as real names are.
-GIVEN += [a + b for a in "大健翔悠陽拓和直達雄浩誠剛智秀康正雅美真由恵京幸洋裕久明千香優沙彩結愛菜春奈里亜絵"
-          for b in "太斗人也樹介輔一郎吾平希子美香奈代江乃帆花衣実"]
+GIVEN += [
+    a + b
+    for a in "大健翔悠陽拓和直達雄浩誠剛智秀康正雅美真由恵京幸洋裕久明千香優沙彩結愛菜春奈里亜絵"
+    for b in "太斗人也樹介輔一郎吾平希子美香奈代江乃帆花衣実"
+]
 PROFILE = bool(__import__("os").environ.get("DESK_BENCH_PROFILE"))
 VARIANT_OF = {"高": "髙", "崎": "﨑", "辺": "邊", "斎": "齋", "浜": "濵", "沢": "澤", "広": "廣"}
 
 
 def person(rng: random.Random) -> dict:
     born = date(1940, 1, 1) + timedelta(days=rng.randrange(365 * 65))
-    return {"name": f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}", "birth": born,
-            "phone": f"0{rng.choice('3456789')}0-{rng.randrange(10000):04d}-{rng.randrange(10000):04d}",
-            "address": f"{rng.choice(PLACES)}{rng.randrange(1, 9)}-{rng.randrange(1, 30)}-{rng.randrange(1, 20)}"}
+    return {
+        "name": f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+        "birth": born,
+        "phone": f"0{rng.choice('3456789')}0-{rng.randrange(10000):04d}-{rng.randrange(10000):04d}",
+        "address": f"{rng.choice(PLACES)}{rng.randrange(1, 9)}-{rng.randrange(1, 30)}-{rng.randrange(1, 20)}",
+    }
 
 
 def rewritten(p: dict, rng: random.Random) -> list[str]:
     """The same person as another company's list writes them."""
     name = "".join(VARIANT_OF.get(c, c) for c in p["name"]).replace(" ", rng.choice(["　", "", " "]))
     born = p["birth"]
-    birth = rng.choice([f"{born.year}/{born.month}/{born.day}",
-                        f"昭和{born.year - 1925}年{born.month}月{born.day}日" if 1926 <= born.year <= 1988 else born.isoformat()])
+    birth = rng.choice(
+        [
+            f"{born.year}/{born.month}/{born.day}",
+            f"昭和{born.year - 1925}年{born.month}月{born.day}日" if 1926 <= born.year <= 1988 else born.isoformat(),
+        ]
+    )
     phone = rng.choice([p["phone"].replace("-", ""), "+81 " + p["phone"][1:], ""])
     block = p["address"].split("-")
     address = rng.choice([p["address"], f"{block[0]}丁目{block[1]}番{block[2]}号"])
-    return [name, "", birth if rng.random() < .7 else "", phone, address, f"C{rng.randrange(10**8):08d}"]
+    return [name, "", birth if rng.random() < 0.7 else "", phone, address, f"C{rng.randrange(10**8):08d}"]
 
 
 def build(args, rng, work, db, insert, SuppressionEntry) -> None:
@@ -78,10 +95,20 @@ def build(args, rng, work, db, insert, SuppressionEntry) -> None:
     rows = []
     for p in register:
         values = hashed(person_keys(p["name"], None, p["birth"], p["phone"], p["address"]), hasher)
-        rows.append({"name_hash": values["name"], "kana_hash": None, "birth_date_hash": values["birth_date"],
-                     "phone_hash": values["phone"], "address_hash": values["address"],
-                     "display_name": mask_name(p["name"]), "scope": "third_party_provision",
-                     "origin": "import", "source_reference": "bench", "added_on": date(2026, 11, 1)})
+        rows.append(
+            {
+                "name_hash": values["name"],
+                "kana_hash": None,
+                "birth_date_hash": values["birth_date"],
+                "phone_hash": values["phone"],
+                "address_hash": values["address"],
+                "display_name": mask_name(p["name"]),
+                "scope": "third_party_provision",
+                "origin": "import",
+                "source_reference": "bench",
+                "added_on": date(2026, 11, 1),
+            }
+        )
     db.session.execute(insert(SuppressionEntry), rows)
     db.session.commit()
     print(f"register: {args.entries:,} entries built in {time.perf_counter() - started:.1f} s")
@@ -97,11 +124,14 @@ def build(args, rng, work, db, insert, SuppressionEntry) -> None:
                 writer.writerow(rewritten(rng.choice(register), rng))
             else:
                 p = person(rng)
-                writer.writerow([p["name"], "", p["birth"].isoformat(), p["phone"], p["address"],
-                                 f"C{rng.randrange(10**8):08d}"])
+                writer.writerow(
+                    [p["name"], "", p["birth"].isoformat(), p["phone"], p["address"], f"C{rng.randrange(10**8):08d}"]
+                )
     size = source.stat().st_size
-    print(f"list: {args.rows:,} rows ({size / 1e6:.0f} MB, UTF-8), {suppressed:,} of them register people "
-          f"rewritten (variant kanji, era dates, +81, 丁目番号)")
+    print(
+        f"list: {args.rows:,} rows ({size / 1e6:.0f} MB, UTF-8), {suppressed:,} of them register people "
+        f"rewritten (variant kanji, era dates, +81, 丁目番号)"
+    )
 
 
 def best_of(repeat: int, action) -> tuple[float, float]:
@@ -138,8 +168,14 @@ def main() -> None:
     reuse = args.data is not None and (work / "list.csv").exists()
     rng = random.Random(args.seed)
     try:
-        app = create_app({"INSTANCE_DIR": str(work / "instance"), "SECRET_KEY": "bench", "MASTER_KEY": "bench-master-key",
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.sqlite3'}"})
+        app = create_app(
+            {
+                "INSTANCE_DIR": str(work / "instance"),
+                "SECRET_KEY": "bench",
+                "MASTER_KEY": "bench-master-key",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.sqlite3'}",
+            }
+        )
         with app.app_context():
             db.create_all()
             if args.build_only:
@@ -150,19 +186,36 @@ def main() -> None:
             else:
                 # Generated in a child process, so the measuring process starts as clean as a
                 # `flask desk screen` would.
-                subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--entries", str(args.entries),
-                                "--seed", str(args.seed), "--data", str(work), "--build-only"], check=True)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--rows",
+                        str(args.rows),
+                        "--entries",
+                        str(args.entries),
+                        "--seed",
+                        str(args.seed),
+                        "--data",
+                        str(work),
+                        "--build-only",
+                    ],
+                    check=True,
+                )
             source = work / "list.csv"
 
             def copy_with_csv() -> None:
-                with open(source, encoding="utf-8", newline="") as fh, \
-                        open(work / "copy.csv", "w", encoding="utf-8", newline="") as out:
+                with (
+                    open(source, encoding="utf-8", newline="") as fh,
+                    open(work / "copy.csv", "w", encoding="utf-8", newline="") as out,
+                ):
                     csv.writer(out).writerows(csv.reader(fh))
 
             def screen() -> None:
                 text.clear_caches()
-                screenings.append(runs.screen_file(source, work / "screened.csv", direction="delivery",
-                                                   operator="bench"))
+                screenings.append(
+                    runs.screen_file(source, work / "screened.csv", direction="delivery", operator="bench")
+                )
                 db.session.commit()
 
             # One-off start-up work every first query of a process does (mapper configuration),
@@ -171,6 +224,7 @@ def main() -> None:
             entries.register_size()
             if PROFILE:
                 import cProfile
+
                 cProfile.runctx("screen()", globals(), locals(), sort="tottime")
             screenings = []
             floor, floor_cpu = best_of(args.repeat, copy_with_csv)
@@ -179,12 +233,20 @@ def main() -> None:
             rows = run.rows_in
 
             print("                             wall time    rows/s (wall)   CPU time    rows/s (CPU)")
-            print(f"floor  (csv read + write):  {floor:7.2f} s  {rows / floor:>12,.0f}  {floor_cpu:8.2f} s  {rows / floor_cpu:>12,.0f}")
-            print(f"screen (desk screen):       {elapsed:7.2f} s  {rows / elapsed:>12,.0f}  {elapsed_cpu:8.2f} s  {rows / elapsed_cpu:>12,.0f}")
-            print(f"ratio: {elapsed / floor:.2f}x the floor by wall time, {elapsed_cpu / floor_cpu:.2f}x by CPU time "
-                  f"(best of {args.repeat}; target: within 3x; CPU time is the fair figure on a shared machine)")
-            print(f"removed {run.rows_removed:,} of {run.rows_in:,} rows (about 1% planted; any extra are strangers "
-                  f"who share both a name and a date of birth, phone or address with someone on the register)")
+            print(
+                f"floor  (csv read + write):  {floor:7.2f} s  {rows / floor:>12,.0f}  {floor_cpu:8.2f} s  {rows / floor_cpu:>12,.0f}"
+            )
+            print(
+                f"screen (desk screen):       {elapsed:7.2f} s  {rows / elapsed:>12,.0f}  {elapsed_cpu:8.2f} s  {rows / elapsed_cpu:>12,.0f}"
+            )
+            print(
+                f"ratio: {elapsed / floor:.2f}x the floor by wall time, {elapsed_cpu / floor_cpu:.2f}x by CPU time "
+                f"(best of {args.repeat}; target: within 3x; CPU time is the fair figure on a shared machine)"
+            )
+            print(
+                f"removed {run.rows_removed:,} of {run.rows_in:,} rows (about 1% planted; any extra are strangers "
+                f"who share both a name and a date of birth, phone or address with someone on the register)"
+            )
             db.engine.dispose()
     finally:
         if not args.data and not args.build_only:

@@ -1,4 +1,5 @@
 """desk: a privacy-rights request desk for businesses that hold personal data in Japan."""
+
 from __future__ import annotations
 
 import logging
@@ -36,8 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     # Batch mode lets later migrations alter tables on SQLite too.
-    migrate.init_app(app, db, directory=str(desk_config.PROJECT_ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(desk_config.PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -83,8 +85,23 @@ def _areas() -> list:
         workbench,
     )
 
-    return [auth, audit, settings, cases, identity, fees, intake, decisions, letters, retention, suppression,
-            workbench, public, admin, reports]
+    return [
+        auth,
+        audit,
+        settings,
+        cases,
+        identity,
+        fees,
+        intake,
+        decisions,
+        letters,
+        retention,
+        suppression,
+        workbench,
+        public,
+        admin,
+        reports,
+    ]
 
 
 def _register_request_start(app: Flask) -> None:
@@ -112,8 +129,13 @@ def _register_template_helpers(app: Flask) -> None:
     from desk.navigation import staff_navigation
 
     app.jinja_env.globals.update(
-        tr=tr, label=label, lang=current_language, catalogue=catalogue, lifecycle=lifecycle,
-        setting=settings.get, staff_navigation=staff_navigation,
+        tr=tr,
+        label=label,
+        lang=current_language,
+        catalogue=catalogue,
+        lifecycle=lifecycle,
+        setting=settings.get,
+        staff_navigation=staff_navigation,
         can=lambda permission: can(current_user, permission),
         action_label=lambda code: action_label(code, current_language()),
     )
@@ -121,8 +143,10 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_security_headers(app: Flask) -> None:
-    csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
 
     @app.after_request
     def headers(response):
@@ -144,6 +168,7 @@ def _register_error_pages(app: Flask) -> None:
     def page(code: int):
         def handler(error):
             return render_template("errors/error.html", code=code), code
+
         return handler
 
     for code in (400, 403, 404, 405, 413, 429, 500):

@@ -1,5 +1,6 @@
 """The business's calendar: the days it does not work (weekends, Japanese public holidays,
 the year-end closure), as every deadline and the settings page need it."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

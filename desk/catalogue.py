@@ -5,6 +5,7 @@ Codes are stable (they are stored in the database and the audit trail); labels c
 Japanese and English. The law changes (see DOMAIN.md, "Coming changes"), so thresholds and
 rules live here as versioned data rather than in code paths.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,21 +46,24 @@ class Outcome(Entry):
         return self.refusal or self.partial or self.code == "lapsed"
 
 
-OUTCOMES: dict[str, Outcome] = {o.code: o for o in [
-    Outcome("disclosed", "全部開示", "Disclosed in full"),
-    Outcome("partly_disclosed", "一部開示", "Disclosed in part", partial=True),
-    Outcome("not_disclosed", "不開示", "Not disclosed", refusal=True),
-    Outcome("no_data", "保有個人データなし", "No such data retained"),
-    Outcome("notified", "通知", "Purposes notified"),
-    Outcome("not_notified", "通知しない", "Purposes not notified", refusal=True),
-    Outcome("corrected", "訂正等を実施", "Corrected"),
-    Outcome("not_corrected", "訂正等を行わない", "Not corrected", refusal=True),
-    Outcome("done", "実施", "Done"),
-    Outcome("alternative_measure", "代替措置を実施", "Alternative measure taken", partial=True),
-    Outcome("refused", "実施しない", "Refused", refusal=True),
-    Outcome("withdrawn", "取下げ", "Withdrawn", terminal_without_decision=True),
-    Outcome("lapsed", "請求がなかったものとして取扱い", "Treated as not made", terminal_without_decision=True),
-]}
+OUTCOMES: dict[str, Outcome] = {
+    o.code: o
+    for o in [
+        Outcome("disclosed", "全部開示", "Disclosed in full"),
+        Outcome("partly_disclosed", "一部開示", "Disclosed in part", partial=True),
+        Outcome("not_disclosed", "不開示", "Not disclosed", refusal=True),
+        Outcome("no_data", "保有個人データなし", "No such data retained"),
+        Outcome("notified", "通知", "Purposes notified"),
+        Outcome("not_notified", "通知しない", "Purposes not notified", refusal=True),
+        Outcome("corrected", "訂正等を実施", "Corrected"),
+        Outcome("not_corrected", "訂正等を行わない", "Not corrected", refusal=True),
+        Outcome("done", "実施", "Done"),
+        Outcome("alternative_measure", "代替措置を実施", "Alternative measure taken", partial=True),
+        Outcome("refused", "実施しない", "Refused", refusal=True),
+        Outcome("withdrawn", "取下げ", "Withdrawn", terminal_without_decision=True),
+        Outcome("lapsed", "請求がなかったものとして取扱い", "Treated as not made", terminal_without_decision=True),
+    ]
+}
 
 _ANY_KIND = ("withdrawn", "lapsed")
 
@@ -89,44 +93,84 @@ class RequestKind(Entry):
         return self.hint_en if lang == "en" else self.hint_ja
 
 
-REQUEST_KINDS: dict[str, RequestKind] = {k.code: k for k in [
-    RequestKind(
-        "purpose_notice", "利用目的の通知", "Notification of the purposes of use", "32(2)",
-        fee_allowed=True, outcomes=("notified", "not_notified"),
-        hint_ja="当社があなたの個人データを何のために使っているかをお知らせします。",
-        hint_en="We tell you what we use your personal data for.",
-        letter_title_ja="利用目的の通知の求め", letter_title_en="request for notification of the purposes of use"),
-    RequestKind(
-        "disclosure", "保有個人データの開示", "Disclosure of retained personal data", "33(1)",
-        fee_allowed=True, disclosure=True, outcomes=("disclosed", "partly_disclosed", "not_disclosed", "no_data"),
-        hint_ja="当社が保有しているあなたの個人データの内容をお見せします。",
-        hint_en="We show you the personal data about you that we hold.",
-        letter_title_ja="保有個人データの開示請求", letter_title_en="request for disclosure of retained personal data"),
-    RequestKind(
-        "record_disclosure", "第三者提供記録の開示", "Disclosure of third-party provision records", "33(5)",
-        fee_allowed=True, disclosure=True, outcomes=("disclosed", "partly_disclosed", "not_disclosed", "no_data"),
-        hint_ja="あなたの個人データを誰に提供し、誰から受け取ったかの記録をお見せします。",
-        hint_en="We show you our records of whom we gave your data to, and whom we received it from.",
-        letter_title_ja="第三者提供記録の開示請求", letter_title_en="request for disclosure of third-party provision records"),
-    RequestKind(
-        "correction", "訂正・追加・削除", "Correction, addition or deletion", "34",
-        outcomes=("corrected", "not_corrected"),
-        hint_ja="内容が事実と違う場合に、訂正・追加・削除します。",
-        hint_en="If the data is wrong, we correct, add to or delete it.",
-        letter_title_ja="保有個人データの訂正等の請求", letter_title_en="request for correction of retained personal data"),
-    RequestKind(
-        "cessation", "利用停止・消去", "Cessation of use or erasure", "35(1),(5)",
-        suppresses=True, outcomes=("done", "alternative_measure", "refused"),
-        hint_ja="あなたの個人データの利用をやめる、または消去します。",
-        hint_en="We stop using your personal data, or erase it.",
-        letter_title_ja="保有個人データの利用停止等の請求", letter_title_en="request for cessation of use or erasure of retained personal data"),
-    RequestKind(
-        "stop_provision", "第三者提供の停止", "Cessation of provision to third parties", "35(3),(5); 27(2)",
-        suppresses=True, outcomes=("done", "alternative_measure", "refused"),
-        hint_ja="あなたの個人データを他の会社などに提供することをやめます。",
-        hint_en="We stop giving your personal data to other companies or organisations.",
-        letter_title_ja="保有個人データの第三者提供の停止の請求", letter_title_en="request for cessation of provision of retained personal data to third parties"),
-]}
+REQUEST_KINDS: dict[str, RequestKind] = {
+    k.code: k
+    for k in [
+        RequestKind(
+            "purpose_notice",
+            "利用目的の通知",
+            "Notification of the purposes of use",
+            "32(2)",
+            fee_allowed=True,
+            outcomes=("notified", "not_notified"),
+            hint_ja="当社があなたの個人データを何のために使っているかをお知らせします。",
+            hint_en="We tell you what we use your personal data for.",
+            letter_title_ja="利用目的の通知の求め",
+            letter_title_en="request for notification of the purposes of use",
+        ),
+        RequestKind(
+            "disclosure",
+            "保有個人データの開示",
+            "Disclosure of retained personal data",
+            "33(1)",
+            fee_allowed=True,
+            disclosure=True,
+            outcomes=("disclosed", "partly_disclosed", "not_disclosed", "no_data"),
+            hint_ja="当社が保有しているあなたの個人データの内容をお見せします。",
+            hint_en="We show you the personal data about you that we hold.",
+            letter_title_ja="保有個人データの開示請求",
+            letter_title_en="request for disclosure of retained personal data",
+        ),
+        RequestKind(
+            "record_disclosure",
+            "第三者提供記録の開示",
+            "Disclosure of third-party provision records",
+            "33(5)",
+            fee_allowed=True,
+            disclosure=True,
+            outcomes=("disclosed", "partly_disclosed", "not_disclosed", "no_data"),
+            hint_ja="あなたの個人データを誰に提供し、誰から受け取ったかの記録をお見せします。",
+            hint_en="We show you our records of whom we gave your data to, and whom we received it from.",
+            letter_title_ja="第三者提供記録の開示請求",
+            letter_title_en="request for disclosure of third-party provision records",
+        ),
+        RequestKind(
+            "correction",
+            "訂正・追加・削除",
+            "Correction, addition or deletion",
+            "34",
+            outcomes=("corrected", "not_corrected"),
+            hint_ja="内容が事実と違う場合に、訂正・追加・削除します。",
+            hint_en="If the data is wrong, we correct, add to or delete it.",
+            letter_title_ja="保有個人データの訂正等の請求",
+            letter_title_en="request for correction of retained personal data",
+        ),
+        RequestKind(
+            "cessation",
+            "利用停止・消去",
+            "Cessation of use or erasure",
+            "35(1),(5)",
+            suppresses=True,
+            outcomes=("done", "alternative_measure", "refused"),
+            hint_ja="あなたの個人データの利用をやめる、または消去します。",
+            hint_en="We stop using your personal data, or erase it.",
+            letter_title_ja="保有個人データの利用停止等の請求",
+            letter_title_en="request for cessation of use or erasure of retained personal data",
+        ),
+        RequestKind(
+            "stop_provision",
+            "第三者提供の停止",
+            "Cessation of provision to third parties",
+            "35(3),(5); 27(2)",
+            suppresses=True,
+            outcomes=("done", "alternative_measure", "refused"),
+            hint_ja="あなたの個人データを他の会社などに提供することをやめます。",
+            hint_en="We stop giving your personal data to other companies or organisations.",
+            letter_title_ja="保有個人データの第三者提供の停止の請求",
+            letter_title_en="request for cessation of provision of retained personal data to third parties",
+        ),
+    ]
+}
 
 DISCLOSURE_KINDS = tuple(code for code, k in REQUEST_KINDS.items() if k.disclosure)
 ALL_KINDS = tuple(REQUEST_KINDS)
@@ -147,53 +191,95 @@ class RefusalGround(Entry):
 
 _FEE_KINDS = tuple(code for code, k in REQUEST_KINDS.items() if k.fee_allowed)
 
-REFUSAL_GROUNDS: dict[str, RefusalGround] = {g.code: g for g in [
-    RefusalGround("unidentified", "本人確認ができない", "The principal cannot be identified",
-                  letter_ja="ご提出いただいた書類及び当社の保有する情報によって、ご本人であることを確認することができなかったため。",
-                  letter_en="We could not confirm from the documents you submitted and the information we hold that you are the person concerned."),
-    RefusalGround("proxy_unconfirmed", "代理権が確認できない", "The proxy's authority cannot be confirmed",
-                  letter_ja="ご提出いただいた書類によって、代理人としての権限を確認することができなかったため。",
-                  letter_en="We could not confirm from the documents submitted that you have authority to act for the person concerned."),
-    RefusalGround("not_retained_data", "保有個人データに該当しない", "Not retained personal data",
-                  letter_ja="ご請求の情報は、当社の保有個人データに該当しないため。",
-                  letter_en="The information requested is not retained personal data held by us."),
-    RefusalGround("harm_to_person", "本人又は第三者の生命・身体・財産その他の権利利益を害するおそれ",
-                  "May harm the life, body, property or other rights of the principal or a third party",
-                  applies_to=DISCLOSURE_KINDS,
-                  letter_ja="開示することにより、本人又は第三者の生命、身体、財産その他の権利利益を害するおそれがあるため（個人情報保護法第33条第2項第1号）。",
-                  letter_en="Disclosure may harm the life, body, property or other rights and interests of you or a third party (Article 33(2)(i) of the Act on the Protection of Personal Information)."),
-    RefusalGround("business_impediment", "当社の業務の適正な実施に著しい支障を及ぼすおそれ",
-                  "Would seriously impede the proper conduct of the business",
-                  applies_to=DISCLOSURE_KINDS,
-                  letter_ja="開示することにより、当社の業務の適正な実施に著しい支障を及ぼすおそれがあるため（個人情報保護法第33条第2項第2号）。",
-                  letter_en="Disclosure would seriously impede the proper conduct of our business (Article 33(2)(ii) of the Act on the Protection of Personal Information)."),
-    RefusalGround("other_law", "他の法令に違反することとなる", "Would violate another law",
-                  applies_to=DISCLOSURE_KINDS,
-                  letter_ja="開示することが、他の法令に違反することとなるため（個人情報保護法第33条第2項第3号）。",
-                  letter_en="Disclosure would violate another law (Article 33(2)(iii) of the Act on the Protection of Personal Information)."),
-    RefusalGround("purpose_evident", "利用目的が明らかである・法第21条第4項の除外事由に該当",
-                  "The purpose is already evident, or an Art. 21(4) exception applies",
-                  applies_to=("purpose_notice",),
-                  letter_ja="利用目的が当社の公表している内容により明らかであるため、又は個人情報保護法第21条第4項各号に該当するため。",
-                  letter_en="The purposes of use are already evident from our published notice, or an exception under Article 21(4) of the Act applies."),
-    RefusalGround("content_true", "調査の結果、内容が事実であった", "The data was found to be accurate",
-                  applies_to=("correction",),
-                  letter_ja="調査の結果、当該保有個人データの内容が事実であることを確認したため。",
-                  letter_en="After investigation, we found that the data is accurate."),
-    RefusalGround("no_statutory_ground", "法第35条に定める要件に該当しない", "No ground under Art. 35",
-                  applies_to=("cessation", "stop_provision"), statutory_only=True,
-                  letter_ja="ご請求の内容が、個人情報保護法第35条に定める利用停止等又は第三者提供の停止の要件に該当しないため。",
-                  letter_en="The request does not meet the conditions for cessation set out in Article 35 of the Act."),
-    RefusalGround("fee_unpaid", "手数料が期限までに納付されなかった", "The fee was not paid by the due date",
-                  applies_to=_FEE_KINDS,
-                  letter_ja="所定の期限までに手数料のお支払いが確認できなかったため、ご請求はなかったものとして取り扱います。",
-                  letter_en="We did not receive the fee by the due date, so the request is treated as not made."),
-]}
+REFUSAL_GROUNDS: dict[str, RefusalGround] = {
+    g.code: g
+    for g in [
+        RefusalGround(
+            "unidentified",
+            "本人確認ができない",
+            "The principal cannot be identified",
+            letter_ja="ご提出いただいた書類及び当社の保有する情報によって、ご本人であることを確認することができなかったため。",
+            letter_en="We could not confirm from the documents you submitted and the information we hold that you are the person concerned.",
+        ),
+        RefusalGround(
+            "proxy_unconfirmed",
+            "代理権が確認できない",
+            "The proxy's authority cannot be confirmed",
+            letter_ja="ご提出いただいた書類によって、代理人としての権限を確認することができなかったため。",
+            letter_en="We could not confirm from the documents submitted that you have authority to act for the person concerned.",
+        ),
+        RefusalGround(
+            "not_retained_data",
+            "保有個人データに該当しない",
+            "Not retained personal data",
+            letter_ja="ご請求の情報は、当社の保有個人データに該当しないため。",
+            letter_en="The information requested is not retained personal data held by us.",
+        ),
+        RefusalGround(
+            "harm_to_person",
+            "本人又は第三者の生命・身体・財産その他の権利利益を害するおそれ",
+            "May harm the life, body, property or other rights of the principal or a third party",
+            applies_to=DISCLOSURE_KINDS,
+            letter_ja="開示することにより、本人又は第三者の生命、身体、財産その他の権利利益を害するおそれがあるため（個人情報保護法第33条第2項第1号）。",
+            letter_en="Disclosure may harm the life, body, property or other rights and interests of you or a third party (Article 33(2)(i) of the Act on the Protection of Personal Information).",
+        ),
+        RefusalGround(
+            "business_impediment",
+            "当社の業務の適正な実施に著しい支障を及ぼすおそれ",
+            "Would seriously impede the proper conduct of the business",
+            applies_to=DISCLOSURE_KINDS,
+            letter_ja="開示することにより、当社の業務の適正な実施に著しい支障を及ぼすおそれがあるため（個人情報保護法第33条第2項第2号）。",
+            letter_en="Disclosure would seriously impede the proper conduct of our business (Article 33(2)(ii) of the Act on the Protection of Personal Information).",
+        ),
+        RefusalGround(
+            "other_law",
+            "他の法令に違反することとなる",
+            "Would violate another law",
+            applies_to=DISCLOSURE_KINDS,
+            letter_ja="開示することが、他の法令に違反することとなるため（個人情報保護法第33条第2項第3号）。",
+            letter_en="Disclosure would violate another law (Article 33(2)(iii) of the Act on the Protection of Personal Information).",
+        ),
+        RefusalGround(
+            "purpose_evident",
+            "利用目的が明らかである・法第21条第4項の除外事由に該当",
+            "The purpose is already evident, or an Art. 21(4) exception applies",
+            applies_to=("purpose_notice",),
+            letter_ja="利用目的が当社の公表している内容により明らかであるため、又は個人情報保護法第21条第4項各号に該当するため。",
+            letter_en="The purposes of use are already evident from our published notice, or an exception under Article 21(4) of the Act applies.",
+        ),
+        RefusalGround(
+            "content_true",
+            "調査の結果、内容が事実であった",
+            "The data was found to be accurate",
+            applies_to=("correction",),
+            letter_ja="調査の結果、当該保有個人データの内容が事実であることを確認したため。",
+            letter_en="After investigation, we found that the data is accurate.",
+        ),
+        RefusalGround(
+            "no_statutory_ground",
+            "法第35条に定める要件に該当しない",
+            "No ground under Art. 35",
+            applies_to=("cessation", "stop_provision"),
+            statutory_only=True,
+            letter_ja="ご請求の内容が、個人情報保護法第35条に定める利用停止等又は第三者提供の停止の要件に該当しないため。",
+            letter_en="The request does not meet the conditions for cessation set out in Article 35 of the Act.",
+        ),
+        RefusalGround(
+            "fee_unpaid",
+            "手数料が期限までに納付されなかった",
+            "The fee was not paid by the due date",
+            applies_to=_FEE_KINDS,
+            letter_ja="所定の期限までに手数料のお支払いが確認できなかったため、ご請求はなかったものとして取り扱います。",
+            letter_en="We did not receive the fee by the due date, so the request is treated as not made.",
+        ),
+    ]
+}
 
 
 def grounds_for(kind: str, privacy_mark_mode: bool) -> list[RefusalGround]:
-    return [g for g in REFUSAL_GROUNDS.values()
-            if kind in g.applies_to and not (privacy_mark_mode and g.statutory_only)]
+    return [
+        g for g in REFUSAL_GROUNDS.values() if kind in g.applies_to and not (privacy_mark_mode and g.statutory_only)
+    ]
 
 
 @dataclass(frozen=True)
@@ -213,34 +299,80 @@ class DocumentKind(Entry):
 _MASK_INSURANCE_JA = "保険者番号と被保険者等記号・番号を塗りつぶしてください。"
 _MASK_INSURANCE_EN = "Black out the insurer number and the insured-person symbol and number."
 
-IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {d.code: d for d in [
-    DocumentKind("drivers_licence", "運転免許証", "Driver's licence", photo=True),
-    DocumentKind("passport", "パスポート", "Passport", photo=True),
-    DocumentKind("residence_card", "在留カード", "Residence card", photo=True),
-    DocumentKind("my_number_card", "マイナンバーカード（表面のみ）", "My Number card (front only)", photo=True,
-                 mask_ja="表面のみをお送りください。裏面（個人番号）は送らないでください。",
-                 mask_en="Send the front only. Never send the back, which shows the individual number."),
-    DocumentKind("health_insurance", "健康保険の資格確認書・被保険者証", "Health insurance card or eligibility certificate",
-                 mask_ja=_MASK_INSURANCE_JA, mask_en=_MASK_INSURANCE_EN),
-    DocumentKind("pension_book", "年金手帳・基礎年金番号通知書", "Pension book",
-                 mask_ja="基礎年金番号を塗りつぶしてください。", mask_en="Black out the basic pension number."),
-    DocumentKind("resident_record", "住民票の写し", "Copy of resident record", dated=True,
-                 mask_ja="個人番号（マイナンバー）が記載されていないものをご用意ください。",
-                 mask_en="Ask for a copy without the individual number (My Number)."),
-]}
+IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
+    d.code: d
+    for d in [
+        DocumentKind("drivers_licence", "運転免許証", "Driver's licence", photo=True),
+        DocumentKind("passport", "パスポート", "Passport", photo=True),
+        DocumentKind("residence_card", "在留カード", "Residence card", photo=True),
+        DocumentKind(
+            "my_number_card",
+            "マイナンバーカード（表面のみ）",
+            "My Number card (front only)",
+            photo=True,
+            mask_ja="表面のみをお送りください。裏面（個人番号）は送らないでください。",
+            mask_en="Send the front only. Never send the back, which shows the individual number.",
+        ),
+        DocumentKind(
+            "health_insurance",
+            "健康保険の資格確認書・被保険者証",
+            "Health insurance card or eligibility certificate",
+            mask_ja=_MASK_INSURANCE_JA,
+            mask_en=_MASK_INSURANCE_EN,
+        ),
+        DocumentKind(
+            "pension_book",
+            "年金手帳・基礎年金番号通知書",
+            "Pension book",
+            mask_ja="基礎年金番号を塗りつぶしてください。",
+            mask_en="Black out the basic pension number.",
+        ),
+        DocumentKind(
+            "resident_record",
+            "住民票の写し",
+            "Copy of resident record",
+            dated=True,
+            mask_ja="個人番号（マイナンバー）が記載されていないものをご用意ください。",
+            mask_en="Ask for a copy without the individual number (My Number).",
+        ),
+    ]
+}
 
-PROXY_DOCUMENTS: dict[str, DocumentKind] = {d.code: d for d in [
-    DocumentKind("family_register", "戸籍謄本又は抄本（発行から3か月以内）",
-                 "Family register certificate (issued within 3 months)", dated=True),
-    DocumentKind("dependent_insurance_card", "本人を被扶養者とする健康保険の資格確認書・被保険者証",
-                 "Health insurance card listing the principal as a dependent", mask_ja=_MASK_INSURANCE_JA, mask_en=_MASK_INSURANCE_EN),
-    DocumentKind("registered_matters", "登記事項証明書（発行から3か月以内）",
-                 "Certificate of registered matters (issued within 3 months)", dated=True),
-    DocumentKind("power_of_attorney", "委任状（本人の実印を押印したもの）",
-                 "Power of attorney sealed with the principal's registered seal"),
-    DocumentKind("seal_certificate", "本人の印鑑登録証明書（発行から3か月以内）",
-                 "The principal's seal registration certificate (issued within 3 months)", dated=True),
-]}
+PROXY_DOCUMENTS: dict[str, DocumentKind] = {
+    d.code: d
+    for d in [
+        DocumentKind(
+            "family_register",
+            "戸籍謄本又は抄本（発行から3か月以内）",
+            "Family register certificate (issued within 3 months)",
+            dated=True,
+        ),
+        DocumentKind(
+            "dependent_insurance_card",
+            "本人を被扶養者とする健康保険の資格確認書・被保険者証",
+            "Health insurance card listing the principal as a dependent",
+            mask_ja=_MASK_INSURANCE_JA,
+            mask_en=_MASK_INSURANCE_EN,
+        ),
+        DocumentKind(
+            "registered_matters",
+            "登記事項証明書（発行から3か月以内）",
+            "Certificate of registered matters (issued within 3 months)",
+            dated=True,
+        ),
+        DocumentKind(
+            "power_of_attorney",
+            "委任状（本人の実印を押印したもの）",
+            "Power of attorney sealed with the principal's registered seal",
+        ),
+        DocumentKind(
+            "seal_certificate",
+            "本人の印鑑登録証明書（発行から3か月以内）",
+            "The principal's seal registration certificate (issued within 3 months)",
+            dated=True,
+        ),
+    ]
+}
 
 DOCUMENT_KINDS: dict[str, DocumentKind] = {**IDENTITY_DOCUMENTS, **PROXY_DOCUMENTS}
 
@@ -264,56 +396,95 @@ class ProxyKind(Entry):
         return any(set(alternative) <= acceptable for alternative in self.requirements)
 
 
-PROXY_KINDS: dict[str, ProxyKind] = {p.code: p for p in [
-    ProxyKind("parent", "親権者（未成年者の法定代理人）", "Person with parental authority",
-              requirements=(("family_register",), ("dependent_insurance_card",)), legal_representative=True),
-    ProxyKind("minor_guardian", "未成年後見人", "Guardian of a minor",
-              requirements=(("family_register",),), legal_representative=True),
-    ProxyKind("adult_guardian", "成年後見人・保佐人・補助人・任意後見人",
-              "Adult guardian, curator, assistant or contractual guardian",
-              requirements=(("registered_matters",),), legal_representative=True),
-    ProxyKind("delegated", "任意代理人（委任状による代理人）", "Agent by power of attorney",
-              requirements=(("power_of_attorney", "seal_certificate"),)),
-]}
+PROXY_KINDS: dict[str, ProxyKind] = {
+    p.code: p
+    for p in [
+        ProxyKind(
+            "parent",
+            "親権者（未成年者の法定代理人）",
+            "Person with parental authority",
+            requirements=(("family_register",), ("dependent_insurance_card",)),
+            legal_representative=True,
+        ),
+        ProxyKind(
+            "minor_guardian",
+            "未成年後見人",
+            "Guardian of a minor",
+            requirements=(("family_register",),),
+            legal_representative=True,
+        ),
+        ProxyKind(
+            "adult_guardian",
+            "成年後見人・保佐人・補助人・任意後見人",
+            "Adult guardian, curator, assistant or contractual guardian",
+            requirements=(("registered_matters",),),
+            legal_representative=True,
+        ),
+        ProxyKind(
+            "delegated",
+            "任意代理人（委任状による代理人）",
+            "Agent by power of attorney",
+            requirements=(("power_of_attorney", "seal_certificate"),),
+        ),
+    ]
+}
 
-REQUESTER_ROLES: dict[str, Entry] = {e.code: e for e in [
-    Entry("principal", "本人", "Principal"),
-    Entry("proxy", "代理人", "Proxy"),
-]}
+REQUESTER_ROLES: dict[str, Entry] = {
+    e.code: e
+    for e in [
+        Entry("principal", "本人", "Principal"),
+        Entry("proxy", "代理人", "Proxy"),
+    ]
+}
 
-CHANNELS: dict[str, Entry] = {e.code: e for e in [
-    Entry("web", "ウェブ", "Web form"),
-    Entry("mail", "郵送", "Post"),
-    Entry("fax", "FAX", "Fax"),
-    Entry("email", "電子メール", "E-mail"),
-    Entry("counter", "窓口", "At the counter"),
-    Entry("api", "API", "API"),
-]}
+CHANNELS: dict[str, Entry] = {
+    e.code: e
+    for e in [
+        Entry("web", "ウェブ", "Web form"),
+        Entry("mail", "郵送", "Post"),
+        Entry("fax", "FAX", "Fax"),
+        Entry("email", "電子メール", "E-mail"),
+        Entry("counter", "窓口", "At the counter"),
+        Entry("api", "API", "API"),
+    ]
+}
 
-DELIVERY_METHODS: dict[str, Entry] = {e.code: e for e in [
-    Entry("electronic", "電磁的記録の提供", "As an electronic record"),
-    Entry("paper", "書面の交付", "On paper"),
-]}
+DELIVERY_METHODS: dict[str, Entry] = {
+    e.code: e
+    for e in [
+        Entry("electronic", "電磁的記録の提供", "As an electronic record"),
+        Entry("paper", "書面の交付", "On paper"),
+    ]
+}
 
-PAYMENT_METHODS: dict[str, Entry] = {e.code: e for e in [
-    Entry("postage_stamps", "郵便切手", "Postage stamps"),
-    Entry("bank_transfer", "銀行振込", "Bank transfer"),
-    Entry("cash", "窓口での現金払い", "Cash at the counter"),
-]}
+PAYMENT_METHODS: dict[str, Entry] = {
+    e.code: e
+    for e in [
+        Entry("postage_stamps", "郵便切手", "Postage stamps"),
+        Entry("bank_transfer", "銀行振込", "Bank transfer"),
+        Entry("cash", "窓口での現金払い", "Cash at the counter"),
+    ]
+}
 
-DISPATCH_METHODS: dict[str, Entry] = {e.code: e for e in [
-    Entry("simple_registered", "簡易書留", "Simple registered mail"),
-    Entry("ordinary_mail", "普通郵便", "Ordinary mail"),
-    Entry("electronic", "電子的な方法による提供", "Electronic delivery"),
-    Entry("counter", "窓口での交付", "Handed over at the counter"),
-]}
+DISPATCH_METHODS: dict[str, Entry] = {
+    e.code: e
+    for e in [
+        Entry("simple_registered", "簡易書留", "Simple registered mail"),
+        Entry("ordinary_mail", "普通郵便", "Ordinary mail"),
+        Entry("electronic", "電子的な方法による提供", "Electronic delivery"),
+        Entry("counter", "窓口での交付", "Handed over at the counter"),
+    ]
+}
 
-ROLES: dict[str, Entry] = {e.code: e for e in [
-    Entry("officer", "担当者", "Privacy officer"),
-    Entry("supervisor", "責任者", "Supervisor"),
-    Entry("admin", "管理者", "Administrator"),
-    Entry("auditor", "監査人", "Auditor"),
-]}
+ROLES: dict[str, Entry] = {
+    e.code: e
+    for e in [
+        Entry("officer", "担当者", "Privacy officer"),
+        Entry("supervisor", "責任者", "Supervisor"),
+        Entry("admin", "管理者", "Administrator"),
+        Entry("auditor", "監査人", "Auditor"),
+    ]
+}
 
 
 def entry(table: dict, code: str | None):

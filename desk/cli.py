@@ -2,6 +2,7 @@
 
 Every command exits 0 on success, non-zero with a one-line reason on stderr otherwise.
 """
+
 from __future__ import annotations
 
 import sys
@@ -81,8 +82,12 @@ def daily_command(as_of):
 
 
 @desk_cli.command("audit-verify")
-@click.option("--head", "head_file", type=click.File("r", encoding="utf-8"),
-              help="a head exported earlier with `audit-head`: the trail must still lead to it")
+@click.option(
+    "--head",
+    "head_file",
+    type=click.File("r", encoding="utf-8"),
+    help="a head exported earlier with `audit-head`: the trail must still lead to it",
+)
 def audit_verify_command(head_file):
     """Check the audit trail's keyed chain; non-zero exit naming the first bad event."""
     from desk.audit.service import HeadRefused, read_head, verify
@@ -95,8 +100,10 @@ def audit_verify_command(head_file):
             fail(f"{head_file.name}: {error}")
     result = verify(head=head)
     if not result.ok:
-        fail(f"audit trail broken at event {result.bad_event_id}: {result.reason} "
-             f"({result.checked} events verified before it)")
+        fail(
+            f"audit trail broken at event {result.bad_event_id}: {result.reason} "
+            f"({result.checked} events verified before it)"
+        )
     for note in result.notes:
         click.echo(f"note: {note}")
     reached = f"; it reaches the exported head (event {head['last_id']})" if head else ""
@@ -104,8 +111,14 @@ def audit_verify_command(head_file):
 
 
 @desk_cli.command("audit-head")
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="the file to write; keep it outside the database's reach (an auditor's own storage)")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="the file to write; keep it outside the database's reach (an auditor's own storage)",
+)
 def audit_head_command(output):
     """Export the signed head of the audit trail, for `audit-verify --head`."""
     import json
@@ -123,10 +136,17 @@ def audit_head_command(output):
 
 
 @desk_cli.command("export-register")
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="the CSV file to write (UTF-8 with BOM, CRLF)")
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
-              help="language of the header and labels")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="the CSV file to write (UTF-8 with BOM, CRLF)",
+)
+@click.option(
+    "--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="language of the header and labels"
+)
 def export_register_command(output, lang):
     """The register of requests as CSV, one row per case and kind, for audits."""
     from desk.audit.service import record
@@ -139,11 +159,19 @@ def export_register_command(output, lang):
     record("register.exported", detail={"lang": lang, "via": "cli", "rows": count})
     db.session.commit()
     click.echo(f"register: {count} row(s) written to {output}")
+
+
 @desk_cli.command("letter")
 @click.argument("reference", required=False)
 @click.argument("kind", required=False)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="the PDF file to write")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="the PDF file to write",
+)
 @click.option("--lang", type=click.Choice(["ja", "en"]), help="language (default: the case's)")
 @click.option("--calibration", is_flag=True, help="write the envelope calibration sheet instead of a letter")
 def letter_command(reference, kind, output, lang, calibration):
@@ -177,14 +205,26 @@ def letter_command(reference, kind, output, lang, calibration):
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror}")
     click.echo(f"wrote {output} ({len(data):,} bytes)")
+
+
 @desk_cli.command("screen")
 @click.argument("input_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="the screened list")
 @click.option("--report", type=click.Path(dir_okay=False), help="the report (default: OUTPUT.report.csv beside it)")
-@click.option("--direction", type=click.Choice(["acquired", "delivery"]), default="delivery", show_default=True,
-              help="a list the business acquired, or one it is about to deliver")
-@click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
-              help="map a column: name, kana, address, phone, birth_date (repeat; address may take several)")
+@click.option(
+    "--direction",
+    type=click.Choice(["acquired", "delivery"]),
+    default="delivery",
+    show_default=True,
+    help="a list the business acquired, or one it is about to deliver",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="map a column: name, kana, address, phone, birth_date (repeat; address may take several)",
+)
 def screen_command(input_file, output, report, direction, columns):
     """Screen a CSV list against the suppression register."""
     import getpass
@@ -195,8 +235,14 @@ def screen_command(input_file, output, report, direction, columns):
     from desk.suppression.runs import default_report_path, screen_file
 
     try:
-        run = screen_file(Path(input_file), Path(output), Path(report) if report else None, direction=direction,
-                          overrides=parse_column_options(columns), operator=getpass.getuser())
+        run = screen_file(
+            Path(input_file),
+            Path(output),
+            Path(report) if report else None,
+            direction=direction,
+            overrides=parse_column_options(columns),
+            operator=getpass.getuser(),
+        )
     except SuppressionError as error:
         db.session.rollback()
         fail(f"{input_file}: {error.message('en')}")
@@ -204,15 +250,22 @@ def screen_command(input_file, output, report, direction, columns):
         db.session.rollback()
         fail(f"{error.filename or input_file}: {error.strerror}")
     db.session.commit()
-    click.echo(f"screened {run.rows_in} rows against {run.register_size} register entries: "
-               f"{run.rows_removed} removed, {run.rows_in - run.rows_removed} written to {output}; "
-               f"report: {report or default_report_path(Path(output))} (log #{run.id}, {run.direction})")
+    click.echo(
+        f"screened {run.rows_in} rows against {run.register_size} register entries: "
+        f"{run.rows_removed} removed, {run.rows_in - run.rows_removed} written to {output}; "
+        f"report: {report or default_report_path(Path(output))} (log #{run.id}, {run.direction})"
+    )
 
 
 @desk_cli.command("suppression-import")
 @click.argument("input_file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--scope", type=click.Choice(["third_party_provision", "all_use"]), default="third_party_provision",
-              show_default=True, help="scope for rows without a scope column")
+@click.option(
+    "--scope",
+    type=click.Choice(["third_party_provision", "all_use"]),
+    default="third_party_provision",
+    show_default=True,
+    help="scope for rows without a scope column",
+)
 @click.option("--reference", help="source reference for rows without one (e.g. the old register's name)")
 @click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER", help="as for screen")
 def suppression_import_command(input_file, scope, reference, columns):
@@ -223,18 +276,26 @@ def suppression_import_command(input_file, scope, reference, columns):
 
     try:
         with open(input_file, "rb") as source:
-            count = import_register(source, default_scope=scope, reference=reference,
-                                    overrides=parse_column_options(columns))
+            count = import_register(
+                source, default_scope=scope, reference=reference, overrides=parse_column_options(columns)
+            )
     except SuppressionError as error:
         db.session.rollback()
         fail(f"{input_file}: {error.message('en')}; nothing was imported")
     db.session.commit()
     click.echo(f"imported {count} entries into the suppression register")
+
+
 @desk_cli.command("dispose")
 @click.option("--as-of", "as_of", help="count retention as if today were YYYY-MM-DD")
 @click.option("--dry-run", is_flag=True, help="list what would be disposed of and change nothing")
-@click.option("--pause-per-case", type=float, default=0.0, hidden=True,
-              help="tests only: seconds to wait inside each case's transaction")
+@click.option(
+    "--pause-per-case",
+    type=float,
+    default=0.0,
+    hidden=True,
+    help="tests only: seconds to wait inside each case's transaction",
+)
 def dispose_command(as_of, dry_run, pause_per_case):
     """Retention: destroy the documents of cases past their retention date and redact them."""
     from desk.retention import commands

@@ -1,4 +1,5 @@
 """The one clock of desk: every deadline and timestamp asks here, so tests can fix time."""
+
 from __future__ import annotations
 
 import os

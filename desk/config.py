@@ -1,4 +1,5 @@
 """Configuration: defaults, then DESK_* environment variables, then an explicit mapping (tests)."""
+
 from __future__ import annotations
 
 import os

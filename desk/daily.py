@@ -1,4 +1,5 @@
 """The daily job: all time-driven work, in order, each step reporting what it did."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,19 +20,29 @@ def overdue_count(as_of: date) -> int:
 
 
 def horizon_passed_count(as_of: date) -> int:
-    return db.session.scalar(select(func.count()).select_from(Case).where(
-        Case.status.in_(sorted(lifecycle.OPEN)), Case.statutory_horizon_on < as_of)) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .where(Case.status.in_(sorted(lifecycle.OPEN)), Case.statutory_horizon_on < as_of)
+        )
+        or 0
+    )
 
 
 def run(as_of: date, echo=print) -> dict:
     report: dict = {}
     report["lapse_proposed"] = propose_lapses(as_of)
-    echo(f"lapse: {len(report['lapse_proposed'])} case(s) past the requester's due date sent to a supervisor "
-         f"to treat as not made" + (f" ({', '.join(report['lapse_proposed'])})" if report["lapse_proposed"] else ""))
+    echo(
+        f"lapse: {len(report['lapse_proposed'])} case(s) past the requester's due date sent to a supervisor "
+        f"to treat as not made" + (f" ({', '.join(report['lapse_proposed'])})" if report["lapse_proposed"] else "")
+    )
     report["overdue"] = overdue_count(as_of)
     report["horizon_passed"] = horizon_passed_count(as_of)
-    echo(f"overdue: {report['overdue']} open case(s) past their binding date; "
-         f"{report['horizon_passed']} past the statutory horizon")
+    echo(
+        f"overdue: {report['overdue']} open case(s) past their binding date; "
+        f"{report['horizon_passed']} past the statutory horizon"
+    )
     report["staging_purged"] = purge_stale()
     echo(f"intake: {report['staging_purged']} abandoned upload(s) removed from staging")
     report["screening_files_shredded"] = purge_results(as_of)

@@ -2,6 +2,7 @@
 
 Deterministic (seeded), so a screenshot taken today looks like one taken tomorrow.
 """
+
 from __future__ import annotations
 
 import random
@@ -30,20 +31,66 @@ DEMO_STAFF = (
 )
 DEMO_STAFF_LOGINS = tuple((email, role) for email, role, _ in DEMO_STAFF)
 
-SURNAMES = [("佐々木", "ササキ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
-            ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("松本", "マツモト"), ("井上", "イノウエ"), ("木村", "キムラ"),
-            ("林", "ハヤシ"), ("清水", "シミズ"), ("山崎", "ヤマザキ"), ("森", "モリ"), ("池田", "イケダ"),
-            ("橋本", "ハシモト"), ("阿部", "アベ"), ("石川", "イシカワ"), ("髙橋", "タカハシ"), ("齋藤", "サイトウ")]
-GIVEN = [("陽子", "ヨウコ"), ("健一", "ケンイチ"), ("美咲", "ミサキ"), ("大輔", "ダイスケ"), ("由美", "ユミ"),
-         ("翔太", "ショウタ"), ("恵子", "ケイコ"), ("拓也", "タクヤ"), ("真由美", "マユミ"), ("浩二", "コウジ"),
-         ("さくら", "サクラ"), ("蓮", "レン"), ("結衣", "ユイ"), ("和夫", "カズオ"), ("千尋", "チヒロ")]
-PLACES = [("1500001", "東京都渋谷区神宮前", "03"), ("5300001", "大阪府大阪市北区梅田", "06"),
-          ("4600008", "愛知県名古屋市中区栄", "052"), ("8100001", "福岡県福岡市中央区天神", "092"),
-          ("0600001", "北海道札幌市中央区北一条西", "011"), ("2310023", "神奈川県横浜市中区山下町", "045"),
-          ("9800811", "宮城県仙台市青葉区一番町", "022"), ("7300011", "広島県広島市中区基町", "082"),
-          ("6008216", "京都府京都市下京区東塩小路町", "075"), ("3300063", "埼玉県さいたま市浦和区高砂", "048")]
-KIND_SETS = [("disclosure",), ("disclosure", "record_disclosure"), ("purpose_notice",), ("correction",),
-             ("stop_provision",), ("cessation", "stop_provision"), ("disclosure", "correction")]
+SURNAMES = [
+    ("佐々木", "ササキ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("清水", "シミズ"),
+    ("山崎", "ヤマザキ"),
+    ("森", "モリ"),
+    ("池田", "イケダ"),
+    ("橋本", "ハシモト"),
+    ("阿部", "アベ"),
+    ("石川", "イシカワ"),
+    ("髙橋", "タカハシ"),
+    ("齋藤", "サイトウ"),
+]
+GIVEN = [
+    ("陽子", "ヨウコ"),
+    ("健一", "ケンイチ"),
+    ("美咲", "ミサキ"),
+    ("大輔", "ダイスケ"),
+    ("由美", "ユミ"),
+    ("翔太", "ショウタ"),
+    ("恵子", "ケイコ"),
+    ("拓也", "タクヤ"),
+    ("真由美", "マユミ"),
+    ("浩二", "コウジ"),
+    ("さくら", "サクラ"),
+    ("蓮", "レン"),
+    ("結衣", "ユイ"),
+    ("和夫", "カズオ"),
+    ("千尋", "チヒロ"),
+]
+PLACES = [
+    ("1500001", "東京都渋谷区神宮前", "03"),
+    ("5300001", "大阪府大阪市北区梅田", "06"),
+    ("4600008", "愛知県名古屋市中区栄", "052"),
+    ("8100001", "福岡県福岡市中央区天神", "092"),
+    ("0600001", "北海道札幌市中央区北一条西", "011"),
+    ("2310023", "神奈川県横浜市中区山下町", "045"),
+    ("9800811", "宮城県仙台市青葉区一番町", "022"),
+    ("7300011", "広島県広島市中区基町", "082"),
+    ("6008216", "京都府京都市下京区東塩小路町", "075"),
+    ("3300063", "埼玉県さいたま市浦和区高砂", "048"),
+]
+KIND_SETS = [
+    ("disclosure",),
+    ("disclosure", "record_disclosure"),
+    ("purpose_notice",),
+    ("correction",),
+    ("stop_provision",),
+    ("cessation", "stop_provision"),
+    ("disclosure", "correction"),
+]
 #: The journey each demo case has travelled, as (state, days after arrival).
 JOURNEYS = {
     "received": [],
@@ -55,18 +102,40 @@ JOURNEYS = {
     "decision_drafted": [("verifying", 1), ("in_progress", 2), ("decision_drafted", 6)],
     "awaiting_approval": [("verifying", 1), ("in_progress", 2), ("decision_drafted", 5), ("awaiting_approval", 6)],
     "approved": [("verifying", 1), ("in_progress", 2), ("decision_drafted", 5), ("approved", 6)],
-    "completed": [("verifying", 1), ("in_progress", 2), ("decision_drafted", 6), ("approved", 7),
-                  ("dispatched", 8), ("completed", 8)],
+    "completed": [
+        ("verifying", 1),
+        ("in_progress", 2),
+        ("decision_drafted", 6),
+        ("approved", 7),
+        ("dispatched", 8),
+        ("completed", 8),
+    ],
     "withdrawn": [("verifying", 1), ("withdrawn", 3)],
     "lapsed": [("awaiting_fee", 1), ("lapsed", 16)],
 }
 #: How long ago (days) cases of each state arrived: open work is recent, closed work older.
-AGE = {"received": (0, 2), "awaiting_fee": (3, 10), "awaiting_documents": (3, 10),
-       "awaiting_clarification": (4, 9), "verifying": (1, 4), "in_progress": (3, 21),
-       "decision_drafted": (7, 12), "awaiting_approval": (8, 13), "approved": (8, 12),
-       "completed": (20, 400), "withdrawn": (10, 300), "lapsed": (30, 300)}
-GRANT = {"purpose_notice": "notified", "disclosure": "disclosed", "record_disclosure": "disclosed",
-         "correction": "corrected", "cessation": "done", "stop_provision": "done"}
+AGE = {
+    "received": (0, 2),
+    "awaiting_fee": (3, 10),
+    "awaiting_documents": (3, 10),
+    "awaiting_clarification": (4, 9),
+    "verifying": (1, 4),
+    "in_progress": (3, 21),
+    "decision_drafted": (7, 12),
+    "awaiting_approval": (8, 13),
+    "approved": (8, 12),
+    "completed": (20, 400),
+    "withdrawn": (10, 300),
+    "lapsed": (30, 300),
+}
+GRANT = {
+    "purpose_notice": "notified",
+    "disclosure": "disclosed",
+    "record_disclosure": "disclosed",
+    "correction": "corrected",
+    "cessation": "done",
+    "stop_provision": "done",
+}
 
 
 def has_cases() -> bool:
@@ -91,17 +160,36 @@ def _person(rng: random.Random, role: str, surname=None, proxy_kind=None) -> Req
     postal, town, area = rng.choice(PLACES)
     block = f"{rng.randint(1, 5)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
     building = rng.choice(["", "", f" サンハイツ{rng.randint(1, 9)}0{rng.randint(1, 9)}号室"])
-    phone = f"{area}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}" if rng.random() < 0.5 \
+    phone = (
+        f"{area}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+        if rng.random() < 0.5
         else f"0{rng.choice(['90', '80', '70'])}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+    )
     born = date(rng.randint(1945, 2004), rng.randint(1, 12), rng.randint(1, 28))
     person = Requester(
-        role=role, proxy_kind=proxy_kind, name=f"{family[0]} {given[0]}", furigana=f"{family[1]} {given[1]}",
-        birth_date=born, postal_code=postal, address=f"{town}{block}{building}", phone=phone,
+        role=role,
+        proxy_kind=proxy_kind,
+        name=f"{family[0]} {given[0]}",
+        furigana=f"{family[1]} {given[1]}",
+        birth_date=born,
+        postal_code=postal,
+        address=f"{town}{block}{building}",
+        phone=phone,
         email=f"user{rng.randint(100, 999)}@example.com" if rng.random() < 0.7 else None,
-        known_as=rng.choice(["会員番号 A-" + str(rng.randint(100000, 999999)), "通信販売のご利用", "ポイントカード会員",
-                             "メールマガジン購読"]) if role == "principal" else None)
+        known_as=rng.choice(
+            [
+                "会員番号 A-" + str(rng.randint(100000, 999999)),
+                "通信販売のご利用",
+                "ポイントカード会員",
+                "メールマガジン購読",
+            ]
+        )
+        if role == "principal"
+        else None,
+    )
     person.name_key, person.kana_key, person.phone_key, person.email_key = search_keys(
-        person.name, person.furigana, person.phone, person.email)
+        person.name, person.furigana, person.phone, person.email
+    )
     return person
 
 
@@ -118,22 +206,33 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
         if proxy_kind == "parent":
             principal.birth_date = date(arrived.year - rng.randint(8, 16), rng.randint(1, 12), rng.randint(1, 28))
         case = service.open_case(
-            channel=channel, arrived_on=arrived, language="en" if rng.random() < 0.1 else "ja",
-            requester_type="proxy" if proxy_kind else "principal", proxy_kind=proxy_kind,
-            delivery_method=rng.choice(["electronic", "paper"]) if any(k in ("disclosure", "record_disclosure") for k in kinds) else None,
-            actor=officer if channel != "web" else None)
+            channel=channel,
+            arrived_on=arrived,
+            language="en" if rng.random() < 0.1 else "ja",
+            requester_type="proxy" if proxy_kind else "principal",
+            proxy_kind=proxy_kind,
+            delivery_method=rng.choice(["electronic", "paper"])
+            if any(k in ("disclosure", "record_disclosure") for k in kinds)
+            else None,
+            actor=officer if channel != "web" else None,
+        )
         case.requesters.append(principal)
         if proxy_kind:
             # A parent usually shares the child's family name; other proxies do not.
-            case.requesters.append(_person(rng, "proxy", surname=family if proxy_kind == "parent" else None,
-                                           proxy_kind=proxy_kind))
+            case.requesters.append(
+                _person(rng, "proxy", surname=family if proxy_kind == "parent" else None, proxy_kind=proxy_kind)
+            )
         for kind in kinds:
             case.items.append(RequestItem(kind=kind, particulars=None))
         if state != "received":
             service.assign(case, officer, actor=officer)
     for step, offset in JOURNEYS[state]:
         day = arrived + timedelta(days=offset)
-        actor = supervisor if step in ("approved",) and state in ("approved", "completed") and rng.random() < 0.5 else officer
+        actor = (
+            supervisor
+            if step in ("approved",) and state in ("approved", "completed") and rng.random() < 0.5
+            else officer
+        )
         with travel(_moment(day, rng)):
             if step in ("decision_drafted",):
                 for item in case.items:
@@ -141,10 +240,21 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
                     item.decided_by_id = officer.id
                 if state == "awaiting_approval":
                     item = case.items[0]
-                    item.outcome = {"disclosure": "partly_disclosed", "record_disclosure": "partly_disclosed",
-                                    "purpose_notice": "not_notified", "correction": "not_corrected"}.get(item.kind, "alternative_measure")
-                    item.grounds = ["business_impediment"] if item.kind in ("disclosure", "record_disclosure") else \
-                        ["purpose_evident"] if item.kind == "purpose_notice" else ["content_true"] if item.kind == "correction" else []
+                    item.outcome = {
+                        "disclosure": "partly_disclosed",
+                        "record_disclosure": "partly_disclosed",
+                        "purpose_notice": "not_notified",
+                        "correction": "not_corrected",
+                    }.get(item.kind, "alternative_measure")
+                    item.grounds = (
+                        ["business_impediment"]
+                        if item.kind in ("disclosure", "record_disclosure")
+                        else ["purpose_evident"]
+                        if item.kind == "purpose_notice"
+                        else ["content_true"]
+                        if item.kind == "correction"
+                        else []
+                    )
                     item.explanation = "社内の評価に関する記録は、開示により業務の適正な実施に著しい支障を及ぼすおそれがあるため一部を開示しません。"
             if step == "withdrawn":
                 for item in case.items:
@@ -156,15 +266,34 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
                         item.grounds = ["fee_unpaid"]
             service.transition(case, step, actor=None if step == "lapsed" else actor, on=day)
             if step == "in_progress" and rng.random() < 0.4:
-                case.notes.append(CaseNote(author_id=officer.id, body="顧客管理システムと通販受注システムを検索し、該当データを確認した。"))
+                case.notes.append(
+                    CaseNote(
+                        author_id=officer.id, body="顧客管理システムと通販受注システムを検索し、該当データを確認した。"
+                    )
+                )
     fee = settings.fee_due(case.kinds)
     if fee and state not in ("awaiting_fee", "lapsed", "received"):
         with travel(_moment(arrived + timedelta(days=1), rng)):
-            db.session.add(FeePayment(case_id=case.id, amount=fee, method="postage_stamps" if channel == "mail" else "bank_transfer",
-                                      received_on=arrived + timedelta(days=1), recorded_by_id=officer.id))
+            db.session.add(
+                FeePayment(
+                    case_id=case.id,
+                    amount=fee,
+                    method="postage_stamps" if channel == "mail" else "bank_transfer",
+                    received_on=arrived + timedelta(days=1),
+                    recorded_by_id=officer.id,
+                )
+            )
     if state in ("awaiting_fee",) and fee and rng.random() < 0.5:
-        db.session.add(FeePayment(case_id=case.id, amount=fee // 2, method="postage_stamps",
-                                  received_on=arrived, recorded_by_id=officer.id, note="切手500円分のみ同封"))
+        db.session.add(
+            FeePayment(
+                case_id=case.id,
+                amount=fee // 2,
+                method="postage_stamps",
+                received_on=arrived,
+                recorded_by_id=officer.id,
+                note="切手500円分のみ同封",
+            )
+        )
     return case
 
 

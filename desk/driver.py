@@ -19,6 +19,7 @@ are skipped, and the transaction's Outcome carries the error (reading one of its
 raises it). Only what such loops need: no Python-side column defaults (give every value),
 no expanding IN parameters, no ORM. Everything else goes through SQLAlchemy as usual.
 """
+
 from __future__ import annotations
 
 import re
@@ -226,7 +227,9 @@ class DriverConnection:
             if prepared.positional:
                 cursor.execute(prepared.sql, values)
             else:
-                cursor.execute(prepared.sql, {bind[1]: value for bind, value in zip(prepared.binds, values, strict=True)})
+                cursor.execute(
+                    prepared.sql, {bind[1]: value for bind, value in zip(prepared.binds, values, strict=True)}
+                )
         except sqlite3.Error as error:
             self.raw.rollback()
             outcome.error = error

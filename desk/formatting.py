@@ -1,4 +1,5 @@
 """Dates, times and money as a Japanese office writes them, and as an English reader expects."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -4,6 +4,7 @@ desk speaks exactly two languages, so text is written as a (ja, en) pair where i
 instead of going through gettext catalogues: a reviewer reads both side by side and no
 compile step can drift. Flask-Babel still negotiates the locale and formats dates.
 """
+
 from __future__ import annotations
 
 from flask import has_request_context, request, session

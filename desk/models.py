@@ -1,4 +1,5 @@
 """Every model of every area, imported in one place for Alembic and the tests."""
+
 from desk.audit.models import AuditEvent, AuditHead
 from desk.auth.models import StaffUser
 from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, Requester, RequestItem
@@ -11,8 +12,26 @@ from desk.settings.models import Setting
 from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntry
 
 __all__ = [
-    "AuditEvent", "AuditHead", "StaffUser", "Case", "CaseExtension", "CaseNote", "CasePause",
-    "RequestItem", "Requester", "FeePayment", "Document", "Letter", "Setting",
-    "ScreeningFile", "ScreeningRun", "SuppressionEntry", "Approval", "DataSearch", "Verification",
-    "LegalHold", "DisposalRun", "DisposedCase",
+    "AuditEvent",
+    "AuditHead",
+    "StaffUser",
+    "Case",
+    "CaseExtension",
+    "CaseNote",
+    "CasePause",
+    "RequestItem",
+    "Requester",
+    "FeePayment",
+    "Document",
+    "Letter",
+    "Setting",
+    "ScreeningFile",
+    "ScreeningRun",
+    "SuppressionEntry",
+    "Approval",
+    "DataSearch",
+    "Verification",
+    "LegalHold",
+    "DisposalRun",
+    "DisposedCase",
 ]

@@ -1,4 +1,5 @@
 """The staff menu: each entry shows only when its area is installed and the user may use it."""
+
 from __future__ import annotations
 
 from flask import current_app, url_for

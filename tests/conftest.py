@@ -5,6 +5,7 @@ test session (per xdist worker), and each test gets an empty schema by truncatio
 tests copy a prepared template file. With CI=true a missing PostgreSQL or Chromium fails
 the run instead of skipping.
 """
+
 from __future__ import annotations
 
 import glob
@@ -46,9 +47,9 @@ def require_tool(what: str, available: bool) -> None:
 
 # --------------------------------------------------------------------------- PostgreSQL
 
+
 def _pg_bin() -> Path | None:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(Path(p).parent.parent.name))
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parent.parent.name))
     return Path(candidates[-1]).parent if candidates else None
 
 
@@ -73,24 +74,46 @@ def postgres_server():
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
     data, port = base / "data", _free_port()
-    subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
-                   check=True, capture_output=True)
-    options = f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " \
-              f"-c full_page_writes=off -c max_connections=200"
-    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"),
-                                 "-w", "start"]), check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+        f"-c full_page_writes=off -c max_connections=200"
+    )
+    subprocess.run(
+        _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"]),
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True)
+        subprocess.run(
+            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
 def _create_schema(url: str) -> None:
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url,
-                      "INSTANCE_DIR": tempfile.mkdtemp(prefix="desk-schema-")})
+    app = create_app(
+        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": tempfile.mkdtemp(prefix="desk-schema-")}
+    )
     with app.app_context():
         db.create_all()
         db.engine.dispose()
@@ -141,8 +164,12 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def app_config(database_url, tmp_path) -> dict:
     """The configuration of the test app; a test may change it before `app` is built."""
-    return {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-            "INSTANCE_DIR": str(tmp_path / "instance"), "DOCUMENT_DIR": str(tmp_path / "documents")}
+    return {
+        **TEST_CONFIG,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "DOCUMENT_DIR": str(tmp_path / "documents"),
+    }
 
 
 @pytest.fixture
@@ -166,11 +193,22 @@ def runner(app):
 
 # --------------------------------------------------------------------------- browser
 
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """Builders for test data and small actions, used across the areas' tests."""
+
 from __future__ import annotations
 
 import itertools
@@ -17,27 +18,58 @@ _numbers = itertools.count(1)
 
 def make_staff(role: str = "officer", email: str | None = None, name: str | None = None):
     n = next(_numbers)
-    user = create_user(email or f"{role}{n}@example.jp", role, PASSWORD, name=name or f"{role} {n}",
-                       temporary=False)
+    user = create_user(email or f"{role}{n}@example.jp", role, PASSWORD, name=name or f"{role} {n}", temporary=False)
     db.session.commit()
     return user
 
 
-def make_case(kinds=("disclosure",), *, arrived_on: date = date(2026, 11, 2), channel: str = "web",
-              proxy_kind: str | None = None, name: str = "山田 花子", furigana: str = "ヤマダ ハナコ",
-              birth_date: date = date(1980, 4, 1), phone: str = "03-1234-5678", email: str | None = "hanako@example.com",
-              actor=None, commit: bool = True):
-    case = service.open_case(channel=channel, arrived_on=arrived_on, actor=actor,
-                             requester_type="proxy" if proxy_kind else "principal", proxy_kind=proxy_kind,
-                             delivery_method="paper" if any(k in ("disclosure", "record_disclosure") for k in kinds) else None)
-    principal = Requester(role="principal", name=name, furigana=furigana, birth_date=birth_date,
-                          postal_code="1500001", address="東京都渋谷区神宮前一丁目2番3号", phone=phone, email=email)
-    principal.name_key, principal.kana_key, principal.phone_key, principal.email_key = search_keys(name, furigana, phone, email)
+def make_case(
+    kinds=("disclosure",),
+    *,
+    arrived_on: date = date(2026, 11, 2),
+    channel: str = "web",
+    proxy_kind: str | None = None,
+    name: str = "山田 花子",
+    furigana: str = "ヤマダ ハナコ",
+    birth_date: date = date(1980, 4, 1),
+    phone: str = "03-1234-5678",
+    email: str | None = "hanako@example.com",
+    actor=None,
+    commit: bool = True,
+):
+    case = service.open_case(
+        channel=channel,
+        arrived_on=arrived_on,
+        actor=actor,
+        requester_type="proxy" if proxy_kind else "principal",
+        proxy_kind=proxy_kind,
+        delivery_method="paper" if any(k in ("disclosure", "record_disclosure") for k in kinds) else None,
+    )
+    principal = Requester(
+        role="principal",
+        name=name,
+        furigana=furigana,
+        birth_date=birth_date,
+        postal_code="1500001",
+        address="東京都渋谷区神宮前一丁目2番3号",
+        phone=phone,
+        email=email,
+    )
+    principal.name_key, principal.kana_key, principal.phone_key, principal.email_key = search_keys(
+        name, furigana, phone, email
+    )
     case.requesters.append(principal)
     if proxy_kind:
-        proxy = Requester(role="proxy", proxy_kind=proxy_kind, name="山田 太郎", furigana="ヤマダ タロウ",
-                          birth_date=date(1950, 1, 1), postal_code="1500001", address="東京都渋谷区神宮前一丁目2番3号",
-                          phone="03-1234-5678")
+        proxy = Requester(
+            role="proxy",
+            proxy_kind=proxy_kind,
+            name="山田 太郎",
+            furigana="ヤマダ タロウ",
+            birth_date=date(1950, 1, 1),
+            postal_code="1500001",
+            address="東京都渋谷区神宮前一丁目2番3号",
+            phone="03-1234-5678",
+        )
         case.requesters.append(proxy)
     for kind in kinds:
         case.items.append(RequestItem(kind=kind))

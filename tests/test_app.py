@@ -1,4 +1,5 @@
 """The application as an operator sees it: health, headers, language, demo, daily job."""
+
 from datetime import date
 
 from sqlalchemy import func, select
@@ -47,8 +48,9 @@ def test_demo_fills_every_state_and_old_completed_cases(app, runner):
     states = set(db.session.scalars(select(Case.status).distinct()))
     assert states >= set(lifecycle.STATES) - {"dispatched", "disposed"}
     two_years_ago = date.today().replace(year=date.today().year - 2)
-    old = db.session.scalar(select(func.count()).select_from(Case)
-                            .where(Case.status == "completed", Case.closed_on < two_years_ago))
+    old = db.session.scalar(
+        select(func.count()).select_from(Case).where(Case.status == "completed", Case.closed_on < two_years_ago)
+    )
     assert old >= 2
     again = runner.invoke(args=["desk", "demo", "--if-empty"])
     assert "nothing added" in again.output

@@ -1,4 +1,5 @@
 """The shape of the house: imports go one way, and every area wires itself up in create_app()."""
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,9 @@ KEPT_AT_DISPOSAL = {
 def test_a_fresh_app_has_every_hook_registered(tmp_path):
     """From create_app() alone: completion fills the suppression register, dispatch stores the
     reply, a shortfall and a lapse queue their letters, and disposal erases every table."""
-    result = subprocess.run([sys.executable, "-c", _FRESH_APP, str(tmp_path)], cwd=ROOT, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _FRESH_APP, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     found = json.loads(result.stdout.strip().splitlines()[-1])
     entering = found["entering"]
     assert any(f.startswith("desk.suppression.") and "on_case_completed" in f for f in entering["completed"])

@@ -1,4 +1,5 @@
 """The browser fixture works: an officer signs in and sees the case list in Chromium."""
+
 import pytest
 from playwright.sync_api import expect
 

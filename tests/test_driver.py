@@ -1,4 +1,5 @@
 """desk.driver: Core statements run on the driver directly, on both databases."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -18,10 +19,19 @@ SHORT_AWKWARD = "O'R;--%(x)s%山\\"  # fits the 20 characters of a reference
 
 
 def _event(**overrides) -> dict:
-    event = {"at": datetime(2026, 11, 23, 1, 2, 3, 456789, tzinfo=UTC), "actor_id": None,
-             "actor_kind": "system", "action": "test.driver", "case_id": None, "case_reference": SHORT_AWKWARD,
-             "from_status": None, "to_status": None, "detail": {"quote": AWKWARD, "list": [1, 2]},
-             "prev_hash": "0" * 64, "hash": "a" * 64}
+    event = {
+        "at": datetime(2026, 11, 23, 1, 2, 3, 456789, tzinfo=UTC),
+        "actor_id": None,
+        "actor_kind": "system",
+        "action": "test.driver",
+        "case_id": None,
+        "case_reference": SHORT_AWKWARD,
+        "from_status": None,
+        "to_status": None,
+        "detail": {"quote": AWKWARD, "list": [1, 2]},
+        "prev_hash": "0" * 64,
+        "hash": "a" * 64,
+    }
     event.update(overrides)
     return event
 
@@ -127,14 +137,20 @@ def test_rowcount_and_a_failing_statement(app, driver):
     case = make_case()
     db.session.commit()
     cases = Case.__table__
-    move = update(cases).where(cases.c.id == bindparam("the_case")).values(
-        disposed_on=bindparam("day", type_=cases.c.disposed_on.type),
-        updated_at=bindparam("moment", type_=cases.c.updated_at.type))
+    move = (
+        update(cases)
+        .where(cases.c.id == bindparam("the_case"))
+        .values(
+            disposed_on=bindparam("day", type_=cases.c.disposed_on.type),
+            updated_at=bindparam("moment", type_=cases.c.updated_at.type),
+        )
+    )
     moment = datetime(2026, 11, 23, tzinfo=UTC)
     with driver.direct():
         assert driver.execute(move, {"the_case": case.id, "day": date(2026, 11, 23), "moment": moment}).rowcount == 1
-        assert driver.execute(move, {"the_case": case.id + 999, "day": date(2026, 11, 23),
-                                     "moment": moment}).rowcount == 0
+        assert (
+            driver.execute(move, {"the_case": case.id + 999, "day": date(2026, 11, 23), "moment": moment}).rowcount == 0
+        )
         driver.commit()
     db.session.expire_all()
     assert db.session.get(Case, case.id).disposed_on == date(2026, 11, 23)
@@ -155,8 +171,11 @@ def test_python_defaults_and_statements_outside_direct_are_refused(app, driver):
     with pytest.raises(RuntimeError, match="direct"):
         driver.execute(APPEND, _event())
     cases = Case.__table__
-    touch = update(cases).where(cases.c.id == bindparam("the_case")).values(
-        disposed_on=bindparam("day", type_=cases.c.disposed_on.type))
+    touch = (
+        update(cases)
+        .where(cases.c.id == bindparam("the_case"))
+        .values(disposed_on=bindparam("day", type_=cases.c.disposed_on.type))
+    )
     with driver.direct(), pytest.raises(ValueError, match="updated_at"):
         driver.execute(touch, {"the_case": 1, "day": date(2026, 11, 23)})
 

@@ -1,4 +1,5 @@
 """Migrations build the schema on empty databases and agree with the models."""
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -44,16 +45,26 @@ def test_upgrade_keeps_existing_holds_and_approvals(empty_database_url, tmp_path
         upgrade(revision="0004_retention")
         with db.engine.begin() as conn:
             for case_id in (1, 2):
-                conn.execute(text(
-                    "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
-                    "requester_type, statutory_horizon_on, possible_duplicate, created_at, updated_at) VALUES "
-                    "(:id, :ref, 'web', '2024-01-05', '2024-01-05 01:00:00+00', 'ja', 'completed', 'principal', "
-                    "'2024-01-19', FALSE, '2024-01-05 01:00:00+00', '2024-01-05 01:00:00+00')"),
-                    {"id": case_id, "ref": f"2024-00000{case_id}"})
-            conn.execute(text("INSERT INTO legal_holds (case_id, reason, placed_at) "
-                              "VALUES (1, '訴訟', '2025-01-01 00:00:00+00')"))
-            conn.execute(text("INSERT INTO approvals (case_id, result, submitted_at) "
-                              "VALUES (2, 'approved', '2024-01-10 00:00:00+00')"))
+                conn.execute(
+                    text(
+                        "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
+                        "requester_type, statutory_horizon_on, possible_duplicate, created_at, updated_at) VALUES "
+                        "(:id, :ref, 'web', '2024-01-05', '2024-01-05 01:00:00+00', 'ja', 'completed', 'principal', "
+                        "'2024-01-19', FALSE, '2024-01-05 01:00:00+00', '2024-01-05 01:00:00+00')"
+                    ),
+                    {"id": case_id, "ref": f"2024-00000{case_id}"},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO legal_holds (case_id, reason, placed_at) VALUES (1, '訴訟', '2025-01-01 00:00:00+00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO approvals (case_id, result, submitted_at) "
+                    "VALUES (2, 'approved', '2024-01-10 00:00:00+00')"
+                )
+            )
         upgrade()
         with db.engine.connect() as conn:
             assert dict(conn.execute(text("SELECT id, on_hold FROM cases")).all()) == {1: True, 2: False}
@@ -64,13 +75,25 @@ def test_upgrade_keeps_existing_holds_and_approvals(empty_database_url, tmp_path
             conn.execute(text("UPDATE cases SET status = 'disposed' WHERE id = 1"))
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE cases SET status = 'disposed' WHERE id = 2"))
-            conn.execute(text("INSERT INTO disposal_runs (id, started_at, as_of, actor_kind, case_count, "
-                              "document_count) VALUES (1, '2026-11-23 00:00:00+00', '2026-11-23', 'cli', 1, 0)"))
-            conn.execute(text("INSERT INTO disposed_cases (run_id, case_id, reference, closed_on, documents) "
-                              "VALUES (1, 2, '2024-000002', '2024-01-19', 0)"))
+            conn.execute(
+                text(
+                    "INSERT INTO disposal_runs (id, started_at, as_of, actor_kind, case_count, "
+                    "document_count) VALUES (1, '2026-11-23 00:00:00+00', '2026-11-23', 'cli', 1, 0)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO disposed_cases (run_id, case_id, reference, closed_on, documents) "
+                    "VALUES (1, 2, '2024-000002', '2024-01-19', 0)"
+                )
+            )
         with pytest.raises(IntegrityError), db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO disposed_cases (run_id, case_id, reference, closed_on, documents) "
-                              "VALUES (1, 2, '2024-000002', '2024-01-19', 0)"))
+            conn.execute(
+                text(
+                    "INSERT INTO disposed_cases (run_id, case_id, reference, closed_on, documents) "
+                    "VALUES (1, 2, '2024-000002', '2024-01-19', 0)"
+                )
+            )
         db.engine.dispose()
 
 
@@ -78,33 +101,60 @@ def test_upgrade_rebuilds_search_keys_by_the_one_normaliser(empty_database_url, 
     """People stored with the old search keys are found the new way after 0009: 髙橋 as
     高橋, a hiragana name as katakana, +81 as 0; downgrading gives the old keys back."""
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "INSTANCE_DIR": str(tmp_path)})
-    people = {1: ("髙橋 一郎", "たかはし いちろう", "+81 90-1234-5678", "Ichiro@Example.jp"),
-              2: ("さくら", None, "03-1234-5678", None)}
-    old_keys = {1: ("髙橋一郎", "タカハシイチロウ", "819012345678", "ichiro@example.jp"),
-                2: ("さくら", None, "0312345678", None)}
+    people = {
+        1: ("髙橋 一郎", "たかはし いちろう", "+81 90-1234-5678", "Ichiro@Example.jp"),
+        2: ("さくら", None, "03-1234-5678", None),
+    }
+    old_keys = {
+        1: ("髙橋一郎", "タカハシイチロウ", "819012345678", "ichiro@example.jp"),
+        2: ("さくら", None, "0312345678", None),
+    }
     with app.app_context():
         upgrade(revision="0008_audit_keyed")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
-                "requester_type, statutory_horizon_on, possible_duplicate, on_hold, created_at, updated_at) VALUES "
-                "(1, '2026-000001', 'web', '2026-11-02', '2026-11-02 01:00:00+00', 'ja', 'received', 'principal', "
-                "'2026-11-16', FALSE, FALSE, '2026-11-02 01:00:00+00', '2026-11-02 01:00:00+00')"))
+            conn.execute(
+                text(
+                    "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
+                    "requester_type, statutory_horizon_on, possible_duplicate, on_hold, created_at, updated_at) VALUES "
+                    "(1, '2026-000001', 'web', '2026-11-02', '2026-11-02 01:00:00+00', 'ja', 'received', 'principal', "
+                    "'2026-11-16', FALSE, FALSE, '2026-11-02 01:00:00+00', '2026-11-02 01:00:00+00')"
+                )
+            )
             for person_id, (name, kana, phone, email) in people.items():
                 nk, kk, pk, ek = old_keys[person_id]
-                conn.execute(text(
-                    "INSERT INTO requesters (id, case_id, role, name, furigana, phone, email, name_key, kana_key, "
-                    "phone_key, email_key) VALUES (:id, 1, :role, :name, :kana, :phone, :email, :nk, :kk, :pk, :ek)"),
-                    {"id": person_id, "role": "principal" if person_id == 1 else "proxy", "name": name, "kana": kana,
-                     "phone": phone, "email": email, "nk": nk, "kk": kk, "pk": pk, "ek": ek})
+                conn.execute(
+                    text(
+                        "INSERT INTO requesters (id, case_id, role, name, furigana, phone, email, name_key, kana_key, "
+                        "phone_key, email_key) VALUES (:id, 1, :role, :name, :kana, :phone, :email, :nk, :kk, :pk, :ek)"
+                    ),
+                    {
+                        "id": person_id,
+                        "role": "principal" if person_id == 1 else "proxy",
+                        "name": name,
+                        "kana": kana,
+                        "phone": phone,
+                        "email": email,
+                        "nk": nk,
+                        "kk": kk,
+                        "pk": pk,
+                        "ek": ek,
+                    },
+                )
         upgrade()
 
         def keys():
             with db.engine.connect() as conn:
-                return {row[0]: tuple(row[1:]) for row in conn.execute(text(
-                    "SELECT id, name_key, kana_key, phone_key, email_key FROM requesters ORDER BY id"))}
-        assert keys() == {1: ("高橋一郎", "タカハシイチロウ", "09012345678", "ichiro@example.jp"),
-                          2: ("サクラ", None, "0312345678", None)}
+                return {
+                    row[0]: tuple(row[1:])
+                    for row in conn.execute(
+                        text("SELECT id, name_key, kana_key, phone_key, email_key FROM requesters ORDER BY id")
+                    )
+                }
+
+        assert keys() == {
+            1: ("高橋一郎", "タカハシイチロウ", "09012345678", "ichiro@example.jp"),
+            2: ("サクラ", None, "0312345678", None),
+        }
         downgrade(revision="0008_audit_keyed")
         assert keys() == old_keys
         db.engine.dispose()
@@ -117,16 +167,28 @@ def test_upgrade_brings_targets_back_within_the_horizon(empty_database_url, tmp_
         upgrade(revision="0010_staff_accounts")
         with db.engine.begin() as conn:
             for case_id in (1, 2, 3):
-                conn.execute(text(
-                    "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
-                    "requester_type, statutory_horizon_on, internal_target_on, possible_duplicate, on_hold, "
-                    "created_at, updated_at) VALUES (:id, :ref, 'web', '2026-12-18', '2026-12-18 01:00:00+00', 'ja', "
-                    "'in_progress', 'principal', '2027-01-01', '2027-01-12', FALSE, FALSE, "
-                    "'2026-12-18 01:00:00+00', '2026-12-18 01:00:00+00')"), {"id": case_id, "ref": f"2026-00000{case_id}"})
-            conn.execute(text("INSERT INTO case_pauses (id, case_id, reason, started_on, ended_on, due_on) "
-                              "VALUES (1, 2, 'fee', '2026-12-21', '2026-12-24', '2027-01-04')"))
-            conn.execute(text("INSERT INTO case_extensions (id, case_id, business_days, reason, decided_on) "
-                              "VALUES (1, 3, 5, '調査に時間を要するため', '2026-12-22')"))
+                conn.execute(
+                    text(
+                        "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
+                        "requester_type, statutory_horizon_on, internal_target_on, possible_duplicate, on_hold, "
+                        "created_at, updated_at) VALUES (:id, :ref, 'web', '2026-12-18', '2026-12-18 01:00:00+00', 'ja', "
+                        "'in_progress', 'principal', '2027-01-01', '2027-01-12', FALSE, FALSE, "
+                        "'2026-12-18 01:00:00+00', '2026-12-18 01:00:00+00')"
+                    ),
+                    {"id": case_id, "ref": f"2026-00000{case_id}"},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO case_pauses (id, case_id, reason, started_on, ended_on, due_on) "
+                    "VALUES (1, 2, 'fee', '2026-12-21', '2026-12-24', '2027-01-04')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO case_extensions (id, case_id, business_days, reason, decided_on) "
+                    "VALUES (1, 3, 5, '調査に時間を要するため', '2026-12-22')"
+                )
+            )
         upgrade()
         with db.engine.connect() as conn:
             targets = dict(conn.execute(text("SELECT id, internal_target_on FROM cases ORDER BY id")).all())

@@ -1,4 +1,5 @@
 """In Chromium: the public notice on a phone, the dashboard on a desktop (screenshots kept)."""
+
 import os
 
 import pytest
@@ -13,8 +14,9 @@ SHOTS = os.environ.get("DESK_SHOTS_DIR", "/tmp/oversight-shots")
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="ja-JP", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="ja-JP", is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     yield context.new_page()
     context.close()
 

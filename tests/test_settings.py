@@ -1,4 +1,5 @@
 """Settings: defaults, the admin page, validation that loses nothing."""
+
 from desk import settings
 from desk.extensions import db
 from tests.helpers import login, make_staff
@@ -36,8 +37,9 @@ def test_admin_changes_a_setting(client, app):
 
 def test_invalid_values_are_explained_and_nothing_is_saved(client, app):
     login(client, make_staff("admin"))
-    response = client.post("/staff/settings", data=_form(fee_amount="千円", business_name="新しい名前",
-                                                          closed_periods="12/29-1/3x"))
+    response = client.post(
+        "/staff/settings", data=_form(fee_amount="千円", business_name="新しい名前", closed_periods="12/29-1/3x")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "整数で入力してください" in page and "MM-DD/MM-DD" in page

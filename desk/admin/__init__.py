@@ -1,4 +1,5 @@
 """Staff administration: accounts, roles, deactivation, password resets."""
+
 from __future__ import annotations
 
 from flask import Flask

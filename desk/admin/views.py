@@ -1,4 +1,5 @@
 """Staff administration for administrators: thin views over desk.auth.service."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -29,8 +30,9 @@ def staff_list():
     status = 200
     if form.validate_on_submit():
         try:
-            user = service.create_user(form.email.data, form.role.data, form.password.data,
-                                       name=form.name.data.strip(), actor=current_user)
+            user = service.create_user(
+                form.email.data, form.role.data, form.password.data, name=form.name.data.strip(), actor=current_user
+            )
         except service.StaffError as error:
             db.session.rollback()
             field = getattr(form, error.field or "email")
@@ -38,13 +40,19 @@ def staff_list():
             status = 400
         else:
             db.session.commit()
-            flash(tr(f"{user.name} さんを登録しました。仮パスワードを本人に別途お伝えください。",
-                     f"{user.name} was added. Tell them the temporary password by another channel."), "success")
+            flash(
+                tr(
+                    f"{user.name} さんを登録しました。仮パスワードを本人に別途お伝えください。",
+                    f"{user.name} was added. Tell them the temporary password by another channel.",
+                ),
+                "success",
+            )
             return redirect(url_for("admin.staff_list"))
     elif form.is_submitted():
         status = 400
-    return render_template("staff/admin/list.html", form=form, users=service.staff_list(),
-                           admin_count=service.active_admin_count()), status
+    return render_template(
+        "staff/admin/list.html", form=form, users=service.staff_list(), admin_count=service.active_admin_count()
+    ), status
 
 
 @blueprint.route("/staff/<staff_id>")
@@ -56,10 +64,14 @@ def staff_edit(staff_id: str):
 
 def _edit_page(user, role_form=None, password_form=None, status=200):
     role_form = role_form or RoleForm(role=user.role)
-    return render_template("staff/admin/edit.html", user=user, role_form=role_form,
-                           active_form=ActiveForm(active="0" if user.active else "1"),
-                           password_form=password_form or PasswordResetForm(),
-                           admin_count=service.active_admin_count()), status
+    return render_template(
+        "staff/admin/edit.html",
+        user=user,
+        role_form=role_form,
+        active_form=ActiveForm(active="0" if user.active else "1"),
+        password_form=password_form or PasswordResetForm(),
+        admin_count=service.active_admin_count(),
+    ), status
 
 
 @blueprint.route("/staff/<staff_id>/role", methods=["POST"])
@@ -97,9 +109,15 @@ def set_active(staff_id: str):
         flash(error.message(current_language()), "error")
         return _edit_page(db.session.get(StaffUser, int(staff_id)), status=400)
     db.session.commit()
-    flash(tr("アカウントを有効にしました。", "The account is active again.") if user.active else
-          tr("アカウントを無効にしました。この職員はサインインできません。", "The account was deactivated; they cannot sign in."),
-          "success")
+    flash(
+        tr("アカウントを有効にしました。", "The account is active again.")
+        if user.active
+        else tr(
+            "アカウントを無効にしました。この職員はサインインできません。",
+            "The account was deactivated; they cannot sign in.",
+        ),
+        "success",
+    )
     return redirect(url_for("admin.staff_edit", staff_id=user.id))
 
 
@@ -117,8 +135,13 @@ def reset_password(staff_id: str):
         form.password.errors = list(form.password.errors) + [error.message(current_language())]
         return _edit_page(db.session.get(StaffUser, int(staff_id)), password_form=form, status=400)
     db.session.commit()
-    flash(tr("仮パスワードを設定しました。本人に別途お伝えください。",
-             "The temporary password is set. Tell them by another channel."), "success")
+    flash(
+        tr(
+            "仮パスワードを設定しました。本人に別途お伝えください。",
+            "The temporary password is set. Tell them by another channel.",
+        ),
+        "success",
+    )
     return redirect(url_for("admin.staff_edit", staff_id=user.id))
 
 
@@ -132,6 +155,11 @@ def disable_two_step(staff_id: str):
     if user.has_totp:
         service.disable_totp(user, "", actor=current_user)
         db.session.commit()
-        flash(tr("2段階認証をオフにしました。本人に、サインイン後にもう一度設定するよう伝えてください。",
-                 "Two-step sign-in is off. Ask them to set it up again after signing in."), "success")
+        flash(
+            tr(
+                "2段階認証をオフにしました。本人に、サインイン後にもう一度設定するよう伝えてください。",
+                "Two-step sign-in is off. Ask them to set it up again after signing in.",
+            ),
+            "success",
+        )
     return redirect(url_for("admin.staff_edit", staff_id=user.id))

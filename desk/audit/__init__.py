@@ -1,4 +1,5 @@
 """The append-only, hash-chained audit trail."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,81 +1,98 @@
 """What each audit action means, in Japanese and English: the timeline of a case and the
 audit log show these labels, never the raw codes. A test checks every action recorded
 anywhere in desk has a label here."""
+
 from __future__ import annotations
 
 from desk.catalogue import Entry
 
-ACTIONS: dict[str, Entry] = {e.code: e for e in [
-    # cases
-    Entry("case.opened", "受付", "Case opened"),
-    Entry("case.transition", "状態を変更", "Status changed"),
-    Entry("case.assigned", "担当者を設定", "Assignee set"),
-    Entry("case.extended", "回答期限を延長", "Deadline extended"),
-    Entry("case.note_added", "メモを追加", "Note added"),
-    Entry("case.possible_duplicate", "重複の可能性を検出", "Possible duplicate flagged"),
-    Entry("intake.submitted", "ウェブで請求を受付", "Web request submitted"),
-    # identity and documents
-    Entry("identity.addresses_recorded", "住所を照合", "Addresses recorded"),
-    Entry("identity.confirmed", "本人確認済", "Identity confirmed"),
-    Entry("identity.unidentified", "本人確認できず", "Cannot be identified"),
-    Entry("proxy.confirmed", "代理権を確認", "Proxy authority confirmed"),
-    Entry("proxy.unconfirmed", "代理権を確認できず", "Proxy authority not confirmed"),
-    Entry("document.reviewed", "書類を確認", "Document reviewed"),
-    Entry("document.viewed", "書類を閲覧", "Document viewed"),
-    Entry("document.masked", "書類を塗りつぶし", "Document masked"),
-    Entry("document.attached", "ファイルを添付", "File attached"),
-    # fees, data, decisions
-    Entry("fee.payment_recorded", "手数料の入金を記録", "Fee payment recorded"),
-    Entry("fee.recorded", "同封の手数料を記録", "Enclosed fee recorded"),
-    Entry("data.searched", "保有データを調査", "Data searched"),
-    Entry("data.disclosed_table", "開示データを記録", "Disclosed data recorded"),
-    Entry("decision.drafted", "決定を起案", "Decision drafted"),
-    Entry("lapse.proposed", "期限経過のため「請求なしとして終了」を責任者に回付",
-          "Lapse proposed to a supervisor (due date passed)"),
-    Entry("lapse.returned", "「請求なしとして終了」を差し戻し、新しい期限を設定",
-          "Lapse not approved; new due date given"),
-    # letters
-    Entry("letter.queued", "通知書を発送待ちに追加", "Letter queued"),
-    Entry("letter.rendered", "通知書を作成", "Letter rendered"),
-    Entry("letter.viewed", "通知書を表示", "Letter viewed"),
-    Entry("letter.read", "送付済みの通知書を表示", "Sent letter opened"),
-    Entry("letter.print_run", "本日の発送分を印刷", "Print run printed"),
-    Entry("letter.withdrawn", "発送待ちの通知書を取り下げ", "Queued letter withdrawn"),
-    Entry("letter.dispatched", "回答書を発送・保存", "Reply dispatched and kept"),
-    Entry("letter.not_stored", "回答書を保存できず", "Reply could not be kept"),
-    # suppression
-    Entry("suppression.added", "提供停止名簿に登録", "Added to the suppression register"),
-    Entry("suppression.not_added", "提供停止名簿への登録なし", "Not added to the suppression register"),
-    Entry("suppression.imported", "提供停止名簿を取込み", "Suppression register imported"),
-    Entry("suppression.screened", "名簿を照合", "List screened"),
-    Entry("suppression.result_read", "照合結果を取得", "Screening result downloaded"),
-    # retention
-    Entry("retention.hold_placed", "訴訟等による保存（リーガルホールド）を設定", "Legal hold placed"),
-    Entry("retention.hold_released", "リーガルホールドを解除", "Legal hold released"),
-    Entry("retention.disposal_run", "保存期間満了による廃棄を実行", "Disposal run"),
-    # oversight and staff
-    Entry("register.exported", "受付台帳を出力", "Register exported"),
-    Entry("settings.updated", "設定を変更", "Settings changed"),
-    Entry("staff.created", "職員を追加", "Staff added"),
-    Entry("staff.login", "サインイン", "Signed in"),
-    Entry("staff.logout", "サインアウト", "Signed out"),
-    Entry("staff.login_failed", "サインイン失敗", "Sign-in failed"),
-    Entry("staff.login_refused_locked", "待ち時間中のためサインイン拒否", "Sign-in refused: too soon after wrong attempts"),
-    Entry("staff.password_set", "パスワードを設定", "Password set"),
-    Entry("staff.password_changed", "本人がパスワードを変更", "Own password changed"),
-    Entry("staff.password_change_refused", "パスワード変更を拒否（今のパスワードの誤り）",
-          "Password change refused (wrong current password)"),
-    Entry("staff.totp_enabled", "2段階認証をオン", "Two-step sign-in turned on"),
-    Entry("staff.totp_disabled", "2段階認証をオフ", "Two-step sign-in turned off"),
-    Entry("staff.recovery_code_used", "回復コードでサインイン", "Signed in with a recovery code"),
-    Entry("staff.recovery_codes_renewed", "回復コードを作り直し", "Recovery codes renewed"),
-    Entry("staff.password_reset", "パスワードを再設定", "Password reset"),
-    Entry("staff.role_changed", "役割を変更", "Role changed"),
-    Entry("staff.deactivated", "職員を無効化", "Staff deactivated"),
-    Entry("staff.reactivated", "職員を再有効化", "Staff reactivated"),
-    # the trail itself
-    Entry("audit.keyed", "監査ログを鍵付きの連鎖に移行", "Audit trail moved to a keyed chain"),
-]}
+ACTIONS: dict[str, Entry] = {
+    e.code: e
+    for e in [
+        # cases
+        Entry("case.opened", "受付", "Case opened"),
+        Entry("case.transition", "状態を変更", "Status changed"),
+        Entry("case.assigned", "担当者を設定", "Assignee set"),
+        Entry("case.extended", "回答期限を延長", "Deadline extended"),
+        Entry("case.note_added", "メモを追加", "Note added"),
+        Entry("case.possible_duplicate", "重複の可能性を検出", "Possible duplicate flagged"),
+        Entry("intake.submitted", "ウェブで請求を受付", "Web request submitted"),
+        # identity and documents
+        Entry("identity.addresses_recorded", "住所を照合", "Addresses recorded"),
+        Entry("identity.confirmed", "本人確認済", "Identity confirmed"),
+        Entry("identity.unidentified", "本人確認できず", "Cannot be identified"),
+        Entry("proxy.confirmed", "代理権を確認", "Proxy authority confirmed"),
+        Entry("proxy.unconfirmed", "代理権を確認できず", "Proxy authority not confirmed"),
+        Entry("document.reviewed", "書類を確認", "Document reviewed"),
+        Entry("document.viewed", "書類を閲覧", "Document viewed"),
+        Entry("document.masked", "書類を塗りつぶし", "Document masked"),
+        Entry("document.attached", "ファイルを添付", "File attached"),
+        # fees, data, decisions
+        Entry("fee.payment_recorded", "手数料の入金を記録", "Fee payment recorded"),
+        Entry("fee.recorded", "同封の手数料を記録", "Enclosed fee recorded"),
+        Entry("data.searched", "保有データを調査", "Data searched"),
+        Entry("data.disclosed_table", "開示データを記録", "Disclosed data recorded"),
+        Entry("decision.drafted", "決定を起案", "Decision drafted"),
+        Entry(
+            "lapse.proposed",
+            "期限経過のため「請求なしとして終了」を責任者に回付",
+            "Lapse proposed to a supervisor (due date passed)",
+        ),
+        Entry(
+            "lapse.returned",
+            "「請求なしとして終了」を差し戻し、新しい期限を設定",
+            "Lapse not approved; new due date given",
+        ),
+        # letters
+        Entry("letter.queued", "通知書を発送待ちに追加", "Letter queued"),
+        Entry("letter.rendered", "通知書を作成", "Letter rendered"),
+        Entry("letter.viewed", "通知書を表示", "Letter viewed"),
+        Entry("letter.read", "送付済みの通知書を表示", "Sent letter opened"),
+        Entry("letter.print_run", "本日の発送分を印刷", "Print run printed"),
+        Entry("letter.withdrawn", "発送待ちの通知書を取り下げ", "Queued letter withdrawn"),
+        Entry("letter.dispatched", "回答書を発送・保存", "Reply dispatched and kept"),
+        Entry("letter.not_stored", "回答書を保存できず", "Reply could not be kept"),
+        # suppression
+        Entry("suppression.added", "提供停止名簿に登録", "Added to the suppression register"),
+        Entry("suppression.not_added", "提供停止名簿への登録なし", "Not added to the suppression register"),
+        Entry("suppression.imported", "提供停止名簿を取込み", "Suppression register imported"),
+        Entry("suppression.screened", "名簿を照合", "List screened"),
+        Entry("suppression.result_read", "照合結果を取得", "Screening result downloaded"),
+        # retention
+        Entry("retention.hold_placed", "訴訟等による保存（リーガルホールド）を設定", "Legal hold placed"),
+        Entry("retention.hold_released", "リーガルホールドを解除", "Legal hold released"),
+        Entry("retention.disposal_run", "保存期間満了による廃棄を実行", "Disposal run"),
+        # oversight and staff
+        Entry("register.exported", "受付台帳を出力", "Register exported"),
+        Entry("settings.updated", "設定を変更", "Settings changed"),
+        Entry("staff.created", "職員を追加", "Staff added"),
+        Entry("staff.login", "サインイン", "Signed in"),
+        Entry("staff.logout", "サインアウト", "Signed out"),
+        Entry("staff.login_failed", "サインイン失敗", "Sign-in failed"),
+        Entry(
+            "staff.login_refused_locked",
+            "待ち時間中のためサインイン拒否",
+            "Sign-in refused: too soon after wrong attempts",
+        ),
+        Entry("staff.password_set", "パスワードを設定", "Password set"),
+        Entry("staff.password_changed", "本人がパスワードを変更", "Own password changed"),
+        Entry(
+            "staff.password_change_refused",
+            "パスワード変更を拒否（今のパスワードの誤り）",
+            "Password change refused (wrong current password)",
+        ),
+        Entry("staff.totp_enabled", "2段階認証をオン", "Two-step sign-in turned on"),
+        Entry("staff.totp_disabled", "2段階認証をオフ", "Two-step sign-in turned off"),
+        Entry("staff.recovery_code_used", "回復コードでサインイン", "Signed in with a recovery code"),
+        Entry("staff.recovery_codes_renewed", "回復コードを作り直し", "Recovery codes renewed"),
+        Entry("staff.password_reset", "パスワードを再設定", "Password reset"),
+        Entry("staff.role_changed", "役割を変更", "Role changed"),
+        Entry("staff.deactivated", "職員を無効化", "Staff deactivated"),
+        Entry("staff.reactivated", "職員を再有効化", "Staff reactivated"),
+        # the trail itself
+        Entry("audit.keyed", "監査ログを鍵付きの連鎖に移行", "Audit trail moved to a keyed chain"),
+    ]
+}
 
 
 def action_label(code: str, lang: str) -> str:

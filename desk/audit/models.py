@@ -1,4 +1,5 @@
 """The audit trail: append-only, each event chained to the previous one by a hash."""
+
 from __future__ import annotations
 
 from datetime import datetime

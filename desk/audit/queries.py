@@ -1,4 +1,5 @@
 """Reading the audit trail for the viewer: filters and pages, newest first."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

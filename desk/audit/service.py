@@ -8,6 +8,7 @@ What a chain alone cannot show is its newest events cut off (the head row moved 
 earlier event): an auditor keeps a signed head (`export_head`, `flask desk audit-head`)
 outside the database, and `verify(head=...)` checks that the trail still reaches it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,14 +43,18 @@ _READ_HEAD = select(_HEAD.c.last_hash).where(_HEAD.c.id == 1)
 #: refuses. So an append built on a head read earlier, or guessed, fails rather than fork
 #: the chain; the disposal job relies on that to send many appends without waiting.
 _APPEND = insert(_EVENTS).values(
-    prev_hash=select(_HEAD.c.last_hash).where(_HEAD.c.id == 1, _HEAD.c.last_hash == bindparam("follows"))
-    .scalar_subquery())
+    prev_hash=select(_HEAD.c.last_hash)
+    .where(_HEAD.c.id == 1, _HEAD.c.last_hash == bindparam("follows"))
+    .scalar_subquery()
+)
 _NEW_HASH = bindparam("hash", type_=_HEAD.c.last_hash.type)
 #: The head moves to the event just appended, found by its (unique) hash: no round trip
 #: to learn the new id first.
-_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
-              .values(last_id=select(_EVENTS.c.id).where(_EVENTS.c.hash == _NEW_HASH).scalar_subquery(),
-                      last_hash=_NEW_HASH))
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(last_id=select(_EVENTS.c.id).where(_EVENTS.c.hash == _NEW_HASH).scalar_subquery(), last_hash=_NEW_HASH)
+)
 _NEW_HEAD = insert(_HEAD).values(id=1, last_id=0, last_hash=GENESIS)
 
 
@@ -114,10 +119,20 @@ def followed_a_moved_head(error: BaseException) -> bool:
     return "prev_hash" in str(error) and "null" in str(error).lower()
 
 
-def record(action: str, *, actor=None, case=None, from_status: str | None = None,
-           to_status: str | None = None, detail: dict | None = None, actor_kind: str | None = None,
-           case_id: int | None = None, case_reference: str | None = None, connection=None,
-           follows: str | None = None) -> str:
+def record(
+    action: str,
+    *,
+    actor=None,
+    case=None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    detail: dict | None = None,
+    actor_kind: str | None = None,
+    case_id: int | None = None,
+    case_reference: str | None = None,
+    connection=None,
+    follows: str | None = None,
+) -> str:
     """Append one event in the current transaction and return its hash. `detail` holds
     codes and numbers only: never a name, an address or free text a person typed.
 
@@ -142,9 +157,17 @@ def record(action: str, *, actor=None, case=None, from_status: str | None = None
         if follows is None:
             connection.execute(_NEW_HEAD)
             follows = GENESIS
-    event = {"at": now(), "actor_id": getattr(actor, "id", None), "actor_kind": actor_kind or _actor_kind(actor),
-             "action": action, "case_id": case_id, "case_reference": case_reference,
-             "from_status": from_status, "to_status": to_status, "detail": detail or {}}
+    event = {
+        "at": now(),
+        "actor_id": getattr(actor, "id", None),
+        "actor_kind": actor_kind or _actor_kind(actor),
+        "action": action,
+        "case_id": case_id,
+        "case_reference": case_reference,
+        "from_status": from_status,
+        "to_status": to_status,
+        "detail": detail or {},
+    }
     event["hash"] = _digest(follows, event)
     connection.execute(_APPEND, {**event, "follows": follows})
     connection.execute(_MOVE_HEAD, {"hash": event["hash"]})
@@ -170,8 +193,9 @@ HEAD_FORMAT = "desk-audit-head/1"
 
 
 def _head_signature(fields: dict) -> str:
-    payload = json.dumps({k: fields[k] for k in ("format", "last_id", "last_hash", "events", "exported_at")},
-                         sort_keys=True).encode()
+    payload = json.dumps(
+        {k: fields[k] for k in ("format", "last_id", "last_hash", "events", "exported_at")}, sort_keys=True
+    ).encode()
     return hmac.new(_derive(current_app.config["MASTER_KEY"], HEAD_KEY_INFO), payload, hashlib.sha256).hexdigest()
 
 
@@ -181,8 +205,13 @@ def export_head() -> dict:
     row = db.session.execute(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)).first()
     last_id, last_hash = (row.last_id, row.last_hash) if row is not None else (0, GENESIS)
     events = db.session.scalar(select(db.func.count()).select_from(AuditEvent).where(AuditEvent.id <= last_id))
-    head = {"format": HEAD_FORMAT, "last_id": last_id, "last_hash": last_hash, "events": events,
-            "exported_at": now().astimezone(UTC).isoformat(timespec="seconds")}
+    head = {
+        "format": HEAD_FORMAT,
+        "last_id": last_id,
+        "last_hash": last_hash,
+        "events": events,
+        "exported_at": now().astimezone(UTC).isoformat(timespec="seconds"),
+    }
     head["signature"] = _head_signature(head)
     return head
 
@@ -216,34 +245,51 @@ def verify(batch: int = 5000, head: dict | None = None) -> VerifyResult:
     notes: list[str] = []
     head_seen = head is None or head["last_id"] == 0
     while True:
-        rows = db.session.execute(
-            select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)).all()
+        rows = db.session.execute(select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)).all()
         if not rows:
             break
         for row in rows:
             event = row._mapping
             if event["prev_hash"] != prev_hash:
-                return VerifyResult(False, checked, event["id"],
-                                    "the event does not follow the one before it (an event was removed, "
-                                    "inserted, moved or altered)")
+                return VerifyResult(
+                    False,
+                    checked,
+                    event["id"],
+                    "the event does not follow the one before it (an event was removed, inserted, moved or altered)",
+                )
             if not hmac.compare_digest(_digest(prev_hash, event, key), event["hash"]):
-                return VerifyResult(False, checked, event["id"],
-                                    "the event's content does not match its MAC (altered, or not written by desk)")
+                return VerifyResult(
+                    False,
+                    checked,
+                    event["id"],
+                    "the event's content does not match its MAC (altered, or not written by desk)",
+                )
             prev_hash, last_id = event["hash"], event["id"]
             checked += 1
             if head is not None and event["id"] == head["last_id"]:
                 if event["hash"] != head["last_hash"] or checked != head["events"]:
-                    return VerifyResult(False, checked, event["id"],
-                                        "the trail no longer leads to the exported head (rewritten before it)")
+                    return VerifyResult(
+                        False,
+                        checked,
+                        event["id"],
+                        "the trail no longer leads to the exported head (rewritten before it)",
+                    )
                 head_seen = True
             if event["action"] == "audit.keyed" and (event["detail"] or {}).get("plain_chain") == "broken":
-                notes.append(f"when the trail was keyed (event {event['id']}), the plain chain before it was "
-                             f"already broken at event {event['detail'].get('broken_at')}")
+                notes.append(
+                    f"when the trail was keyed (event {event['id']}), the plain chain before it was "
+                    f"already broken at event {event['detail'].get('broken_at')}"
+                )
     if not head_seen:
-        return VerifyResult(False, checked, head["last_id"],
-                            "the exported head is no longer in the trail (its newest events were cut off)")
+        return VerifyResult(
+            False,
+            checked,
+            head["last_id"],
+            "the exported head is no longer in the trail (its newest events were cut off)",
+        )
     row = db.session.execute(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)).first()
     if row is not None and (row.last_hash != prev_hash or row.last_id != last_id):
-        return VerifyResult(False, checked, row.last_id or None,
-                            "the newest events are missing (the trail was cut short)")
+        return VerifyResult(
+            False, checked, row.last_id or None, "the newest events are missing (the trail was cut short)"
+        )
     return VerifyResult(True, checked, notes=notes)

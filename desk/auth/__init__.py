@@ -1,4 +1,5 @@
 """Staff accounts, roles and sign-in."""
+
 from __future__ import annotations
 
 from flask import Flask

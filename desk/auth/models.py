@@ -1,4 +1,5 @@
 """Staff accounts: who may sign in, with which role."""
+
 from __future__ import annotations
 
 from datetime import datetime

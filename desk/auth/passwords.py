@@ -4,6 +4,7 @@ Following NIST SP 800-63B: a minimum length, no composition rules, and a check a
 list of passwords known to be common (shipped in common_passwords.txt), against runs and
 repeats, and against the person's own e-mail address.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,22 +30,31 @@ def common_passwords() -> frozenset[str]:
 def problem(password: str, email: str | None = None) -> tuple[str, str] | None:
     """Why the password will not do, in Japanese and English; None when it will."""
     if len(password) < MIN_LENGTH:
-        return (f"パスワードは{MIN_LENGTH}文字以上にしてください。単語をいくつか組み合わせると覚えやすく安全です。",
-                f"The password must have at least {MIN_LENGTH} characters. A few words together are easy to "
-                "remember and hard to guess.")
+        return (
+            f"パスワードは{MIN_LENGTH}文字以上にしてください。単語をいくつか組み合わせると覚えやすく安全です。",
+            f"The password must have at least {MIN_LENGTH} characters. A few words together are easy to "
+            "remember and hard to guess.",
+        )
     if len(password) > MAX_LENGTH:
-        return (f"パスワードは{MAX_LENGTH}文字以内にしてください。", f"The password may have at most {MAX_LENGTH} characters.")
+        return (
+            f"パスワードは{MAX_LENGTH}文字以内にしてください。",
+            f"The password may have at most {MAX_LENGTH} characters.",
+        )
     lowered = password.lower()
     if len(set(lowered)) < MIN_DISTINCT:
         return ("同じ文字の繰り返しが多すぎます。", "The password repeats too few characters.")
     if any(lowered in run or lowered[::-1] in run for run in _RUNS):
-        return ("キーボードや数字の並び順そのままのパスワードは使えません。",
-                "A run of keys, letters or digits in order cannot be used.")
+        return (
+            "キーボードや数字の並び順そのままのパスワードは使えません。",
+            "A run of keys, letters or digits in order cannot be used.",
+        )
     core = lowered.strip(_DECORATION)
     listed = common_passwords()
     if lowered in listed or core in listed or (core and core.replace(" ", "") in listed):
-        return ("よく使われているため推測されやすいパスワードです。別のものにしてください。",
-                "This password is among the most common ones and easy to guess. Choose another.")
+        return (
+            "よく使われているため推測されやすいパスワードです。別のものにしてください。",
+            "This password is among the most common ones and easy to guess. Choose another.",
+        )
     local = (email or "").split("@")[0].lower()
     if len(local) >= 4 and local in lowered:
         return ("メールアドレスを含むパスワードは使えません。", "The password must not contain your e-mail address.")

@@ -1,4 +1,5 @@
 """Which role may do what. Every staff route names one permission; nothing else decides."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -4,6 +4,7 @@ one-time recovery codes for when the phone is lost.
 The TOTP secret is stored encrypted under a key derived from the master key, so a copy of
 the database alone cannot make codes; recovery codes are kept only as keyed hashes.
 """
+
 from __future__ import annotations
 
 import base64

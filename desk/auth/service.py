@@ -10,6 +10,7 @@ cookie and is not held by that delay; its own wrong attempts are counted separat
 five of them make it an unknown browser again. So an attacker guessing from elsewhere slows
 only themselves down, and the person at their own desk still gets in.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -90,20 +91,31 @@ def find_by_email(email: str) -> StaffUser | None:
     return db.session.scalars(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
 
 
-def create_user(email: str, role: str, password: str, name: str | None = None, actor=None,
-                temporary: bool = True) -> StaffUser:
+def create_user(
+    email: str, role: str, password: str, name: str | None = None, actor=None, temporary: bool = True
+) -> StaffUser:
     """A new account. Its password is temporary (to be changed at the first sign-in)
     unless `temporary` is False (demo data, tests)."""
     email = email.strip().lower()
     if role not in ROLES:
-        raise StaffError(f"役割は {', '.join(ROLES)} のいずれかです。", f"The role must be one of {', '.join(ROLES)}.", "role")
+        raise StaffError(
+            f"役割は {', '.join(ROLES)} のいずれかです。", f"The role must be one of {', '.join(ROLES)}.", "role"
+        )
     if "@" not in email or len(email) > 254:
         raise StaffError("メールアドレスの形式が正しくありません。", "That is not a valid e-mail address.", "email")
     if find_by_email(email):
-        raise StaffError("このメールアドレスは既に登録されています。", "A staff account with this e-mail already exists.", "email")
+        raise StaffError(
+            "このメールアドレスは既に登録されています。", "A staff account with this e-mail already exists.", "email"
+        )
     check_password_rules(password, email)
-    user = StaffUser(email=email, role=role, name=name or email.split("@")[0], password_hash=hash_password(password),
-                     must_change_password=temporary, password_changed_at=now())
+    user = StaffUser(
+        email=email,
+        role=role,
+        name=name or email.split("@")[0],
+        password_hash=hash_password(password),
+        must_change_password=temporary,
+        password_changed_at=now(),
+    )
     db.session.add(user)
     db.session.flush()
     record("staff.created", actor=actor, detail={"staff_id": user.id, "role": role})
@@ -127,29 +139,38 @@ def _take_attempt(user_id: int, trusted: bool) -> int | None:
     moment = now()
     if trusted:
         taken = db.session.execute(
-            update(StaffUser).where(StaffUser.id == user_id, StaffUser.device_failures < MAX_FAILURES)
-            .values(device_failures=StaffUser.device_failures + 1).returning(StaffUser.device_failures),
-            execution_options={"synchronize_session": False}).scalar()
+            update(StaffUser)
+            .where(StaffUser.id == user_id, StaffUser.device_failures < MAX_FAILURES)
+            .values(device_failures=StaffUser.device_failures + 1)
+            .returning(StaffUser.device_failures),
+            execution_options={"synchronize_session": False},
+        ).scalar()
         db.session.commit()
         if taken is not None:
             return taken
     taken = db.session.execute(
-        update(StaffUser).where(StaffUser.id == user_id,
-                                or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= moment))
-        .values(failed_logins=StaffUser.failed_logins + 1).returning(StaffUser.failed_logins),
-        execution_options={"synchronize_session": False}).scalar()
+        update(StaffUser)
+        .where(StaffUser.id == user_id, or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= moment))
+        .values(failed_logins=StaffUser.failed_logins + 1)
+        .returning(StaffUser.failed_logins),
+        execution_options={"synchronize_session": False},
+    ).scalar()
     if taken is not None and taken >= MAX_FAILURES:
-        db.session.execute(update(StaffUser).where(StaffUser.id == user_id)
-                           .values(locked_until=moment + delay_after(taken)),
-                           execution_options={"synchronize_session": False})
+        db.session.execute(
+            update(StaffUser).where(StaffUser.id == user_id).values(locked_until=moment + delay_after(taken)),
+            execution_options={"synchronize_session": False},
+        )
     db.session.commit()
     return taken
 
 
 def _signed_in(user: StaffUser) -> None:
-    db.session.execute(update(StaffUser).where(StaffUser.id == user.id)
-                       .values(failed_logins=0, locked_until=None, device_failures=0, last_login_at=now()),
-                       execution_options={"synchronize_session": False})
+    db.session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == user.id)
+        .values(failed_logins=0, locked_until=None, device_failures=0, last_login_at=now()),
+        execution_options={"synchronize_session": False},
+    )
     db.session.expire(user)
     record("staff.login", actor=user)
 
@@ -197,48 +218,69 @@ def check_second_factor(user: StaffUser, typed: str, trusted: bool = False) -> s
     if secret is not None and second_factor.looks_like_recovery(typed):
         code_hash = second_factor.recovery_hash(user.id, typed)
         spent = db.session.execute(
-            update(RecoveryCode).where(RecoveryCode.staff_id == user.id, RecoveryCode.code_hash == code_hash,
-                                       RecoveryCode.used_at.is_(None))
-            .values(used_at=now()).returning(RecoveryCode.id), execution_options={"synchronize_session": False}).scalar()
+            update(RecoveryCode)
+            .where(
+                RecoveryCode.staff_id == user.id, RecoveryCode.code_hash == code_hash, RecoveryCode.used_at.is_(None)
+            )
+            .values(used_at=now())
+            .returning(RecoveryCode.id),
+            execution_options={"synchronize_session": False},
+        ).scalar()
         used = "recovery" if spent is not None else None
     elif secret is not None:
         step = second_factor.matching_step(secret, typed, user.totp_last_step, now())
         # Only one request may spend a step: the update names the step it saw as the last.
-        if step is not None and db.session.execute(
-                update(StaffUser).where(StaffUser.id == user.id,
-                                        or_(StaffUser.totp_last_step.is_(None), StaffUser.totp_last_step < step))
-                .values(totp_last_step=step).returning(StaffUser.id),
-                execution_options={"synchronize_session": False}).scalar() is not None:
+        if (
+            step is not None
+            and db.session.execute(
+                update(StaffUser)
+                .where(
+                    StaffUser.id == user.id, or_(StaffUser.totp_last_step.is_(None), StaffUser.totp_last_step < step)
+                )
+                .values(totp_last_step=step)
+                .returning(StaffUser.id),
+                execution_options={"synchronize_session": False},
+            ).scalar()
+            is not None
+        ):
             used = "totp"
     if used is None or not user.active:
         record("staff.login_failed", detail={"staff_id": user.id, "step": "code"})
         return None
     if used == "recovery":
-        left = db.session.scalar(select(func.count()).select_from(RecoveryCode)
-                                 .where(RecoveryCode.staff_id == user.id, RecoveryCode.used_at.is_(None)))
+        left = db.session.scalar(
+            select(func.count())
+            .select_from(RecoveryCode)
+            .where(RecoveryCode.staff_id == user.id, RecoveryCode.used_at.is_(None))
+        )
         record("staff.recovery_code_used", actor=user, detail={"staff_id": user.id, "left": left})
     _signed_in(user)
     return used
 
 
 def recovery_codes_left(user: StaffUser) -> int:
-    return db.session.scalar(select(func.count()).select_from(RecoveryCode)
-                             .where(RecoveryCode.staff_id == user.id, RecoveryCode.used_at.is_(None)))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(RecoveryCode)
+        .where(RecoveryCode.staff_id == user.id, RecoveryCode.used_at.is_(None))
+    )
 
 
 def end_sessions(user: StaffUser) -> None:
     """Every session of this user is over from the next request on (sign-out everywhere)."""
-    db.session.execute(update(StaffUser).where(StaffUser.id == user.id)
-                       .values(session_generation=StaffUser.session_generation + 1),
-                       execution_options={"synchronize_session": False})
+    db.session.execute(
+        update(StaffUser).where(StaffUser.id == user.id).values(session_generation=StaffUser.session_generation + 1),
+        execution_options={"synchronize_session": False},
+    )
     db.session.expire(user)
 
 
 def _new_password(user: StaffUser, password: str, *, temporary: bool) -> None:
     check_password_rules(password, user.email)
     if _verify(user.password_hash, password):
-        raise StaffError("今のパスワードとは別のものにしてください。", "Choose a password other than the current one.",
-                         "password")
+        raise StaffError(
+            "今のパスワードとは別のものにしてください。", "Choose a password other than the current one.", "password"
+        )
     user.password_hash = hash_password(password)
     user.must_change_password = temporary
     user.password_changed_at = now()
@@ -264,13 +306,17 @@ def change_own_password(user: StaffUser, current: str, new: str) -> None:
 
 # --------------------------------------------------------------------------- two-step sign-in
 
+
 def enable_totp(user: StaffUser, secret: str, typed: str) -> list[str]:
     """Turn two-step sign-in on with `secret` once a code from it is typed; returns the
     recovery codes, shown once."""
     step = second_factor.matching_step(secret, typed, None, now())
     if step is None:
-        raise StaffError("確認コードが正しくありません。アプリに表示されている6桁の数字を入力してください。",
-                         "That code is not right. Enter the six digits the app shows now.", "code")
+        raise StaffError(
+            "確認コードが正しくありません。アプリに表示されている6桁の数字を入力してください。",
+            "That code is not right. Enter the six digits the app shows now.",
+            "code",
+        )
     user.totp_secret = second_factor.seal(secret)
     user.totp_last_step = step
     codes = _replace_recovery_codes(user)
@@ -305,30 +351,42 @@ def disable_totp(user: StaffUser, password: str, actor=None) -> None:
 
 
 def active_admin_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(StaffUser)
-                             .where(StaffUser.role == "admin", StaffUser.active.is_(True)))
+    return db.session.scalar(
+        select(func.count()).select_from(StaffUser).where(StaffUser.role == "admin", StaffUser.active.is_(True))
+    )
 
 
 # --------------------------------------------------------------------------- administration
 
+
 def _lock_active_admins() -> list[StaffUser]:
     """The active administrators, locked: two admins demoting each other at the same moment
     cannot both pass the last-admin check (PostgreSQL; SQLite has one writer anyway)."""
-    return list(db.session.scalars(select(StaffUser).where(StaffUser.role == "admin", StaffUser.active.is_(True))
-                                   .order_by(StaffUser.id).with_for_update()))
+    return list(
+        db.session.scalars(
+            select(StaffUser)
+            .where(StaffUser.role == "admin", StaffUser.active.is_(True))
+            .order_by(StaffUser.id)
+            .with_for_update()
+        )
+    )
 
 
 def _guard_last_admin(user: StaffUser) -> None:
     if user.role == "admin" and user.active and len(_lock_active_admins()) <= 1:
-        raise StaffError("最後の有効な管理者は、無効にしたり役割を変更したりできません。先に別の管理者を登録してください。",
-                         "The last active administrator cannot be deactivated or given another role. "
-                         "Add another administrator first.")
+        raise StaffError(
+            "最後の有効な管理者は、無効にしたり役割を変更したりできません。先に別の管理者を登録してください。",
+            "The last active administrator cannot be deactivated or given another role. "
+            "Add another administrator first.",
+        )
 
 
 def change_role(user: StaffUser, role: str, actor=None) -> bool:
     """Give a staff member another role; False when nothing changed."""
     if role not in ROLES:
-        raise StaffError(f"役割は {', '.join(ROLES)} のいずれかです。", f"The role must be one of {', '.join(ROLES)}.", "role")
+        raise StaffError(
+            f"役割は {', '.join(ROLES)} のいずれかです。", f"The role must be one of {', '.join(ROLES)}.", "role"
+        )
     if role == user.role:
         return False
     if role != "admin":
@@ -349,8 +407,11 @@ def set_active(user: StaffUser, active: bool, actor=None) -> bool:
         user.failed_logins, user.locked_until, user.device_failures = 0, None, 0
     else:
         end_sessions(user)
-    record("staff.reactivated" if active else "staff.deactivated", actor=actor,
-           detail={"staff_id": user.id, "role": user.role})
+    record(
+        "staff.reactivated" if active else "staff.deactivated",
+        actor=actor,
+        detail={"staff_id": user.id, "role": user.role},
+    )
     return True
 
 

@@ -5,6 +5,7 @@ hands its writer to the app when it wires itself up (desk.audit.register), and a
 there. An app built without the audit area cannot sign anyone in: the lookup fails loudly
 rather than leave sign-ins unrecorded.
 """
+
 from __future__ import annotations
 
 from flask import current_app

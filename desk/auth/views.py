@@ -1,4 +1,5 @@
 """Staff sign-in and sign-out, and each person's own account: password, two-step sign-in."""
+
 from __future__ import annotations
 
 import time
@@ -68,9 +69,15 @@ def trusted_ids() -> list[int]:
 
 def _remember_browser(response, user: StaffUser):
     ids = [user.id] + [i for i in trusted_ids() if i != user.id]
-    response.set_cookie(TRUSTED_COOKIE, _trust_signer().dumps(ids[:5]), max_age=TRUSTED_DAYS * 86400,
-                        path="/staff", secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-                        httponly=True, samesite="Lax")
+    response.set_cookie(
+        TRUSTED_COOKIE,
+        _trust_signer().dumps(ids[:5]),
+        max_age=TRUSTED_DAYS * 86400,
+        path="/staff",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 
@@ -87,10 +94,12 @@ def _begin_session(user: StaffUser, target: str | None):
 def _failed() -> str:
     # One message for every failure: an attacker learns nothing about which accounts
     # exist, or which are resting.
-    return tr("サインインできませんでした。メールアドレスとパスワードをご確認ください。"
-              "誤りが続くと、次に試せるまで少し時間をおくことがあります。",
-              "Sign-in failed. Check your e-mail and password. "
-              "After several wrong attempts you may have to wait a little before the next one.")
+    return tr(
+        "サインインできませんでした。メールアドレスとパスワードをご確認ください。"
+        "誤りが続くと、次に試せるまで少し時間をおくことがあります。",
+        "Sign-in failed. Check your e-mail and password. "
+        "After several wrong attempts you may have to wait a little before the next one.",
+    )
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -105,8 +114,12 @@ def login():
         db.session.commit()
         if user is not None and user.has_totp:
             session.clear()
-            session[_PENDING] = {"id": user.id, "generation": user.session_generation, "at": int(time.time()),
-                                 "next": request.args.get("next")}
+            session[_PENDING] = {
+                "id": user.id,
+                "generation": user.session_generation,
+                "at": int(time.time()),
+                "next": request.args.get("next"),
+            }
             return redirect(url_for("auth.login_code"))
         if user is not None:
             return _begin_session(user, request.args.get("next"))
@@ -142,11 +155,18 @@ def login_code():
             user = db.session.get(StaffUser, pending["id"])
             if used == "recovery":
                 left = service.recovery_codes_left(user)
-                flash(tr(f"回復コードでサインインしました。残りは{left}個です。",
-                         f"You signed in with a recovery code; {left} left."), "info")
+                flash(
+                    tr(
+                        f"回復コードでサインインしました。残りは{left}個です。",
+                        f"You signed in with a recovery code; {left} left.",
+                    ),
+                    "info",
+                )
             return _begin_session(user, pending.get("next"))
-        error = tr("コードが正しくありません。アプリに表示されている最新の6桁か、未使用の回復コードを入力してください。",
-                   "That code is not right. Enter the six digits the app shows now, or an unused recovery code.")
+        error = tr(
+            "コードが正しくありません。アプリに表示されている最新の6桁か、未使用の回復コードを入力してください。",
+            "That code is not right. Enter the six digits the app shows now, or an unused recovery code.",
+        )
     return render_template("staff/login_code.html", form=form, error=error), (401 if error else 200)
 
 
@@ -164,11 +184,16 @@ def logout():
 
 # --------------------------------------------------------------------------- one's own account
 
+
 @blueprint.route("/account")
 @require("account.own")
 def account():
-    return render_template("staff/account/account.html", codes_left=service.recovery_codes_left(current_user),
-                           off_form=PasswordConfirmForm(prefix="off"), renew_form=PasswordConfirmForm(prefix="renew"))
+    return render_template(
+        "staff/account/account.html",
+        codes_left=service.recovery_codes_left(current_user),
+        off_form=PasswordConfirmForm(prefix="off"),
+        renew_form=PasswordConfirmForm(prefix="renew"),
+    )
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])
@@ -190,8 +215,13 @@ def change_password():
             session.clear()
             login_user(user)
             session[_GENERATION] = user.session_generation
-            flash(tr("パスワードを変更しました。ほかの端末のサインインは終了しました。",
-                     "Your password was changed. Sessions on other devices have ended."), "success")
+            flash(
+                tr(
+                    "パスワードを変更しました。ほかの端末のサインインは終了しました。",
+                    "Your password was changed. Sessions on other devices have ended.",
+                ),
+                "success",
+            )
             return redirect(url_for("auth.account"))
     elif form.is_submitted():
         status = 400
@@ -225,7 +255,9 @@ def enable_two_step():
         status = 400
     # The app shows the issuer beside the code: the host tells one desk from another.
     uri = second_factor.provisioning_uri(secret, current_user.email, f"desk ({request.host})")
-    return render_template("staff/account/two_step.html", form=form, secret=secret, qr=second_factor.qr_svg(uri)), status
+    return render_template(
+        "staff/account/two_step.html", form=form, secret=secret, qr=second_factor.qr_svg(uri)
+    ), status
 
 
 @blueprint.route("/account/two-step/off", methods=["POST"])

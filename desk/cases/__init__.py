@@ -1,4 +1,5 @@
 """The case: its model, lifecycle, deadlines and the hooks other areas plug into."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -16,8 +17,13 @@ def register(app: Flask) -> None:
     hooks.erase_at_disposal(app, Requester)
     hooks.erase_at_disposal(app, CaseNote)
     hooks.erase_at_disposal(
-        app, RequestItem,
-        or_(RequestItem.particulars.is_not(None), RequestItem.explanation.is_not(None),
-            cast(RequestItem.details, String) != "{}"),
-        {"particulars": None, "explanation": None, "details": {}})
+        app,
+        RequestItem,
+        or_(
+            RequestItem.particulars.is_not(None),
+            RequestItem.explanation.is_not(None),
+            cast(RequestItem.details, String) != "{}",
+        ),
+        {"particulars": None, "explanation": None, "details": {}},
+    )
     hooks.erase_at_disposal(app, CaseExtension, CaseExtension.reason != "", {"reason": ""})

@@ -10,6 +10,7 @@ Days are counted the Japanese way (初日不算入): the day of arrival is not c
 a day the clock resumes on is like a new arrival day. So a pause from a notice on day P to
 a reply on day R stops the clock on the days P < d <= R.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -41,8 +42,9 @@ def is_business_day(day: date, closed: ClosedDays) -> bool:
     return not closed.closed(day)
 
 
-def internal_target(arrived_on: date, business_days: int, closed: ClosedDays,
-                    pauses: Sequence[Pause] = (), cap: date | None = None) -> date | None:
+def internal_target(
+    arrived_on: date, business_days: int, closed: ClosedDays, pauses: Sequence[Pause] = (), cap: date | None = None
+) -> date | None:
     """The date of the Nth counted business day after arrival, never later than `cap`
     (the statutory horizon, when the clock never stopped); None while the clock is stopped
     (an open pause has not ended, so the date cannot be known yet)."""
@@ -70,7 +72,9 @@ def business_days_left(target: date | None, today: date, closed: ClosedDays) -> 
     if target < today:
         # A past target is overdue even when the days since were all closed (a weekend and
         # a holiday): never "due today" once the date has gone by.
-        return -max(1, sum(1 for n in range((today - target).days) if not closed.closed(target + timedelta(days=n + 1))))
+        return -max(
+            1, sum(1 for n in range((today - target).days) if not closed.closed(target + timedelta(days=n + 1)))
+        )
     return sum(1 for n in range((target - today).days) if not closed.closed(today + timedelta(days=n + 1)))
 
 

@@ -6,6 +6,7 @@ The registry lives on the app (app.extensions), so what a fresh app does never d
 which modules happen to have been imported before it; the case area knows none of the
 areas that react to it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -95,8 +96,9 @@ def add_panel(app: Flask, panel: Panel) -> None:
         panels.sort(key=lambda p: p.order)
 
 
-def erase_at_disposal(app: Flask, model: type, still_there=None, values: dict | None = None,
-                      files: bool = False) -> None:
+def erase_at_disposal(
+    app: Flask, model: type, still_there=None, values: dict | None = None, files: bool = False
+) -> None:
     """Add a table of an area's own to what disposal erases (see PersonalData)."""
     hooks = of(app)
     if not any(entry.model is model for entry in hooks.personal_data):

@@ -3,6 +3,7 @@
 Pure data and pure functions, no Flask: the service in desk/cases/service.py is the only
 caller that changes a case's state, and it asks here first.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,25 +31,60 @@ class State:
 
 _STATES = [
     State("received", "受付", "Received", "受け付けました", "Received"),
-    State("awaiting_fee", "手数料待ち", "Awaiting fee",
-          "手数料のお支払いをお待ちしています", "Waiting for your fee", waiting_on_requester=True),
-    State("awaiting_documents", "書類待ち", "Awaiting documents",
-          "書類のご提出をお待ちしています", "Waiting for documents from you", waiting_on_requester=True),
-    State("awaiting_clarification", "照会中", "Awaiting clarification",
-          "ご請求内容の確認をお願いしています", "Waiting for your answer to our question", waiting_on_requester=True),
+    State(
+        "awaiting_fee",
+        "手数料待ち",
+        "Awaiting fee",
+        "手数料のお支払いをお待ちしています",
+        "Waiting for your fee",
+        waiting_on_requester=True,
+    ),
+    State(
+        "awaiting_documents",
+        "書類待ち",
+        "Awaiting documents",
+        "書類のご提出をお待ちしています",
+        "Waiting for documents from you",
+        waiting_on_requester=True,
+    ),
+    State(
+        "awaiting_clarification",
+        "照会中",
+        "Awaiting clarification",
+        "ご請求内容の確認をお願いしています",
+        "Waiting for your answer to our question",
+        waiting_on_requester=True,
+    ),
     State("verifying", "本人確認中", "Verifying identity", "ご本人確認をしています", "Checking identity"),
     State("in_progress", "調査中", "In progress", "調査・対応をしています", "Being handled"),
     State("decision_drafted", "決定起案済", "Decision drafted", "回答を準備しています", "Preparing our answer"),
     State("awaiting_approval", "承認待ち", "Awaiting approval", "回答を準備しています", "Preparing our answer"),
-    State("approved", "承認済・発送待ち", "Approved, to dispatch", "回答を発送する準備をしています", "Our answer is about to be sent"),
+    State(
+        "approved",
+        "承認済・発送待ち",
+        "Approved, to dispatch",
+        "回答を発送する準備をしています",
+        "Our answer is about to be sent",
+    ),
     State("dispatched", "発送済", "Dispatched", "回答を発送しました", "Our answer has been sent"),
     State("completed", "完了", "Completed", "対応を完了しました", "Completed", closed=True),
     State("withdrawn", "取下げ", "Withdrawn", "ご請求は取り下げられました", "Withdrawn", closed=True),
-    State("lapsed", "請求なしとして終了", "Lapsed (treated as not made)",
-          "期限までにお手続きがなかったため、ご請求はなかったものとして取り扱いました",
-          "Closed: treated as not made because what we asked for did not arrive in time", closed=True),
-    State("disposed", "廃棄済", "Disposed", "保存期間が満了し、書類を廃棄しました",
-          "The retention period has ended and the documents were destroyed", closed=True),
+    State(
+        "lapsed",
+        "請求なしとして終了",
+        "Lapsed (treated as not made)",
+        "期限までにお手続きがなかったため、ご請求はなかったものとして取り扱いました",
+        "Closed: treated as not made because what we asked for did not arrive in time",
+        closed=True,
+    ),
+    State(
+        "disposed",
+        "廃棄済",
+        "Disposed",
+        "保存期間が満了し、書類を廃棄しました",
+        "The retention period has ended and the documents were destroyed",
+        closed=True,
+    ),
 ]
 STATES: dict[str, State] = {s.code: s for s in _STATES}
 
@@ -101,8 +137,11 @@ class TransitionRefused(Refused):
         self.from_state, self.to_state = from_state, to_state
         src, dst = STATES.get(from_state), STATES.get(to_state)
         super().__init__(
-            reason_ja or f"状態「{src.ja if src else from_state}」から「{dst.ja if dst else to_state}」へは移れません。",
-            reason_en or f"A case cannot move from “{src.en if src else from_state}” to “{dst.en if dst else to_state}”.")
+            reason_ja
+            or f"状態「{src.ja if src else from_state}」から「{dst.ja if dst else to_state}」へは移れません。",
+            reason_en
+            or f"A case cannot move from “{src.en if src else from_state}” to “{dst.en if dst else to_state}”.",
+        )
 
 
 def allowed(from_state: str, to_state: str) -> bool:

@@ -1,4 +1,5 @@
 """The case: one application (開示等の請求) with its people and its request items."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -72,11 +73,14 @@ class Case(db.Model):
 
     assignee = relationship("StaffUser", lazy="joined")
     requesters: Mapped[list[Requester]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="Requester.id")
+        back_populates="case", cascade="all, delete-orphan", order_by="Requester.id"
+    )
     items: Mapped[list[RequestItem]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="RequestItem.id")
+        back_populates="case", cascade="all, delete-orphan", order_by="RequestItem.id"
+    )
     notes: Mapped[list[CaseNote]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="CaseNote.id")
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseNote.id"
+    )
 
     @hybrid_property
     def is_open(self) -> bool:
@@ -105,8 +109,10 @@ class Case(db.Model):
         """The condition for an open case, not waiting for the requester, past its binding
         date on `as_of`: the one definition of "overdue" the queue, the dashboard and the
         daily job count with."""
-        return and_(cls.status.in_(sorted(lifecycle.OPEN - lifecycle.WAITING)),
-                    or_(cls.internal_target_on < as_of, cls.statutory_horizon_on < as_of))
+        return and_(
+            cls.status.in_(sorted(lifecycle.OPEN - lifecycle.WAITING)),
+            or_(cls.internal_target_on < as_of, cls.statutory_horizon_on < as_of),
+        )
 
     @property
     def principal(self) -> Requester | None:

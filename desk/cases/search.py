@@ -5,6 +5,7 @@ prepared text rather than a fuzzy scan of every row. The Japanese rules are desk
 same the suppression register matches by: 髙橋 is found as 高橋, さくら as サクラ, +81 90… as
 090…. Migration 0008 rebuilt the stored keys when they became these.
 """
+
 from __future__ import annotations
 
 from desk.text import names, phones

@@ -3,6 +3,7 @@
 Every change checks the lifecycle table, writes an audit event and recomputes the
 deadlines from the stored events. Domain code flushes; the request (or command) commits.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -24,20 +25,23 @@ def require_status(case: Case, allowed, ja_action: str, en_action: str) -> None:
     """Refuse an action the case's state does not allow, naming the action and the state."""
     if case.status not in allowed:
         state = lifecycle.STATES[case.status]
-        raise Refused(f"状態「{state.ja}」の案件では{ja_action}できません。",
-                      f"You cannot {en_action} while the case is “{state.en}”.")
+        raise Refused(
+            f"状態「{state.ja}」の案件では{ja_action}できません。",
+            f"You cannot {en_action} while the case is “{state.en}”.",
+        )
 
 
 #: Which pause reason each waiting state stands for.
-PAUSE_REASONS = {"awaiting_fee": "fee", "awaiting_documents": "documents",
-                 "awaiting_clarification": "clarification"}
+PAUSE_REASONS = {"awaiting_fee": "fee", "awaiting_documents": "documents", "awaiting_clarification": "clarification"}
 
 
 def require_day(case: Case, day: date, ja_what: str, en_what: str) -> None:
     """Refuse a date that cannot be: before the request arrived, or after today."""
     if day < case.arrived_on:
-        raise Refused(f"{ja_what}に、請求の到達日（{case.arrived_on.isoformat()}）より前の日付は入力できません。",
-                      f"The {en_what} cannot be before the request arrived ({case.arrived_on.isoformat()}).")
+        raise Refused(
+            f"{ja_what}に、請求の到達日（{case.arrived_on.isoformat()}）より前の日付は入力できません。",
+            f"The {en_what} cannot be before the request arrived ({case.arrived_on.isoformat()}).",
+        )
     if day > today():
         raise Refused(f"{ja_what}に未来の日付は入力できません。", f"The {en_what} cannot be in the future.")
 
@@ -50,23 +54,31 @@ def new_reference(case: Case) -> str:
 def open_case(*, channel: str, arrived_on: date, language: str = "ja", actor=None, **fields) -> Case:
     """Create a case in state "received". People and items are added by the caller
     (intake) before the flush that assigns the reference."""
-    case = Case(channel=channel, arrived_on=arrived_on, language=language, status="received",
-                statutory_horizon_on=deadlines.statutory_horizon(arrived_on),
-                reference="tmp-" + secrets.token_hex(8), **fields)
+    case = Case(
+        channel=channel,
+        arrived_on=arrived_on,
+        language=language,
+        status="received",
+        statutory_horizon_on=deadlines.statutory_horizon(arrived_on),
+        reference="tmp-" + secrets.token_hex(8),
+        **fields,
+    )
     db.session.add(case)
     db.session.flush()
     case.reference = new_reference(case)
     recompute_deadlines(case)
-    record("case.opened", actor=actor, case=case, to_status="received",
-           detail={"channel": channel})
+    record("case.opened", actor=actor, case=case, to_status="received", detail={"channel": channel})
     return case
 
 
 def pauses_of(case: Case) -> list[CasePause]:
     if case.id is None:
         return []
-    return list(db.session.scalars(
-        select(CasePause).where(CasePause.case_id == case.id).order_by(CasePause.started_on, CasePause.id)))
+    return list(
+        db.session.scalars(
+            select(CasePause).where(CasePause.case_id == case.id).order_by(CasePause.started_on, CasePause.id)
+        )
+    )
 
 
 def extension_days(case: Case) -> int:
@@ -93,8 +105,15 @@ def recompute_deadlines(case: Case) -> None:
     case.requester_due_on = open_pause.due_on if open_pause else None
 
 
-def transition(case: Case, to_status: str, *, actor=None, on: date | None = None,
-               detail: dict | None = None, due_on: date | None = None) -> None:
+def transition(
+    case: Case,
+    to_status: str,
+    *,
+    actor=None,
+    on: date | None = None,
+    detail: dict | None = None,
+    due_on: date | None = None,
+) -> None:
     """Move a case to another state, or raise TransitionRefused with a clear message.
 
     Entering a waiting state opens a pause (the notice, due N days later); leaving one
@@ -107,16 +126,20 @@ def transition(case: Case, to_status: str, *, actor=None, on: date | None = None
             if pause.ended_on is None:
                 pause.ended_on = max(day, pause.started_on)
     if to_status in lifecycle.WAITING:
-        db.session.add(CasePause(
-            case_id=case.id, reason=PAUSE_REASONS[to_status], started_on=day,
-            due_on=due_on or deadlines.requester_due(day, int(settings.get("requester_due_days")))))
+        db.session.add(
+            CasePause(
+                case_id=case.id,
+                reason=PAUSE_REASONS[to_status],
+                started_on=day,
+                due_on=due_on or deadlines.requester_due(day, int(settings.get("requester_due_days"))),
+            )
+        )
     case.status = to_status
     if to_status in lifecycle.CLOSED and to_status != "disposed":
         case.closed_on = day
     db.session.flush()
     recompute_deadlines(case)
-    record("case.transition", actor=actor, case=case, from_status=from_status, to_status=to_status,
-           detail=detail)
+    record("case.transition", actor=actor, case=case, from_status=from_status, to_status=to_status, detail=detail)
     for callback in hooks.of().entering.get(to_status, ()):
         callback(case, actor=actor, on=day)
 
@@ -138,15 +161,31 @@ _CLOSED_MOVES: dict[tuple[str, ...], object] = {}
 def _closed_move(columns: tuple[str, ...]):
     if columns not in _CLOSED_MOVES:
         _CLOSED_MOVES[columns] = (
-            update(_CASES).where(_CASES.c.id == bindparam("the_case"), _CASES.c.status == bindparam("from_status"))
-            .values({name: bindparam(f"new_{name}", type_=_CASES.c[name].type)
-                     for name in ("status", "updated_at") + columns}))
+            update(_CASES)
+            .where(_CASES.c.id == bindparam("the_case"), _CASES.c.status == bindparam("from_status"))
+            .values(
+                {
+                    name: bindparam(f"new_{name}", type_=_CASES.c[name].type)
+                    for name in ("status", "updated_at") + columns
+                }
+            )
+        )
     return _CLOSED_MOVES[columns]
 
 
-def transition_closed(case_id: int, reference: str, from_status: str, to_status: str, *, actor=None,
-                      on: date | None = None, detail: dict | None = None, values: dict | None = None,
-                      connection=None, follows: str | None = None) -> str:
+def transition_closed(
+    case_id: int,
+    reference: str,
+    from_status: str,
+    to_status: str,
+    *,
+    actor=None,
+    on: date | None = None,
+    detail: dict | None = None,
+    values: dict | None = None,
+    connection=None,
+    follows: str | None = None,
+) -> str:
     """transition() for a closed case known by its id, without loading it: the retention
     job moves 100,000 of them in a run, on a `connection` of its own. A closed case has no
     pause to open or close and its deadlines no longer move, so only the status (and
@@ -169,9 +208,17 @@ def transition_closed(case_id: int, reference: str, from_status: str, to_status:
     params = {"the_case": case_id, "from_status": from_status, "new_status": to_status, "new_updated_at": now()}
     params.update((f"new_{name}", value) for name, value in values.items())
     connection.execute(_closed_move(tuple(values)), params)
-    event = record("case.transition", actor=actor, case_id=case_id, case_reference=reference,
-                   from_status=from_status, to_status=to_status, detail=detail, connection=connection,
-                   follows=follows)
+    event = record(
+        "case.transition",
+        actor=actor,
+        case_id=case_id,
+        case_reference=reference,
+        from_status=from_status,
+        to_status=to_status,
+        detail=detail,
+        connection=connection,
+        follows=follows,
+    )
     moved = ClosedCase(case_id, reference, to_status)
     for callback in hooks.of().entering.get(to_status, ()):
         callback(moved, actor=actor, on=on or today())
@@ -190,8 +237,12 @@ def change_requester_due(case: Case, due_on: date) -> None:
     due date); the caller audits why."""
     pause = next((p for p in pauses_of(case) if p.ended_on is None), None)
     if pause is None:
-        raise TransitionRefused(case.status, case.status, "この案件は依頼者からの提出を待っていません。",
-                                "The case is not waiting for the requester.")
+        raise TransitionRefused(
+            case.status,
+            case.status,
+            "この案件は依頼者からの提出を待っていません。",
+            "The case is not waiting for the requester.",
+        )
     pause.due_on = due_on
     db.session.flush()
     recompute_deadlines(case)
@@ -205,8 +256,13 @@ def extend(case: Case, business_days: int, reason: str, *, actor=None, on: date 
         raise Refused("延長の理由を入力してください。", "Give the reason for the extension.")
     if business_days < 1:
         raise Refused("延長する日数は1営業日以上にしてください。", "An extension adds at least one business day.")
-    extension = CaseExtension(case_id=case.id, business_days=business_days, reason=reason.strip(),
-                              decided_on=on or today(), decided_by_id=getattr(actor, "id", None))
+    extension = CaseExtension(
+        case_id=case.id,
+        business_days=business_days,
+        reason=reason.strip(),
+        decided_on=on or today(),
+        decided_by_id=getattr(actor, "id", None),
+    )
     db.session.add(extension)
     db.session.flush()
     recompute_deadlines(case)
@@ -230,8 +286,7 @@ def assign(case: Case, assignee, *, actor=None) -> None:
 def add_note(case: Case, body: str, *, actor) -> CaseNote:
     if case.status == "disposed" or case.disposed_on:
         # Disposal erased the case's personal data; a note now would bring some back.
-        raise Refused("保存期間が満了し廃棄した案件にはメモを追加できません。",
-                      "A disposed case takes no more notes.")
+        raise Refused("保存期間が満了し廃棄した案件にはメモを追加できません。", "A disposed case takes no more notes.")
     note = CaseNote(case_id=case.id, author_id=actor.id, body=body.strip())
     db.session.add(note)
     db.session.flush()

@@ -1,4 +1,5 @@
 """Decisions per request kind, the data they rest on, the supervisor's approval, and lapse."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,5 +1,6 @@
 """Locating the principal's data before deciding: the systems searched and what was found,
 and the data to be disclosed (a table typed or pasted, or files attached)."""
+
 from __future__ import annotations
 
 import filetype
@@ -41,10 +42,12 @@ def parse_table(text: str) -> dict | None:
     separator = "\t" if "\t" in lines[0] else "|" if "|" in lines[0] else ","
     cells = [[cell.strip() for cell in line.strip().strip("|").split(separator)] for line in lines]
     columns = cells[0]
-    rows = [(row + [""] * len(columns))[:len(columns)] for row in cells[1:]]
+    rows = [(row + [""] * len(columns))[: len(columns)] for row in cells[1:]]
     if not rows:
-        raise Refused("1行目は項目名です。2行目以降にデータを入力してください。",
-                      "The first line holds the column names; type the data from the second line on.")
+        raise Refused(
+            "1行目は項目名です。2行目以降にデータを入力してください。",
+            "The first line holds the column names; type the data from the second line on.",
+        )
     return {"columns": columns, "rows": rows}
 
 
@@ -61,8 +64,12 @@ def set_disclosed_table(item: RequestItem, text: str, *, actor) -> None:
         details["disclosed"] = table
     item.details = details
     db.session.flush()
-    record("data.disclosed_table", actor=actor, case=case,
-           detail={"item_id": item.id, "rows": len(table["rows"]) if table else 0})
+    record(
+        "data.disclosed_table",
+        actor=actor,
+        case=case,
+        detail={"item_id": item.id, "rows": len(table["rows"]) if table else 0},
+    )
 
 
 def attach_disclosed_file(case: Case, data: bytes, *, actor) -> Document:

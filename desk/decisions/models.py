@@ -1,6 +1,7 @@
 """What a decision rests on and who approved it: the searches for the principal's data, and
 a supervisor's approval of a drafted decision (the four-eyes rule for refusals and partial
 outcomes) or of a lapse the daily job proposes ("treated as not made")."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,6 +36,7 @@ class Approval(db.Model):
     def pending_lapse(cls):
         """The condition for a lapse proposal that still waits for a supervisor."""
         return and_(cls.kind == "lapse", cls.result == "pending")
+
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -5,6 +5,7 @@ outcomes, grounds only those that apply to it (catalogue.grounds_for with the Pr
 setting), and every refusal or partial outcome carries an explanation (Art. 36). Refusals,
 partial outcomes and lapses need a supervisor's approval, never the drafter's own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -65,7 +66,10 @@ def decide(item: RequestItem, draft: Draft, *, actor) -> None:
     outcome = catalogue.OUTCOMES[draft.outcome]
     allowed = {g.code for g in grounds_offered(item)}
     if any(g not in allowed for g in draft.grounds):
-        errors["grounds"] = ("この請求の種類に当てはまらない理由が含まれています。", "A ground that does not apply to this kind was chosen.")
+        errors["grounds"] = (
+            "この請求の種類に当てはまらない理由が含まれています。",
+            "A ground that does not apply to this kind was chosen.",
+        )
     elif (outcome.refusal or draft.outcome == "partly_disclosed") and not draft.grounds:
         errors["grounds"] = ("不開示・不実施の理由を1つ以上選んでください。", "Choose at least one ground.")
     if outcome.needs_explanation and not draft.explanation.strip():
@@ -78,8 +82,10 @@ def decide(item: RequestItem, draft: Draft, *, actor) -> None:
         errors["alternative_measure"] = ("代替措置の内容を入力してください。", "Describe the alternative measure.")
     paper_fallback = draft.paper_instead and kind.disclosure and case.delivery_method == "electronic"
     if paper_fallback and not draft.fallback_to_paper_reason.strip():
-        errors["fallback_to_paper_reason"] = ("書面で交付する理由を入力してください。",
-                                              "Give the reason for delivering on paper instead.")
+        errors["fallback_to_paper_reason"] = (
+            "書面で交付する理由を入力してください。",
+            "Give the reason for delivering on paper instead.",
+        )
     if errors:
         raise DecisionInvalid(errors)
     details = {k: v for k, v in (item.details or {}).items() if k == "disclosed"}
@@ -97,8 +103,12 @@ def decide(item: RequestItem, draft: Draft, *, actor) -> None:
     item.details = details
     item.decided_by_id, item.decided_at = actor.id, now()
     db.session.flush()
-    record("decision.drafted", actor=actor, case=case,
-           detail={"item_id": item.id, "kind": item.kind, "outcome": item.outcome, "grounds": item.grounds})
+    record(
+        "decision.drafted",
+        actor=actor,
+        case=case,
+        detail={"item_id": item.id, "kind": item.kind, "outcome": item.outcome, "grounds": item.grounds},
+    )
 
 
 def draft_refusal(case: Case, ground: str, *, actor) -> None:
@@ -135,8 +145,10 @@ def submit(case: Case, *, actor) -> None:
     require_status(case, {"verifying", "in_progress", "decision_drafted"}, "決定を確定", "submit the decision")
     undecided = [i for i in case.items if i.outcome is None]
     if undecided:
-        raise Refused("決定していない請求があります。すべての種類について決定を入力してください。",
-                      "Some request kinds have no decision yet.")
+        raise Refused(
+            "決定していない請求があります。すべての種類について決定を入力してください。",
+            "Some request kinds have no decision yet.",
+        )
     if case.status != "decision_drafted":
         service.transition(case, "decision_drafted", actor=actor)
     if needs_approval(case):
@@ -147,9 +159,11 @@ def submit(case: Case, *, actor) -> None:
 
 
 def pending_approval(case: Case, kind: str = "decision") -> Approval | None:
-    return db.session.scalars(select(Approval).where(Approval.case_id == case.id, Approval.kind == kind,
-                                                     Approval.result == "pending")
-                              .order_by(Approval.id.desc())).first()
+    return db.session.scalars(
+        select(Approval)
+        .where(Approval.case_id == case.id, Approval.kind == kind, Approval.result == "pending")
+        .order_by(Approval.id.desc())
+    ).first()
 
 
 def drafters(case: Case) -> set[int]:
@@ -163,8 +177,10 @@ def drafters(case: Case) -> set[int]:
 def _decide_approval(case: Case, result: str, to_status: str, *, actor) -> None:
     require_status(case, {"awaiting_approval"}, "承認", "approve or return the decision")
     if actor.id in drafters(case):
-        raise Refused("自分が起案した決定は承認できません。別の責任者の承認が必要です。",
-                      "You drafted this decision: another supervisor must approve it.")
+        raise Refused(
+            "自分が起案した決定は承認できません。別の責任者の承認が必要です。",
+            "You drafted this decision: another supervisor must approve it.",
+        )
     approval = pending_approval(case) or Approval(case_id=case.id)
     db.session.add(approval)
     approval.result, approval.approver_id, approval.decided_at = result, actor.id, now()
@@ -181,10 +197,15 @@ def return_for_revision(case: Case, *, actor) -> None:
 
 # --------------------------------------------------------------------------- lapse
 
+
 def overdue_waiting_cases(as_of: date) -> list[Case]:
-    return list(db.session.scalars(
-        select(Case).where(Case.status.in_(sorted(lifecycle.WAITING)), Case.requester_due_on < as_of)
-        .order_by(Case.requester_due_on, Case.id)))
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.status.in_(sorted(lifecycle.WAITING)), Case.requester_due_on < as_of)
+            .order_by(Case.requester_due_on, Case.id)
+        )
+    )
 
 
 def lapse(case: Case, reason: str, *, actor, on: date) -> None:
@@ -227,8 +248,10 @@ def pending_lapse(case: Case) -> Approval | None:
 def _lapse_in_question(case: Case) -> Approval:
     approval = pending_lapse(case)
     if approval is None:
-        raise Refused("この案件には承認待ちの「請求なしとして終了」の提案がありません。",
-                      "There is no proposed lapse waiting for approval on this case.")
+        raise Refused(
+            "この案件には承認待ちの「請求なしとして終了」の提案がありません。",
+            "There is no proposed lapse waiting for approval on this case.",
+        )
     return approval
 
 
@@ -245,8 +268,7 @@ def return_lapse(case: Case, due_on: date | None, *, actor) -> None:
     time): the requester gets until `due_on`, and the case stays waiting."""
     approval = _lapse_in_question(case)
     if due_on is None or due_on <= today():
-        raise Refused("新しい期限には明日以降の日付を入力してください。",
-                      "Give a new due date after today.")
+        raise Refused("新しい期限には明日以降の日付を入力してください。", "Give a new due date after today.")
     approval.result, approval.approver_id, approval.decided_at = "returned", actor.id, now()
     service.change_requester_due(case, due_on)
     record("lapse.returned", actor=actor, case=case, detail={"approval_id": approval.id, "due_on": due_on.isoformat()})

@@ -1,4 +1,5 @@
 """Fees: what an application owes, payments, and shortfall notices."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """Fee payments received for a case (手数料)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Fees: what an application owes, the payments received, and the notice of a shortfall."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,8 +19,10 @@ from desk.identity.service import working_state
 
 
 def amount_paid(case: Case) -> int:
-    return int(db.session.scalar(select(func.coalesce(func.sum(FeePayment.amount), 0))
-                                 .where(FeePayment.case_id == case.id)) or 0)
+    return int(
+        db.session.scalar(select(func.coalesce(func.sum(FeePayment.amount), 0)).where(FeePayment.case_id == case.id))
+        or 0
+    )
 
 
 def balance(case: Case) -> int:
@@ -28,8 +31,11 @@ def balance(case: Case) -> int:
 
 
 def payments_of(case: Case) -> list[FeePayment]:
-    return list(db.session.scalars(select(FeePayment).where(FeePayment.case_id == case.id)
-                                   .order_by(FeePayment.received_on, FeePayment.id)))
+    return list(
+        db.session.scalars(
+            select(FeePayment).where(FeePayment.case_id == case.id).order_by(FeePayment.received_on, FeePayment.id)
+        )
+    )
 
 
 def record_payment(case: Case, amount: int, method: str, received_on: date, *, actor) -> FeePayment:
@@ -40,8 +46,9 @@ def record_payment(case: Case, amount: int, method: str, received_on: date, *, a
     if amount < 1:
         raise Refused("金額は1円以上で入力してください。", "The amount must be at least 1 yen.")
     require_day(case, received_on, "受領日", "date received")
-    payment = FeePayment(case_id=case.id, amount=amount, method=method, received_on=received_on,
-                         recorded_by_id=actor.id)
+    payment = FeePayment(
+        case_id=case.id, amount=amount, method=method, received_on=received_on, recorded_by_id=actor.id
+    )
     db.session.add(payment)
     db.session.flush()
     record("fee.payment_recorded", actor=actor, case=case, detail={"amount": amount, "method": method})

@@ -1,4 +1,5 @@
 """Identity and proxy documents, and the checks of who is asking and on whose authority."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -13,13 +14,26 @@ def register(app: Flask) -> None:
     from desk.identity.models import Document, Verification
     from desk.identity.panel import documents_context
 
-    hooks.add_panel(app, hooks.Panel("staff/cases/panels/documents.html", order=20, permission="document.view",
-                                     context=documents_context))
+    hooks.add_panel(
+        app,
+        hooks.Panel(
+            "staff/cases/panels/documents.html", order=20, permission="document.view", context=documents_context
+        ),
+    )
     hooks.erase_at_disposal(
-        app, Document, or_(Document.wrapped_key.is_not(None), Document.deficiency.is_not(None)),
-        {"wrapped_key": None, "deficiency": None,
-         "destroyed_at": func.coalesce(Document.destroyed_at, hooks.DISPOSAL_MOMENT)},
-        files=True)
+        app,
+        Document,
+        or_(Document.wrapped_key.is_not(None), Document.deficiency.is_not(None)),
+        {
+            "wrapped_key": None,
+            "deficiency": None,
+            "destroyed_at": func.coalesce(Document.destroyed_at, hooks.DISPOSAL_MOMENT),
+        },
+        files=True,
+    )
     hooks.erase_at_disposal(
-        app, Verification, Verification.document_address.is_not(None) | Verification.records_address.is_not(None),
-        {"document_address": None, "records_address": None})
+        app,
+        Verification,
+        Verification.document_address.is_not(None) | Verification.records_address.is_not(None),
+        {"document_address": None, "records_address": None},
+    )

@@ -3,6 +3,7 @@
 Built on desk.text's address key (notation, kanji numerals, 丁目・番地・号, hyphens, 〒 and the
 prefecture fold away), with one rule of its own: a building named on one side only is no
 difference."""
+
 from __future__ import annotations
 
 import difflib
@@ -34,7 +35,7 @@ def same_address(one: str | None, other: str | None) -> bool:
     if one_key == other_key:
         return True
     shorter, longer = sorted((one_key, other_key), key=len)
-    building = longer[len(shorter):]
+    building = longer[len(shorter) :]
     return longer.startswith(shorter) and shorter[-1] in _DIGITS and building[0] not in _DIGITS + "-"
 
 
@@ -57,8 +58,14 @@ def compare(application: str | None, document: str | None, records: str | None) 
     rows = []
     for key, raw in (("application", application), ("document", document), ("records", records)):
         norm = normalise(raw)
-        rows.append({"key": key, "raw": raw, "normalised": norm,
-                     "marked": highlight(base, norm) if key != "application" else escape(norm),
-                     "agrees": bool(norm) and (key == "application" or same_address(application, raw))})
+        rows.append(
+            {
+                "key": key,
+                "raw": raw,
+                "normalised": norm,
+                "marked": highlight(base, norm) if key != "application" else escape(norm),
+                "agrees": bool(norm) and (key == "application" or same_address(application, raw)),
+            }
+        )
     given = [r for r in rows if r["normalised"]]
     return {"rows": rows, "all_agree": len(given) == 3 and all(r["agrees"] for r in rows)}

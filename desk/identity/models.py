@@ -1,5 +1,6 @@
 """Documents submitted with a request (identity documents, proxy documents, enclosures) and
 the officer's identity and proxy check of a case."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

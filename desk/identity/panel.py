@@ -1,4 +1,5 @@
 """The documents panel of the case page: what was submitted, grouped by what it proves."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -10,8 +11,11 @@ from desk.identity.models import Document
 
 
 def documents_context(case) -> dict:
-    documents = list(db.session.scalars(select(Document).where(Document.case_id == case.id)
-                                        .order_by(Document.party, Document.kind, Document.id)))
+    documents = list(
+        db.session.scalars(
+            select(Document).where(Document.case_id == case.id).order_by(Document.party, Document.kind, Document.id)
+        )
+    )
     groups: dict[str, list[Document]] = {}
     titles = {
         "authority": tr("代理権を確認する書類", "Proxy authority"),
@@ -33,7 +37,12 @@ def documents_context(case) -> dict:
         present = {d.kind for d in documents if d.review != "deficient" and d.destroyed_at is None}
         if not proxy_kind.satisfied_by(present) and case.disposed_on is None:
             missing = tr(" または ", " or ").join(
-                tr("と", " and ").join(tr(catalogue.PROXY_DOCUMENTS[c].ja, catalogue.PROXY_DOCUMENTS[c].en) for c in alt)
-                for alt in proxy_kind.requirements)
-    return {"groups": [(titles[k], groups[k]) for k in ("authority", "proxy", "principal", "other") if k in groups],
-            "missing": missing}
+                tr("と", " and ").join(
+                    tr(catalogue.PROXY_DOCUMENTS[c].ja, catalogue.PROXY_DOCUMENTS[c].en) for c in alt
+                )
+                for alt in proxy_kind.requirements
+            )
+    return {
+        "groups": [(titles[k], groups[k]) for k in ("authority", "proxy", "principal", "other") if k in groups],
+        "missing": missing,
+    }

@@ -4,6 +4,7 @@ and whether the principal is identified and the proxy's authority confirmed.
 A verification belongs to one case and is never copied (a duplicate or resubmitted request
 starts unverified). Each action checks the case's state, audits, and flushes; the request
 commits."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -92,8 +93,10 @@ def review_document(document: Document, review: str, deficiency: str, issued_on:
     document.issued_on = issued_on
     if review == "acceptable" and certificate_too_old(document):
         months = catalogue.CERTIFICATE_MAX_AGE_MONTHS
-        raise Refused(f"発行から{months}か月を超えた証明書は「適」にできません。",
-                      f"A certificate issued more than {months} months ago cannot be accepted.")
+        raise Refused(
+            f"発行から{months}か月を超えた証明書は「適」にできません。",
+            f"A certificate issued more than {months} months ago cannot be accepted.",
+        )
     db.session.flush()
     record("document.reviewed", actor=actor, case=case, detail={"document_id": document.id, "review": review})
 
@@ -108,8 +111,10 @@ def confirm_proxy(case: Case, *, actor) -> None:
         raise Refused("この案件に代理人はいません。", "No proxy acts in this case.")
     acceptable = {d.kind for d in proxy_documents(case) if d.review == "acceptable" and not certificate_too_old(d)}
     if not catalogue.PROXY_KINDS[case.proxy_kind].satisfied_by(acceptable):
-        raise Refused("代理権を証明する書類がそろっていません（必要な書類を「適」にしてください）。",
-                      "The documents proving the authority are not complete: mark the required ones acceptable.")
+        raise Refused(
+            "代理権を証明する書類がそろっていません（必要な書類を「適」にしてください）。",
+            "The documents proving the authority are not complete: mark the required ones acceptable.",
+        )
     check = verification_of(case, create=True)
     check.proxy_result, check.proxy_by_id, check.proxy_at = "confirmed", actor.id, now()
     db.session.flush()

@@ -5,6 +5,7 @@ PNG are accepted (HEIC photos from phones are converted to JPEG, so every office
 browser can show them). Empty, oversized, encrypted, corrupt and mislabelled files are
 refused with a reason the requester can act on. Nothing here touches the disk.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,17 +34,19 @@ def _open_heif_too() -> None:
 
         pillow_heif.register_heif_opener()
 
+
 PDF, JPEG, PNG, HEIC = "application/pdf", "image/jpeg", "image/png", "image/heic"
 ACCEPTED = (PDF, JPEG, PNG) + ((HEIC,) if HEIC_SUPPORTED else ())
 #: What the name's ending claims, to refuse a file whose content says otherwise.
-EXTENSIONS = {"pdf": PDF, "jpg": JPEG, "jpeg": JPEG, "jpe": JPEG, "jfif": JPEG, "png": PNG,
-              "heic": HEIC, "heif": HEIC}
-_SNIFFED = {"application/pdf": PDF, "image/jpeg": JPEG, "image/png": PNG,
-            "image/heic": HEIC, "image/heif": HEIC}
+EXTENSIONS = {"pdf": PDF, "jpg": JPEG, "jpeg": JPEG, "jpe": JPEG, "jfif": JPEG, "png": PNG, "heic": HEIC, "heif": HEIC}
+_SNIFFED = {"application/pdf": PDF, "image/jpeg": JPEG, "image/png": PNG, "image/heic": HEIC, "image/heif": HEIC}
 _NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", HEIC: "HEIC"}
 #: The `accept` attribute of file inputs: a hint to the file picker, not a check.
-ACCEPT_ATTRIBUTE = ",".join([".pdf", ".jpg", ".jpeg", ".png"] + ([".heic", ".heif"] if HEIC_SUPPORTED else [])
-                            + ["application/pdf", "image/jpeg", "image/png"])
+ACCEPT_ATTRIBUTE = ",".join(
+    [".pdf", ".jpg", ".jpeg", ".png"]
+    + ([".heic", ".heif"] if HEIC_SUPPORTED else [])
+    + ["application/pdf", "image/jpeg", "image/png"]
+)
 
 
 class UploadRefused(ValueError):
@@ -82,12 +85,14 @@ class Limits:
     @classmethod
     def from_settings(cls) -> Limits:
         mb = 1024 * 1024
-        return cls(file_bytes=int(settings.get("upload_max_file_mb")) * mb,
-                   request_bytes=int(settings.get("upload_max_request_mb")) * mb,
-                   pixels=int(settings.get("upload_max_megapixels")) * 1_000_000,
-                   pdf_pages=int(settings.get("upload_max_pdf_pages")),
-                   files=int(settings.get("upload_max_files")),
-                   pdf_page=str(settings.get("upload_max_pdf_page")))
+        return cls(
+            file_bytes=int(settings.get("upload_max_file_mb")) * mb,
+            request_bytes=int(settings.get("upload_max_request_mb")) * mb,
+            pixels=int(settings.get("upload_max_megapixels")) * 1_000_000,
+            pdf_pages=int(settings.get("upload_max_pdf_pages")),
+            files=int(settings.get("upload_max_files")),
+            pdf_page=str(settings.get("upload_max_pdf_page")),
+        )
 
 
 #: A page may exceed its paper size by this much (scanners and PDF writers round).
@@ -105,7 +110,7 @@ def page_fits(width_pt: float, height_pt: float, paper: str) -> bool:
 def largest_page_points(paper: str) -> float:
     """The area in square points of the largest page accepted: what rendering may assume."""
     short, long = PAPER_SIZES_MM[paper]
-    return (short + PAGE_TOLERANCE_MM) * (long + PAGE_TOLERANCE_MM) * POINTS_PER_MM ** 2
+    return (short + PAGE_TOLERANCE_MM) * (long + PAGE_TOLERANCE_MM) * POINTS_PER_MM**2
 
 
 def _extension(filename: str | None) -> str:
@@ -117,13 +122,18 @@ def check(data: bytes, filename: str | None = None, limits: Limits | None = None
     """Return the file as it will be stored, or raise UploadRefused."""
     limits = limits or Limits.from_settings()
     if not data:
-        raise UploadRefused("ファイルが空です（0バイト）。もう一度選び直してください。",
-                            "The file is empty (0 bytes). Please choose it again.", "empty")
+        raise UploadRefused(
+            "ファイルが空です（0バイト）。もう一度選び直してください。",
+            "The file is empty (0 bytes). Please choose it again.",
+            "empty",
+        )
     if len(data) > limits.file_bytes:
         mb = limits.file_bytes // (1024 * 1024)
-        raise UploadRefused(f"ファイルが大きすぎます。1ファイル{mb}MBまでです。写真の場合は画質を下げて撮り直してください。",
-                            f"The file is too large: at most {mb} MB per file. For a photo, take it again at a lower resolution.",
-                            "too_large")
+        raise UploadRefused(
+            f"ファイルが大きすぎます。1ファイル{mb}MBまでです。写真の場合は画質を下げて撮り直してください。",
+            f"The file is too large: at most {mb} MB per file. For a photo, take it again at a lower resolution.",
+            "too_large",
+        )
     kind = filetype.guess(data)
     sniffed = _SNIFFED.get(kind.mime) if kind else None
     if sniffed is None and data.lstrip()[:5] == b"%PDF-":
@@ -132,13 +142,15 @@ def check(data: bytes, filename: str | None = None, limits: Limits | None = None
         raise UploadRefused(
             f"このファイルは{accepted_types_text_ja()}のいずれでもありません。書類の写真（JPEG・PNG）かPDFを選んでください。",
             f"This file is not {accepted_types_text_en()}. Please choose a photo (JPEG, PNG) or a PDF of the document.",
-            "not_accepted")
+            "not_accepted",
+        )
     claimed = EXTENSIONS.get(_extension(filename))
     if claimed is not None and claimed != sniffed:
         raise UploadRefused(
             f"ファイル名は{_NAMES[claimed]}となっていますが、中身は{_NAMES[sniffed]}です。正しいファイルか確認してください。",
             f"The file name says {_NAMES[claimed]} but the content is {_NAMES[sniffed]}. Please check it is the right file.",
-            "mismatch")
+            "mismatch",
+        )
     if sniffed == PDF:
         return _check_pdf(data, limits)
     return _check_image(data, sniffed, limits)
@@ -153,9 +165,11 @@ def accepted_types_text_en() -> str:
 
 
 def _corrupt(kind: str) -> UploadRefused:
-    return UploadRefused(f"ファイルが壊れているため読み取れません（{kind}）。もう一度保存し直すか、撮り直してください。",
-                         f"The file is damaged and cannot be read ({kind}). Please save it again or take a new photo.",
-                         "corrupt")
+    return UploadRefused(
+        f"ファイルが壊れているため読み取れません（{kind}）。もう一度保存し直すか、撮り直してください。",
+        f"The file is damaged and cannot be read ({kind}). Please save it again or take a new photo.",
+        "corrupt",
+    )
 
 
 def _check_image(data: bytes, media_type: str, limits: Limits) -> CheckedFile:
@@ -169,7 +183,8 @@ def _check_image(data: bytes, media_type: str, limits: Limits) -> CheckedFile:
                     raise UploadRefused(
                         f"画像の画素数が多すぎます（{width}×{height}）。{limits.pixels // 1_000_000}百万画素までです。",
                         f"The image has too many pixels ({width}×{height}); at most {limits.pixels // 1_000_000} megapixels.",
-                        "too_many_pixels")
+                        "too_many_pixels",
+                    )
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()  # decodes every byte: a truncated file fails here
@@ -181,7 +196,9 @@ def _check_image(data: bytes, media_type: str, limits: Limits) -> CheckedFile:
     except UploadRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRefused("画像が大きすぎて開けません。", "The image is too large to open.", "too_many_pixels") from None
+        raise UploadRefused(
+            "画像が大きすぎて開けません。", "The image is too large to open.", "too_many_pixels"
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise _corrupt(_NAMES[media_type]) from None
 
@@ -198,7 +215,8 @@ def _encrypted() -> UploadRefused:
         "パスワードや利用制限で保護されたPDFは受け付けられません。保護を外して保存し直すか、紙を撮影した写真をお送りください。",
         "This PDF is protected (a password or usage restrictions). Please save it without the protection, "
         "or send a photo of the paper.",
-        "encrypted")
+        "encrypted",
+    )
 
 
 def _check_pdf(data: bytes, limits: Limits) -> CheckedFile:
@@ -220,8 +238,11 @@ def _check_pdf(data: bytes, limits: Limits) -> CheckedFile:
         if pages == 0:
             raise _corrupt("PDF")
         if pages > limits.pdf_pages:
-            raise UploadRefused(f"PDFのページ数が多すぎます（{pages}ページ）。{limits.pdf_pages}ページまでです。",
-                                f"The PDF has too many pages ({pages}); at most {limits.pdf_pages}.", "too_many_pages")
+            raise UploadRefused(
+                f"PDFのページ数が多すぎます（{pages}ページ）。{limits.pdf_pages}ページまでです。",
+                f"The PDF has too many pages ({pages}); at most {limits.pdf_pages}.",
+                "too_many_pages",
+            )
         # Every page's size from the page tree, before anything is rendered: a few hundred
         # bytes can declare a page that would take gigabytes to draw.
         for index in range(pages):
@@ -239,7 +260,8 @@ def _check_pdf(data: bytes, limits: Limits) -> CheckedFile:
                     "保存し直すか、紙を撮影した写真をお送りください。",
                     f"Page {index + 1} of the PDF is too large ({w_mm} × {h_mm} mm); pages may be at most {paper} "
                     f"({short} × {long} mm). Please save it at a smaller size, or send a photo of the paper.",
-                    "page_too_large")
+                    "page_too_large",
+                )
     finally:
         document.close()
     return CheckedFile(data, PDF, pages=pages)
@@ -249,6 +271,9 @@ def total_too_large(total: int, limits: Limits | None = None) -> UploadRefused |
     limits = limits or Limits.from_settings()
     if total > limits.request_bytes:
         mb = limits.request_bytes // (1024 * 1024)
-        return UploadRefused(f"添付ファイルの合計が大きすぎます。1回のご請求で合計{mb}MBまでです。",
-                             f"The files together are too large: at most {mb} MB for one request.", "request_too_large")
+        return UploadRefused(
+            f"添付ファイルの合計が大きすぎます。1回のご請求で合計{mb}MBまでです。",
+            f"The files together are too large: at most {mb} MB for one request.",
+            "request_too_large",
+        )
     return None

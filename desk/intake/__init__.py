@@ -1,4 +1,5 @@
 """Public intake: the request form, access codes, the status page, mail-in registration."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -4,6 +4,7 @@ Japanese with English headings; the same fields and choices as the web form, the
 documents per proxy kind from the catalogue, the fee and the address from settings, and
 a red 「開示等請求書在中」 label to cut out for the envelope.
 """
+
 from __future__ import annotations
 
 import io
@@ -63,7 +64,9 @@ class _Form:
         self.c.setFillColor(LIGHT)
         self.c.rect(LEFT, self.y - 2 * mm, RIGHT - LEFT, 7 * mm, stroke=0, fill=1)
         self.text(LEFT + 2 * mm, self.y, f"{number}{ja}", 11, self.gothic)
-        self.text(LEFT + 2 * mm + stringWidth(f"{number}{ja}", self.gothic, 11) + 4 * mm, self.y, en, 8.5, "Helvetica", GREY)
+        self.text(
+            LEFT + 2 * mm + stringWidth(f"{number}{ja}", self.gothic, 11) + 4 * mm, self.y, en, 8.5, "Helvetica", GREY
+        )
         self.y -= 8 * mm
 
     def box(self, x, y, size=3.6 * mm):
@@ -124,10 +127,22 @@ def _page_one(f: _Form) -> None:
     c.drawCentredString(WIDTH / 2, f.y, "Application for disclosure, correction or cessation concerning personal data")
     c.setFillColor(colors.black)
     f.y -= 7 * mm
-    f.y = f.wrap(LEFT, f.y, "個人情報保護法に基づき、次のとおり請求します。該当する□に✓を付け、枠内をご記入ください。",
-                 RIGHT - LEFT, 9.5)
-    f.wrap(LEFT, f.y + 1 * mm, "Tick the boxes that apply and fill in the framed fields (in Japanese or English).", RIGHT - LEFT, 7.5,
-           "Helvetica", color=GREY)
+    f.y = f.wrap(
+        LEFT,
+        f.y,
+        "個人情報保護法に基づき、次のとおり請求します。該当する□に✓を付け、枠内をご記入ください。",
+        RIGHT - LEFT,
+        9.5,
+    )
+    f.wrap(
+        LEFT,
+        f.y + 1 * mm,
+        "Tick the boxes that apply and fill in the framed fields (in Japanese or English).",
+        RIGHT - LEFT,
+        7.5,
+        "Helvetica",
+        color=GREY,
+    )
     f.y -= 3 * mm
 
     fee_kinds = set(settings.get("fee_kinds"))
@@ -146,9 +161,17 @@ def _page_one(f: _Form) -> None:
     f.y -= 5 * mm
 
     f.heading("3. ", "ご本人（個人データの本人）", "The person concerned")
-    f.rows([("フリガナ", "Name in katakana", 9 * mm), ("氏名", "Full name", 12 * mm), ("生年月日", "Date of birth", 10 * mm),
-            ("住所", "Address", 17 * mm), ("電話番号", "Phone", 10 * mm), ("メールアドレス", "E-mail (optional)", 10 * mm),
-            ("当社とのご関係", "How we know you", 10 * mm)])
+    f.rows(
+        [
+            ("フリガナ", "Name in katakana", 9 * mm),
+            ("氏名", "Full name", 12 * mm),
+            ("生年月日", "Date of birth", 10 * mm),
+            ("住所", "Address", 17 * mm),
+            ("電話番号", "Phone", 10 * mm),
+            ("メールアドレス", "E-mail (optional)", 10 * mm),
+            ("当社とのご関係", "How we know you", 10 * mm),
+        ]
+    )
 
     f.heading("4. ", "請求する方", "Who is making the request")
     x = f.check(LEFT + 2 * mm, f.y, "本人", "the person concerned")
@@ -159,8 +182,13 @@ def _page_one(f: _Form) -> None:
         short = kind.ja.split("（")[0]
         x = f.check(x, f.y, short, "", 9)
     f.y -= 7 * mm
-    f.rows([("代理人 氏名", "Proxy's full name", 11 * mm), ("代理人 住所", "Proxy's address", 15 * mm),
-            ("代理人 電話番号", "Proxy's phone", 10 * mm)])
+    f.rows(
+        [
+            ("代理人 氏名", "Proxy's full name", 11 * mm),
+            ("代理人 住所", "Proxy's address", 15 * mm),
+            ("代理人 電話番号", "Proxy's phone", 10 * mm),
+        ]
+    )
     f.text(LEFT, f.y - 1 * mm, "記載内容に相違ありません。　請求する方の署名", 9.5)
     f.text(LEFT, f.y - 4.8 * mm, "I confirm the above is true. Signature of the requester", 7, "Helvetica", GREY)
     f.c.setLineWidth(0.7)
@@ -172,26 +200,54 @@ def _page_two(f: _Form) -> None:
     f.heading("5. ", "ご請求の内容", "Details of your request")
     c.setLineWidth(0.7)
     c.rect(LEFT, f.y - 24 * mm, RIGHT - LEFT, 28 * mm)
-    f.text(LEFT + 2 * mm, f.y, "どの情報について、何を求めるかを具体的にお書きください（例: 2024年以降の購入履歴の開示）。", 8.5, color=GREY)
+    f.text(
+        LEFT + 2 * mm,
+        f.y,
+        "どの情報について、何を求めるかを具体的にお書きください（例: 2024年以降の購入履歴の開示）。",
+        8.5,
+        color=GREY,
+    )
     f.y -= 30 * mm
 
     f.heading("6. ", "同封する書類", "Documents to enclose (copies)")
     f.text(LEFT + 2 * mm, f.y, "■ 本人確認書類（請求する方のもの）", 10, f.gothic)
     f.y -= 5.5 * mm
-    f.y = f.wrap(LEFT + 5 * mm, f.y, "顔写真付きの書類1点（運転免許証、パスポート、在留カード、マイナンバーカードの表面）、"
-                 "または顔写真のない書類2点（健康保険の資格確認書、年金手帳、住民票の写しなど）の写し。住所が請求書の記載と同じものをお送りください。",
-                 RIGHT - LEFT - 7 * mm, 9)
-    f.y = f.wrap(LEFT + 5 * mm, f.y + 1 * mm, "One photo ID, or two documents without a photo; the address must match this form.",
-                 RIGHT - LEFT - 7 * mm, 7.5, "Helvetica", color=GREY)
+    f.y = f.wrap(
+        LEFT + 5 * mm,
+        f.y,
+        "顔写真付きの書類1点（運転免許証、パスポート、在留カード、マイナンバーカードの表面）、"
+        "または顔写真のない書類2点（健康保険の資格確認書、年金手帳、住民票の写しなど）の写し。住所が請求書の記載と同じものをお送りください。",
+        RIGHT - LEFT - 7 * mm,
+        9,
+    )
+    f.y = f.wrap(
+        LEFT + 5 * mm,
+        f.y + 1 * mm,
+        "One photo ID, or two documents without a photo; the address must match this form.",
+        RIGHT - LEFT - 7 * mm,
+        7.5,
+        "Helvetica",
+        color=GREY,
+    )
     f.y -= 1 * mm
     f.text(LEFT + 2 * mm, f.y, "■ 代理人が請求する場合は、さらに次の書類", 10, f.gothic)
-    f.text(LEFT + 2 * mm + stringWidth("■ 代理人が請求する場合は、さらに次の書類", f.gothic, 10) + 3 * mm, f.y,
-           "A proxy also encloses:", 7.5, "Helvetica", GREY)
+    f.text(
+        LEFT + 2 * mm + stringWidth("■ 代理人が請求する場合は、さらに次の書類", f.gothic, 10) + 3 * mm,
+        f.y,
+        "A proxy also encloses:",
+        7.5,
+        "Helvetica",
+        GREY,
+    )
     f.y -= 5.5 * mm
     for kind in catalogue.PROXY_KINDS.values():
-        alternatives = "　又は　".join("＋".join(catalogue.PROXY_DOCUMENTS[d].ja for d in alt) for alt in kind.requirements)
+        alternatives = "　又は　".join(
+            "＋".join(catalogue.PROXY_DOCUMENTS[d].ja for d in alt) for alt in kind.requirements
+        )
         f.text(LEFT + 5 * mm, f.y, f"・{kind.ja.split('（')[0]}", 9, f.gothic)
-        f.text(LEFT + 7 * mm + stringWidth(f"・{kind.ja.split('（')[0]}", f.gothic, 9), f.y, kind.en, 7, "Helvetica", GREY)
+        f.text(
+            LEFT + 7 * mm + stringWidth(f"・{kind.ja.split('（')[0]}", f.gothic, 9), f.y, kind.en, 7, "Helvetica", GREY
+        )
         f.y -= 4.6 * mm
         f.y = f.wrap(LEFT + 10 * mm, f.y, alternatives, RIGHT - LEFT - 12 * mm, 8.8)
         f.y -= 0.5 * mm
@@ -201,33 +257,81 @@ def _page_two(f: _Form) -> None:
     c.setLineWidth(1.2)
     c.rect(LEFT, f.y - 11 * mm, RIGHT - LEFT, 15 * mm)
     c.setStrokeColor(colors.black)
-    f.text(LEFT + 3 * mm, f.y, "マイナンバー（個人番号）と、健康保険の保険者番号・被保険者等記号・番号は、必ず黒く塗りつぶしてください。", 9.2, f.gothic, RED)
-    f.text(LEFT + 3 * mm, f.y - 5 * mm, "マイナンバーカードは表面のみ、住民票の写しは個人番号の記載のないものをお送りください。", 9, f.mincho)
-    f.text(LEFT + 3 * mm, f.y - 9 * mm, "Black out any My Number and health-insurance symbol/number: we may not receive them.", 7.5, "Helvetica", GREY)
+    f.text(
+        LEFT + 3 * mm,
+        f.y,
+        "マイナンバー（個人番号）と、健康保険の保険者番号・被保険者等記号・番号は、必ず黒く塗りつぶしてください。",
+        9.2,
+        f.gothic,
+        RED,
+    )
+    f.text(
+        LEFT + 3 * mm,
+        f.y - 5 * mm,
+        "マイナンバーカードは表面のみ、住民票の写しは個人番号の記載のないものをお送りください。",
+        9,
+        f.mincho,
+    )
+    f.text(
+        LEFT + 3 * mm,
+        f.y - 9 * mm,
+        "Black out any My Number and health-insurance symbol/number: we may not receive them.",
+        7.5,
+        "Helvetica",
+        GREY,
+    )
     f.y -= 17 * mm
 
     fee_kinds = [catalogue.REQUEST_KINDS[k].ja for k in settings.get("fee_kinds") if k in catalogue.REQUEST_KINDS]
     fee = format_yen(int(settings.get("fee_amount")), "ja")
     f.heading("7. ", "手数料", "Fee")
-    f.y = f.wrap(LEFT + 2 * mm, f.y, f"{'・'.join(fee_kinds)}を請求する場合は、1回のご請求につき{fee}（返信用郵便料金を含みます）。"
-                 "その他の請求は無料です。", RIGHT - LEFT - 4 * mm, 9.5)
+    f.y = f.wrap(
+        LEFT + 2 * mm,
+        f.y,
+        f"{'・'.join(fee_kinds)}を請求する場合は、1回のご請求につき{fee}（返信用郵便料金を含みます）。"
+        "その他の請求は無料です。",
+        RIGHT - LEFT - 4 * mm,
+        9.5,
+    )
     f.y = f.wrap(LEFT + 2 * mm, f.y, settings.get("payment_instructions"), RIGHT - LEFT - 4 * mm, 9.5)
-    f.y = f.wrap(LEFT + 2 * mm, f.y + 1 * mm, f"Fee {format_yen(int(settings.get('fee_amount')), 'en')} per application for "
-                 "purpose notification and disclosure. " + settings.get("payment_instructions_en"), RIGHT - LEFT - 4 * mm, 7.5,
-                 "Helvetica", color=GREY)
+    f.y = f.wrap(
+        LEFT + 2 * mm,
+        f.y + 1 * mm,
+        f"Fee {format_yen(int(settings.get('fee_amount')), 'en')} per application for "
+        "purpose notification and disclosure. " + settings.get("payment_instructions_en"),
+        RIGHT - LEFT - 4 * mm,
+        7.5,
+        "Helvetica",
+        color=GREY,
+    )
 
     f.heading("8. ", "送付先", "Where to send it")
     postal = settings.get("business_postal_code")
-    lines = [f"〒{postal[:3]}-{postal[3:]}", settings.get("business_address"),
-             f"{settings.get('business_name')}　{settings.get('desk_name')}　宛",
-             f"お問合せ: 電話 {settings.get('desk_phone')}（{settings.get('desk_hours')}）"]
+    lines = [
+        f"〒{postal[:3]}-{postal[3:]}",
+        settings.get("business_address"),
+        f"{settings.get('business_name')}　{settings.get('desk_name')}　宛",
+        f"お問合せ: 電話 {settings.get('desk_phone')}（{settings.get('desk_hours')}）",
+    ]
     y = f.y
     for i, line in enumerate(lines):
         f.text(LEFT + 3 * mm, y, line, 11 if i < 3 else 9, f.gothic if i < 3 else f.mincho)
         y -= 6 * mm
-    f.text(LEFT + 3 * mm, y + 1 * mm, "封筒の表に赤字で「開示等請求書在中」とお書きになるか、右のラベルを貼ってください。", 8.5, f.mincho)
-    f.text(LEFT + 3 * mm, y - 3.5 * mm, "Mark the envelope with the red label on the right (\"Contains Disclosure, etc. Request\").",
-           7.2, "Helvetica", GREY)
+    f.text(
+        LEFT + 3 * mm,
+        y + 1 * mm,
+        "封筒の表に赤字で「開示等請求書在中」とお書きになるか、右のラベルを貼ってください。",
+        8.5,
+        f.mincho,
+    )
+    f.text(
+        LEFT + 3 * mm,
+        y - 3.5 * mm,
+        'Mark the envelope with the red label on the right ("Contains Disclosure, etc. Request").',
+        7.2,
+        "Helvetica",
+        GREY,
+    )
     # The envelope label: red, boxed, vertical as on a Japanese envelope front.
     label = "開示等請求書在中"
     box_w, box_h = 16 * mm, 70 * mm
@@ -253,7 +357,14 @@ def _page_two(f: _Form) -> None:
     top = 30 * mm
     c.rect(LEFT, top - 14 * mm, 110 * mm, 14 * mm)
     f.text(LEFT + 2 * mm, top - 4.5 * mm, "当社記入欄（Office use）", 8, f.gothic, GREY)
-    f.text(LEFT + 2 * mm, top - 10.5 * mm, "受付番号　　　　　　　　到達日　　　　　　　　切手　　　　円", 8.5, f.mincho, GREY)
+    f.text(
+        LEFT + 2 * mm,
+        top - 10.5 * mm,
+        "受付番号　　　　　　　　到達日　　　　　　　　切手　　　　円",
+        8.5,
+        f.mincho,
+        GREY,
+    )
 
 
 def _footer(f: _Form, page: int) -> None:

@@ -1,5 +1,6 @@
 """Asking the requester for documents or a clarification, and recording that the answer
 arrived. The case waits (its clock paused) from the request to the answer."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -4,6 +4,7 @@ Codes use Crockford's base-32 alphabet (no I, L, O or U), shown as XXXX-XXXX-XXX
 what a person types is forgiving: any width, lower case, spaces or hyphens, O for 0 and
 I or L for 1.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,7 +26,7 @@ _TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 def new_code() -> str:
     """A fresh code, grouped for reading aloud and writing down."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(raw[i:i + GROUP] for i in range(0, LENGTH, GROUP))
+    return "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
 
 
 def normalise(typed: str | None) -> str:
@@ -35,8 +36,9 @@ def normalise(typed: str | None) -> str:
 
 def _key() -> bytes:
     # Derived from the master key, which (unlike the session key) is never rotated lightly.
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=b"desk: status page access codes").derive(current_app.config["MASTER_KEY"].encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"desk: status page access codes").derive(
+        current_app.config["MASTER_KEY"].encode()
+    )
 
 
 def code_hash(reference: str, code: str) -> str:

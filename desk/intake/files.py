@@ -1,4 +1,5 @@
 """Reading the form's file slots: every file checked by content, every slot by its rule."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ def _ordinal(n: int) -> str:
     return tr(f"{n}つ目のファイル: ", f"File {n}: ")
 
 
-def read_slots(slots: list[Slot], form_data, files, staged_slots: set[str],
-               limits: Limits | None = None) -> SlotReading:
+def read_slots(
+    slots: list[Slot], form_data, files, staged_slots: set[str], limits: Limits | None = None
+) -> SlotReading:
     """Check what was attached against the slots. `staged_slots` are slots already holding
     files from an earlier step (they count as attached unless replaced)."""
     limits = limits or Limits.from_settings()
@@ -60,8 +62,10 @@ def read_slots(slots: list[Slot], form_data, files, staged_slots: set[str],
             reading.new[slot.name] = accepted
     _check_rules(slots, reading)
     if total_files > limits.files:
-        reading.errors["_all"] = tr(f"添付できるファイルは1回のご請求で{limits.files}個までです。",
-                                    f"At most {limits.files} files can be attached to one request.")
+        reading.errors["_all"] = tr(
+            f"添付できるファイルは1回のご請求で{limits.files}個までです。",
+            f"At most {limits.files} files can be attached to one request.",
+        )
     refusal = total_too_large(total_bytes, limits)
     if refusal:
         reading.errors["_all"] = refusal.message()
@@ -89,13 +93,18 @@ def _check_rules(slots: list[Slot], reading: SlotReading) -> None:
                 if not filled(slot):
                     reading.errors[slot.name] = tr(
                         "1点目が顔写真のない書類のため、別の種類の書類をもう1点添付してください。",
-                        "The first document has no photo: please attach a second document of another kind.")
+                        "The first document has no photo: please attach a second document of another kind.",
+                    )
                 elif reading.kinds[slot.name] == first_kind:
-                    reading.errors[slot.name] = tr("1点目とは別の種類の書類を選んでください。",
-                                                   "Choose a document of a different kind from the first.")
+                    reading.errors[slot.name] = tr(
+                        "1点目とは別の種類の書類を選んでください。",
+                        "Choose a document of a different kind from the first.",
+                    )
     for members in groups.values():
         if not any(filled(s) for s in members) and not any(s.name in reading.errors for s in members):
-            reading.errors[members[0].name] = tr("次のいずれか1点を添付してください。", "Please attach one of these documents.")
+            reading.errors[members[0].name] = tr(
+                "次のいずれか1点を添付してください。", "Please attach one of these documents."
+            )
 
 
 def uploads_from(slots: list[Slot], kinds: dict[str, str], files: dict[str, list[CheckedFile]]) -> list[Upload]:
@@ -104,6 +113,13 @@ def uploads_from(slots: list[Slot], kinds: dict[str, str], files: dict[str, list
     for slot in slots:
         slot_files = files.get(slot.name, [])
         for n, checked in enumerate(slot_files, start=1):
-            result.append(Upload(party=slot.party, kind=kinds.get(slot.name, slot.kinds[0]), file=checked,
-                                 position=n, of=len(slot_files)))
+            result.append(
+                Upload(
+                    party=slot.party,
+                    kind=kinds.get(slot.name, slot.kinds[0]),
+                    file=checked,
+                    position=n,
+                    of=len(slot_files),
+                )
+            )
     return result

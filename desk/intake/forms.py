@@ -3,6 +3,7 @@
 Text fields are WTForms fields; the file slots are read by the view through
 `read_uploads`, which checks every file by content and the slots' rules.
 """
+
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
@@ -38,6 +39,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 def _clean(converter, message):
     """A validator that replaces the field's data with the normalised value, or explains."""
+
     def check(form, field):
         if field.data in (None, ""):
             return
@@ -45,6 +47,7 @@ def _clean(converter, message):
             field.data = converter(field.data)
         except ValueError:
             raise ValidationError(str(message)) from None
+
     return check
 
 
@@ -66,28 +69,79 @@ def _strip(value):
 class PersonForm(Form):
     """One person's details; which are required depends on their role (see RequestForm)."""
 
-    name = StringField(lazy("氏名", "Full name"), filters=[_strip, tidy_name],
-                       validators=[Length(max=100, message=lazy("100文字以内で入力してください。", "Use at most 100 characters."))])
-    furigana = StringField(lazy("フリガナ", "Name in katakana (furigana)"), filters=[_strip],
-                           validators=[_clean(kana.furigana, lazy("カタカナ（またはひらがな）で入力してください。",
-                                                                       "Write the reading in katakana or hiragana.")),
-                                       Length(max=100)])
-    birth_date = StringField(lazy("生年月日", "Date of birth"), filters=[_strip],
-                             validators=[_clean(_birth, lazy("生年月日を「1980年4月1日」「昭和55年4月1日」のように入力してください。",
-                                                             "Enter the date of birth like 1980-04-01 or 1 April 1980 as 1980/4/1."))])
-    postal_code = StringField(lazy("郵便番号", "Postal code"), filters=[_strip],
-                              validators=[_clean(addresses.postal_code, lazy("郵便番号は7桁の数字で入力してください（例: 150-0001）。",
-                                                                             "Enter the 7-digit postal code, e.g. 150-0001."))])
-    address = StringField(lazy("住所", "Address"), filters=[_strip],
-                          validators=[Length(max=300, message=lazy("300文字以内で入力してください。", "Use at most 300 characters."))])
-    phone = StringField(lazy("電話番号", "Phone number"), filters=[_strip],
-                        validators=[_clean(phones.phone_number, lazy("電話番号を数字で入力してください（例: 03-1234-5678）。",
-                                                                 "Enter a phone number in digits, e.g. 03-1234-5678."))])
-    email = StringField(lazy("メールアドレス（任意）", "E-mail (optional)"), filters=[_strip],
-                        validators=[_clean(_email, lazy("メールアドレスの形式が正しくありません。", "This is not a valid e-mail address.")),
-                                    Length(max=254)])
-    known_as = StringField(lazy("当社とのご関係（任意）", "How we know you (optional)"), filters=[_strip],
-                           validators=[Length(max=300, message=lazy("300文字以内で入力してください。", "Use at most 300 characters."))])
+    name = StringField(
+        lazy("氏名", "Full name"),
+        filters=[_strip, tidy_name],
+        validators=[Length(max=100, message=lazy("100文字以内で入力してください。", "Use at most 100 characters."))],
+    )
+    furigana = StringField(
+        lazy("フリガナ", "Name in katakana (furigana)"),
+        filters=[_strip],
+        validators=[
+            _clean(
+                kana.furigana,
+                lazy("カタカナ（またはひらがな）で入力してください。", "Write the reading in katakana or hiragana."),
+            ),
+            Length(max=100),
+        ],
+    )
+    birth_date = StringField(
+        lazy("生年月日", "Date of birth"),
+        filters=[_strip],
+        validators=[
+            _clean(
+                _birth,
+                lazy(
+                    "生年月日を「1980年4月1日」「昭和55年4月1日」のように入力してください。",
+                    "Enter the date of birth like 1980-04-01 or 1 April 1980 as 1980/4/1.",
+                ),
+            )
+        ],
+    )
+    postal_code = StringField(
+        lazy("郵便番号", "Postal code"),
+        filters=[_strip],
+        validators=[
+            _clean(
+                addresses.postal_code,
+                lazy(
+                    "郵便番号は7桁の数字で入力してください（例: 150-0001）。",
+                    "Enter the 7-digit postal code, e.g. 150-0001.",
+                ),
+            )
+        ],
+    )
+    address = StringField(
+        lazy("住所", "Address"),
+        filters=[_strip],
+        validators=[Length(max=300, message=lazy("300文字以内で入力してください。", "Use at most 300 characters."))],
+    )
+    phone = StringField(
+        lazy("電話番号", "Phone number"),
+        filters=[_strip],
+        validators=[
+            _clean(
+                phones.phone_number,
+                lazy(
+                    "電話番号を数字で入力してください（例: 03-1234-5678）。",
+                    "Enter a phone number in digits, e.g. 03-1234-5678.",
+                ),
+            )
+        ],
+    )
+    email = StringField(
+        lazy("メールアドレス（任意）", "E-mail (optional)"),
+        filters=[_strip],
+        validators=[
+            _clean(_email, lazy("メールアドレスの形式が正しくありません。", "This is not a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+    known_as = StringField(
+        lazy("当社とのご関係（任意）", "How we know you (optional)"),
+        filters=[_strip],
+        validators=[Length(max=300, message=lazy("300文字以内で入力してください。", "Use at most 300 characters."))],
+    )
 
 
 _REQUIRED = {
@@ -101,8 +155,9 @@ _REQUIRED = {
 
 
 def _has_japanese(text: str | None) -> bool:
-    return any("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-               for ch in text or "")
+    return any(
+        "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text or ""
+    )
 
 
 def kind_choices():
@@ -111,12 +166,21 @@ def kind_choices():
 
 class RequestForm(FlaskForm):
     who = HiddenField()
-    kinds = MultiCheckboxField(lazy("ご請求の種類", "What you are asking for"), choices=kind_choices(),
-                               validate_choice=False)
-    particulars = TextAreaField(lazy("ご請求の内容（任意）", "Details of your request (optional)"), filters=[_strip],
-                                validators=[Length(max=2000, message=lazy("2000文字以内で入力してください。", "Use at most 2,000 characters."))])
-    delivery_method = RadioField(lazy("開示の方法", "How you want the disclosure"),
-                                 choices=list(catalogue.DELIVERY_METHODS), validate_choice=False)
+    kinds = MultiCheckboxField(
+        lazy("ご請求の種類", "What you are asking for"), choices=kind_choices(), validate_choice=False
+    )
+    particulars = TextAreaField(
+        lazy("ご請求の内容（任意）", "Details of your request (optional)"),
+        filters=[_strip],
+        validators=[
+            Length(max=2000, message=lazy("2000文字以内で入力してください。", "Use at most 2,000 characters."))
+        ],
+    )
+    delivery_method = RadioField(
+        lazy("開示の方法", "How you want the disclosure"),
+        choices=list(catalogue.DELIVERY_METHODS),
+        validate_choice=False,
+    )
     principal = FormField(PersonForm)
     proxy = FormField(PersonForm)
 
@@ -139,13 +203,15 @@ class RequestForm(FlaskForm):
                 field.errors = []
         kinds = [k for k in (self.kinds.data or []) if k in catalogue.REQUEST_KINDS]
         if not kinds:
-            self.kinds.errors = list(self.kinds.errors) + [tr("ご請求の種類を1つ以上選んでください。",
-                                                             "Choose at least one thing you are asking for.")]
+            self.kinds.errors = list(self.kinds.errors) + [
+                tr("ご請求の種類を1つ以上選んでください。", "Choose at least one thing you are asking for.")
+            ]
         self.kinds.data = kinds
         if self.wants_disclosure:
             if self.delivery_method.data not in catalogue.DELIVERY_METHODS:
                 self.delivery_method.errors = list(self.delivery_method.errors) + [
-                    tr("開示の方法を選んでください。", "Choose how you want the disclosure.")]
+                    tr("開示の方法を選んでください。", "Choose how you want the disclosure.")
+                ]
         else:
             self.delivery_method.data = None
         self._require_people()
@@ -153,8 +219,10 @@ class RequestForm(FlaskForm):
 
     def _required_fields(self) -> dict[str, tuple[str, ...]]:
         if self.is_proxy:
-            return {"principal": ("name", "furigana", "birth_date", "postal_code", "address"),
-                    "proxy": ("name", "furigana", "postal_code", "address", "phone")}
+            return {
+                "principal": ("name", "furigana", "birth_date", "postal_code", "address"),
+                "proxy": ("name", "furigana", "postal_code", "address", "phone"),
+            }
         return {"principal": ("name", "furigana", "birth_date", "postal_code", "address", "phone")}
 
     def required(self, person: str, name: str) -> bool:
@@ -216,13 +284,22 @@ class RegistrationForm(RequestForm):
     """Staff registering a paper, fax, e-mail or counter application."""
 
     channel = SelectField(lazy("受付経路", "Channel"), choices=list(CHANNEL_CHOICES), validate_choice=False)
-    arrived_on = DateField(lazy("到達日", "Date of arrival"),
-                           validators=[InputRequired(lazy("到達日を入力してください。", "Enter the date of arrival."))])
-    language = SelectField(lazy("回答の言語", "Language of letters"), choices=["ja", "en"],
-                           default="ja", validate_choice=False)
-    stamps_enclosed = IntegerField(lazy("同封された郵便切手（円）", "Postage stamps enclosed (yen)"),
-                                   validators=[Optional(), NumberRange(min=0, max=1_000_000,
-                                                                       message=lazy("0以上の金額を入力してください。", "Enter an amount of 0 or more."))])
+    arrived_on = DateField(
+        lazy("到達日", "Date of arrival"),
+        validators=[InputRequired(lazy("到達日を入力してください。", "Enter the date of arrival."))],
+    )
+    language = SelectField(
+        lazy("回答の言語", "Language of letters"), choices=["ja", "en"], default="ja", validate_choice=False
+    )
+    stamps_enclosed = IntegerField(
+        lazy("同封された郵便切手（円）", "Postage stamps enclosed (yen)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=1_000_000, message=lazy("0以上の金額を入力してください。", "Enter an amount of 0 or more.")
+            ),
+        ],
+    )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -232,8 +309,9 @@ class RegistrationForm(RequestForm):
         if self.language.data not in ("ja", "en"):
             self.language.data = "ja"
         if self.arrived_on.data and self.arrived_on.data > today():
-            self.arrived_on.errors = list(self.arrived_on.errors) + [tr("到達日に未来の日付は指定できません。",
-                                                                       "The date of arrival cannot be in the future.")]
+            self.arrived_on.errors = list(self.arrived_on.errors) + [
+                tr("到達日に未来の日付は指定できません。", "The date of arrival cannot be in the future.")
+            ]
             ok = False
         return ok and not self.has_errors()
 

@@ -1,5 +1,6 @@
 """Sample documents for demo cases: generated images and PDFs marked 見本 / SAMPLE,
 stored encrypted exactly like real uploads, so a new user sees what an officer sees."""
+
 from __future__ import annotations
 
 import io
@@ -44,7 +45,7 @@ def card_image(kind: str, name: str, address: str, rng: random.Random) -> bytes:
     per_line = 16 if catalogue.DOCUMENT_KINDS[kind].photo else 24
     draw.text((40, 180), "住所", fill=_INK, font=_font(28))
     for n in range(3):
-        draw.text((124, 180 + 40 * n), address[n * per_line:(n + 1) * per_line], fill=_INK, font=_font(28))
+        draw.text((124, 180 + 40 * n), address[n * per_line : (n + 1) * per_line], fill=_INK, font=_font(28))
     if catalogue.DOCUMENT_KINDS[kind].photo:
         draw.rectangle([width - 250, 110, width - 50, 360], fill=(205, 210, 218), outline=_INK, width=2)
         draw.text((width - 150, 235), "写真", fill=_INK, font=_font(30), anchor="mm")
@@ -71,8 +72,11 @@ def certificate_pdf(kind: str, principal: str, proxy: str | None) -> bytes:
     canvas.setFont(fonts.gothic, 20)
     canvas.drawCentredString(w / 2, h - 90, catalogue.DOCUMENT_KINDS[kind].ja.split("（")[0])
     canvas.setFont(fonts.mincho, 12)
-    lines = [f"本人　{principal}"] + ([f"代理人　{proxy}"] if proxy else []) + [
-        "", "この書類は desk のデモ用に自動で作成した見本です。", "This is a generated sample for the desk demo."]
+    lines = (
+        [f"本人　{principal}"]
+        + ([f"代理人　{proxy}"] if proxy else [])
+        + ["", "この書類は desk のデモ用に自動で作成した見本です。", "This is a generated sample for the desk demo."]
+    )
     for i, line in enumerate(lines):
         canvas.drawString(80, h - 160 - i * 22, line)
     canvas.setStrokeColorRGB(0.78, 0.09, 0.11)
@@ -95,8 +99,13 @@ def add_sample_documents(case, rng: random.Random) -> int:
 
     def put(party, kind, data, media_type, position=1, of=1):
         nonlocal added
-        document = Document(case_id=case.id, party=party, kind=kind, label=document_label(kind, position, of),
-                            uploaded_at=case.received_at)
+        document = Document(
+            case_id=case.id,
+            party=party,
+            kind=kind,
+            label=document_label(kind, position, of),
+            uploaded_at=case.received_at,
+        )
         storage.store(document, data, media_type)
         db.session.add(document)
         added += 1
@@ -107,10 +116,19 @@ def add_sample_documents(case, rng: random.Random) -> int:
         kind = rng.choice(["drivers_licence", "my_number_card", "passport", "drivers_licence"])
         sides = 1 if kind == "my_number_card" else 2  # never the back of a My Number card
         for side in range(1, sides + 1):
-            put("principal", kind, card_image(kind, principal.name, principal.address or "", rng), "image/png", side, sides)
+            put(
+                "principal",
+                kind,
+                card_image(kind, principal.name, principal.address or "", rng),
+                "image/png",
+                side,
+                sides,
+            )
     else:
         requirement = catalogue.PROXY_KINDS[case.proxy_kind].requirements[0]
         for kind in requirement:
             put("proxy", kind, certificate_pdf(kind, principal.name, proxy.name), "application/pdf")
-        put("proxy", "drivers_licence", card_image("drivers_licence", proxy.name, proxy.address or "", rng), "image/png")
+        put(
+            "proxy", "drivers_licence", card_image("drivers_licence", proxy.name, proxy.address or "", rng), "image/png"
+        )
     return added

@@ -2,6 +2,7 @@
 in one transaction. Views and the registration page call submit(); nothing else creates
 cases from outside.
 """
+
 from __future__ import annotations
 
 import logging
@@ -91,11 +92,21 @@ def document_label(kind: str, position: int, of: int) -> str:
 
 
 def _requester(person: Person, role: str, proxy_kind: str | None = None) -> Requester:
-    row = Requester(role=role, proxy_kind=proxy_kind, name=person.name, furigana=person.furigana,
-                    birth_date=person.birth_date, postal_code=person.postal_code, address=person.address,
-                    phone=person.phone, email=person.email, known_as=person.known_as)
+    row = Requester(
+        role=role,
+        proxy_kind=proxy_kind,
+        name=person.name,
+        furigana=person.furigana,
+        birth_date=person.birth_date,
+        postal_code=person.postal_code,
+        address=person.address,
+        phone=person.phone,
+        email=person.email,
+        known_as=person.known_as,
+    )
     row.name_key, row.kana_key, row.phone_key, row.email_key = search_keys(
-        person.name, person.furigana, person.phone, person.email)
+        person.name, person.furigana, person.phone, person.email
+    )
     return row
 
 
@@ -106,12 +117,22 @@ def find_duplicates(case: Case) -> list[Case]:
     if principal is None or principal.birth_date is None or not principal.name_key:
         return []
     since = case.arrived_on - timedelta(days=int(settings.get("duplicate_window_days")))
-    query = (select(Case).join(Requester, Requester.case_id == Case.id).join(RequestItem, RequestItem.case_id == Case.id)
-             .where(Requester.role == "principal", Requester.name_key == principal.name_key,
-                    Requester.birth_date == principal.birth_date, Case.id != case.id,
-                    Case.arrived_on >= since, Case.arrived_on <= case.arrived_on + timedelta(days=1),
-                    RequestItem.kind.in_(case.kinds))
-             .distinct().order_by(Case.arrived_on, Case.id))
+    query = (
+        select(Case)
+        .join(Requester, Requester.case_id == Case.id)
+        .join(RequestItem, RequestItem.case_id == Case.id)
+        .where(
+            Requester.role == "principal",
+            Requester.name_key == principal.name_key,
+            Requester.birth_date == principal.birth_date,
+            Case.id != case.id,
+            Case.arrived_on >= since,
+            Case.arrived_on <= case.arrived_on + timedelta(days=1),
+            RequestItem.kind.in_(case.kinds),
+        )
+        .distinct()
+        .order_by(Case.arrived_on, Case.id)
+    )
     return list(db.session.scalars(query))
 
 
@@ -122,9 +143,14 @@ def submit(application: Application, *, actor=None) -> Submission:
     is_proxy = application.requester_type == "proxy"
     wants_disclosure = any(catalogue.REQUEST_KINDS[k].disclosure for k in application.kinds)
     case = cases.open_case(
-        channel=application.channel, arrived_on=arrived_on, language=application.language, actor=actor,
-        requester_type=application.requester_type, proxy_kind=application.proxy_kind if is_proxy else None,
-        delivery_method=application.delivery_method if wants_disclosure else None)
+        channel=application.channel,
+        arrived_on=arrived_on,
+        language=application.language,
+        actor=actor,
+        requester_type=application.requester_type,
+        proxy_kind=application.proxy_kind if is_proxy else None,
+        delivery_method=application.delivery_method if wants_disclosure else None,
+    )
     case.requesters.append(_requester(application.principal, "principal"))
     if is_proxy and application.proxy is not None:
         case.requesters.append(_requester(application.proxy, "proxy", application.proxy_kind))
@@ -133,8 +159,12 @@ def submit(application: Application, *, actor=None) -> Submission:
     db.session.flush()
 
     for upload in application.uploads:
-        document = Document(case_id=case.id, party=upload.party, kind=upload.kind,
-                            label=document_label(upload.kind, upload.position, upload.of))
+        document = Document(
+            case_id=case.id,
+            party=upload.party,
+            kind=upload.kind,
+            label=document_label(upload.kind, upload.position, upload.of),
+        )
         storage.store(document, upload.file.data, upload.file.media_type)
         db.session.add(document)
 
@@ -142,30 +172,49 @@ def submit(application: Application, *, actor=None) -> Submission:
     case.access_code_hash = codes.code_hash(case.reference, code)
 
     if application.stamps_enclosed:
-        db.session.add(FeePayment(case_id=case.id, amount=application.stamps_enclosed, method="postage_stamps",
-                                  received_on=arrived_on, recorded_by_id=getattr(actor, "id", None),
-                                  note="郵便切手（請求書に同封）"))
-        record("fee.recorded", actor=actor, case=case,
-               detail={"amount": application.stamps_enclosed, "method": "postage_stamps"})
+        db.session.add(
+            FeePayment(
+                case_id=case.id,
+                amount=application.stamps_enclosed,
+                method="postage_stamps",
+                received_on=arrived_on,
+                recorded_by_id=getattr(actor, "id", None),
+                note="郵便切手（請求書に同封）",
+            )
+        )
+        record(
+            "fee.recorded",
+            actor=actor,
+            case=case,
+            detail={"amount": application.stamps_enclosed, "method": "postage_stamps"},
+        )
 
     duplicates = find_duplicates(case)
     if duplicates:
         case.possible_duplicate = True
-        record("case.possible_duplicate", actor=actor, case=case,
-               detail={"matches": [d.reference for d in duplicates]})
+        record("case.possible_duplicate", actor=actor, case=case, detail={"matches": [d.reference for d in duplicates]})
 
     if application.channel in PAPER_CHANNELS:
         letters.queue(case, "ack", lang=application.language, actor=actor, on=arrived_on)
 
-    record("intake.submitted", actor=actor, case=case, detail={
-        "channel": application.channel, "kinds": list(application.kinds),
-        "requester_type": application.requester_type, "proxy_kind": application.proxy_kind if is_proxy else None,
-        "documents": len(application.uploads)})
+    record(
+        "intake.submitted",
+        actor=actor,
+        case=case,
+        detail={
+            "channel": application.channel,
+            "kinds": list(application.kinds),
+            "requester_type": application.requester_type,
+            "proxy_kind": application.proxy_kind if is_proxy else None,
+            "documents": len(application.uploads),
+        },
+    )
     db.session.flush()
     return Submission(case=case, access_code=code, duplicates=[d.reference for d in duplicates])
 
 
 # ----------------------------------------------------------------------------- e-mail
+
 
 def acknowledgement_text(reference: str, lang: str) -> tuple[str, str]:
     """Subject and body of the acknowledgement: the reference and nothing personal."""
@@ -174,20 +223,24 @@ def acknowledgement_text(reference: str, lang: str) -> tuple[str, str]:
     status_url = url_for("intake.status", _external=True)
     if lang == "en":
         subject = f"We have received your request (reference {reference})"
-        body = (f"We have received your request about your personal data.\n\n"
-                f"Reference number: {reference}\n\n"
-                f"You can see where your request stands at {status_url}\n"
-                f"with this reference number and the access code shown when you sent the request.\n\n"
-                f"If you did not make this request, please contact us.\n\n"
-                f"{business}\n{desk_name}  {settings.get('desk_phone')}\n")
+        body = (
+            f"We have received your request about your personal data.\n\n"
+            f"Reference number: {reference}\n\n"
+            f"You can see where your request stands at {status_url}\n"
+            f"with this reference number and the access code shown when you sent the request.\n\n"
+            f"If you did not make this request, please contact us.\n\n"
+            f"{business}\n{desk_name}  {settings.get('desk_phone')}\n"
+        )
     else:
         subject = f"ご請求を受け付けました（受付番号 {reference}）"
-        body = (f"個人情報の開示等のご請求を受け付けました。\n\n"
-                f"受付番号：{reference}\n\n"
-                f"手続きの状況は、次のページで受付番号と、送信時に表示されたアクセスコードを入力するとご確認いただけます。\n"
-                f"{status_url}\n\n"
-                f"このメールにお心当たりのない場合は、お手数ですが下記までご連絡ください。\n\n"
-                f"{business}\n{desk_name}　電話 {settings.get('desk_phone')}\n")
+        body = (
+            f"個人情報の開示等のご請求を受け付けました。\n\n"
+            f"受付番号：{reference}\n\n"
+            f"手続きの状況は、次のページで受付番号と、送信時に表示されたアクセスコードを入力するとご確認いただけます。\n"
+            f"{status_url}\n\n"
+            f"このメールにお心当たりのない場合は、お手数ですが下記までご連絡ください。\n\n"
+            f"{business}\n{desk_name}　電話 {settings.get('desk_phone')}\n"
+        )
     return subject, body
 
 

@@ -3,6 +3,7 @@
 A slot is one place on the form: whose document it is, which catalogue kinds it may hold
 (the requester picks one where there is a choice), whether it is needed, and what to mask.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,24 +52,40 @@ _PHOTO = tuple(k for k, d in catalogue.IDENTITY_DOCUMENTS.items() if d.photo)
 _ALL_ID = tuple(catalogue.IDENTITY_DOCUMENTS)
 _NO_PHOTO = tuple(k for k, d in catalogue.IDENTITY_DOCUMENTS.items() if not d.photo)
 
-_ID_HELP_JA = ("顔写真付きの書類1点（運転免許証、パスポート、在留カード、マイナンバーカードの表面）、"
-               "または顔写真のない書類2点（健康保険の資格確認書、年金手帳、住民票の写しなど）をお送りください。"
-               "表と裏がある場合は両方（マイナンバーカードは表面のみ）を添付してください。")
-_ID_HELP_EN = ("One document with a photo (driver's licence, passport, residence card, the front of a My Number card), "
-               "or two documents without a photo (health insurance card, pension book, copy of resident record). "
-               "Attach the front and the back where there are two sides (My Number card: the front only).")
+_ID_HELP_JA = (
+    "顔写真付きの書類1点（運転免許証、パスポート、在留カード、マイナンバーカードの表面）、"
+    "または顔写真のない書類2点（健康保険の資格確認書、年金手帳、住民票の写しなど）をお送りください。"
+    "表と裏がある場合は両方（マイナンバーカードは表面のみ）を添付してください。"
+)
+_ID_HELP_EN = (
+    "One document with a photo (driver's licence, passport, residence card, the front of a My Number card), "
+    "or two documents without a photo (health insurance card, pension book, copy of resident record). "
+    "Attach the front and the back where there are two sides (My Number card: the front only)."
+)
 
 
 def _identity_slots(party: str, required: bool) -> list[Slot]:
     whose_ja, whose_en = ("ご本人", "the principal") if party == "principal" else ("代理人", "the proxy")
-    first = Slot(f"{party}_id", party, _ALL_ID,
-                 f"{whose_ja}の本人確認書類", f"Identity document of {whose_en}",
-                 _ID_HELP_JA, _ID_HELP_EN, required="always" if required else "never")
-    second = Slot(f"{party}_id2", party, _NO_PHOTO,
-                  f"{whose_ja}の本人確認書類（2点目）", f"Second identity document of {whose_en}",
-                  "1点目が顔写真のない書類の場合に、別の種類の書類をもう1点お送りください。",
-                  "Needed when the first document has no photo: one more document of another kind.",
-                  required="if_no_photo" if required else "never")
+    first = Slot(
+        f"{party}_id",
+        party,
+        _ALL_ID,
+        f"{whose_ja}の本人確認書類",
+        f"Identity document of {whose_en}",
+        _ID_HELP_JA,
+        _ID_HELP_EN,
+        required="always" if required else "never",
+    )
+    second = Slot(
+        f"{party}_id2",
+        party,
+        _NO_PHOTO,
+        f"{whose_ja}の本人確認書類（2点目）",
+        f"Second identity document of {whose_en}",
+        "1点目が顔写真のない書類の場合に、別の種類の書類をもう1点お送りください。",
+        "Needed when the first document has no photo: one more document of another kind.",
+        required="if_no_photo" if required else "never",
+    )
     return [first, second]
 
 
@@ -81,17 +98,36 @@ def slots_for(who: str, staff: bool = False) -> list[Slot]:
         proxy_kind = catalogue.PROXY_KINDS[who]
         several = len(proxy_kind.requirements) > 1
         for document in proxy_kind.required_documents():
-            slots.append(Slot(
-                f"authority_{document.code}", "proxy", (document.code,), document.ja, document.en,
-                ("次のいずれか1点をお送りください。" if several else "") + ("発行から3か月以内のものに限ります。" if document.dated else ""),
-                ("Send one of these. " if several else "") + ("It must have been issued within the last 3 months." if document.dated else ""),
-                required="never" if staff else "always",
-                group=f"authority_{who}" if several else None))
+            slots.append(
+                Slot(
+                    f"authority_{document.code}",
+                    "proxy",
+                    (document.code,),
+                    document.ja,
+                    document.en,
+                    ("次のいずれか1点をお送りください。" if several else "")
+                    + ("発行から3か月以内のものに限ります。" if document.dated else ""),
+                    ("Send one of these. " if several else "")
+                    + ("It must have been issued within the last 3 months." if document.dated else ""),
+                    required="never" if staff else "always",
+                    group=f"authority_{who}" if several else None,
+                )
+            )
         slots += _identity_slots("proxy", required=not staff)
         slots += _identity_slots("principal", required=False)
     else:
         slots += _identity_slots("principal", required=not staff)
     if staff:
-        slots.append(Slot("enclosure", None, ("enclosure",), "その他の同封物（請求書など）",
-                          "Other enclosures (the application form etc.)", "", "", required="never"))
+        slots.append(
+            Slot(
+                "enclosure",
+                None,
+                ("enclosure",),
+                "その他の同封物（請求書など）",
+                "Other enclosures (the application form etc.)",
+                "",
+                "",
+                required="never",
+            )
+        )
     return slots

@@ -6,6 +6,7 @@ The confirmation step reads them back into the real store in the case's transact
 deletes them. A requester who walks away leaves ciphertext whose key the server never
 had; it is removed after STAGING_MAX_AGE_MINUTES by the next submission or the daily job.
 """
+
 from __future__ import annotations
 
 import base64
@@ -63,15 +64,26 @@ def stage(slot_files: dict[str, list[CheckedFile]]) -> None:
             fd = os.open(_path(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(nonce + AESGCM(key).encrypt(nonce, checked.data, name.encode()))
-            entries.append({"slot": slot, "name": name, "key": base64.b64encode(key).decode(),
-                            "type": checked.media_type, "pages": checked.pages, "at": int(time.time())})
+            entries.append(
+                {
+                    "slot": slot,
+                    "name": name,
+                    "key": base64.b64encode(key).decode(),
+                    "type": checked.media_type,
+                    "pages": checked.pages,
+                    "at": int(time.time()),
+                }
+            )
     session[SESSION_KEY] = entries
 
 
 def staged(slot: str | None = None) -> list[StagedFile]:
     """What is staged for this session (without reading the files)."""
-    return [StagedFile(e["slot"], e["name"], e["type"], e["pages"]) for e in session.get(SESSION_KEY, [])
-            if slot is None or e["slot"] == slot]
+    return [
+        StagedFile(e["slot"], e["name"], e["type"], e["pages"])
+        for e in session.get(SESSION_KEY, [])
+        if slot is None or e["slot"] == slot
+    ]
 
 
 def staged_slots() -> set[str]:

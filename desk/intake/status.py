@@ -1,4 +1,5 @@
 """The requester's status page: reference + access code in, plain words out."""
+
 from __future__ import annotations
 
 import re
@@ -30,12 +31,17 @@ LETTER_NAMES = {
 
 
 class StatusForm(FlaskForm):
-    reference = StringField(lazy("受付番号", "Reference number"),
-                            validators=[InputRequired(lazy("受付番号を入力してください。", "Enter the reference number.")),
-                                        Length(max=40)])
-    code = StringField(lazy("アクセスコード", "Access code"),
-                       validators=[InputRequired(lazy("アクセスコードを入力してください。", "Enter the access code.")),
-                                   Length(max=60)])
+    reference = StringField(
+        lazy("受付番号", "Reference number"),
+        validators=[InputRequired(lazy("受付番号を入力してください。", "Enter the reference number.")), Length(max=40)],
+    )
+    code = StringField(
+        lazy("アクセスコード", "Access code"),
+        validators=[
+            InputRequired(lazy("アクセスコードを入力してください。", "Enter the access code.")),
+            Length(max=60),
+        ],
+    )
 
 
 def clean_reference(typed: str) -> str:
@@ -63,15 +69,22 @@ def look_up(reference: str, code: str) -> StatusView | None:
     case = by_reference(reference)
     if not codes.matches(reference, code, case.access_code_hash if case is not None else None):
         return None
-    letters = db.session.scalars(select(Letter).where(Letter.case_id == case.id, Letter.dispatched_on.is_not(None))
-                                 .order_by(Letter.dispatched_on, Letter.id))
+    letters = db.session.scalars(
+        select(Letter)
+        .where(Letter.case_id == case.id, Letter.dispatched_on.is_not(None))
+        .order_by(Letter.dispatched_on, Letter.id)
+    )
     owed = balance(case) if case.is_open else 0
     return StatusView(
-        reference=case.reference, arrived_on=case.arrived_on, state=case.state,
+        reference=case.reference,
+        arrived_on=case.arrived_on,
+        state=case.state,
         kinds=[catalogue.REQUEST_KINDS[k] for k in case.kinds],
         waiting_documents=case.status == "awaiting_documents",
-        fee_owed=owed, due_on=case.requester_due_on if case.state.waiting_on_requester else None,
-        letters=[(letter.dispatched_on, tr(*LETTER_NAMES.get(letter.kind, (letter.kind, letter.kind))))
-                 for letter in letters],
-        closed=not case.is_open)
-
+        fee_owed=owed,
+        due_on=case.requester_due_on if case.state.waiting_on_requester else None,
+        letters=[
+            (letter.dispatched_on, tr(*LETTER_NAMES.get(letter.kind, (letter.kind, letter.kind)))) for letter in letters
+        ],
+        closed=not case.is_open,
+    )

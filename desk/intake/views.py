@@ -1,5 +1,6 @@
 """Intake pages: the public request form with its confirmation and completion pages, the
 status page, the printable application form, staff registration and document download."""
+
 from __future__ import annotations
 
 import io
@@ -46,23 +47,39 @@ def _person(form) -> Person:
 
 def _application(form: RequestForm, uploads, *, channel="web", arrived_on=None, language=None, stamps=0) -> Application:
     return Application(
-        kinds=list(form.kinds.data), principal=_person(form.principal.form),
+        kinds=list(form.kinds.data),
+        principal=_person(form.principal.form),
         requester_type="proxy" if form.is_proxy else "principal",
         proxy_kind=form.who_value if form.is_proxy else None,
         proxy=_person(form.proxy.form) if form.is_proxy else None,
-        delivery_method=form.delivery_method.data or None, particulars=form.particulars.data or None,
-        language=language or current_language(), channel=channel, arrived_on=arrived_on,
-        uploads=uploads, stamps_enclosed=stamps or 0)
+        delivery_method=form.delivery_method.data or None,
+        particulars=form.particulars.data or None,
+        language=language or current_language(),
+        channel=channel,
+        arrived_on=arrived_on,
+        uploads=uploads,
+        stamps_enclosed=stamps or 0,
+    )
 
 
 def _page_context(form, slots, reading=None, **extra):
     fee_kinds = set(settings.get("fee_kinds"))
-    return dict(form=form, slots=slots, reading=reading, accept=ACCEPT_ATTRIBUTE, heic=HEIC_SUPPORTED,
-                limits=Limits.from_settings(), fee_kinds=fee_kinds, fee_amount=int(settings.get("fee_amount")),
-                fee_due=settings.fee_due(form.kinds.data or []), **extra)
+    return dict(
+        form=form,
+        slots=slots,
+        reading=reading,
+        accept=ACCEPT_ATTRIBUTE,
+        heic=HEIC_SUPPORTED,
+        limits=Limits.from_settings(),
+        fee_kinds=fee_kinds,
+        fee_amount=int(settings.get("fee_amount")),
+        fee_due=settings.fee_due(form.kinds.data or []),
+        **extra,
+    )
 
 
 # ----------------------------------------------------------------------------- public form
+
 
 @blueprint.route("/requests/new", methods=["GET", "POST"])
 @blueprint.route("/requests/new/<any(principal, parent, minor_guardian, adult_guardian, delegated):who>")
@@ -85,8 +102,10 @@ def new_request(who: str | None = None):
     staged_slots = staging.staged_slots() & {s.name for s in slots}
     if action == "edit":
         form.validate()
-        return render_template("public/intake/form.html", **_page_context(
-            form, slots, staged=staged_slots, kinds_chosen=_slot_kinds(slots)))
+        return render_template(
+            "public/intake/form.html",
+            **_page_context(form, slots, staged=staged_slots, kinds_chosen=_slot_kinds(slots)),
+        )
 
     valid = form.validate()
     if action == "send":
@@ -97,10 +116,10 @@ def new_request(who: str | None = None):
             files = staging.load()
         except LookupError:
             staging.discard()
-            return render_template("public/intake/form.html", **_page_context(
-                form, slots, expired=True)), 400
-        application = _application(form, uploads_from(slots, reading.kinds, {k: v for k, v in files.items()
-                                                                              if k in reading.kinds}))
+            return render_template("public/intake/form.html", **_page_context(form, slots, expired=True)), 400
+        application = _application(
+            form, uploads_from(slots, reading.kinds, {k: v for k, v in files.items() if k in reading.kinds})
+        )
         try:
             result = submit(application)
             db.session.commit()
@@ -110,10 +129,14 @@ def new_request(who: str | None = None):
         staging.discard()
         addressee = application.proxy if application.proxy else application.principal
         mailed = send_acknowledgement(result.case, addressee.email) if addressee.email else False
-        session[DONE_KEY] = {"reference": result.case.reference, "code": result.access_code,
-                             "fee": settings.fee_due(application.kinds), "mailed": mailed,
-                             "email_given": bool(addressee.email and current_app.config.get("SMTP_HOST")),
-                             "kinds": application.kinds}
+        session[DONE_KEY] = {
+            "reference": result.case.reference,
+            "code": result.access_code,
+            "fee": settings.fee_due(application.kinds),
+            "mailed": mailed,
+            "email_given": bool(addressee.email and current_app.config.get("SMTP_HOST")),
+            "kinds": application.kinds,
+        }
         return redirect(url_for("intake.done"))
 
     reading = read_slots(slots, request.form, request.files, staged_slots)
@@ -122,8 +145,10 @@ def new_request(who: str | None = None):
     staging.stage(reading.new)
     keep = {s.name for s in slots if s.name in reading.kinds}
     _drop_staged_except(keep)
-    return render_template("public/intake/confirm.html", **_page_context(
-        form, slots, reading, staged=_staged_summary(slots), slot_kinds=reading.kinds))
+    return render_template(
+        "public/intake/confirm.html",
+        **_page_context(form, slots, reading, staged=_staged_summary(slots), slot_kinds=reading.kinds),
+    )
 
 
 class _NoFiles:
@@ -157,8 +182,10 @@ def _form_again(form, slots, reading, staged_slots):
         # says ("choose the files again") is exactly true.
         staging.discard()
         staged_slots = set()
-    return render_template("public/intake/form.html", **_page_context(
-        form, slots, reading, staged=staged_slots, kinds_chosen=_slot_kinds(slots), rejected=True)), 400
+    return render_template(
+        "public/intake/form.html",
+        **_page_context(form, slots, reading, staged=staged_slots, kinds_chosen=_slot_kinds(slots), rejected=True),
+    ), 400
 
 
 @blueprint.route("/requests/done")
@@ -168,11 +195,11 @@ def done():
     result = session.pop(DONE_KEY, None)
     if result is None:
         return render_template("public/intake/done.html", result=None)
-    return render_template("public/intake/done.html", result=result,
-                           due_days=int(settings.get("requester_due_days")))
+    return render_template("public/intake/done.html", result=result, due_days=int(settings.get("requester_due_days")))
 
 
 # ----------------------------------------------------------------------------- status page
+
 
 def _status_limit() -> str:
     return current_app.config.get("STATUS_RATE_LIMIT", "10 per minute;40 per hour")
@@ -184,8 +211,9 @@ def _reference_key() -> str:
 
 @blueprint.route("/requests/status", methods=["GET", "POST"])
 @limiter.limit(_status_limit, methods=["POST"])
-@limiter.limit(lambda: current_app.config.get("STATUS_REFERENCE_LIMIT", "20 per hour"),
-               key_func=_reference_key, methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config.get("STATUS_REFERENCE_LIMIT", "20 per hour"), key_func=_reference_key, methods=["POST"]
+)
 def status():
     form = status_service.StatusForm()
     if request.method == "POST" and form.validate():
@@ -199,6 +227,7 @@ def status():
 
 # ----------------------------------------------------------------------------- application form PDF
 
+
 @blueprint.route("/application-form.pdf")
 def application_form():
     from desk.intake.application_form import render
@@ -210,6 +239,7 @@ def application_form():
 
 
 # ----------------------------------------------------------------------------- staff
+
 
 @blueprint.route("/staff/intake/new", methods=["GET", "POST"])
 @require("case.register")
@@ -225,11 +255,18 @@ def register_case():
     valid = form.validate()
     reading = read_slots(slots, request.form, request.files, set())
     if not valid or not reading.ok:
-        return render_template("staff/intake/register.html", **_page_context(
-            form, slots, reading, kinds_chosen=_slot_kinds(slots), rejected=True)), 400
-    application = _application(form, uploads_from(slots, reading.kinds, reading.new), channel=form.channel.data,
-                               arrived_on=form.arrived_on.data, language=form.language.data,
-                               stamps=form.stamps_enclosed.data)
+        return render_template(
+            "staff/intake/register.html",
+            **_page_context(form, slots, reading, kinds_chosen=_slot_kinds(slots), rejected=True),
+        ), 400
+    application = _application(
+        form,
+        uploads_from(slots, reading.kinds, reading.new),
+        channel=form.channel.data,
+        arrived_on=form.arrived_on.data,
+        language=form.language.data,
+        stamps=form.stamps_enclosed.data,
+    )
     try:
         result = submit(application, actor=current_user)
         db.session.commit()
@@ -255,8 +292,13 @@ def document(document_id: int):
     record("document.viewed", actor=current_user, case=row.case, detail={"document_id": row.id, "kind": row.kind})
     db.session.commit()
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(row.media_type or "", "bin")
-    response = send_file(io.BytesIO(data), mimetype=row.media_type or "application/octet-stream", as_attachment=True,
-                         download_name=f"{row.case.reference}-{row.id}.{extension}", max_age=0)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=row.media_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=f"{row.case.reference}-{row.id}.{extension}",
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -1,4 +1,5 @@
 """Letters to requesters: what each says, the print run, dispatch, and the stored copies."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -28,10 +29,15 @@ def register(app: Flask) -> None:
     hooks.on_extended(app, service.queue_extension_notice)
     hooks.add_panel(app, hooks.Panel("staff/cases/panels/letters.html", order=100, context=service.panel_context))
     hooks.erase_at_disposal(
-        app, Letter, or_(Letter.wrapped_key.is_not(None), Letter.waiting()),
-        {"wrapped_key": None,
-         "destroyed_at": case((Letter.wrapped_key.is_not(None), hooks.DISPOSAL_MOMENT), else_=Letter.destroyed_at),
-         # A letter still waiting when its case is disposed of is never printed.
-         "withdrawn_at": case((Letter.waiting(), hooks.DISPOSAL_MOMENT), else_=Letter.withdrawn_at),
-         "withdrawn_reason": case((Letter.waiting(), "disposed"), else_=Letter.withdrawn_reason)},
-        files=True)
+        app,
+        Letter,
+        or_(Letter.wrapped_key.is_not(None), Letter.waiting()),
+        {
+            "wrapped_key": None,
+            "destroyed_at": case((Letter.wrapped_key.is_not(None), hooks.DISPOSAL_MOMENT), else_=Letter.destroyed_at),
+            # A letter still waiting when its case is disposed of is never printed.
+            "withdrawn_at": case((Letter.waiting(), hooks.DISPOSAL_MOMENT), else_=Letter.withdrawn_at),
+            "withdrawn_reason": case((Letter.waiting(), "disposed"), else_=Letter.withdrawn_reason),
+        },
+        files=True,
+    )

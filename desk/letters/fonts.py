@@ -5,6 +5,7 @@ any machine. Where they are not installed, reportlab's built-in CID fonts stand 
 need no files but are not embedded, so the viewer needs a Japanese font. That is logged
 once, as a warning.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,9 +21,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 log = logging.getLogger(__name__)
 
 SEARCH_PATHS = (
-    "/usr/share/fonts/opentype/ipaexfont-mincho", "/usr/share/fonts/opentype/ipaexfont-gothic",
-    "/usr/share/fonts/truetype/ipaexfont", "/usr/share/fonts/opentype/ipaexfont",
-    "/usr/share/fonts/ipaexfont", "/usr/local/share/fonts", "/Library/Fonts", str(Path.home() / ".fonts"),
+    "/usr/share/fonts/opentype/ipaexfont-mincho",
+    "/usr/share/fonts/opentype/ipaexfont-gothic",
+    "/usr/share/fonts/truetype/ipaexfont",
+    "/usr/share/fonts/opentype/ipaexfont",
+    "/usr/share/fonts/ipaexfont",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+    str(Path.home() / ".fonts"),
 )
 
 
@@ -52,8 +58,10 @@ def _register(font_dir: str | None) -> LetterFonts:
             font.face.get_table = lru_cache(maxsize=None)(font.face.get_table)
             pdfmetrics.registerFont(font)
         return LetterFonts("IPAexMincho", "IPAexGothic", embedded=True)
-    log.warning("IPAex fonts not found (install fonts-ipaexfont or set DESK_LETTER_FONT_DIR); "
-                "letters use reportlab's built-in CID fonts, which are not embedded")
+    log.warning(
+        "IPAex fonts not found (install fonts-ipaexfont or set DESK_LETTER_FONT_DIR); "
+        "letters use reportlab's built-in CID fonts, which are not embedded"
+    )
     pdfmetrics.registerFont(UnicodeCIDFont("HeiseiMin-W3"))
     pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
     return LetterFonts("HeiseiMin-W3", "HeiseiKakuGo-W5", embedded=False)
@@ -62,5 +70,7 @@ def _register(font_dir: str | None) -> LetterFonts:
 def letter_fonts() -> LetterFonts:
     from flask import current_app, has_app_context
 
-    font_dir = current_app.config.get("LETTER_FONT_DIR") if has_app_context() else os.environ.get("DESK_LETTER_FONT_DIR")
+    font_dir = (
+        current_app.config.get("LETTER_FONT_DIR") if has_app_context() else os.environ.get("DESK_LETTER_FONT_DIR")
+    )
     return _register(font_dir)

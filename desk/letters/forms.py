@@ -1,4 +1,5 @@
 """Forms of the letters area (CSRF on every POST)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -28,11 +29,16 @@ class QueueLetterForm(FlaskForm):
 
 
 class MarkSentForm(FlaskForm):
-    letter_ids = SelectMultipleField(lazy("発送した文書", "Letters sent"), coerce=int, validate_choice=False,
-                                     validators=[DataRequired(message=lazy("文書を1通以上選んでください。",
-                                                                           "Choose at least one letter."))])
-    sent_on = DateField(lazy("発送日", "Date sent"),
-                        validators=[InputRequired(message=lazy("発送日を入力してください。", "Enter the date sent."))])
+    letter_ids = SelectMultipleField(
+        lazy("発送した文書", "Letters sent"),
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(message=lazy("文書を1通以上選んでください。", "Choose at least one letter."))],
+    )
+    sent_on = DateField(
+        lazy("発送日", "Date sent"),
+        validators=[InputRequired(message=lazy("発送日を入力してください。", "Enter the date sent."))],
+    )
     method = SelectField(lazy("発送方法", "Method"), validators=[InputRequired()])
 
     def __init__(self, letters, lang, *args, **kwargs):

@@ -31,6 +31,7 @@ API (for other areas' PDFs)::
   fold lines at 99 and 198 mm).
 - Fonts: IPAex embedded via desk.letters.fonts.letter_fonts() (CID fallback, warned once).
 """
+
 from __future__ import annotations
 
 import io
@@ -112,9 +113,15 @@ def _styles(lang: str, fonts: LetterFonts) -> dict[str, ParagraphStyle]:
     # Both languages break lines with desk.letters.kinsoku: English letters carry Japanese
     # names, addresses and explanations too, and Latin words are never split there.
     wrap = "CJK"
-    body = ParagraphStyle("body", fontName=fonts.mincho, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.75,
-                          wordWrap=wrap, firstLineIndent=BODY_SIZE if lang == "ja" else 0,
-                          spaceAfter=2 if lang == "ja" else 6)
+    body = ParagraphStyle(
+        "body",
+        fontName=fonts.mincho,
+        fontSize=BODY_SIZE,
+        leading=BODY_SIZE * 1.75,
+        wordWrap=wrap,
+        firstLineIndent=BODY_SIZE if lang == "ja" else 0,
+        spaceAfter=2 if lang == "ja" else 6,
+    )
 
     def derive(name, **kw):
         return ParagraphStyle(name, parent=body, **kw)
@@ -122,10 +129,25 @@ def _styles(lang: str, fonts: LetterFonts) -> dict[str, ParagraphStyle]:
     return {
         "body": body,
         "lead": derive("lead", firstLineIndent=0),
-        "title": derive("title", fontName=fonts.gothic, fontSize=13, leading=20, alignment=TA_CENTER,
-                        firstLineIndent=0, spaceBefore=4, spaceAfter=12),
-        "heading": derive("heading", fontName=fonts.gothic, fontSize=BODY_SIZE, firstLineIndent=0,
-                          spaceBefore=8, spaceAfter=2, keepWithNext=1),
+        "title": derive(
+            "title",
+            fontName=fonts.gothic,
+            fontSize=13,
+            leading=20,
+            alignment=TA_CENTER,
+            firstLineIndent=0,
+            spaceBefore=4,
+            spaceAfter=12,
+        ),
+        "heading": derive(
+            "heading",
+            fontName=fonts.gothic,
+            fontSize=BODY_SIZE,
+            firstLineIndent=0,
+            spaceBefore=8,
+            spaceAfter=2,
+            keepWithNext=1,
+        ),
         "item": derive("item", leftIndent=BODY_SIZE, firstLineIndent=0),
         "sub": derive("sub", leftIndent=BODY_SIZE * 3, firstLineIndent=-BODY_SIZE, spaceAfter=1),
         "right": derive("right", alignment=TA_RIGHT, firstLineIndent=0),
@@ -134,8 +156,9 @@ def _styles(lang: str, fonts: LetterFonts) -> dict[str, ParagraphStyle]:
         "label": derive("label", firstLineIndent=0, spaceAfter=0),
         "value": derive("value", firstLineIndent=0, spaceAfter=0),
         "cell": derive("cell", fontSize=8.5, leading=11, firstLineIndent=0, spaceAfter=0),
-        "cell_head": derive("cell_head", fontName=fonts.gothic, fontSize=8.5, leading=11, firstLineIndent=0,
-                            spaceAfter=0),
+        "cell_head": derive(
+            "cell_head", fontName=fonts.gothic, fontSize=8.5, leading=11, firstLineIndent=0, spaceAfter=0
+        ),
         "contact": derive("contact", fontSize=9.5, leading=15, firstLineIndent=0, leftIndent=60 * mm),
     }
 
@@ -165,16 +188,32 @@ class _NumberedCanvas(rl_canvas.Canvas):
 
 
 class LetterFrame:
-    def __init__(self, lang: str = "ja", *, reference: str | None = None, dated: date | None = None,
-                 addressee: Addressee | None = None, sender: list[str] | None = None,
-                 window: tuple[float, float] = (20, 15), fonts: LetterFonts | None = None,
-                 reference_label: str | None = None, title_meta: str = "desk", sender_emphasis: int | None = None):
+    def __init__(
+        self,
+        lang: str = "ja",
+        *,
+        reference: str | None = None,
+        dated: date | None = None,
+        addressee: Addressee | None = None,
+        sender: list[str] | None = None,
+        window: tuple[float, float] = (20, 15),
+        fonts: LetterFonts | None = None,
+        reference_label: str | None = None,
+        title_meta: str = "desk",
+        sender_emphasis: int | None = None,
+    ):
         self.lang = lang
         self.fonts = fonts or letter_fonts()
         self.styles = _styles(lang, self.fonts)
-        self.head = _Head(lang, reference, dated, addressee, list(sender or []),
-                          reference_label if reference_label is not None else ("受付番号" if lang == "ja" else "Ref."),
-                          sender_emphasis if sender_emphasis is not None else (2 if lang == "ja" else 0))
+        self.head = _Head(
+            lang,
+            reference,
+            dated,
+            addressee,
+            list(sender or []),
+            reference_label if reference_label is not None else ("受付番号" if lang == "ja" else "Ref."),
+            sender_emphasis if sender_emphasis is not None else (2 if lang == "ja" else 0),
+        )
         self.window_left = window[0] * mm
         self.window_top = window[1] * mm
         self.title_meta = title_meta
@@ -206,12 +245,22 @@ class LetterFrame:
     def fields(self, rows: list[tuple[str, object]], label_width: float = 32 * mm, indent: float = BODY_SIZE):
         """Label/value rows in one table (splits between rows over pages)."""
         width = self._body_width() - indent
-        data = [[self.para(label, "label"), value if isinstance(value, list) else self.para(value, "value")]
-                for label, value in rows]
+        data = [
+            [self.para(label, "label"), value if isinstance(value, list) else self.para(value, "value")]
+            for label, value in rows
+        ]
         table = Table(data, colWidths=[label_width, width - label_width])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
         table.hAlign = "RIGHT"
         return table
 
@@ -232,17 +281,23 @@ class LetterFrame:
         data = [[make(c, head, w) for c, w in zip(columns, widths, strict=True)]]
         for row in rows:
             row = list(row) + [""] * (len(columns) - len(row))
-            data.append([make(v, cell, w) for v, w in zip(row[:len(columns)], widths, strict=True)])
+            data.append([make(v, cell, w) for v, w in zip(row[: len(columns)], widths, strict=True)])
         table = Table(data, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle([
-            ("FONT", (0, 0), (-1, 0), self.fonts.gothic, 8.5, 11),
-            ("FONT", (0, 1), (-1, -1), self.fonts.mincho, 8.5, 11),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#555555")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, 0), self.fonts.gothic, 8.5, 11),
+                    ("FONT", (0, 1), (-1, -1), self.fonts.mincho, 8.5, 11),
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#555555")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ]
+            )
+        )
         return table
 
     def _column_widths(self, columns, rows, total) -> list[float]:
@@ -292,16 +347,46 @@ class LetterFrame:
         buffer = io.BytesIO()
         width = self._body_width()
         first_top = self._first_body_top()
-        first = Frame(MARGIN_LEFT, MARGIN_BOTTOM, width, PAGE_HEIGHT - first_top - MARGIN_BOTTOM,
-                      id="first", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        first = Frame(
+            MARGIN_LEFT,
+            MARGIN_BOTTOM,
+            width,
+            PAGE_HEIGHT - first_top - MARGIN_BOTTOM,
+            id="first",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         later_top = MARGIN_TOP + 8 * mm
-        later = Frame(MARGIN_LEFT, MARGIN_BOTTOM, width, PAGE_HEIGHT - later_top - MARGIN_BOTTOM,
-                      id="later", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        doc = BaseDocTemplate(buffer, pagesize=A4, title=self.title_meta, author="desk",
-                              leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
-                              bottomMargin=MARGIN_BOTTOM, invariant=1)
-        doc.addPageTemplates([PageTemplate("first", [first], onPage=self._draw_first_page),
-                              PageTemplate("later", [later], onPage=self._draw_later_page)])
+        later = Frame(
+            MARGIN_LEFT,
+            MARGIN_BOTTOM,
+            width,
+            PAGE_HEIGHT - later_top - MARGIN_BOTTOM,
+            id="later",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        doc = BaseDocTemplate(
+            buffer,
+            pagesize=A4,
+            title=self.title_meta,
+            author="desk",
+            leftMargin=MARGIN_LEFT,
+            rightMargin=MARGIN_RIGHT,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            invariant=1,
+        )
+        doc.addPageTemplates(
+            [
+                PageTemplate("first", [first], onPage=self._draw_first_page),
+                PageTemplate("later", [later], onPage=self._draw_later_page),
+            ]
+        )
         doc.build([NextPageTemplate("later")] + list(story), canvasmaker=_NumberedCanvas)
         return buffer.getvalue()
 
@@ -335,8 +420,11 @@ class LetterFrame:
         if self.head.reference:
             canvas.saveState()
             canvas.setFont(self.fonts.mincho, 9)
-            canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, PAGE_HEIGHT - MARGIN_TOP - 9,
-                                   f"{self.head.reference_label} {self.head.reference}".strip())
+            canvas.drawRightString(
+                PAGE_WIDTH - MARGIN_RIGHT,
+                PAGE_HEIGHT - MARGIN_TOP - 9,
+                f"{self.head.reference_label} {self.head.reference}".strip(),
+            )
             canvas.restoreState()
 
     def _draw_addressee(self, canvas):
@@ -369,8 +457,7 @@ class LetterFrame:
             name_size -= 0.5
         lines.append((name, name_size, 3))
         if a.principal_name:
-            note = (f"（本人 {a.principal_name} 様の代理人）" if self.lang == "ja"
-                    else f"(agent for {a.principal_name})")
+            note = f"（本人 {a.principal_name} 様の代理人）" if self.lang == "ja" else f"(agent for {a.principal_name})"
             note_size = 9
             while note_size > 7 and sum(char_widths(note, font, note_size)) > WINDOW_WIDTH:
                 note_size -= 0.5
@@ -389,10 +476,19 @@ def sender_lines(lang: str) -> list[str]:
 
     if lang == "en":
         postal = format_postal_code(settings.get("business_postal_code")).replace("〒", "")
-        return [settings.get("business_name_en"), settings.get("desk_name_en"),
-                f"{settings.get('business_address_en')} {postal}".strip(), f"Phone {settings.get('desk_phone')}"]
-    return [format_postal_code(settings.get("business_postal_code")), settings.get("business_address"),
-            settings.get("business_name"), settings.get("desk_name"), f"電話 {settings.get('desk_phone')}"]
+        return [
+            settings.get("business_name_en"),
+            settings.get("desk_name_en"),
+            f"{settings.get('business_address_en')} {postal}".strip(),
+            f"Phone {settings.get('desk_phone')}",
+        ]
+    return [
+        format_postal_code(settings.get("business_postal_code")),
+        settings.get("business_address"),
+        settings.get("business_name"),
+        settings.get("desk_name"),
+        f"電話 {settings.get('desk_phone')}",
+    ]
 
 
 def calibration_sheet(window: tuple[float, float] | None = None, lang: str = "ja") -> bytes:
@@ -406,6 +502,7 @@ def calibration_sheet(window: tuple[float, float] | None = None, lang: str = "ja
     buffer = io.BytesIO()
     c = rl_canvas.Canvas(buffer, pagesize=A4, invariant=1)
     c.setTitle("desk calibration sheet")
+
     def grid_style(n):
         if n % 10 == 0:
             return "#888888", 0.45
@@ -435,8 +532,12 @@ def calibration_sheet(window: tuple[float, float] | None = None, lang: str = "ja
     c.rect(left, PAGE_HEIGHT - top - WINDOW_HEIGHT, WINDOW_WIDTH, WINDOW_HEIGHT)
     c.setDash(2, 2)
     c.setLineWidth(0.5)
-    c.rect(left - WINDOW_CLEARANCE, PAGE_HEIGHT - top - WINDOW_HEIGHT - WINDOW_CLEARANCE,
-           WINDOW_WIDTH + 2 * WINDOW_CLEARANCE, WINDOW_HEIGHT + 2 * WINDOW_CLEARANCE)
+    c.rect(
+        left - WINDOW_CLEARANCE,
+        PAGE_HEIGHT - top - WINDOW_HEIGHT - WINDOW_CLEARANCE,
+        WINDOW_WIDTH + 2 * WINDOW_CLEARANCE,
+        WINDOW_HEIGHT + 2 * WINDOW_CLEARANCE,
+    )
     c.setDash()
     c.setStrokeColor(colors.HexColor("#0044cc"))
     c.setLineWidth(0.8)
@@ -446,26 +547,35 @@ def calibration_sheet(window: tuple[float, float] | None = None, lang: str = "ja
     c.setDash()
     c.setFillColor(colors.black)
     c.setFont(fonts.gothic, 9)
-    block = (f"宛名欄 {WINDOW_WIDTH / mm:.0f} × {WINDOW_HEIGHT / mm:.0f} mm（左から {window[0]} mm・上から {window[1]} mm）"
-             if lang == "ja" else
-             f"Address block {WINDOW_WIDTH / mm:.0f} x {WINDOW_HEIGHT / mm:.0f} mm ({window[0]} mm from left, {window[1]} mm from top)")
+    block = (
+        f"宛名欄 {WINDOW_WIDTH / mm:.0f} × {WINDOW_HEIGHT / mm:.0f} mm（左から {window[0]} mm・上から {window[1]} mm）"
+        if lang == "ja"
+        else f"Address block {WINDOW_WIDTH / mm:.0f} x {WINDOW_HEIGHT / mm:.0f} mm ({window[0]} mm from left, {window[1]} mm from top)"
+    )
     c.drawString(left + 2 * mm, PAGE_HEIGHT - top - 6 * mm, block)
     c.setFont(fonts.gothic, 8)
     c.setFillColor(colors.HexColor("#0044cc"))
     for fold in FOLDS_MM:
-        c.drawString(120 * mm, PAGE_HEIGHT - fold * mm + 1.5 * mm,
-                     f"折り線 {fold} mm" if lang == "ja" else f"fold line {fold} mm")
+        c.drawString(
+            120 * mm,
+            PAGE_HEIGHT - fold * mm + 1.5 * mm,
+            f"折り線 {fold} mm" if lang == "ja" else f"fold line {fold} mm",
+        )
     c.setFillColor(colors.black)
     c.setFont(fonts.mincho, 9.5)
-    notes = ([
-        "宛名位置の調整用シートです。実寸（拡大・縮小なし）で印刷し、青い折り線で三つ折りにして長形3号の封筒に入れてください。",
-        "赤い枠（宛名欄）が封筒の窓から見え、点線の余白（5 mm）も窓の内側に収まるかを確認し、",
-        "ずれる場合は 設定 → 回答書 の「宛名の位置」（左端から・上端から、mm）を調整してください。",
-    ] if lang == "ja" else [
-        "Print at 100 % (no scaling), fold along the blue lines and put the sheet into a 長形3号 window envelope.",
-        "The red block (address) and its dotted 5 mm clearance must show inside the window.",
-        "If not, adjust Settings → Letters → address block position (mm from left and top).",
-    ])
+    notes = (
+        [
+            "宛名位置の調整用シートです。実寸（拡大・縮小なし）で印刷し、青い折り線で三つ折りにして長形3号の封筒に入れてください。",
+            "赤い枠（宛名欄）が封筒の窓から見え、点線の余白（5 mm）も窓の内側に収まるかを確認し、",
+            "ずれる場合は 設定 → 回答書 の「宛名の位置」（左端から・上端から、mm）を調整してください。",
+        ]
+        if lang == "ja"
+        else [
+            "Print at 100 % (no scaling), fold along the blue lines and put the sheet into a 長形3号 window envelope.",
+            "The red block (address) and its dotted 5 mm clearance must show inside the window.",
+            "If not, adjust Settings → Letters → address block position (mm from left and top).",
+        ]
+    )
     y = PAGE_HEIGHT - 110 * mm
     c.setFillColor(colors.white)
     c.rect(28 * mm, y - 5 * mm * (len(notes) * 2) + 3 * mm, 154 * mm, 5 * mm * len(notes) * 2, stroke=0, fill=1)

@@ -15,6 +15,7 @@ the break points by the rules in docs LETTERS.md:
 - one of 、。，． may hang in the right margin (ぶら下げ); otherwise characters are pushed to
   the next line (追い出し).
 """
+
 from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
@@ -137,9 +138,15 @@ class KinsokuParagraph(Paragraph):
             return self.blPara
         frags = self.frags
         if not frags:
-            return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
-                             textColor=style.textColor, lines=[], ascent=style.fontSize,
-                             descent=-0.2 * style.fontSize)
+            return ParaLines(
+                kind=0,
+                fontSize=style.fontSize,
+                fontName=style.fontName,
+                textColor=style.textColor,
+                lines=[],
+                ascent=style.fontSize,
+                descent=-0.2 * style.fontSize,
+            )
         chars: list[str] = []
         widths: list[float] = []
         hard: list[bool] = []
@@ -178,7 +185,18 @@ class KinsokuParagraph(Paragraph):
                     size, ascent, descent = max(size, frag.fontSize), max(ascent, a), min(descent, d)
                     run_start = k
             line_break = bool(hard[end - 1]) if end > start else False
-            lines.append(FragLine(kind=1, extraSpace=max_width - used, wordCount=1, words=words, fontSize=size,
-                                  ascent=ascent, descent=descent, maxWidth=max_width, currentWidth=used,
-                                  lineBreak=line_break))
+            lines.append(
+                FragLine(
+                    kind=1,
+                    extraSpace=max_width - used,
+                    wordCount=1,
+                    words=words,
+                    fontSize=size,
+                    ascent=ascent,
+                    descent=descent,
+                    maxWidth=max_width,
+                    currentWidth=used,
+                    lineBreak=line_break,
+                )
+            )
         return ParaLines(kind=1, lines=lines)

@@ -19,6 +19,7 @@ start a directive or inject markup.
     @space [MM]            vertical space    @pagebreak
     @attachment KEY | HEADING   the table `tables[KEY]` on a new page, header repeated
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -29,8 +30,26 @@ from markupsafe import Markup, escape
 from desk.config import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "letters"
-DIRECTIVES = frozenset({"title", "lead", "p", "h", "item", "sub", "field", "ki", "ijo", "right", "center",
-                        "small", "contact", "space", "pagebreak", "attachment"})
+DIRECTIVES = frozenset(
+    {
+        "title",
+        "lead",
+        "p",
+        "h",
+        "item",
+        "sub",
+        "field",
+        "ki",
+        "ijo",
+        "right",
+        "center",
+        "small",
+        "contact",
+        "space",
+        "pagebreak",
+        "attachment",
+    }
+)
 
 
 class MarkupError(ValueError):
@@ -47,8 +66,14 @@ def _finalize(value):
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, lstrip_blocks=True,
-                       finalize=_finalize, undefined=StrictUndefined, auto_reload=False)
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        auto_reload=False,
+    )
 
 
 def render_markup(template: str, context: dict) -> str:

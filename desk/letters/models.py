@@ -1,4 +1,5 @@
 """Letters issued for a case; the copy generated at dispatch is kept, encrypted, until disposal."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -10,6 +10,7 @@ encrypted copy kept of what was sent.
   page, the print run) calls: the case moves to "dispatched" and then "completed".
 - On entering "dispatched", the case's reply letter is stored (the row created if missing).
 """
+
 from __future__ import annotations
 
 import io
@@ -45,13 +46,16 @@ from desk.storage.service import read, store
 log = logging.getLogger(__name__)
 
 
-LETTER_KINDS: dict[str, Entry] = {k.code: k for k in [
-    Entry("ack", "受付のお知らせ", "Acknowledgement of receipt"),
-    Entry("shortfall", "手数料不足・書類不備のお知らせ", "Fee or documents outstanding"),
-    Entry("extension", "回答期限延長のお知らせ", "Extension of the response date"),
-    Entry("reply", "回答書", "Reply (decision)"),
-    Entry("lapse", "請求がなかったものとして取り扱う旨のお知らせ", "Request treated as not made"),
-]}
+LETTER_KINDS: dict[str, Entry] = {
+    k.code: k
+    for k in [
+        Entry("ack", "受付のお知らせ", "Acknowledgement of receipt"),
+        Entry("shortfall", "手数料不足・書類不備のお知らせ", "Fee or documents outstanding"),
+        Entry("extension", "回答期限延長のお知らせ", "Extension of the response date"),
+        Entry("reply", "回答書", "Reply (decision)"),
+        Entry("lapse", "請求がなかったものとして取り扱う旨のお知らせ", "Request treated as not made"),
+    ]
+}
 LANGUAGES = ("ja", "en")
 
 
@@ -61,13 +65,19 @@ class LetterError(Refused):
 
 # ---------------------------------------------------------------------------- case facts
 
+
 def _pauses(case, reasons=("fee", "documents")):
     return [p for p in pauses_of(case) if p.reason in reasons]
 
 
 def _extensions(case):
-    return list(db.session.scalars(select(CaseExtension).where(CaseExtension.case_id == case.id)
-                                   .order_by(CaseExtension.decided_on, CaseExtension.id)))
+    return list(
+        db.session.scalars(
+            select(CaseExtension)
+            .where(CaseExtension.case_id == case.id)
+            .order_by(CaseExtension.decided_on, CaseExtension.id)
+        )
+    )
 
 
 def _undecided(case) -> list:
@@ -77,31 +87,40 @@ def _undecided(case) -> list:
 def why_not(case, kind: str) -> LetterError | None:
     """None when the letter of this kind can be made for the case, else the reason."""
     if kind not in LETTER_KINDS:
-        return LetterError(f"不明な文書の種類です: {kind}", f"Unknown letter kind: {kind} "
-                           f"(use {', '.join(LETTER_KINDS)})")
+        return LetterError(
+            f"不明な文書の種類です: {kind}", f"Unknown letter kind: {kind} (use {', '.join(LETTER_KINDS)})"
+        )
     if case.disposed_on or case.status == "disposed":
-        return LetterError("保存期間が満了し個人情報を消去した案件のため、文書を作成できません。",
-                           "The case has been disposed of; its personal data is gone.")
+        return LetterError(
+            "保存期間が満了し個人情報を消去した案件のため、文書を作成できません。",
+            "The case has been disposed of; its personal data is gone.",
+        )
     if case.addressee is None:
         return LetterError("宛先（請求者）が登録されていません。", "The case has no requester to address.")
     if kind == "shortfall" and not (_pauses(case) or case.status in ("awaiting_fee", "awaiting_documents")):
-        return LetterError("手数料又は書類の提出をお願いしていない案件です。",
-                           "Nothing (fee or documents) has been asked of the requester.")
+        return LetterError(
+            "手数料又は書類の提出をお願いしていない案件です。",
+            "Nothing (fee or documents) has been asked of the requester.",
+        )
     if kind == "extension" and not _extensions(case):
         return LetterError("回答期限を延長していない案件です。", "The case has not been extended.")
     if kind == "reply":
         if case.status in ("withdrawn", "lapsed"):
-            return LetterError("取下げ又は請求なしとして終了した案件には回答書を作成しません。",
-                               "A withdrawn or lapsed case gets no reply letter.")
+            return LetterError(
+                "取下げ又は請求なしとして終了した案件には回答書を作成しません。",
+                "A withdrawn or lapsed case gets no reply letter.",
+            )
         undecided = _undecided(case)
         if undecided or not case.items:
             names = "、".join(REQUEST_KINDS[i.kind].ja for i in undecided)
-            return LetterError(f"まだ決定していない請求があります: {names}",
-                               "Not every request has a decision yet: "
-                               + ", ".join(REQUEST_KINDS[i.kind].en for i in undecided))
+            return LetterError(
+                f"まだ決定していない請求があります: {names}",
+                "Not every request has a decision yet: " + ", ".join(REQUEST_KINDS[i.kind].en for i in undecided),
+            )
     if kind == "lapse" and case.status != "lapsed":
-        return LetterError("請求がなかったものとして終了した案件ではありません。",
-                           "The case has not lapsed (treated as not made).")
+        return LetterError(
+            "請求がなかったものとして終了した案件ではありません。", "The case has not lapsed (treated as not made)."
+        )
     return None
 
 
@@ -112,10 +131,13 @@ def applicable_kinds(case) -> list[str]:
 def _deficient_documents(case) -> list[dict]:
     """Documents the officer marked deficient, with the officer's note (the template words
     what to send when none is marked)."""
-    documents = db.session.scalars(select(Document).where(Document.case_id == case.id, Document.review == "deficient")
-                                   .order_by(Document.id))
-    return [{"kind": DOCUMENT_KINDS.get(d.kind), "label": d.label or "", "deficiency": (d.deficiency or "").strip()}
-            for d in documents]
+    documents = db.session.scalars(
+        select(Document).where(Document.case_id == case.id, Document.review == "deficient").order_by(Document.id)
+    )
+    return [
+        {"kind": DOCUMENT_KINDS.get(d.kind), "label": d.label or "", "deficiency": (d.deficiency or "").strip()}
+        for d in documents
+    ]
 
 
 def _attachment_table(details: dict) -> tuple[list[str], list[list[str]]] | None:
@@ -147,18 +169,25 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
                 tables[key] = table
                 attachment = {"key": key, "number": attachment_number, "rows": len(table[1])}
         kind_entry = REQUEST_KINDS[item.kind]
-        items.append({
-            "number": number, "kind": kind_entry, "code": item.outcome, "outcome": outcome,
-            "grounds": [REFUSAL_GROUNDS[g] for g in (item.grounds or []) if g in REFUSAL_GROUNDS],
-            "explanation": (item.explanation or "").strip(),
-            "particulars": (item.particulars or "").strip(),
-            "withheld": [str(w) for w in details.get("withheld") or []],
-            "corrected": str(details.get("corrected") or "").strip(),
-            "alternative_measure": str(details.get("alternative_measure") or "").strip(),
-            "fallback_reason": str(details.get("fallback_to_paper_reason") or "").strip(),
-            "attachment": attachment,
-            "fee_note": bool(fee_due) and kind_entry.fee_allowed and item.outcome in ("not_disclosed", "not_notified"),
-        })
+        items.append(
+            {
+                "number": number,
+                "kind": kind_entry,
+                "code": item.outcome,
+                "outcome": outcome,
+                "grounds": [REFUSAL_GROUNDS[g] for g in (item.grounds or []) if g in REFUSAL_GROUNDS],
+                "explanation": (item.explanation or "").strip(),
+                "particulars": (item.particulars or "").strip(),
+                "withheld": [str(w) for w in details.get("withheld") or []],
+                "corrected": str(details.get("corrected") or "").strip(),
+                "alternative_measure": str(details.get("alternative_measure") or "").strip(),
+                "fallback_reason": str(details.get("fallback_to_paper_reason") or "").strip(),
+                "attachment": attachment,
+                "fee_note": bool(fee_due)
+                and kind_entry.fee_allowed
+                and item.outcome in ("not_disclosed", "not_notified"),
+            }
+        )
     pauses = _pauses(case, ("fee", "documents", "clarification"))
     fee_pauses = [p for p in pauses if p.reason in ("fee", "documents")]
     pause = fee_pauses[-1] if fee_pauses else None
@@ -170,26 +199,38 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         shortfall_reason = pause.reason if pause else ("fee" if owed else "documents")
     opening = settings.get("letter_opening")
     ctx = {
-        "lang": lang, "case": case, "kind": kind, "dated": dated,
-        "addressee": addressee, "principal": principal, "proxy": proxy,
-        "items": items, "kinds": [REQUEST_KINDS[k] for k in case.kinds],
+        "lang": lang,
+        "case": case,
+        "kind": kind,
+        "dated": dated,
+        "addressee": addressee,
+        "principal": principal,
+        "proxy": proxy,
+        "items": items,
+        "kinds": [REQUEST_KINDS[k] for k in case.kinds],
         "single_kind": REQUEST_KINDS[case.kinds[0]] if len(case.kinds) == 1 else None,
-        "opening": opening, "greeting": settings.get("letter_greeting" + suffix),
+        "opening": opening,
+        "greeting": settings.get("letter_greeting" + suffix),
         "contact": settings.get("letter_contact" + suffix),
         "complaints": settings.get("complaints" + suffix),
         "purposes": [line for line in str(settings.get("purposes_of_use" + suffix)).splitlines() if line.strip()],
         "business_name": settings.get("business_name" + suffix),
         "delivery": DELIVERY_METHODS.get(case.delivery_method, None),
         "paper": DELIVERY_METHODS["paper"],
-        "fee_due": fee_due, "fee_paid": amount_paid(case) if fee_due else 0, "balance": owed,
+        "fee_due": fee_due,
+        "fee_paid": amount_paid(case) if fee_due else 0,
+        "balance": owed,
         "payment_instructions": settings.get("payment_instructions" + suffix),
         "payment_methods": [PAYMENT_METHODS[m] for m in settings.get("payment_methods") if m in PAYMENT_METHODS],
         "shortfall_reason": shortfall_reason,
         "deficient_documents": _deficient_documents(case) if kind == "shortfall" else [],
-        "proxy_alternatives": ([[DOCUMENT_KINDS[c] for c in alternative]
-                                for alternative in PROXY_KINDS[case.proxy_kind].requirements]
-                               if case.proxy_kind in PROXY_KINDS else []),
-        "pause": pause, "last_pause": pauses[-1] if pauses else None,
+        "proxy_alternatives": (
+            [[DOCUMENT_KINDS[c] for c in alternative] for alternative in PROXY_KINDS[case.proxy_kind].requirements]
+            if case.proxy_kind in PROXY_KINDS
+            else []
+        ),
+        "pause": pause,
+        "last_pause": pauses[-1] if pauses else None,
         "due_on": case.requester_due_on or (pause.due_on if pause else None),
         "extension": extensions[-1] if extensions else None,
         "target": case.internal_target_on,
@@ -200,6 +241,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
 
 
 # ---------------------------------------------------------------------------- rendering
+
 
 def _letter_date(day, lang: str) -> str:
     from desk.letters.frame import letter_date
@@ -238,8 +280,9 @@ def render(case, kind: str, lang: str | None = None, dated: date | None = None) 
     from desk.letters.frame import LetterFrame
 
     text = markup.render_markup(f"{lang}/{kind}.txt", ctx)
-    frame = LetterFrame.from_settings(lang, reference=case.reference, dated=dated,
-                                      addressee=_addressee(case, lang), title_meta=case.reference)
+    frame = LetterFrame.from_settings(
+        lang, reference=case.reference, dated=dated, addressee=_addressee(case, lang), title_meta=case.reference
+    )
     return frame.build(markup.flowables(markup.parse(text, lang), frame, tables))
 
 
@@ -264,14 +307,20 @@ def combine(pdfs: list[bytes]) -> bytes:
 
 # ---------------------------------------------------------------------------- queue and store
 
+
 def queued_letters() -> list[Letter]:
     """Letters waiting to be printed, in queue order (oldest first); never a withdrawn one."""
     return list(db.session.scalars(select(Letter).where(Letter.waiting()).order_by(Letter.created_at, Letter.id)))
 
 
 def stored_letters(case) -> list[Letter]:
-    return list(db.session.scalars(select(Letter).where(Letter.case_id == case.id, Letter.wrapped_key.is_not(None))
-                                   .order_by(Letter.dispatched_on, Letter.id)))
+    return list(
+        db.session.scalars(
+            select(Letter)
+            .where(Letter.case_id == case.id, Letter.wrapped_key.is_not(None))
+            .order_by(Letter.dispatched_on, Letter.id)
+        )
+    )
 
 
 def queue(case, kind: str, *, lang: str | None = None, actor=None, on: date | None = None) -> Letter:
@@ -280,13 +329,15 @@ def queue(case, kind: str, *, lang: str | None = None, actor=None, on: date | No
     if problem:
         raise problem
     lang = lang or case.language or "ja"
-    existing = db.session.scalars(select(Letter).where(
-        Letter.case_id == case.id, Letter.kind == kind, Letter.waiting())).first()
+    existing = db.session.scalars(
+        select(Letter).where(Letter.case_id == case.id, Letter.kind == kind, Letter.waiting())
+    ).first()
     if existing is not None:
         existing.language = lang
         return existing
-    letter = Letter(case_id=case.id, kind=kind, language=lang, dated_on=on or today(),
-                    created_by_id=getattr(actor, "id", None))
+    letter = Letter(
+        case_id=case.id, kind=kind, language=lang, dated_on=on or today(), created_by_id=getattr(actor, "id", None)
+    )
     db.session.add(letter)
     db.session.flush()
     record("letter.queued", actor=actor, case=case, detail={"kind": kind, "letter_id": letter.id})
@@ -317,8 +368,12 @@ def withdraw(letter: Letter, reason: str, *, actor=None) -> None:
     letter.withdrawn_at, letter.withdrawn_reason = now(), reason
     letter.withdrawn_by_id = getattr(actor, "id", None)
     db.session.flush()
-    record("letter.withdrawn", actor=actor, case=letter.case,
-           detail={"kind": letter.kind, "letter_id": letter.id, "reason": reason})
+    record(
+        "letter.withdrawn",
+        actor=actor,
+        case=letter.case,
+        detail={"kind": letter.kind, "letter_id": letter.id, "reason": reason},
+    )
 
 
 def withdraw_stale(case, *, actor=None, on: date | None = None) -> None:
@@ -337,8 +392,12 @@ def dispatch(letter: Letter, *, on: date, method: str | None, actor=None) -> Non
     store(letter, render_letter(letter, on), "application/pdf")
     letter.dispatched_on = on
     letter.dispatch_method = method or letter.dispatch_method
-    record("letter.dispatched", actor=actor, case=letter.case,
-           detail={"kind": letter.kind, "letter_id": letter.id, "method": letter.dispatch_method})
+    record(
+        "letter.dispatched",
+        actor=actor,
+        case=letter.case,
+        detail={"kind": letter.kind, "letter_id": letter.id, "method": letter.dispatch_method},
+    )
 
 
 def mark_sent(letter_ids: list[int], *, on: date, method: str, actor=None) -> list[Letter]:
@@ -378,8 +437,9 @@ def dispatch_reply(case, sent_on: date, method: str, *, actor) -> Letter:
 
 def store_reply_on_dispatch(case, actor=None, on: date | None = None) -> None:
     """on_enter("dispatched"): keep the reply exactly as sent, unless already stored."""
-    replies = list(db.session.scalars(select(Letter).where(Letter.case_id == case.id, Letter.kind == "reply")
-                                      .order_by(Letter.id)))
+    replies = list(
+        db.session.scalars(select(Letter).where(Letter.case_id == case.id, Letter.kind == "reply").order_by(Letter.id))
+    )
     if any(r.storage_name and r.dispatched_on for r in replies):
         return  # stored already (marked sent in the print run)
     problem = why_not(case, "reply")
@@ -389,8 +449,13 @@ def store_reply_on_dispatch(case, actor=None, on: date | None = None) -> None:
         return
     letter = next((r for r in reversed(replies) if not r.storage_name), None)
     if letter is None:
-        letter = Letter(case_id=case.id, kind="reply", language=case.language or "ja", dated_on=on or today(),
-                        created_by_id=getattr(actor, "id", None))
+        letter = Letter(
+            case_id=case.id,
+            kind="reply",
+            language=case.language or "ja",
+            dated_on=on or today(),
+            created_by_id=getattr(actor, "id", None),
+        )
         db.session.add(letter)
         db.session.flush()
     dispatch(letter, on=on or today(), method=letter.dispatch_method, actor=actor)
@@ -398,12 +463,14 @@ def store_reply_on_dispatch(case, actor=None, on: date | None = None) -> None:
 
 def queue_on_entering(kind: str):
     """A hook that queues the letter of `kind` when a case enters the state calling for it."""
+
     def hook(case, *, actor=None, on: date | None = None) -> None:
         problem = why_not(case, kind)
         if problem is None:
             queue(case, kind, actor=actor)
         else:  # a case moved by hand (a test, a script) before it could have its letter
             log.warning("%s letter of case %s not queued: %s", kind, case.id, problem.en)
+
     hook.__name__ = hook.__qualname__ = f"queue_{kind}"
     return hook
 
@@ -417,14 +484,21 @@ def panel_context(case) -> dict:
     """What the case page's letters panel shows."""
     disposed = bool(case.disposed_on or case.status == "disposed")
     letters = list(db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)))
-    return {"letter_kinds": LETTER_KINDS, "applicable": [] if disposed else applicable_kinds(case),
-            "stored": [letter for letter in letters if letter.wrapped_key is not None and not disposed],
-            "queued": [letter for letter in letters if letter.storage_name is None and letter.dispatched_on is None
-                       and letter.withdrawn_at is None],
-            "case_language": case.language or "ja"}
+    return {
+        "letter_kinds": LETTER_KINDS,
+        "applicable": [] if disposed else applicable_kinds(case),
+        "stored": [letter for letter in letters if letter.wrapped_key is not None and not disposed],
+        "queued": [
+            letter
+            for letter in letters
+            if letter.storage_name is None and letter.dispatched_on is None and letter.withdrawn_at is None
+        ],
+        "case_language": case.language or "ja",
+    }
 
 
 # ---------------------------------------------------------------------------- reading, audited
+
 
 def preview(case, kind: str, lang: str, actor=None) -> bytes:
     data = render(case, kind, lang)

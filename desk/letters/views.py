@@ -1,4 +1,5 @@
 """Staff pages for letters: preview/download from the case page, the print run, calibration."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -19,9 +20,15 @@ blueprint = Blueprint("letters", __name__, url_prefix="/staff")
 
 def _pdf(data: bytes, filename: str, download: bool):
     disposition = "attachment" if download else "inline"
-    return data, 200, {"Content-Type": "application/pdf",
-                       "Content-Disposition": f'{disposition}; filename="{filename}"',
-                       "Cache-Control": "no-store"}
+    return (
+        data,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _case_or_404(reference: str):
@@ -59,8 +66,11 @@ def stored_letter_pdf(reference: str, letter_id: str):
         abort(404)
     data = service.read_stored(letter, actor=current_user)
     db.session.commit()
-    return _pdf(data, f"{case.reference}-{letter.kind}-{letter.dispatched_on or 'sent'}.pdf",
-                request.args.get("download") == "1")
+    return _pdf(
+        data,
+        f"{case.reference}-{letter.kind}-{letter.dispatched_on or 'sent'}.pdf",
+        request.args.get("download") == "1",
+    )
 
 
 @blueprint.route("/cases/<reference>/letters/queue", methods=["POST"])
@@ -93,8 +103,9 @@ def print_run():
         form.sent_on.data = today()
     elif form.validate_on_submit():
         try:
-            sent = service.mark_sent(form.letter_ids.data, on=form.sent_on.data, method=form.method.data,
-                                     actor=current_user)
+            sent = service.mark_sent(
+                form.letter_ids.data, on=form.sent_on.data, method=form.method.data, actor=current_user
+            )
         except Refused as error:
             db.session.rollback()
             flash(error.message(current_language()), "error")
@@ -103,8 +114,13 @@ def print_run():
             flash(tr(f"{len(sent)}通を発送済みにしました。", f"{len(sent)} letter(s) marked as sent."), "success")
             return redirect(url_for("letters.print_run"))
     status = 400 if request.method == "POST" else 200
-    return render_template("staff/letters/print_run.html", letters=letters, form=form, kinds=service.LETTER_KINDS,
-                           waited={letter.id: (today() - local(letter.created_at).date()).days for letter in letters}), status
+    return render_template(
+        "staff/letters/print_run.html",
+        letters=letters,
+        form=form,
+        kinds=service.LETTER_KINDS,
+        waited={letter.id: (today() - local(letter.created_at).date()).days for letter in letters},
+    ), status
 
 
 @blueprint.route("/letters/print-run.pdf", methods=["GET", "POST"])
@@ -150,8 +166,13 @@ def withdraw_letter(letter_id: str):
         flash(error.message(current_language()), "error")
     else:
         db.session.commit()
-        flash(tr(f"{letter.case.reference} の文書を発送待ちから外しました（発送しません）。",
-                 f"The letter for {letter.case.reference} is out of the print run and will not be sent."), "success")
+        flash(
+            tr(
+                f"{letter.case.reference} の文書を発送待ちから外しました（発送しません）。",
+                f"The letter for {letter.case.reference} is out of the print run and will not be sent.",
+            ),
+            "success",
+        )
     return redirect(url_for("letters.print_run"))
 
 

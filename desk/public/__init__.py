@@ -1,4 +1,5 @@
 """Public pages: the notice and the health check."""
+
 from __future__ import annotations
 
 from flask import Flask

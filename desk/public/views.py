@@ -1,4 +1,5 @@
 """Public pages that are not the request form: the notice page and the health check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template

@@ -1,4 +1,5 @@
 """Oversight: dashboard figures, server-side SVG charts, the register export and the audit log viewer."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -4,6 +4,7 @@ A screen, so it lives here rather than in desk.audit: it joins the trail (desk.a
 the staff it names and the permission to see it (desk.auth), two areas of one layer that
 import neither the other.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -63,7 +64,14 @@ def audit_log():
     result = verify() if request.args.get("verify") == "1" else None
     pagination = queries.events(f, page=page)
     query_args = {k: v for k, v in request.args.items() if k not in ("page", "verify") and v}
-    return render_template("staff/audit/log.html", pagination=pagination, filters=f, errors=errors,
-                           actions=queries.actions(), actors=_actors(), verify_result=result,
-                           names=_staff_names(e.actor_id for e in pagination.items),
-                           query_args=query_args), (400 if errors else 200)
+    return render_template(
+        "staff/audit/log.html",
+        pagination=pagination,
+        filters=f,
+        errors=errors,
+        actions=queries.actions(),
+        actors=_actors(),
+        verify_result=result,
+        names=_staff_names(e.actor_id for e in pagination.items),
+        query_args=query_args,
+    ), (400 if errors else 200)

@@ -1,5 +1,6 @@
 """The dashboard's figures, computed in SQL where it pays (grouping and counting) and
 finished with the pure functions in desk.reports.stats."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -73,7 +74,8 @@ def received_per_month(r: DateRange) -> dict[str, dict[str, int]]:
         select(month, RequestItem.kind, func.count())
         .join(RequestItem, RequestItem.case_id == Case.id)
         .where(Case.arrived_on.between(r.start, r.end))
-        .group_by(month, RequestItem.kind)).all()
+        .group_by(month, RequestItem.kind)
+    ).all()
     result = {m: dict.fromkeys(REQUEST_KINDS, 0) for m in stats.months_between(r.start, r.end)}
     for m, kind, count in rows:
         if m in result and kind in result[m]:
@@ -82,18 +84,24 @@ def received_per_month(r: DateRange) -> dict[str, dict[str, int]]:
 
 
 def open_by_status() -> dict[str, int]:
-    rows = dict(db.session.execute(
-        select(Case.status, func.count()).where(Case.status.in_(sorted(lifecycle.OPEN))).group_by(Case.status)).all())
+    rows = dict(
+        db.session.execute(
+            select(Case.status, func.count()).where(Case.status.in_(sorted(lifecycle.OPEN))).group_by(Case.status)
+        ).all()
+    )
     return {code: rows.get(code, 0) for code in lifecycle.STATES if code in lifecycle.OPEN}
 
 
 def _dispatched_cases(r: DateRange):
     """Cases answered on their merits and closed in the range: completed ones, and disposed
     ones whose kinds were decided (not withdrawn or lapsed)."""
-    decided = exists().where(RequestItem.case_id == Case.id, RequestItem.outcome.is_not(None),
-                             RequestItem.outcome.not_in(_NO_REPLY))
-    return and_(Case.closed_on.between(r.start, r.end),
-                or_(Case.status == "completed", and_(Case.status == "disposed", decided)))
+    decided = exists().where(
+        RequestItem.case_id == Case.id, RequestItem.outcome.is_not(None), RequestItem.outcome.not_in(_NO_REPLY)
+    )
+    return and_(
+        Case.closed_on.between(r.start, r.end),
+        or_(Case.status == "completed", and_(Case.status == "disposed", decided)),
+    )
 
 
 def response_days(r: DateRange) -> dict[str, list[int]]:
@@ -111,15 +119,18 @@ def outcomes_and_grounds(r: DateRange) -> tuple[dict[str, dict[str, int]], dict[
         select(RequestItem.kind, RequestItem.outcome, func.count())
         .join(Case, Case.id == RequestItem.case_id)
         .where(Case.closed_on.between(r.start, r.end), RequestItem.outcome.is_not(None))
-        .group_by(RequestItem.kind, RequestItem.outcome)).all()
+        .group_by(RequestItem.kind, RequestItem.outcome)
+    ).all()
     outcomes: dict[str, dict[str, int]] = {}
     for kind, outcome, count in rows:
         outcomes.setdefault(kind, {})[outcome] = count
     # Grounds are a JSON list per item: counted here, over only the items that carry some.
     grounds: Counter = Counter()
     for (codes,) in db.session.execute(
-            select(RequestItem.grounds).join(Case, Case.id == RequestItem.case_id)
-            .where(Case.closed_on.between(r.start, r.end), RequestItem.outcome.is_not(None))):
+        select(RequestItem.grounds)
+        .join(Case, Case.id == RequestItem.case_id)
+        .where(Case.closed_on.between(r.start, r.end), RequestItem.outcome.is_not(None))
+    ):
         for code in codes or ():
             grounds[code] += 1
     ordered = {code: grounds[code] for code in REFUSAL_GROUNDS if grounds.get(code)}
@@ -130,11 +141,16 @@ def lapses_per_month(r: DateRange) -> dict[str, int]:
     """Cases that lapsed (treated as not made), by month closed; disposed ones count too."""
     month = month_of(Case.closed_on)
     lapsed_item = exists().where(RequestItem.case_id == Case.id, RequestItem.outcome == "lapsed")
-    rows = dict(db.session.execute(
-        select(month, func.count()).where(
-            Case.closed_on.between(r.start, r.end),
-            or_(Case.status == "lapsed", and_(Case.status == "disposed", lapsed_item)))
-        .group_by(month)).all())
+    rows = dict(
+        db.session.execute(
+            select(month, func.count())
+            .where(
+                Case.closed_on.between(r.start, r.end),
+                or_(Case.status == "lapsed", and_(Case.status == "disposed", lapsed_item)),
+            )
+            .group_by(month)
+        ).all()
+    )
     return {m: rows.get(m, 0) for m in stats.months_between(r.start, r.end)}
 
 
@@ -142,16 +158,24 @@ def attention_now(today: date) -> tuple[list[Case], list[Case], list[Case]]:
     """Open cases past their binding date (clock running; Case.overdue_on, as the queue and
     the daily job count), past the statutory horizon, and within N days of the horizon
     (setting dashboard_near_days)."""
-    overdue = list(db.session.scalars(
-        select(Case).where(Case.overdue_on(today)).order_by(Case.internal_target_on, Case.id)))
-    past = list(db.session.scalars(
-        select(Case).where(Case.status.in_(sorted(lifecycle.OPEN)), Case.statutory_horizon_on < today)
-        .order_by(Case.statutory_horizon_on, Case.id)))
+    overdue = list(
+        db.session.scalars(select(Case).where(Case.overdue_on(today)).order_by(Case.internal_target_on, Case.id))
+    )
+    past = list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.status.in_(sorted(lifecycle.OPEN)), Case.statutory_horizon_on < today)
+            .order_by(Case.statutory_horizon_on, Case.id)
+        )
+    )
     near_limit = today + timedelta(days=int(settings.get("dashboard_near_days")))
-    near = list(db.session.scalars(
-        select(Case).where(Case.status.in_(sorted(lifecycle.OPEN)),
-                           Case.statutory_horizon_on.between(today, near_limit))
-        .order_by(Case.statutory_horizon_on, Case.id)))
+    near = list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.status.in_(sorted(lifecycle.OPEN)), Case.statutory_horizon_on.between(today, near_limit))
+            .order_by(Case.statutory_horizon_on, Case.id)
+        )
+    )
     return overdue, past, near
 
 
@@ -162,12 +186,21 @@ def dashboard(r: DateRange, today: date) -> Dashboard:
     outcomes, grounds = outcomes_and_grounds(r)
     overdue, past, near = attention_now(today)
     board = Dashboard(
-        range=r, months=stats.months_between(r.start, r.end), received=received,
+        range=r,
+        months=stats.months_between(r.start, r.end),
+        received=received,
         open_by_status=open_by_status(),
-        response_days={m: (len(v), stats.median(v), stats.percentile(v, 90) if v else None)
-                       for m, v in days_by_month.items()},
-        all_days=all_days, histogram=stats.histogram(all_days), outcomes=outcomes, grounds=grounds,
-        overdue=overdue, past_horizon=past, near_horizon=near, lapses=lapses_per_month(r),
+        response_days={
+            m: (len(v), stats.median(v), stats.percentile(v, 90) if v else None) for m, v in days_by_month.items()
+        },
+        all_days=all_days,
+        histogram=stats.histogram(all_days),
+        outcomes=outcomes,
+        grounds=grounds,
+        overdue=overdue,
+        past_horizon=past,
+        near_horizon=near,
+        lapses=lapses_per_month(r),
         overall_median=stats.median(all_days),
         overall_p90=stats.percentile(all_days, 90) if all_days else None,
     )

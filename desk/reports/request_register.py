@@ -6,6 +6,7 @@ statistical skeleton as any other. UTF-8 with a BOM and CRLF line ends, so Excel
 opens it with the Japanese intact. Built in batches of cases, so a register of any size
 streams in constant memory.
 """
+
 from __future__ import annotations
 
 import csv
@@ -71,37 +72,62 @@ def rows(lang: str = "ja", batch: int = 500) -> Iterator[list[str]]:
     last_id = 0
     while True:
         cases = db.session.execute(
-            select(Case.id, Case.reference, Case.channel, Case.arrived_on, Case.requester_type, Case.proxy_kind,
-                   Case.closed_on, Case.disposed_on)
-            .where(Case.id > last_id).order_by(Case.id).limit(batch)).all()
+            select(
+                Case.id,
+                Case.reference,
+                Case.channel,
+                Case.arrived_on,
+                Case.requester_type,
+                Case.proxy_kind,
+                Case.closed_on,
+                Case.disposed_on,
+            )
+            .where(Case.id > last_id)
+            .order_by(Case.id)
+            .limit(batch)
+        ).all()
         if not cases:
             return
         ids = [c.id for c in cases]
         last_id = ids[-1]
         items: dict[int, list] = defaultdict(list)
         for item in db.session.execute(
-                select(RequestItem.case_id, RequestItem.kind, RequestItem.outcome, RequestItem.grounds)
-                .where(RequestItem.case_id.in_(ids)).order_by(RequestItem.id)):
+            select(RequestItem.case_id, RequestItem.kind, RequestItem.outcome, RequestItem.grounds)
+            .where(RequestItem.case_id.in_(ids))
+            .order_by(RequestItem.id)
+        ):
             items[item.case_id].append(item)
-        fees = dict(db.session.execute(
-            select(FeePayment.case_id, func.sum(FeePayment.amount))
-            .where(FeePayment.case_id.in_(ids)).group_by(FeePayment.case_id)).all())
+        fees = dict(
+            db.session.execute(
+                select(FeePayment.case_id, func.sum(FeePayment.amount))
+                .where(FeePayment.case_id.in_(ids))
+                .group_by(FeePayment.case_id)
+            ).all()
+        )
         letters: dict[tuple[int, str], list[str]] = defaultdict(list)
         for case_id, kind, sent in db.session.execute(
-                select(Letter.case_id, Letter.kind, Letter.dispatched_on)
-                .where(Letter.case_id.in_(ids), Letter.dispatched_on.is_not(None))
-                .order_by(Letter.dispatched_on, Letter.id)):
+            select(Letter.case_id, Letter.kind, Letter.dispatched_on)
+            .where(Letter.case_id.in_(ids), Letter.dispatched_on.is_not(None))
+            .order_by(Letter.dispatched_on, Letter.id)
+        ):
             letters[(case_id, kind)].append(sent.isoformat())
         for case in cases:
-            common_tail = [str(int(fees.get(case.id) or 0))] + \
-                [" ".join(letters.get((case.id, kind), ())) for kind in LETTER_KINDS] + \
-                [_iso(case.closed_on), _iso(disposal_due(case.closed_on, years)), _iso(case.disposed_on)]
+            common_tail = (
+                [str(int(fees.get(case.id) or 0))]
+                + [" ".join(letters.get((case.id, kind), ())) for kind in LETTER_KINDS]
+                + [_iso(case.closed_on), _iso(disposal_due(case.closed_on, years)), _iso(case.disposed_on)]
+            )
             for item in items.get(case.id) or [None]:
                 yield [
-                    case.reference, _label(CHANNELS, case.channel, lang), _iso(case.arrived_on),
-                    _label(REQUEST_KINDS, item.kind if item else None, lang), item.kind if item else "",
-                    _label(REQUESTER_ROLES, case.requester_type, lang), _label(PROXY_KINDS, case.proxy_kind, lang),
-                    _label(OUTCOMES, item.outcome if item else None, lang), (item.outcome or "") if item else "",
+                    case.reference,
+                    _label(CHANNELS, case.channel, lang),
+                    _iso(case.arrived_on),
+                    _label(REQUEST_KINDS, item.kind if item else None, lang),
+                    item.kind if item else "",
+                    _label(REQUESTER_ROLES, case.requester_type, lang),
+                    _label(PROXY_KINDS, case.proxy_kind, lang),
+                    _label(OUTCOMES, item.outcome if item else None, lang),
+                    (item.outcome or "") if item else "",
                     " ".join(item.grounds or ()) if item else "",
                 ] + common_tail
 

@@ -1,4 +1,5 @@
 """Pure statistics for the dashboard: no database, no Flask, unit-tested by hand."""
+
 from __future__ import annotations
 
 import math

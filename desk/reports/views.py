@@ -1,4 +1,5 @@
 """The dashboard and the register download."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -68,47 +69,89 @@ def _charts(board) -> dict:
     none = tr("この期間のデータはありません", "No data in this period")
     kinds = list(REQUEST_KINDS.values())
     received = charts.column_chart(
-        x, [(label(k), [board.received[m][k.code] for m in months]) for k in kinds],
+        x,
+        [(label(k), [board.received[m][k.code] for m in months]) for k in kinds],
         title=tr("月別の受付件数（請求の種類別）", "Requests received per month, by kind"),
         desc=tr("積み上げ棒グラフ。数値は下の表にあります。", "Stacked bars; the numbers are in the table below."),
-        empty=none)
+        empty=none,
+    )
     open_states = [lifecycle.STATES[c] for c in board.open_by_status]
     open_chart = charts.bar_chart(
-        [label(s) for s in open_states], [board.open_by_status[s.code] for s in open_states],
+        [label(s) for s in open_states],
+        [board.open_by_status[s.code] for s in open_states],
         title=tr("状態別の未完了案件", "Open cases by status"),
-        desc=tr("横棒グラフ。", "Horizontal bars."), empty=tr("未完了の案件はありません", "No open cases"), css_class="s0")
+        desc=tr("横棒グラフ。", "Horizontal bars."),
+        empty=tr("未完了の案件はありません", "No open cases"),
+        css_class="s0",
+    )
     response = charts.column_chart(
-        x, [(tr("中央値", "Median"), [board.response_days[m][1] for m in months]),
-            (tr("90パーセンタイル", "90th percentile"), [board.response_days[m][2] for m in months])],
+        x,
+        [
+            (tr("中央値", "Median"), [board.response_days[m][1] for m in months]),
+            (tr("90パーセンタイル", "90th percentile"), [board.response_days[m][2] for m in months]),
+        ],
         title=tr("到達から発送までの日数（月別）", "Days from arrival to dispatch, per month"),
         desc=tr("中央値と90パーセンタイルの棒グラフ。", "Median and 90th percentile bars."),
-        empty=none, stacked=False, reference=(14, tr("法定の目安 14日", "statutory guide: 14 days")))
+        empty=none,
+        stacked=False,
+        reference=(14, tr("法定の目安 14日", "statutory guide: 14 days")),
+    )
     buckets = [stats.bucket_label(b, current_language()) for b in stats.DAY_BUCKETS]
     histogram = charts.column_chart(
-        [(b, "") for b in buckets], [(tr("件数", "Cases"), board.histogram)],
+        [(b, "") for b in buckets],
+        [(tr("件数", "Cases"), board.histogram)],
         title=tr("到達から発送までの日数の分布", "Distribution of days from arrival to dispatch"),
-        desc=tr("ヒストグラム。", "Histogram."), empty=none, width=560, height=280)
-    outcome_rows = [(REQUEST_KINDS[k], OUTCOMES[o], n) for k in REQUEST_KINDS for o, n in
-                    sorted(board.outcomes.get(k, {}).items(), key=lambda kv: list(OUTCOMES).index(kv[0]))]
+        desc=tr("ヒストグラム。", "Histogram."),
+        empty=none,
+        width=560,
+        height=280,
+    )
+    outcome_rows = [
+        (REQUEST_KINDS[k], OUTCOMES[o], n)
+        for k in REQUEST_KINDS
+        for o, n in sorted(board.outcomes.get(k, {}).items(), key=lambda kv: list(OUTCOMES).index(kv[0]))
+    ]
     outcome_totals: dict[str, int] = {}
     for code in OUTCOMES:
         total = sum(n for _k, o, n in outcome_rows if o.code == code)
         if total:
             outcome_totals[code] = total
     outcomes_chart = charts.bar_chart(
-        [label(OUTCOMES[o]) for o in outcome_totals], list(outcome_totals.values()),
-        title=tr("結果の内訳", "Outcomes"), desc=tr("横棒グラフ。", "Horizontal bars."), empty=none, css_class="s2")
+        [label(OUTCOMES[o]) for o in outcome_totals],
+        list(outcome_totals.values()),
+        title=tr("結果の内訳", "Outcomes"),
+        desc=tr("横棒グラフ。", "Horizontal bars."),
+        empty=none,
+        css_class="s2",
+    )
     grounds_chart = charts.bar_chart(
-        [label(REFUSAL_GROUNDS[g]) for g in board.grounds], list(board.grounds.values()),
-        title=tr("不開示・不実施等の理由", "Grounds for refusals"), desc=tr("横棒グラフ。", "Horizontal bars."),
-        empty=tr("この期間に理由を付した決定はありません", "No grounds given in this period"), css_class="s5")
+        [label(REFUSAL_GROUNDS[g]) for g in board.grounds],
+        list(board.grounds.values()),
+        title=tr("不開示・不実施等の理由", "Grounds for refusals"),
+        desc=tr("横棒グラフ。", "Horizontal bars."),
+        empty=tr("この期間に理由を付した決定はありません", "No grounds given in this period"),
+        css_class="s5",
+    )
     lapses = charts.column_chart(
-        x, [(tr("請求なしとして終了", "Lapsed"), [board.lapses[m] for m in months])],
+        x,
+        [(tr("請求なしとして終了", "Lapsed"), [board.lapses[m] for m in months])],
         title=tr("請求なしとして終了した案件（月別）", "Lapsed cases per month"),
-        desc=tr("棒グラフ。", "Bars."), empty=tr("この期間に終了した案件はありません", "No lapsed cases in this period"))
-    return {"received": received, "open": open_chart, "response": response, "histogram": histogram,
-                "outcomes": outcomes_chart, "grounds": grounds_chart, "lapses": lapses, "outcome_rows": outcome_rows,
-                "outcome_totals": outcome_totals, "buckets": buckets, "month_labels": x}
+        desc=tr("棒グラフ。", "Bars."),
+        empty=tr("この期間に終了した案件はありません", "No lapsed cases in this period"),
+    )
+    return {
+        "received": received,
+        "open": open_chart,
+        "response": response,
+        "histogram": histogram,
+        "outcomes": outcomes_chart,
+        "grounds": grounds_chart,
+        "lapses": lapses,
+        "outcome_rows": outcome_rows,
+        "outcome_totals": outcome_totals,
+        "buckets": buckets,
+        "month_labels": x,
+    }
 
 
 @blueprint.route("/dashboard")
@@ -116,8 +159,15 @@ def _charts(board) -> dict:
 def dashboard():
     r, errors = _parse_range(request.args)
     board = compute(r, today())
-    return render_template("staff/reports/dashboard.html", board=board, charts=_charts(board), errors=errors,
-                           fmt=_fmt, today=today(), args=request.args), (400 if errors else 200)
+    return render_template(
+        "staff/reports/dashboard.html",
+        board=board,
+        charts=_charts(board),
+        errors=errors,
+        fmt=_fmt,
+        today=today(),
+        args=request.args,
+    ), (400 if errors else 200)
 
 
 @blueprint.route("/register.csv")

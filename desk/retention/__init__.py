@@ -1,4 +1,5 @@
 """Retention schedule, legal holds, disposal and the disposal record."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,5 +1,6 @@
 """The disposal certificate (廃棄証明書) of one run: A4, issued by the business, listing the
 references disposed of. It holds no personal data: references, dates and counts only."""
+
 from __future__ import annotations
 
 import io
@@ -27,10 +28,19 @@ def _styles(fonts) -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
-        "title": ParagraphStyle("title", parent=base, fontName=fonts.gothic, fontSize=18, leading=26,
-                                alignment=TA_CENTER, spaceBefore=6 * mm, spaceAfter=8 * mm),
-        "heading": ParagraphStyle("heading", parent=base, fontName=fonts.gothic, fontSize=11, spaceBefore=5 * mm,
-                                  spaceAfter=2 * mm),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName=fonts.gothic,
+            fontSize=18,
+            leading=26,
+            alignment=TA_CENTER,
+            spaceBefore=6 * mm,
+            spaceAfter=8 * mm,
+        ),
+        "heading": ParagraphStyle(
+            "heading", parent=base, fontName=fonts.gothic, fontSize=11, spaceBefore=5 * mm, spaceAfter=2 * mm
+        ),
         "note": ParagraphStyle("note", parent=base, fontSize=8.5, leading=12, textColor=colors.HexColor("#555555")),
     }
 
@@ -43,13 +53,18 @@ def _actor(run: DisposalRun) -> str:
 
 def _grid(data, widths, header_rows: int = 1, font: str = "") -> Table:
     table = Table(data, colWidths=widths, repeatRows=header_rows)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), font, 9.5),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#888888")),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eef1f5")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 9.5),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#888888")),
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eef1f5")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return table
 
 
@@ -63,9 +78,17 @@ def render_certificate(run: DisposalRun) -> bytes:
     issued = era_date(finished.date())
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
-                            bottomMargin=20 * mm, title="廃棄証明書", author=settings.get("business_name"),
-                            subject=f"disposal run {run.id}")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=22 * mm,
+        rightMargin=22 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title="廃棄証明書",
+        author=settings.get("business_name"),
+        subject=f"disposal run {run.id}",
+    )
     width = A4[0] - doc.leftMargin - doc.rightMargin
 
     story = [
@@ -78,7 +101,9 @@ def render_certificate(run: DisposalRun) -> bytes:
         Paragraph(
             "当社は、個人情報の開示等の請求に関し提出を受けた書類及び当社が送付した文書の写しについて、"
             f"保存期間（対応の完了等の日から{years}年）の満了に伴い、下記のとおり廃棄し、"
-            "あわせて各案件の記録から個人情報を消去したことを証明します。", styles["body"]),
+            "あわせて各案件の記録から個人情報を消去したことを証明します。",
+            styles["body"],
+        ),
         Spacer(0, 4 * mm),
         Paragraph("記", ParagraphStyle("center", parent=styles["body"], alignment=TA_CENTER)),
         Spacer(0, 2 * mm),
@@ -95,21 +120,31 @@ def render_certificate(run: DisposalRun) -> bytes:
     table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef1f5"))]))
     story += [table]
     if run.finished_at is None:
-        story += [Spacer(0, 2 * mm),
-                  Paragraph("※ この回の処理は途中で中断しました。上記は中断までに廃棄を完了した案件です。"
-                            "残りの案件は次回の処理で廃棄されます。", styles["note"])]
+        story += [
+            Spacer(0, 2 * mm),
+            Paragraph(
+                "※ この回の処理は途中で中断しました。上記は中断までに廃棄を完了した案件です。"
+                "残りの案件は次回の処理で廃棄されます。",
+                styles["note"],
+            ),
+        ]
 
     story += [Paragraph("廃棄した案件の文書番号", styles["heading"])]
     if lines:
         references = [line.reference for line in lines]
-        rows = [references[i:i + COLUMNS] for i in range(0, len(references), COLUMNS)]
+        rows = [references[i : i + COLUMNS] for i in range(0, len(references), COLUMNS)]
         rows[-1] += [""] * (COLUMNS - len(rows[-1]))
         story += [_grid([["文書番号"] * COLUMNS] + rows, [width / COLUMNS] * COLUMNS, font=fonts.mincho)]
     else:
         story += [Paragraph("なし", styles["body"])]
-    story += [Spacer(0, 6 * mm), Paragraph("以上", styles["right"]), Spacer(0, 4 * mm),
-              Paragraph("本証明書には個人情報を記載していません。案件ごとの経過は監査ログに記録されています。",
-                        styles["note"])]
+    story += [
+        Spacer(0, 6 * mm),
+        Paragraph("以上", styles["right"]),
+        Spacer(0, 4 * mm),
+        Paragraph(
+            "本証明書には個人情報を記載していません。案件ごとの経過は監査ログに記録されています。", styles["note"]
+        ),
+    ]
 
     def footer(canvas, document):
         canvas.saveState()

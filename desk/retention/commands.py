@@ -1,4 +1,5 @@
 """The disposal step as the command line shows it: a progress bar on a terminal, plain lines otherwise."""
+
 from __future__ import annotations
 
 import sys
@@ -10,13 +11,16 @@ import click
 from desk.retention import service
 
 
-def dispose(as_of: date, *, dry_run: bool = False, actor_kind: str = "cli", pause_per_case: float = 0.0,
-            echo=click.echo) -> service.DisposalReport:
+def dispose(
+    as_of: date, *, dry_run: bool = False, actor_kind: str = "cli", pause_per_case: float = 0.0, echo=click.echo
+) -> service.DisposalReport:
     if dry_run:
         report = service.dispose(as_of, dry_run=True)
         for due in report.cases:
-            echo(f"would dispose {due.reference} (closed {due.closed_on.isoformat()}, "
-                 f"due {due.due_on.isoformat()}, {due.documents} file(s))")
+            echo(
+                f"would dispose {due.reference} (closed {due.closed_on.isoformat()}, "
+                f"due {due.due_on.isoformat()}, {due.documents} file(s))"
+            )
         echo(f"dry run: {len(report.cases)} case(s) due on {as_of.isoformat()}; nothing changed")
         return report
 
@@ -40,9 +44,14 @@ def dispose(as_of: date, *, dry_run: bool = False, actor_kind: str = "cli", paus
         report = service.dispose(as_of, actor_kind=actor_kind, progress=progress, pause=pause)
     if report.files_retried:
         echo(f"removed {report.files_retried} file(s) left over by an earlier run")
-    echo(f"disposed: {len(report.disposed)} case(s), {report.documents} file(s) destroyed "
-         f"(run {report.run.id}, as of {as_of.isoformat()})")
+    echo(
+        f"disposed: {len(report.disposed)} case(s), {report.documents} file(s) destroyed "
+        f"(run {report.run.id}, as of {as_of.isoformat()})"
+    )
     if report.files_left:
-        click.echo(f"warning: {report.files_left} file(s) could not be deleted; their keys are shredded "
-             f"and the next run retries them", err=True)
+        click.echo(
+            f"warning: {report.files_left} file(s) could not be deleted; their keys are shredded "
+            f"and the next run retries them",
+            err=True,
+        )
     return report

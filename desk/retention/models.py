@@ -1,4 +1,5 @@
 """Legal holds and the disposal record (one run, and the cases it disposed)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

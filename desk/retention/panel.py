@@ -1,4 +1,5 @@
 """What the case page's retention panel shows."""
+
 from __future__ import annotations
 
 from desk.retention import service

@@ -6,6 +6,7 @@ period and disposed of the day after it ends: closed on 29 Feb 2024 with two yea
 retention, the period ends on 28 Feb 2026 (relativedelta clamps), and the case is due on
 1 Mar 2026.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta

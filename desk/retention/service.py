@@ -7,6 +7,7 @@ half-redacted. Only then are the ciphertext files deleted; a file whose deletion
 (or was cut short by a crash) is found again on the next run: a shredded record that still
 names a file.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -52,6 +53,7 @@ class RetentionError(Exception):
 
 # --------------------------------------------------------------------------- schedule
 
+
 def retention_years() -> int:
     return int(settings.get("retention_years"))
 
@@ -79,10 +81,15 @@ def _closing(until: date, *, include_held: bool) -> list[DueCase]:
     years = retention_years()
     # closed_on <= until - years is a superset (relativedelta clamps 29 Feb); the exact
     # rule is applied in Python with the same function the case page shows.
-    query = (select(Case.id, Case.reference, Case.closed_on, Case.status, Case.on_hold)
-             .where(Case.status.in_(DISPOSABLE), Case.closed_on.is_not(None),
-                    Case.closed_on <= until - relativedelta(years=years))
-             .order_by(Case.closed_on, Case.id))
+    query = (
+        select(Case.id, Case.reference, Case.closed_on, Case.status, Case.on_hold)
+        .where(
+            Case.status.in_(DISPOSABLE),
+            Case.closed_on.is_not(None),
+            Case.closed_on <= until - relativedelta(years=years),
+        )
+        .order_by(Case.closed_on, Case.id)
+    )
     if not include_held:
         query = query.where(Case.on_hold.is_(False))
     rows = []
@@ -111,35 +118,48 @@ def _count_files(rows: list[DueCase]) -> None:
     by_id = {row.id: row for row in rows}
     ids = list(by_id)
     for start in range(0, len(ids), BATCH):
-        chunk = ids[start:start + BATCH]
+        chunk = ids[start : start + BATCH]
         for model in _file_tables():
             for case_id, count in db.session.execute(
-                    select(model.case_id, func.count()).where(model.case_id.in_(chunk), model.storage_name.is_not(None))
-                    .group_by(model.case_id)):
+                select(model.case_id, func.count())
+                .where(model.case_id.in_(chunk), model.storage_name.is_not(None))
+                .group_by(model.case_id)
+            ):
                 by_id[case_id].documents += count
 
 
 # --------------------------------------------------------------------------- holds
 
+
 def active_hold(case: Case) -> LegalHold | None:
-    return db.session.scalars(select(LegalHold).where(
-        LegalHold.case_id == case.id, LegalHold.released_at.is_(None))).first()
+    return db.session.scalars(
+        select(LegalHold).where(LegalHold.case_id == case.id, LegalHold.released_at.is_(None))
+    ).first()
 
 
 def holds_of(case: Case) -> list[LegalHold]:
-    return list(db.session.scalars(select(LegalHold).where(LegalHold.case_id == case.id)
-                                   .order_by(LegalHold.placed_at.desc(), LegalHold.id.desc())))
+    return list(
+        db.session.scalars(
+            select(LegalHold)
+            .where(LegalHold.case_id == case.id)
+            .order_by(LegalHold.placed_at.desc(), LegalHold.id.desc())
+        )
+    )
 
 
 def current_holds() -> list[LegalHold]:
-    return list(db.session.scalars(select(LegalHold).where(LegalHold.released_at.is_(None))
-                                   .order_by(LegalHold.placed_at, LegalHold.id)))
+    return list(
+        db.session.scalars(
+            select(LegalHold).where(LegalHold.released_at.is_(None)).order_by(LegalHold.placed_at, LegalHold.id)
+        )
+    )
 
 
 def _lock(case: Case) -> Case:
     # The disposal job locks the same row: a hold and a disposal never cross.
-    return db.session.scalars(select(Case).where(Case.id == case.id).with_for_update(of=Case)
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(Case).where(Case.id == case.id).with_for_update(of=Case).execution_options(populate_existing=True)
+    ).one()
 
 
 def place_hold(case: Case, reason: str, *, actor) -> LegalHold:
@@ -147,8 +167,10 @@ def place_hold(case: Case, reason: str, *, actor) -> LegalHold:
     if not reason:
         raise RetentionError("保全の理由を入力してください。", "Enter the reason for the hold.")
     if len(reason) > HOLD_REASON_MAX:
-        raise RetentionError(f"理由は{HOLD_REASON_MAX}文字以内で入力してください。",
-                             f"Keep the reason within {HOLD_REASON_MAX} characters.")
+        raise RetentionError(
+            f"理由は{HOLD_REASON_MAX}文字以内で入力してください。",
+            f"Keep the reason within {HOLD_REASON_MAX} characters.",
+        )
     case = _lock(case)
     if case.status == "disposed":
         raise RetentionError("廃棄済みの案件は保全できません。", "A disposed case cannot be held.")
@@ -178,6 +200,7 @@ def release_hold(hold: LegalHold, *, actor) -> LegalHold:
 
 # --------------------------------------------------------------------------- disposal
 
+
 @dataclass
 class DisposalReport:
     as_of: date
@@ -197,8 +220,12 @@ def _leftover_files(connection) -> list[tuple[type, int, str]]:
     """Shredded records that still name a file: their deletion failed or was cut short."""
     rows = []
     for model in _file_tables():
-        rows += [(model, rid, name) for rid, name in connection.execute(
-            select(model.id, model.storage_name).where(model.wrapped_key.is_(None), model.storage_name.is_not(None)))]
+        rows += [
+            (model, rid, name)
+            for rid, name in connection.execute(
+                select(model.id, model.storage_name).where(model.wrapped_key.is_(None), model.storage_name.is_not(None))
+            )
+        ]
     return rows
 
 
@@ -211,7 +238,7 @@ def _forget_removed(connection, removed: Iterable[tuple[type, int]]) -> None:
     for model, ids in by_model.items():
         forget = update(model.__table__).where(_among_ids(model.id, dialect), model.wrapped_key.is_(None))
         for start in range(0, len(ids), BATCH):
-            connection.execute(forget.values(storage_name=None), {"ids": ids[start:start + BATCH]})
+            connection.execute(forget.values(storage_name=None), {"ids": ids[start : start + BATCH]})
     connection.commit()
 
 
@@ -248,8 +275,11 @@ def _files_of(connection, case_ids: list[int]) -> dict[int, list[tuple[type, int
     dialect = connection.dialect.name
     for model in _file_tables():
         for rid, case_id, name in connection.execute(
-                select(model.id, model.case_id, model.storage_name)
-                .where(_among_ids(model.case_id, dialect), model.storage_name.is_not(None)), {"ids": case_ids}):
+            select(model.id, model.case_id, model.storage_name).where(
+                _among_ids(model.case_id, dialect), model.storage_name.is_not(None)
+            ),
+            {"ids": case_ids},
+        ):
             files[case_id].append((model, rid, name))
     return files
 
@@ -282,10 +312,15 @@ def _erasers(dialect: str) -> list:
     if dialect not in built:
         case_id = bindparam("the_case")
         built[dialect] = [
-            (select(entry.model.case_id).where(_among_ids(entry.model.case_id, dialect),
-                                               *([entry.still_there] if entry.still_there is not None else [])),
-             _eraser(entry.model, entry.still_there, entry.values, entry.model.case_id == case_id))
-            for entry in _personal_data()]
+            (
+                select(entry.model.case_id).where(
+                    _among_ids(entry.model.case_id, dialect),
+                    *([entry.still_there] if entry.still_there is not None else []),
+                ),
+                _eraser(entry.model, entry.still_there, entry.values, entry.model.case_id == case_id),
+            )
+            for entry in _personal_data()
+        ]
     return built[dialect]
 
 
@@ -303,8 +338,10 @@ def _sweep_disposed(connection) -> None:
     (e.g. a note written in the same instant). One statement per kind; normally a no-op."""
     disposed = select(Case.id).where(Case.status == "disposed").scalar_subquery()
     for entry in _personal_data():
-        connection.execute(_eraser(entry.model, entry.still_there, entry.values, entry.model.case_id.in_(disposed)),
-                           {"the_moment": now()})
+        connection.execute(
+            _eraser(entry.model, entry.still_there, entry.values, entry.model.case_id.in_(disposed)),
+            {"the_moment": now()},
+        )
     connection.commit()
 
 
@@ -338,23 +375,48 @@ def _restore(connection) -> None:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _dispose_one(driver: DriverConnection, due: DueCase, files: list, erasers: list, run_id: int, as_of: date, actor,
-                 follows: str, pause: Callable[[], None] | None) -> tuple[Outcome, str]:
+def _dispose_one(
+    driver: DriverConnection,
+    due: DueCase,
+    files: list,
+    erasers: list,
+    run_id: int,
+    as_of: date,
+    actor,
+    follows: str,
+    pause: Callable[[], None] | None,
+) -> tuple[Outcome, str]:
     """One case, one transaction, straight on the driver (SQLAlchemy's own work per
     statement would be most of a 100,000-case run). Nothing waits for the database: the
     transaction's Outcome says later whether it was kept. It is refused whole when the
     case is held or disposed already (see transition_closed) or when its audit event no
     longer follows the head of the chain (`follows`). Returns the Outcome and the hash of
     the case's audit event, which the next case's event follows."""
-    event = transition_closed(due.id, due.reference, due.status, "disposed", actor=actor, on=as_of,
-                              detail={"run_id": run_id, "documents": len(files)},
-                              values={"disposed_on": as_of, "access_code_hash": None}, connection=driver,
-                              follows=follows)
+    event = transition_closed(
+        due.id,
+        due.reference,
+        due.status,
+        "disposed",
+        actor=actor,
+        on=as_of,
+        detail={"run_id": run_id, "documents": len(files)},
+        values={"disposed_on": as_of, "access_code_hash": None},
+        connection=driver,
+        follows=follows,
+    )
     params = {"the_case": due.id, "the_moment": now()}
     for eraser in erasers:
         driver.execute(eraser, params)
-    driver.execute(_RECORD_LINE, {"run_id": run_id, "case_id": due.id, "reference": due.reference,
-                                  "closed_on": due.closed_on, "documents": len(files)})
+    driver.execute(
+        _RECORD_LINE,
+        {
+            "run_id": run_id,
+            "case_id": due.id,
+            "reference": due.reference,
+            "closed_on": due.closed_on,
+            "documents": len(files),
+        },
+    )
     if pause is not None:  # tests only: widens the window in which a run can be killed mid-case
         driver.send()
         pause()
@@ -375,9 +437,19 @@ def _read(driver: DriverConnection, read: Callable[[], object]):
     return value
 
 
-def _dispose_batch(driver: DriverConnection, batch: list[DueCase], files: dict, erasers: dict, run_id: int,
-                   as_of: date, actor, pause, *, disposed: Callable[[DueCase], None],
-                   refused: Callable[[DueCase], None]) -> None:
+def _dispose_batch(
+    driver: DriverConnection,
+    batch: list[DueCase],
+    files: dict,
+    erasers: dict,
+    run_id: int,
+    as_of: date,
+    actor,
+    pause,
+    *,
+    disposed: Callable[[DueCase], None],
+    refused: Callable[[DueCase], None],
+) -> None:
     """Dispose of each case of `batch` in a transaction of its own, sent one after another
     without waiting. Each case's audit event follows the one before, taken on trust; if a
     case fails, the cases sent after it fail too (their events no longer follow the head),
@@ -392,8 +464,9 @@ def _dispose_batch(driver: DriverConnection, batch: list[DueCase], files: dict, 
             if follows is None:
                 follows = _read(driver, lambda: head_of_chain(driver))
             due = to_send.popleft()
-            outcome, follows = _dispose_one(driver, due, files[due.id], erasers[due.id], run_id, as_of, actor,
-                                            follows, pause)
+            outcome, follows = _dispose_one(
+                driver, due, files[due.id], erasers[due.id], run_id, as_of, actor, follows, pause
+            )
             sent.append((due, outcome))
             driver.poll()
         else:
@@ -434,9 +507,15 @@ class _Actor:
 _RECORD_LINE = insert(DisposedCase.__table__)
 
 
-def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", dry_run: bool = False,
-            progress: Callable[[DueCase, bool], None] | None = None,
-            pause: Callable[[], None] | None = None) -> DisposalReport:
+def dispose(
+    as_of: date | None = None,
+    *,
+    actor=None,
+    actor_kind: str = "cli",
+    dry_run: bool = False,
+    progress: Callable[[DueCase, bool], None] | None = None,
+    pause: Callable[[], None] | None = None,
+) -> DisposalReport:
     """Dispose of every case due on `as_of` that no legal hold protects.
 
     `progress(case, disposed)` is called after each case. A dry run lists and changes
@@ -459,16 +538,26 @@ def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", d
     driver = DriverConnection(connection)
     # Files are deleted on a thread of their own (the system calls let go of the GIL), so
     # that on two cores the deletions overlap the next cases' work.
-    deleting, directory = ThreadPoolExecutor(1, thread_name_prefix="desk-dispose-files"), current_app.config["DOCUMENT_DIR"]
+    deleting, directory = (
+        ThreadPoolExecutor(1, thread_name_prefix="desk-dispose-files"),
+        current_app.config["DOCUMENT_DIR"],
+    )
     try:
         _prefer_throughput(connection)
         report.files_retried, report.files_left = _retry_file_removal(connection)
-        run_id = connection.execute(insert(DisposalRun.__table__).values(
-            as_of=as_of, started_at=now(), actor_kind="staff" if actor is not None else actor_kind,
-            actor_id=getattr(actor, "id", None), case_count=0, document_count=0)).inserted_primary_key[0]
+        run_id = connection.execute(
+            insert(DisposalRun.__table__).values(
+                as_of=as_of,
+                started_at=now(),
+                actor_kind="staff" if actor is not None else actor_kind,
+                actor_id=getattr(actor, "id", None),
+                case_count=0,
+                document_count=0,
+            )
+        ).inserted_primary_key[0]
         connection.commit()
         for start in range(0, len(report.cases), BATCH):
-            batch = report.cases[start:start + BATCH]
+            batch = report.cases[start : start + BATCH]
             ids = [due.id for due in batch]
             files, erasers = _files_of(connection, ids), _erasures_for(connection, ids)
             connection.rollback()  # end the read; each case opens its own transaction
@@ -489,8 +578,9 @@ def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", d
                     progress(due, False)
 
             with driver.direct():
-                _dispose_batch(driver, batch, files, erasers, run_id, as_of, actor, pause,
-                               disposed=disposed, refused=refused)
+                _dispose_batch(
+                    driver, batch, files, erasers, run_id, as_of, actor, pause, disposed=disposed, refused=refused
+                )
             removed: list[tuple[type, int]] = []
             for removal in removals:
                 done, failed = removal.result()
@@ -509,9 +599,12 @@ def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", d
     run.case_count = len(report.disposed)
     run.document_count = report.documents
     run.finished_at = now()
-    record("retention.disposal_run", actor=actor, actor_kind=None if actor is not None else "system",
-           detail={"run_id": run_id, "cases": run.case_count, "documents": run.document_count,
-                   "as_of": as_of.isoformat()})
+    record(
+        "retention.disposal_run",
+        actor=actor,
+        actor_kind=None if actor is not None else "system",
+        detail={"run_id": run_id, "cases": run.case_count, "documents": run.document_count, "as_of": as_of.isoformat()},
+    )
     db.session.commit()
     report.run = run
     return report
@@ -519,19 +612,24 @@ def dispose(as_of: date | None = None, *, actor=None, actor_kind: str = "cli", d
 
 # --------------------------------------------------------------------------- record
 
+
 def runs(limit: int = 50) -> list[DisposalRun]:
-    return list(db.session.scalars(select(DisposalRun).order_by(DisposalRun.started_at.desc(), DisposalRun.id.desc())
-                                   .limit(limit)))
+    return list(
+        db.session.scalars(
+            select(DisposalRun).order_by(DisposalRun.started_at.desc(), DisposalRun.id.desc()).limit(limit)
+        )
+    )
 
 
 def lines_of(run: DisposalRun) -> list[DisposedCase]:
-    return list(db.session.scalars(select(DisposedCase).where(DisposedCase.run_id == run.id)
-                                   .order_by(DisposedCase.id)))
+    return list(db.session.scalars(select(DisposedCase).where(DisposedCase.run_id == run.id).order_by(DisposedCase.id)))
 
 
 def run_totals(run: DisposalRun) -> tuple[int, int]:
     """(cases, documents) from the run's lines: right even for a run that was interrupted."""
     cases, documents = db.session.execute(
-        select(func.count(DisposedCase.id), func.coalesce(func.sum(DisposedCase.documents), 0))
-        .where(DisposedCase.run_id == run.id)).one()
+        select(func.count(DisposedCase.id), func.coalesce(func.sum(DisposedCase.documents), 0)).where(
+            DisposedCase.run_id == run.id
+        )
+    ).one()
     return int(cases), int(documents)

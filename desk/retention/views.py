@@ -1,4 +1,5 @@
 """Staff pages for retention: the overview, legal holds, disposal certificates."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
@@ -23,9 +24,17 @@ UPCOMING_DAYS = 30
 def overview():
     as_of = today()
     upcoming, upcoming_total = service.upcoming(as_of, UPCOMING_DAYS)
-    return render_template("staff/retention/overview.html", as_of=as_of, days=UPCOMING_DAYS,
-                           upcoming=upcoming, upcoming_total=upcoming_total, holds=service.current_holds(),
-                           runs=service.runs(), totals=service.run_totals, release_form=ReleaseForm())
+    return render_template(
+        "staff/retention/overview.html",
+        as_of=as_of,
+        days=UPCOMING_DAYS,
+        upcoming=upcoming,
+        upcoming_total=upcoming_total,
+        holds=service.current_holds(),
+        runs=service.runs(),
+        totals=service.run_totals,
+        release_form=ReleaseForm(),
+    )
 
 
 @blueprint.route("/cases/<reference>/hold", methods=["GET", "POST"])
@@ -44,8 +53,13 @@ def place_hold(reference: str):
             error = refused.message(current_language())
         else:
             db.session.commit()
-            flash(tr("訴訟等保全を設定しました。解除するまで廃棄されません。",
-                     "The legal hold is in place: the case will not be disposed of until it is released."), "success")
+            flash(
+                tr(
+                    "訴訟等保全を設定しました。解除するまで廃棄されません。",
+                    "The legal hold is in place: the case will not be disposed of until it is released.",
+                ),
+                "success",
+            )
             return redirect(url_for("cases.show_case", reference=case.reference))
     status = 400 if form.is_submitted() else 200
     return render_template("staff/retention/hold.html", case=case, form=form, error=error), status
@@ -83,6 +97,11 @@ def certificate(run_id: str):
     if run is None:
         abort(404)
     pdf = render_certificate(run)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="disposal-certificate-{run.id}.pdf"',
-        "Cache-Control": "no-store"})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="disposal-certificate-{run.id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

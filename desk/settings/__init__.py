@@ -1,4 +1,5 @@
 """Settings: policy numbers and business details, stored in the database with defaults."""
+
 from __future__ import annotations
 
 from flask import g, has_app_context
@@ -47,10 +48,17 @@ def validate(definition: SettingDef, value):
             number = int(str(value).strip().replace(",", ""))
         except ValueError:
             raise SettingError(key, "整数で入力してください。", "Enter a whole number.") from None
-        if definition.minimum is not None and number < definition.minimum or \
-                definition.maximum is not None and number > definition.maximum:
-            raise SettingError(key, f"{definition.minimum}〜{definition.maximum}の範囲で入力してください。",
-                               f"Enter a number from {definition.minimum} to {definition.maximum}.")
+        if (
+            definition.minimum is not None
+            and number < definition.minimum
+            or definition.maximum is not None
+            and number > definition.maximum
+        ):
+            raise SettingError(
+                key,
+                f"{definition.minimum}〜{definition.maximum}の範囲で入力してください。",
+                f"Enter a number from {definition.minimum} to {definition.maximum}.",
+            )
         return number
     if definition.type == "bool":
         return value in (True, "1", "true", "on", "y", "yes")
@@ -60,8 +68,11 @@ def validate(definition: SettingDef, value):
             if code not in REQUEST_KINDS:
                 raise SettingError(key, f"不明な請求の種類です: {code}", f"Unknown request kind: {code}")
             if key == "fee_kinds" and not REQUEST_KINDS[code].fee_allowed:
-                raise SettingError(key, f"「{REQUEST_KINDS[code].ja}」は法律上手数料を徴収できません。",
-                                   f"The law does not allow a fee for “{REQUEST_KINDS[code].en}”.")
+                raise SettingError(
+                    key,
+                    f"「{REQUEST_KINDS[code].ja}」は法律上手数料を徴収できません。",
+                    f"The law does not allow a fee for “{REQUEST_KINDS[code].en}”.",
+                )
         return codes
     if definition.type == "weekdays":
         days = sorted({int(v) for v in value})
@@ -77,14 +88,19 @@ def validate(definition: SettingDef, value):
             try:
                 ClosedDays.parse([], lines)
             except ValueError:
-                raise SettingError(key, "MM-DD/MM-DD の形式で1行に1期間ずつ入力してください。",
-                                   "Enter one period per line as MM-DD/MM-DD.") from None
+                raise SettingError(
+                    key,
+                    "MM-DD/MM-DD の形式で1行に1期間ずつ入力してください。",
+                    "Enter one period per line as MM-DD/MM-DD.",
+                ) from None
         if key == "payment_methods":
             from desk.catalogue import PAYMENT_METHODS
 
             unknown = [line for line in lines if line not in PAYMENT_METHODS]
             if unknown:
-                raise SettingError(key, f"不明な支払方法です: {', '.join(unknown)}", f"Unknown payment method: {', '.join(unknown)}")
+                raise SettingError(
+                    key, f"不明な支払方法です: {', '.join(unknown)}", f"Unknown payment method: {', '.join(unknown)}"
+                )
         return lines
     if definition.type == "choice":
         if value not in {c[0] for c in definition.choices}:

@@ -1,4 +1,5 @@
 """Settings an administrator edits, stored as JSON values keyed by name."""
+
 from __future__ import annotations
 
 from datetime import datetime

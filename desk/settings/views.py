@@ -1,4 +1,5 @@
 """The administrator's settings page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -42,11 +43,20 @@ def edit_settings():
         if not errors:
             changed = settings.update(submitted, actor=current_user)
             db.session.commit()
-            flash(tr(f"設定を保存しました（{len(changed)}件の変更）。", f"Settings saved ({len(changed)} changed)."), "success")
+            flash(
+                tr(f"設定を保存しました（{len(changed)}件の変更）。", f"Settings saved ({len(changed)} changed)."),
+                "success",
+            )
             return redirect(url_for("settings.edit_settings"))
         values = {**values, **submitted}
-        flash(tr("入力内容に誤りがあります。赤字の項目を確認してください。",
-                 "Some values are not valid; see the messages in red."), "error")
+        flash(
+            tr(
+                "入力内容に誤りがあります。赤字の項目を確認してください。",
+                "Some values are not valid; see the messages in red.",
+            ),
+            "error",
+        )
     groups = [(code, names, [d for d in SETTINGS.values() if d.group == code]) for code, names in GROUPS.items()]
-    return render_template("staff/settings.html", form=form, groups=groups, values=values, errors=errors), \
-        (400 if errors else 200)
+    return render_template("staff/settings.html", form=form, groups=groups, values=values, errors=errors), (
+        400 if errors else 200
+    )

@@ -1,4 +1,5 @@
 """Columns every encrypted file carries (documents, letters): where it is and its wrapped key."""
+
 from __future__ import annotations
 
 from datetime import datetime

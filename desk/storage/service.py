@@ -8,6 +8,7 @@ Only ciphertext is ever written: files are written before the database commit an
 again if the transaction rolls back, so a crash leaves neither an orphan file nor a row
 pointing at nothing.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,9 @@ class StorageError(Exception):
 
 def _key_encryption_key() -> bytes:
     master = current_app.config["MASTER_KEY"]
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=b"desk: wrapping per-file keys").derive(master.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"desk: wrapping per-file keys").derive(
+        master.encode()
+    )
 
 
 def document_dir() -> Path:

@@ -1,4 +1,5 @@
 """The opt-out suppression register and list screening (the triple check)."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -13,5 +14,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(blueprint)
     hooks.on_enter(app, "completed", on_case_completed)
-    hooks.add_panel(app, hooks.Panel("staff/suppression/panel.html", order=130, permission="suppression.view",
-                                     context=panel_context))
+    hooks.add_panel(
+        app,
+        hooks.Panel("staff/suppression/panel.html", order=130, permission="suppression.view", context=panel_context),
+    )

@@ -1,4 +1,5 @@
 """Reading the CSV lists people hand us: the encoding, the line ends, which column is which, and the line a bad record is on."""
+
 from __future__ import annotations
 
 import codecs
@@ -15,18 +16,75 @@ from desk.suppression.keys import FIELDS
 
 #: field -> header spellings (compared after NFKC, lower case, without spaces, _ - ・ and brackets)
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("氏名", "名前", "お名前", "氏名漢字", "姓名", "顧客名", "会員名", "本人氏名", "name", "fullname",
-             "customername", "personname"),
+    "name": (
+        "氏名",
+        "名前",
+        "お名前",
+        "氏名漢字",
+        "姓名",
+        "顧客名",
+        "会員名",
+        "本人氏名",
+        "name",
+        "fullname",
+        "customername",
+        "personname",
+    ),
     "family_name": ("姓", "氏", "苗字", "名字", "lastname", "familyname", "surname"),
     "given_name": ("名", "firstname", "givenname"),
-    "kana": ("フリガナ", "ふりがな", "カナ", "かな", "よみがな", "ヨミガナ", "氏名カナ", "氏名フリガナ", "氏名ふりがな",
-             "カナ氏名", "フリガナ氏名", "kana", "furigana", "namekana", "kananame", "reading"),
+    "kana": (
+        "フリガナ",
+        "ふりがな",
+        "カナ",
+        "かな",
+        "よみがな",
+        "ヨミガナ",
+        "氏名カナ",
+        "氏名フリガナ",
+        "氏名ふりがな",
+        "カナ氏名",
+        "フリガナ氏名",
+        "kana",
+        "furigana",
+        "namekana",
+        "kananame",
+        "reading",
+    ),
     "family_kana": ("セイ", "姓カナ", "姓フリガナ", "せい", "lastnamekana"),
     "given_kana": ("メイ", "名カナ", "名フリガナ", "めい", "firstnamekana"),
-    "address": ("住所", "所在地", "住所1", "現住所", "ご住所", "address", "address1", "addr", "streetaddress",
-                "都道府県", "市区町村", "町名番地", "町域番地", "番地", "prefecture", "city"),
-    "phone": ("電話番号", "電話", "tel", "telno", "携帯電話", "携帯電話番号", "携帯番号", "連絡先電話番号", "phone",
-              "phonenumber", "telephone", "mobile", "mobilephone"),
+    "address": (
+        "住所",
+        "所在地",
+        "住所1",
+        "現住所",
+        "ご住所",
+        "address",
+        "address1",
+        "addr",
+        "streetaddress",
+        "都道府県",
+        "市区町村",
+        "町名番地",
+        "町域番地",
+        "番地",
+        "prefecture",
+        "city",
+    ),
+    "phone": (
+        "電話番号",
+        "電話",
+        "tel",
+        "telno",
+        "携帯電話",
+        "携帯電話番号",
+        "携帯番号",
+        "連絡先電話番号",
+        "phone",
+        "phonenumber",
+        "telephone",
+        "mobile",
+        "mobilephone",
+    ),
     "birth_date": ("生年月日", "誕生日", "birthdate", "dob", "dateofbirth", "birthday"),
 }
 _HEADER_JUNK = re.compile(r"[\s_\-・()（）\[\]「」:：]")
@@ -42,6 +100,7 @@ _ALIAS_FIELD = {header_key(alias): field_name for field_name, aliases in HEADER_
 @dataclass
 class Columns:
     """Which columns (0-based, in order) make up each field."""
+
     name: list[int] = field(default_factory=list)
     kana: list[int] = field(default_factory=list)
     birth_date: list[int] = field(default_factory=list)
@@ -59,13 +118,17 @@ def parse_column_options(options) -> dict[str, list[str]]:
         if not sep or not header.strip() or field_name not in FIELDS:
             raise SuppressionError(
                 f"--column は「項目=見出し」の形で指定してください（項目は {', '.join(FIELDS)}）: {option}",
-                f"--column must be FIELD=HEADER with FIELD one of {', '.join(FIELDS)}: {option!r}")
+                f"--column must be FIELD=HEADER with FIELD one of {', '.join(FIELDS)}: {option!r}",
+            )
         overrides.setdefault(field_name, []).append(header.strip())
     return overrides
 
 
-def resolve_columns(header: list[str], overrides: dict[str, list[str]] | None = None,
-                    extra_aliases: dict[str, tuple[str, ...]] | None = None) -> Columns:
+def resolve_columns(
+    header: list[str],
+    overrides: dict[str, list[str]] | None = None,
+    extra_aliases: dict[str, tuple[str, ...]] | None = None,
+) -> Columns:
     keys = [header_key(h) for h in header]
     columns = Columns()
     found: dict[str, list[int]] = {}
@@ -94,8 +157,10 @@ def resolve_columns(header: list[str], overrides: dict[str, list[str]] | None = 
     if not columns.name:
         raise SuppressionError(
             "氏名の列が見つかりません（氏名、名前、name など）。--column name=見出し で指定してください。",
-            "no name column found (looked for 氏名, 名前, 姓+名, name, full_name …); "
-            "name it with --column name=HEADER", line=1, field="name")
+            "no name column found (looked for 氏名, 名前, 姓+名, name, full_name …); name it with --column name=HEADER",
+            line=1,
+            field="name",
+        )
     return columns
 
 
@@ -120,8 +185,8 @@ def detect_encoding(sample: bytes, complete: bool) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
         return "utf-8"
     except UnicodeDecodeError as error:
-        if not sample[:error.start].isascii():
-            raise _bad_bytes_at(sample[:error.start].count(b"\n") + 1) from None
+        if not sample[: error.start].isascii():
+            raise _bad_bytes_at(sample[: error.start].count(b"\n") + 1) from None
     try:
         text = codecs.getincrementaldecoder("cp932")().decode(sample, final=complete)
     except UnicodeDecodeError:
@@ -137,7 +202,9 @@ _CP932_STRAY = re.compile("[\uf8f0-\uf8ff]")
 def _bad_bytes_at(line: int) -> SuppressionError:
     return SuppressionError(
         "文字コードを読み取れません（UTF-8 でも Shift_JIS でもない文字があります）。",
-        "bytes that are neither UTF-8 nor Shift_JIS (CP932); save the list as UTF-8 or Shift_JIS", line=line)
+        "bytes that are neither UTF-8 nor Shift_JIS (CP932); save the list as UTF-8 or Shift_JIS",
+        line=line,
+    )
 
 
 def _undecodable(source: BinaryIO, encodings: tuple[str, ...]) -> SuppressionError:
@@ -175,7 +242,7 @@ def open_csv(source: BinaryIO) -> CsvSource:
         raise SuppressionError("ファイルが空です。", "the file is empty", line=1)
     encoding = detect_encoding(sample, complete)
     first_break = sample.find(b"\n")
-    newline = "\n" if first_break > 0 and sample[first_break - 1:first_break] != b"\r" else "\r\n"
+    newline = "\n" if first_break > 0 and sample[first_break - 1 : first_break] != b"\r" else "\r\n"
     source.seek(0)
     return CsvSource(encoding, newline, io.TextIOWrapper(source, encoding=encoding, newline=""))
 
@@ -215,8 +282,9 @@ def read_errors(source: BinaryIO, csv_in: CsvSource, reader):
     except UnicodeDecodeError:
         raise _undecodable(source, (csv_in.encoding,)) from None
     except csv.Error as error:
-        raise SuppressionError(f"CSV として読めません（{error}）。", f"not valid CSV ({error})",
-                               line=reader.line_num) from None
+        raise SuppressionError(
+            f"CSV として読めません（{error}）。", f"not valid CSV ({error})", line=reader.line_num
+        ) from None
     except SuppressionError as error:
         if error.line is None and error.record is not None:
             error.line = line_of_record(source, csv_in.encoding, error.record)

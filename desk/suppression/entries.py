@@ -1,4 +1,5 @@
 """The register's entries: added by hand or by a completed case, found by what an officer types, shown on the case page."""
+
 from __future__ import annotations
 
 import re
@@ -22,41 +23,89 @@ SCOPE_OF_KIND = {"stop_provision": "third_party_provision", "cessation": "all_us
 SUPPRESSING_OUTCOMES = {"done": "decision", "alternative_measure": "alternative_measure"}
 
 
-def new_entry(keys: PersonKeys, display_name: str, *, scope: str, origin: str, hasher: Hasher,
-              source_case=None, source_reference: str | None = None, added_on: date | None = None,
-              actor=None, line: int | None = None) -> SuppressionEntry:
+def new_entry(
+    keys: PersonKeys,
+    display_name: str,
+    *,
+    scope: str,
+    origin: str,
+    hasher: Hasher,
+    source_case=None,
+    source_reference: str | None = None,
+    added_on: date | None = None,
+    actor=None,
+    line: int | None = None,
+) -> SuppressionEntry:
     """An entry of these keys, not yet added to the session; refuses an unknown scope, and a
     person with nothing but a name to match by."""
     if scope not in SCOPES:
-        raise SuppressionError(f"範囲「{scope}」は使えません（third_party_provision または all_use）。",
-                               f"Unknown scope {scope!r} (third_party_provision or all_use).", line=line, field="scope")
+        raise SuppressionError(
+            f"範囲「{scope}」は使えません（third_party_provision または all_use）。",
+            f"Unknown scope {scope!r} (third_party_provision or all_use).",
+            line=line,
+            field="scope",
+        )
     if not keys.name:
         raise SuppressionError("氏名を入力してください。", "A name is required.", line=line, field="name")
     if not (keys.birth_date or keys.phone or keys.address):
         raise SuppressionError(
             "生年月日・電話番号・住所のいずれかが必要です（氏名だけでは照合しません）。",
             "A date of birth, phone number or address is required (a name alone is never matched).",
-            line=line, field="birth_date")
+            line=line,
+            field="birth_date",
+        )
     values = hashed(keys, hasher)
     return SuppressionEntry(
-        name_hash=values["name"], kana_hash=values["kana"], birth_date_hash=values["birth_date"],
-        phone_hash=values["phone"], address_hash=values["address"], display_name=display_name,
-        scope=scope, origin=origin, source_case_id=getattr(source_case, "id", None),
+        name_hash=values["name"],
+        kana_hash=values["kana"],
+        birth_date_hash=values["birth_date"],
+        phone_hash=values["phone"],
+        address_hash=values["address"],
+        display_name=display_name,
+        scope=scope,
+        origin=origin,
+        source_case_id=getattr(source_case, "id", None),
         source_reference=(source_case.reference if source_case is not None else source_reference) or None,
-        added_on=added_on or today(), added_by_id=getattr(actor, "id", None))
+        added_on=added_on or today(),
+        added_by_id=getattr(actor, "id", None),
+    )
 
 
-def add_entry(*, name: str, kana: str | None = None, birth_date=None, phone: str | None = None,
-              address: str | None = None, scope: str, origin: str = "manual", source_case=None,
-              source_reference: str | None = None, actor=None, on: date | None = None) -> SuppressionEntry:
+def add_entry(
+    *,
+    name: str,
+    kana: str | None = None,
+    birth_date=None,
+    phone: str | None = None,
+    address: str | None = None,
+    scope: str,
+    origin: str = "manual",
+    source_case=None,
+    source_reference: str | None = None,
+    actor=None,
+    on: date | None = None,
+) -> SuppressionEntry:
     """Put one person on the register (the caller commits)."""
     keys = person_keys(name, kana, birth_date, phone, address)
-    entry = new_entry(keys, mask_name(name), scope=scope, origin=origin, hasher=Hasher(matching_key()),
-                       source_case=source_case, source_reference=source_reference, added_on=on, actor=actor)
+    entry = new_entry(
+        keys,
+        mask_name(name),
+        scope=scope,
+        origin=origin,
+        hasher=Hasher(matching_key()),
+        source_case=source_case,
+        source_reference=source_reference,
+        added_on=on,
+        actor=actor,
+    )
     db.session.add(entry)
     db.session.flush()
-    record("suppression.added", actor=actor, case=source_case,
-           detail={"entry_id": entry.id, "scope": scope, "origin": origin})
+    record(
+        "suppression.added",
+        actor=actor,
+        case=source_case,
+        detail={"entry_id": entry.id, "scope": scope, "origin": origin},
+    )
     return entry
 
 
@@ -81,22 +130,37 @@ def on_case_completed(case, actor=None, on: date | None = None) -> SuppressionEn
         return None
     address = " ".join(p for p in (principal.postal_code, principal.address) if p) or None
     try:
-        return add_entry(name=principal.name, kana=principal.furigana, birth_date=principal.birth_date,
-                         phone=principal.phone, address=address, scope=scope, origin=origin,
-                         source_case=case, actor=actor, on=on)
+        return add_entry(
+            name=principal.name,
+            kana=principal.furigana,
+            birth_date=principal.birth_date,
+            phone=principal.phone,
+            address=address,
+            scope=scope,
+            origin=origin,
+            source_case=case,
+            actor=actor,
+            on=on,
+        )
     except SuppressionError:
         record("suppression.not_added", actor=actor, case=case, detail={"reason": "no_matching_details"})
         return None
 
 
-
-
 def panel_context(case) -> dict:
     """For the case page: whether the case can put its principal on the register, and the entries it did."""
-    relevant = any(catalogue.REQUEST_KINDS[item.kind].suppresses for item in case.items
-                   if item.kind in catalogue.REQUEST_KINDS)
-    entries = list(db.session.scalars(select(SuppressionEntry).where(
-        SuppressionEntry.source_case_id == case.id).order_by(SuppressionEntry.id))) if relevant else []
+    relevant = any(
+        catalogue.REQUEST_KINDS[item.kind].suppresses for item in case.items if item.kind in catalogue.REQUEST_KINDS
+    )
+    entries = (
+        list(
+            db.session.scalars(
+                select(SuppressionEntry).where(SuppressionEntry.source_case_id == case.id).order_by(SuppressionEntry.id)
+            )
+        )
+        if relevant
+        else []
+    )
     return {"relevant": relevant, "entries": entries, "scopes": SCOPES}
 
 
@@ -105,8 +169,9 @@ def register_size() -> int:
 
 
 def entries_page(page: int = 1, per_page: int = 50):
-    return db.paginate(select(SuppressionEntry).order_by(SuppressionEntry.id.desc()), page=page,
-                       per_page=per_page, error_out=False)
+    return db.paginate(
+        select(SuppressionEntry).order_by(SuppressionEntry.id.desc()), page=page, per_page=per_page, error_out=False
+    )
 
 
 _ENTRY_NUMBER = re.compile(r"^[sS]-?0*([0-9]{1,9})$")
@@ -124,16 +189,20 @@ def search(query: str, limit: int = 100) -> list[SuppressionEntry]:
     if number:
         return list(db.session.scalars(statement.where(SuppressionEntry.id == int(number.group(1)))))
     if _CASE_REFERENCE.match(unicodedata.normalize("NFKC", query)):
-        return list(db.session.scalars(statement.where(
-            SuppressionEntry.source_reference == unicodedata.normalize("NFKC", query))))
+        return list(
+            db.session.scalars(
+                statement.where(SuppressionEntry.source_reference == unicodedata.normalize("NFKC", query))
+            )
+        )
     hasher = Hasher(matching_key())
     conditions = []
     for column, field_name, key in (
-            (SuppressionEntry.name_hash, "name", names.name_key(query)),
-            (SuppressionEntry.kana_hash, "kana", names.kana_key(query)),
-            (SuppressionEntry.birth_date_hash, "birth_date", dates.date_key(query)),
-            (SuppressionEntry.phone_hash, "phone", phones.phone_key(query)),
-            (SuppressionEntry.address_hash, "address", addresses.address_key(query))):
+        (SuppressionEntry.name_hash, "name", names.name_key(query)),
+        (SuppressionEntry.kana_hash, "kana", names.kana_key(query)),
+        (SuppressionEntry.birth_date_hash, "birth_date", dates.date_key(query)),
+        (SuppressionEntry.phone_hash, "phone", phones.phone_key(query)),
+        (SuppressionEntry.address_hash, "address", addresses.address_key(query)),
+    ):
         if key:
             conditions.append(column == hasher(field_name, key).hex())
     if not conditions:

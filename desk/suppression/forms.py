@@ -1,4 +1,5 @@
 """Forms of the suppression pages (CSRF through FlaskForm)."""
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, StringField
@@ -10,33 +11,54 @@ from desk.text import dates, phones
 
 
 class SearchForm(FlaskForm):
-    q = StringField(lazy("氏名・フリガナ・電話番号・住所・生年月日・登録番号・受付番号で検索",
-                         "Search by name, reading, phone, address, date of birth, entry number or case reference"),
-                    validators=[Length(max=300)])
+    q = StringField(
+        lazy(
+            "氏名・フリガナ・電話番号・住所・生年月日・登録番号・受付番号で検索",
+            "Search by name, reading, phone, address, date of birth, entry number or case reference",
+        ),
+        validators=[Length(max=300)],
+    )
 
 
 def _scope_choices():
-    return [SelectChoice("third_party_provision", lazy("第三者提供の停止", "No provision to third parties")),
-            SelectChoice("all_use", lazy("利用停止（全利用）", "No use at all"))]
+    return [
+        SelectChoice("third_party_provision", lazy("第三者提供の停止", "No provision to third parties")),
+        SelectChoice("all_use", lazy("利用停止（全利用）", "No use at all")),
+    ]
 
 
 class EntryForm(FlaskForm):
-    name = StringField(lazy("氏名", "Name"), validators=[
-        DataRequired(lazy("氏名を入力してください。", "Enter the name.")), Length(max=100)])
+    name = StringField(
+        lazy("氏名", "Name"),
+        validators=[DataRequired(lazy("氏名を入力してください。", "Enter the name.")), Length(max=100)],
+    )
     kana = StringField(lazy("フリガナ", "Reading (kana)"), validators=[Optional(), Length(max=100)])
-    birth_date = StringField(lazy("生年月日", "Date of birth"), validators=[Optional(), Length(max=30)],
-                             description=lazy("例: 1980-04-01、昭和55年4月1日", "e.g. 1980-04-01"))
+    birth_date = StringField(
+        lazy("生年月日", "Date of birth"),
+        validators=[Optional(), Length(max=30)],
+        description=lazy("例: 1980-04-01、昭和55年4月1日", "e.g. 1980-04-01"),
+    )
     phone = StringField(lazy("電話番号", "Phone"), validators=[Optional(), Length(max=30)])
-    address = StringField(lazy("住所", "Address"), validators=[Optional(), Length(max=300)],
-                          description=lazy("郵便番号を含めても構いません。", "A postal code may be included."))
-    scope = RadioField(lazy("範囲", "Scope"), choices=_scope_choices(), default="third_party_provision",
-                       validators=[DataRequired(lazy("範囲を選んでください。", "Choose a scope."))])
-    source_reference = StringField(lazy("受付番号・出典", "Case reference or source"),
-                                   validators=[Optional(), Length(max=40)])
+    address = StringField(
+        lazy("住所", "Address"),
+        validators=[Optional(), Length(max=300)],
+        description=lazy("郵便番号を含めても構いません。", "A postal code may be included."),
+    )
+    scope = RadioField(
+        lazy("範囲", "Scope"),
+        choices=_scope_choices(),
+        default="third_party_provision",
+        validators=[DataRequired(lazy("範囲を選んでください。", "Choose a scope."))],
+    )
+    source_reference = StringField(
+        lazy("受付番号・出典", "Case reference or source"), validators=[Optional(), Length(max=40)]
+    )
 
     def validate_birth_date(self, field):
         if field.data and dates.date_key(field.data) is None:
-            raise ValidationError(str(lazy("日付として読めません（例: 1980-04-01）。", "Not a date (e.g. 1980-04-01).")))
+            raise ValidationError(
+                str(lazy("日付として読めません（例: 1980-04-01）。", "Not a date (e.g. 1980-04-01)."))
+            )
 
     def validate_phone(self, field):
         if field.data and phones.phone_key(field.data) is None:
@@ -44,9 +66,18 @@ class EntryForm(FlaskForm):
 
 
 class ScreenForm(FlaskForm):
-    file = FileField(lazy("名簿（CSV）", "List (CSV)"), validators=[
-        FileRequired(lazy("CSV ファイルを選んでください。", "Choose a CSV file."))])
-    direction = RadioField(lazy("名簿の種類", "Which list"), choices=[
-        SelectChoice("acquired", lazy("取得した名簿（受入時の照合）", "A list we acquired (screen on arrival)")),
-        SelectChoice("delivery", lazy("提供する名簿（提供前の照合）", "A list we are about to deliver (screen before delivery)"))],
-        validators=[DataRequired(lazy("名簿の種類を選んでください。", "Choose which list this is."))])
+    file = FileField(
+        lazy("名簿（CSV）", "List (CSV)"),
+        validators=[FileRequired(lazy("CSV ファイルを選んでください。", "Choose a CSV file."))],
+    )
+    direction = RadioField(
+        lazy("名簿の種類", "Which list"),
+        choices=[
+            SelectChoice("acquired", lazy("取得した名簿（受入時の照合）", "A list we acquired (screen on arrival)")),
+            SelectChoice(
+                "delivery",
+                lazy("提供する名簿（提供前の照合）", "A list we are about to deliver (screen before delivery)"),
+            ),
+        ],
+        validators=[DataRequired(lazy("名簿の種類を選んでください。", "Choose which list this is."))],
+    )

@@ -4,6 +4,7 @@ The register holds no name, address, phone or date of birth in clear: the keys a
 derived (HKDF) from the instance master key with their own info string, so a copy of the
 database alone cannot be searched for a person.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,9 @@ FIELDS = ("name", "kana", "birth_date", "phone", "address")
 
 
 def matching_key() -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=HKDF_INFO).derive(current_app.config["MASTER_KEY"].encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=HKDF_INFO).derive(
+        current_app.config["MASTER_KEY"].encode()
+    )
 
 
 class Hasher:
@@ -60,6 +62,7 @@ class Hasher:
             outer = outer_base.copy()
             outer.update(inner.digest())
             return outer.digest()
+
         return digest
 
 
@@ -73,8 +76,13 @@ class PersonKeys:
 
 
 def person_keys(name=None, kana=None, birth_date=None, phone=None, address=None) -> PersonKeys:
-    return PersonKeys(names.name_key(name), names.kana_key(kana), dates.date_key(birth_date),
-                      phones.phone_key(phone), addresses.address_key(address))
+    return PersonKeys(
+        names.name_key(name),
+        names.kana_key(kana),
+        dates.date_key(birth_date),
+        phones.phone_key(phone),
+        addresses.address_key(address),
+    )
 
 
 def hashed(keys: PersonKeys, hasher: Hasher | None = None) -> dict[str, str | None]:

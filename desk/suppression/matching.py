@@ -1,4 +1,5 @@
 """The register in memory, and the rules that match a row to an entry: a name (or reading) confirmed by a date of birth, a phone or an address."""
+
 from __future__ import annotations
 
 import gc
@@ -29,8 +30,12 @@ class Matcher:
         count = 0
         fromhex = bytes.fromhex
         for entry_id, name_h, kana_h, dob_h, phone_h, address_h in rows:
-            candidate = (entry_id, dob_h and fromhex(dob_h), phone_h and fromhex(phone_h),
-                         address_h and fromhex(address_h))
+            candidate = (
+                entry_id,
+                dob_h and fromhex(dob_h),
+                phone_h and fromhex(phone_h),
+                address_h and fromhex(address_h),
+            )
             self.by_name.setdefault(fromhex(name_h), []).append(candidate)
             if kana_h:
                 self.by_kana.setdefault(fromhex(kana_h), []).append(candidate)
@@ -61,18 +66,27 @@ class Matcher:
             found = {}
             ids = sorted(ids)
             for start in range(0, len(ids), 500):
-                for entry_id, scope, display, source in connection.execute(select(
-                        table.c.id, table.c.scope, table.c.display_name, table.c.source_reference).where(
-                        table.c.id.in_(ids[start:start + 500]))):
+                for entry_id, scope, display, source in connection.execute(
+                    select(table.c.id, table.c.scope, table.c.display_name, table.c.source_reference).where(
+                        table.c.id.in_(ids[start : start + 500])
+                    )
+                ):
                     found[entry_id] = (scope, display, source or "")
             return found
 
         collecting = gc.isenabled()
         gc.disable()
         try:
-            rows = connection.execute(select(
-                table.c.id, table.c.name_hash, table.c.kana_hash, table.c.birth_date_hash, table.c.phone_hash,
-                table.c.address_hash)).fetchall()
+            rows = connection.execute(
+                select(
+                    table.c.id,
+                    table.c.name_hash,
+                    table.c.kana_hash,
+                    table.c.birth_date_hash,
+                    table.c.phone_hash,
+                    table.c.address_hash,
+                )
+            ).fetchall()
             return cls(Hasher(matching_key()), rows, info)
         finally:
             if collecting:

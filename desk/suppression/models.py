@@ -1,4 +1,5 @@
 """The suppression register and the log of screenings (the evidence of the triple check)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Screening runs: a file from the command line or an upload from the web, each logged; web results kept encrypted until they are shredded."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,9 +37,17 @@ def default_report_path(output: Path) -> Path:
     return output.with_name(output.stem + ".report.csv")
 
 
-def screen_file(input_path: Path, output_path: Path, report_path: Path | None = None, *,
-                direction: str = "delivery", overrides: dict[str, list[str]] | None = None,
-                actor=None, operator: str | None = None, matcher: Matcher | None = None) -> ScreeningRun:
+def screen_file(
+    input_path: Path,
+    output_path: Path,
+    report_path: Path | None = None,
+    *,
+    direction: str = "delivery",
+    overrides: dict[str, list[str]] | None = None,
+    actor=None,
+    operator: str | None = None,
+    matcher: Matcher | None = None,
+) -> ScreeningRun:
     """Screen a CSV file into OUTPUT and REPORT (beside it by default), and log the run.
     Both are written to temporary files in their own directories and renamed only when the
     whole list has been read without error: a failure leaves nothing behind."""
@@ -64,19 +73,35 @@ def screen_file(input_path: Path, output_path: Path, report_path: Path | None = 
     finally:
         for path in temporaries:
             Path(path).unlink(missing_ok=True)
-    return log_screening(result, list_name=input_path.name, direction=direction, actor=actor,
-                         operator=operator, via="cli", input_sha256=_sha256_of(input_path),
-                         output_sha256=_sha256_of(output_path))
+    return log_screening(
+        result,
+        list_name=input_path.name,
+        direction=direction,
+        actor=actor,
+        operator=operator,
+        via="cli",
+        input_sha256=_sha256_of(input_path),
+        output_sha256=_sha256_of(output_path),
+    )
 
 
-def screen_upload(data: bytes, *, list_name: str, direction: str, actor,
-                  overrides: dict[str, list[str]] | None = None) -> ScreeningRun:
+def screen_upload(
+    data: bytes, *, list_name: str, direction: str, actor, overrides: dict[str, list[str]] | None = None
+) -> ScreeningRun:
     """Screen an uploaded list; keep the screened list and the report encrypted for download."""
     _check_direction(direction)
     output, report = io.BytesIO(), io.BytesIO()
     result = screen_stream(io.BytesIO(data), output, report, matcher=Matcher.from_database(), overrides=overrides)
-    run = log_screening(result, list_name=list_name, direction=direction, actor=actor, operator=None, via="web",
-                        input_sha256=_sha256_of(data), output_sha256=_sha256_of(output.getvalue()))
+    run = log_screening(
+        result,
+        list_name=list_name,
+        direction=direction,
+        actor=actor,
+        operator=None,
+        via="web",
+        input_sha256=_sha256_of(data),
+        output_sha256=_sha256_of(output.getvalue()),
+    )
     for kind, buffer in (("output", output), ("report", report)):
         stored = ScreeningFile(run_id=run.id, kind=kind)
         storage.store(stored, buffer.getvalue(), "text/csv")
@@ -87,35 +112,67 @@ def screen_upload(data: bytes, *, list_name: str, direction: str, actor,
 
 def _check_direction(direction: str) -> None:
     if direction not in DIRECTIONS:
-        raise SuppressionError("方向は acquired（取得）か delivery（提供）を指定してください。",
-                               "direction must be acquired or delivery", field="direction")
+        raise SuppressionError(
+            "方向は acquired（取得）か delivery（提供）を指定してください。",
+            "direction must be acquired or delivery",
+            field="direction",
+        )
 
 
-def log_screening(result: ScreeningResult, *, list_name: str, direction: str, actor, operator: str | None,
-                  via: str, input_sha256: str, output_sha256: str) -> ScreeningRun:
+def log_screening(
+    result: ScreeningResult,
+    *,
+    list_name: str,
+    direction: str,
+    actor,
+    operator: str | None,
+    via: str,
+    input_sha256: str,
+    output_sha256: str,
+) -> ScreeningRun:
     run = ScreeningRun(
-        screened_at=now(), staff_id=getattr(actor, "id", None), operator=operator, via=via,
-        list_name=(list_name or "list.csv")[:200], direction=direction, rows_in=result.rows_in,
-        rows_removed=result.rows_removed, register_size=result.register_size, encoding=result.encoding,
-        input_sha256=input_sha256, output_sha256=output_sha256)
+        screened_at=now(),
+        staff_id=getattr(actor, "id", None),
+        operator=operator,
+        via=via,
+        list_name=(list_name or "list.csv")[:200],
+        direction=direction,
+        rows_in=result.rows_in,
+        rows_removed=result.rows_removed,
+        register_size=result.register_size,
+        encoding=result.encoding,
+        input_sha256=input_sha256,
+        output_sha256=output_sha256,
+    )
     db.session.add(run)
     db.session.flush()
-    record("suppression.screened", actor=actor, actor_kind=None if actor is not None or via == "web" else "system",
-           detail={"run_id": run.id, "direction": direction, "rows_in": result.rows_in,
-                   "rows_removed": result.rows_removed})
+    record(
+        "suppression.screened",
+        actor=actor,
+        actor_kind=None if actor is not None or via == "web" else "system",
+        detail={
+            "run_id": run.id,
+            "direction": direction,
+            "rows_in": result.rows_in,
+            "rows_removed": result.rows_removed,
+        },
+    )
     return run
 
 
 def screening_log(page: int = 1, per_page: int = 50):
-    return db.paginate(select(ScreeningRun).order_by(ScreeningRun.id.desc()), page=page, per_page=per_page,
-                       error_out=False)
+    return db.paginate(
+        select(ScreeningRun).order_by(ScreeningRun.id.desc()), page=page, per_page=per_page, error_out=False
+    )
 
 
 def result_file(run: ScreeningRun, kind: str, actor) -> bytes:
     stored = next((f for f in run.files if f.kind == kind and f.wrapped_key is not None), None)
     if stored is None:
-        raise SuppressionError("このファイルは保存期間を過ぎたため削除されました。",
-                               "This file has been deleted (its keeping period is over).")
+        raise SuppressionError(
+            "このファイルは保存期間を過ぎたため削除されました。",
+            "This file has been deleted (its keeping period is over).",
+        )
     record("suppression.result_read", actor=actor, detail={"run_id": run.id, "kind": kind})
     return storage.read(stored)
 
@@ -124,8 +181,11 @@ def purge_results(as_of: date) -> int:
     """Shred the stored results of web screenings older than screening_result_days."""
     days = int(settings.get("screening_result_days"))
     cutoff = datetime.combine(as_of - timedelta(days=days), time.min, tzinfo=local_zone())
-    stale = db.session.scalars(select(ScreeningFile).join(ScreeningRun).where(
-        ScreeningRun.screened_at < cutoff, ScreeningFile.wrapped_key.is_not(None)))
+    stale = db.session.scalars(
+        select(ScreeningFile)
+        .join(ScreeningRun)
+        .where(ScreeningRun.screened_at < cutoff, ScreeningFile.wrapped_key.is_not(None))
+    )
     count = 0
     for stored in stale:
         name = stored.storage_name

@@ -5,6 +5,7 @@ name normalised and hashed once per list), only rows whose name is on the regist
 examined further, and a chunk is written with one call of csv's C loop. Each step below
 works on a whole chunk; the per-row work stays inside list comprehensions.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,8 +42,14 @@ class ScreeningResult:
     matches: list[tuple[int, str, str]]  # (row, rule, entry number)
 
 
-def screen_stream(source: BinaryIO, output: BinaryIO, report: BinaryIO, *, matcher: Matcher,
-                  overrides: dict[str, list[str]] | None = None) -> ScreeningResult:
+def screen_stream(
+    source: BinaryIO,
+    output: BinaryIO,
+    report: BinaryIO,
+    *,
+    matcher: Matcher,
+    overrides: dict[str, list[str]] | None = None,
+) -> ScreeningResult:
     """Read a CSV list from `source`, write the rows nobody on the register matches to
     `output` and one line per removed row to `report`, both in the list's own encoding.
     Raises SuppressionError (with the line) on malformed input; the caller discards the outputs."""
@@ -59,8 +66,13 @@ def screen_stream(source: BinaryIO, output: BinaryIO, report: BinaryIO, *, match
         screening.close()
         _fill_in_lines(source, csv_in.encoding, screening.matches)
         _write_report(report, csv_in, matcher, screening.matches)
-        return ScreeningResult(screening.rows_in, screening.removed, csv_in.encoding, matcher.size,
-                               [(m[0], m[2], m[3]) for m in screening.matches])
+        return ScreeningResult(
+            screening.rows_in,
+            screening.removed,
+            csv_in.encoding,
+            matcher.size,
+            [(m[0], m[2], m[3]) for m in screening.matches],
+        )
     finally:
         if collecting:
             gc.enable()
@@ -119,7 +131,9 @@ class _Screening:
                 raise SuppressionError(
                     f"列の数が {len(row)} です（見出しは {self.width} 列）。",
                     f"{len(row)} fields where the header has {self.width}",
-                    line=first_line + k if first_line is not None else None, record=self.records + k + 1)
+                    line=first_line + k if first_line is not None else None,
+                    record=self.records + k + 1,
+                )
         return chunk.count([])
 
     def _matches(self, chunk: list[list[str]], blanks: int) -> list[tuple[int, str, int]]:
@@ -128,8 +142,9 @@ class _Screening:
         if single is not None and not blanks:
             names = [row[single] for row in chunk]
         else:
-            names = [(row[single] if single is not None else cell(row, self.name_columns)) if row else ""
-                     for row in chunk]
+            names = [
+                (row[single] if single is not None else cell(row, self.name_columns)) if row else "" for row in chunk
+            ]
         hits_of = list(map(self.name_hits.__getitem__, names))  # a new name is normalised and hashed once
         # Rows whose name is on the register; rows with no name but a reading (kana column).
         flagged = [k for k, hits in enumerate(hits_of) if hits]
@@ -154,15 +169,22 @@ class _Screening:
         if MISSING in dobs:
             birth_digest = self.birth_digest
             dobs = [birth_digest(raw) if dob is MISSING else dob for raw, dob in zip(raw_births, dobs, strict=True)]
-        entries = [hits[0][2].get(dob) if dob is not None else None
-                   for hits, dob in zip(flagged_hits, dobs, strict=True)]
-        found = [(k, flagged_hits[i][0][0] + "+birth_date", entry_id)
-                 for i, (k, entry_id) in enumerate(zip(flagged, entries, strict=True)) if entry_id is not None]
+        entries = [
+            hits[0][2].get(dob) if dob is not None else None for hits, dob in zip(flagged_hits, dobs, strict=True)
+        ]
+        found = [
+            (k, flagged_hits[i][0][0] + "+birth_date", entry_id)
+            for i, (k, entry_id) in enumerate(zip(flagged, entries, strict=True))
+            if entry_id is not None
+        ]
         # Unsettled: no birth date to compare, more than one way the name matched, or a
         # namesake without a birth date on the register (phone and address decide).
         # Otherwise every namesake was born on another day: a different person.
-        unsettled = [k for k, hits, dob, entry_id in zip(flagged, flagged_hits, dobs, entries, strict=True)
-                     if entry_id is None and (dob is None or len(hits) > 1 or not hits[0][3])]
+        unsettled = [
+            k
+            for k, hits, dob, entry_id in zip(flagged, flagged_hits, dobs, entries, strict=True)
+            if entry_id is None and (dob is None or len(hits) > 1 or not hits[0][3])
+        ]
         return found, unsettled
 
     def _by_rules(self, chunk, rows: list[int], hits_of: list) -> list[tuple[int, str, int]]:

@@ -1,5 +1,6 @@
 """Staff pages of the suppression register: the register, adding an entry, screening a
 list by upload, the screening log. Search terms travel in POST bodies, never in URLs."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -29,8 +30,13 @@ def register():
     if request.method == "POST" and form.validate_on_submit():
         results = entries.search(form.q.data or "")
     page = request.args.get("page", 1, type=int)
-    return render_template("staff/suppression/register.html", form=form, results=results,
-                           pagination=entries.entries_page(max(page, 1)), size=entries.register_size())
+    return render_template(
+        "staff/suppression/register.html",
+        form=form,
+        results=results,
+        pagination=entries.entries_page(max(page, 1)),
+        size=entries.register_size(),
+    )
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -41,16 +47,26 @@ def add_entry():
     if form.validate_on_submit():
         try:
             entry = entries.add_entry(
-                name=form.name.data, kana=form.kana.data or None, birth_date=form.birth_date.data or None,
-                phone=form.phone.data or None, address=form.address.data or None, scope=form.scope.data,
-                origin="manual", source_reference=form.source_reference.data or None, actor=current_user)
+                name=form.name.data,
+                kana=form.kana.data or None,
+                birth_date=form.birth_date.data or None,
+                phone=form.phone.data or None,
+                address=form.address.data or None,
+                scope=form.scope.data,
+                origin="manual",
+                source_reference=form.source_reference.data or None,
+                actor=current_user,
+            )
         except SuppressionError as error:
             db.session.rollback()
             getattr(form, error.field or "name").errors.append(error.message(current_language()))
             status = 400
         else:
             db.session.commit()
-            flash(tr(f"提供停止名簿に登録しました（{entry.number}）。", f"Added to the register ({entry.number})."), "success")
+            flash(
+                tr(f"提供停止名簿に登録しました（{entry.number}）。", f"Added to the register ({entry.number})."),
+                "success",
+            )
             return redirect(url_for("suppression.register"))
     elif request.method == "POST":
         status = 400
@@ -65,8 +81,12 @@ def screen():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            run = runs.screen_upload(upload.read(), list_name=upload.filename or "list.csv",
-                                        direction=form.direction.data, actor=current_user)
+            run = runs.screen_upload(
+                upload.read(),
+                list_name=upload.filename or "list.csv",
+                direction=form.direction.data,
+                actor=current_user,
+            )
         except SuppressionError as error:
             db.session.rollback()
             form.file.errors.append(error.message(current_language()))
@@ -113,5 +133,8 @@ def download(run_id: str, kind: str):
         abort(404)
     db.session.commit()  # the read is audited
     filename = f"screened-{run.id}.csv" if kind == "output" else f"screened-{run.id}-report.csv"
-    return Response(data, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff"})
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff"},
+    )

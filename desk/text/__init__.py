@@ -12,6 +12,7 @@ and no migration can rebuild a hash: such a change needs a new register, not an 
 
 This package sits below every area: it imports the standard library and nothing from desk.
 """
+
 from __future__ import annotations
 
 

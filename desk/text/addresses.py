@@ -1,4 +1,5 @@
 """Japanese addresses and postal codes: one notation for 丁目・番地・号, kanji numerals, hyphens and 〒, and the key that compares them."""
+
 from __future__ import annotations
 
 import re
@@ -9,15 +10,59 @@ from desk.text.characters import DASHES, KEY_FOLDING, SPACES, nfkc
 from desk.text.numerals import NUMERAL_CHARS, to_digits
 
 PREFECTURES = [
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都",
-    "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府",
-    "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県",
-    "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
 ]
 
 #: Addresses: the key folding; spaces go; ヶ/ケ/が in place names (霞が関, 霞ヶ関, 霞ケ関) are one.
-ADDRESS_TABLE = str.maketrans({**KEY_FOLDING, **dict.fromkeys(" \t\r\n\u3000"),
-                               **{ord("ヶ"): "ケ", ord("ヵ"): "カ", ord("が"): "ケ"}})
+ADDRESS_TABLE = str.maketrans(
+    {**KEY_FOLDING, **dict.fromkeys(" \t\r\n\u3000"), **{ord("ヶ"): "ケ", ord("ヵ"): "カ", ord("が"): "ケ"}}
+)
 
 _DASH = "[" + re.escape(DASHES) + "]"
 _HYPHEN_BETWEEN_DIGITS = re.compile(rf"(?<=[0-9]){_DASH}(?=[0-9])")

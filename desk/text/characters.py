@@ -1,4 +1,5 @@
 """Character-level folding every rule of desk.text starts from: width, dashes, spaces, kana script, old and variant kanji."""
+
 from __future__ import annotations
 
 import re

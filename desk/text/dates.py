@@ -1,4 +1,5 @@
 """Dates as people write them (1980/4/1, 昭和55年4月1日, S55.4.1, 昭和五十五年四月一日): read into a date, checked as a date of birth, or keyed."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,18 @@ from functools import lru_cache
 from desk.text.numerals import ANY_NUMERAL, to_digits
 
 #: Era starts (元号), by name and by the initial forms use (S55.4.1); the first year of each is 元年 = 1.
-ERAS = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019,
-        "m": 1868, "t": 1912, "s": 1926, "h": 1989, "r": 2019}
+ERAS = {
+    "明治": 1868,
+    "大正": 1912,
+    "昭和": 1926,
+    "平成": 1989,
+    "令和": 2019,
+    "m": 1868,
+    "t": 1912,
+    "s": 1926,
+    "h": 1989,
+    "r": 2019,
+}
 _WESTERN = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?$")
 _COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
 _ERA = re.compile(r"^(明治|大正|昭和|平成|令和|[mtshr])\.?([0-9]{1,2}|元)[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?$")

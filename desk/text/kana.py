@@ -1,4 +1,5 @@
 """Readings of names (furigana) in kana: katakana as stored, and telling a kana-only key from a written name."""
+
 from __future__ import annotations
 
 import re

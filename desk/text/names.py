@@ -1,4 +1,5 @@
 """Personal names: a name tidied for storing as typed, and the key that finds or matches it however it was written."""
+
 from __future__ import annotations
 
 import unicodedata

@@ -1,4 +1,5 @@
 """Kanji numerals (二十三, 百五, 二〇二) read as numbers, for the places where they are numbers: address numbers and dates."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Phone numbers: stored as written (digits and hyphens), and their digits in national form for finding and matching."""
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,7 @@ def national_digits(value: str | None) -> str:
     text = _HYPHEN_BETWEEN_DIGITS.sub("-", text)
     international = _INTERNATIONAL.match(text)
     if international:
-        text = "0" + text[international.end():]
+        text = "0" + text[international.end() :]
     return _NOT_DIGIT.sub("", text)
 
 

@@ -1,5 +1,6 @@
 """The officer's screens: the case queue, the case page and its panels, the actions on a
 case, and the masking screen. No rule lives here: each action calls its area's service."""
+
 from __future__ import annotations
 
 from flask import Flask

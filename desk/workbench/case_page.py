@@ -1,4 +1,5 @@
 """Staff pages for cases: the queue and the case page (its panels come from every area)."""
+
 from __future__ import annotations
 
 import functools
@@ -37,8 +38,15 @@ def queue():
     counts = queries.status_counts()
     page = queries.case_queue(filters, user_id=current_user.id, as_of=today(), counts=counts)
     return render_template(
-        "staff/cases/list.html", page=page, rows=queue_rows(page.items, current_language(), today()),
-        filters=filters, counts=counts, staff=queries.assignable_staff(), OPEN=queries.OPEN, ALL=queries.ALL)
+        "staff/cases/list.html",
+        page=page,
+        rows=queue_rows(page.items, current_language(), today()),
+        filters=filters,
+        counts=counts,
+        staff=queries.assignable_staff(),
+        OPEN=queries.OPEN,
+        ALL=queries.ALL,
+    )
 
 
 def queue_rows(cases, lang: str, as_of) -> list[dict]:
@@ -55,7 +63,11 @@ def queue_rows(cases, lang: str, as_of) -> list[dict]:
         is_open = not state.closed
         badge = None
         if is_open and state.waiting_on_requester:
-            due = f" · {tr('提出期限', 'due', lang)} {format_date(case.requester_due_on, 'short', lang)}" if case.requester_due_on else ""
+            due = (
+                f" · {tr('提出期限', 'due', lang)} {format_date(case.requester_due_on, 'short', lang)}"
+                if case.requester_due_on
+                else ""
+            )
             badge = ("badge-paused", tr("停止中", "Paused", lang) + due)
         elif is_open and case.binding_due_on:
             left = days_left(case.binding_due_on, as_of, closed)
@@ -64,22 +76,35 @@ def queue_rows(cases, lang: str, as_of) -> list[dict]:
             elif left == 0:
                 badge = ("badge-soon", tr("本日期限", "Due today", lang))
             else:
-                badge = ("badge-soon" if left <= amber else "badge-ok", tr(f"残り{left}営業日", f"{left} business days left", lang))
+                badge = (
+                    "badge-soon" if left <= amber else "badge-ok",
+                    tr(f"残り{left}営業日", f"{left} business days left", lang),
+                )
         horizon_passed = is_open and case.statutory_horizon_on < as_of
         principal, proxy = people.get(case.id, {}).get("principal"), people.get(case.id, {}).get("proxy")
-        rows.append({
-            "reference": case.reference, "url": url.replace("REF", case.reference),
-            "name": principal[0] if principal else None, "furigana": principal[1] if principal else None,
-            "proxy": proxy[0] if proxy else None,
-            "kinds": [label(catalogue.REQUEST_KINDS[kind], lang) for kind in kinds.get(case.id, [])],
-            "channel": label(catalogue.CHANNELS[case.channel], lang), "arrived": format_date(case.arrived_on, "short", lang),
-            "status": case.status, "status_label": label(state, lang),
-            "target": format_date(case.internal_target_on, "short", lang) if case.internal_target_on else None,
-            "badge": badge, "horizon": format_date(case.statutory_horizon_on, "short", lang),
-            "horizon_passed": horizon_passed,
-            "late": is_open and not state.waiting_on_requester and (badge and badge[0] == "badge-overdue" or horizon_passed),
-            "assignee": case.assignee.name if case.assignee else None, "duplicate": case.possible_duplicate,
-        })
+        rows.append(
+            {
+                "reference": case.reference,
+                "url": url.replace("REF", case.reference),
+                "name": principal[0] if principal else None,
+                "furigana": principal[1] if principal else None,
+                "proxy": proxy[0] if proxy else None,
+                "kinds": [label(catalogue.REQUEST_KINDS[kind], lang) for kind in kinds.get(case.id, [])],
+                "channel": label(catalogue.CHANNELS[case.channel], lang),
+                "arrived": format_date(case.arrived_on, "short", lang),
+                "status": case.status,
+                "status_label": label(state, lang),
+                "target": format_date(case.internal_target_on, "short", lang) if case.internal_target_on else None,
+                "badge": badge,
+                "horizon": format_date(case.statutory_horizon_on, "short", lang),
+                "horizon_passed": horizon_passed,
+                "late": is_open
+                and not state.waiting_on_requester
+                and (badge and badge[0] == "badge-overdue" or horizon_passed),
+                "assignee": case.assignee.name if case.assignee else None,
+                "duplicate": case.possible_duplicate,
+            }
+        )
     return rows
 
 
@@ -94,8 +119,18 @@ def show_case(reference: str):
 
 def render_case(case, status: int = 200):
     """The case page; a workbench action whose form failed shows it again with status 400."""
-    panels = [(panel.template, panel.context(case) if panel.context else {})
-              for panel in hooks.of().panels if can(current_user, panel.permission)]
-    return render_template("staff/cases/show.html", case=case, panels=panels, today=today(),
-                           fee_due=settings.fee_due(case.kinds), header=header(case),
-                           closed=settings.closed_days(), days_left=deadlines.business_days_left), status
+    panels = [
+        (panel.template, panel.context(case) if panel.context else {})
+        for panel in hooks.of().panels
+        if can(current_user, panel.permission)
+    ]
+    return render_template(
+        "staff/cases/show.html",
+        case=case,
+        panels=panels,
+        today=today(),
+        fee_due=settings.fee_due(case.kinds),
+        header=header(case),
+        closed=settings.closed_days(),
+        days_left=deadlines.business_days_left,
+    ), status

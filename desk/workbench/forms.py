@@ -1,4 +1,5 @@
 """Forms of the case page. Every POST form is a FlaskForm (CSRF); labels are ja/en pairs."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -27,6 +28,7 @@ BAD_DATE = lazy("日付を YYYY-MM-DD の形で入力してください。", "En
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice.
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover - older WTForms
+
     def SelectChoice(value, label):  # noqa: N802
         return (value, label)
 
@@ -64,24 +66,41 @@ class NoteForm(FlaskForm):
 
 
 class AddressForm(FlaskForm):
-    document_address = TextAreaField(lazy("本人確認書類の住所", "Address on the identity document"),
-                                     validators=[Optional(), Length(max=300)])
-    records_address = TextAreaField(lazy("当社の記録上の住所", "Address in our records"),
-                                    validators=[Optional(), Length(max=300)])
+    document_address = TextAreaField(
+        lazy("本人確認書類の住所", "Address on the identity document"), validators=[Optional(), Length(max=300)]
+    )
+    records_address = TextAreaField(
+        lazy("当社の記録上の住所", "Address in our records"), validators=[Optional(), Length(max=300)]
+    )
 
 
 class ReviewForm(FlaskForm):
-    review = SelectField(lazy("確認結果", "Review"), choices=choices([
-        ("received", lazy("受領（未確認）", "Received (not checked)")),
-        ("acceptable", lazy("適", "Acceptable")), ("deficient", lazy("不備あり", "Deficient"))]))
+    review = SelectField(
+        lazy("確認結果", "Review"),
+        choices=choices(
+            [
+                ("received", lazy("受領（未確認）", "Received (not checked)")),
+                ("acceptable", lazy("適", "Acceptable")),
+                ("deficient", lazy("不備あり", "Deficient")),
+            ]
+        ),
+    )
     deficiency = StringField(lazy("不備の内容", "What is deficient"), validators=[Optional(), Length(max=500)])
     issued_on = DateField(lazy("発行日", "Issued on"), validators=[Optional()], format="%Y-%m-%d")
 
 
 class PaymentForm(FlaskForm):
-    amount = IntegerField(lazy("金額（円）", "Amount (yen)"),
-                          validators=[InputRequired(REQUIRED), NumberRange(min=1, max=1_000_000,
-                                      message=lazy("1円以上の金額を入力してください。", "Enter an amount of at least 1 yen."))])
+    amount = IntegerField(
+        lazy("金額（円）", "Amount (yen)"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(
+                min=1,
+                max=1_000_000,
+                message=lazy("1円以上の金額を入力してください。", "Enter an amount of at least 1 yen."),
+            ),
+        ],
+    )
     method = SelectField(lazy("支払方法", "Method"), choices=[])
     received_on = DateField(lazy("受領日", "Received on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d")
 
@@ -95,31 +114,45 @@ class ShortfallForm(FlaskForm):
 
 
 class AskForm(FlaskForm):
-    what = SelectField(lazy("照会の種類", "Ask for"), choices=choices([
-        ("documents", lazy("書類の提出", "Documents")), ("clarification", lazy("請求内容の確認", "Clarification"))]))
+    what = SelectField(
+        lazy("照会の種類", "Ask for"),
+        choices=choices(
+            [("documents", lazy("書類の提出", "Documents")), ("clarification", lazy("請求内容の確認", "Clarification"))]
+        ),
+    )
     due_on = DateField(lazy("提出期限", "Due by"), validators=[Optional()], format="%Y-%m-%d")
     body = TextAreaField(lazy("依頼する内容", "What we asked"), validators=[DataRequired(REQUIRED), Length(max=2000)])
 
 
 class ReplyForm(FlaskForm):
-    received_on = DateField(lazy("回答の受領日", "Reply received on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d")
+    received_on = DateField(
+        lazy("回答の受領日", "Reply received on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d"
+    )
 
 
 class SearchForm(FlaskForm):
-    systems = TextAreaField(lazy("調査したシステム・台帳", "Systems searched"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    systems = TextAreaField(
+        lazy("調査したシステム・台帳", "Systems searched"), validators=[DataRequired(REQUIRED), Length(max=2000)]
+    )
     findings = TextAreaField(lazy("調査結果", "What was found"), validators=[DataRequired(REQUIRED), Length(max=4000)])
 
 
 class TableForm(FlaskForm):
     item_id = HiddenField()
-    table = TextAreaField(lazy("開示するデータ（1行目に項目名。表計算ソフトから貼り付けできます）",
-                               "Data to disclose (first line: column names; paste from a spreadsheet)"),
-                          validators=[Optional(), Length(max=100_000)])
+    table = TextAreaField(
+        lazy(
+            "開示するデータ（1行目に項目名。表計算ソフトから貼り付けできます）",
+            "Data to disclose (first line: column names; paste from a spreadsheet)",
+        ),
+        validators=[Optional(), Length(max=100_000)],
+    )
 
 
 class AttachForm(FlaskForm):
-    file = FileField(lazy("開示データのファイル（PDF・PNG・JPEG）", "File of disclosed data (PDF, PNG, JPEG)"),
-                     validators=[FileRequired(lazy("ファイルを選んでください。", "Choose a file."))])
+    file = FileField(
+        lazy("開示データのファイル（PDF・PNG・JPEG）", "File of disclosed data (PDF, PNG, JPEG)"),
+        validators=[FileRequired(lazy("ファイルを選んでください。", "Choose a file."))],
+    )
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -129,29 +162,51 @@ class MultiCheckboxField(SelectMultipleField):
 
 class DecisionForm(FlaskForm):
     item_id = HiddenField()
-    outcome = RadioField(lazy("決定", "Outcome"), choices=[], validate_choice=False, validators=[InputRequired(lazy("決定を選んでください。", "Choose an outcome."))])
+    outcome = RadioField(
+        lazy("決定", "Outcome"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(lazy("決定を選んでください。", "Choose an outcome."))],
+    )
     # The catalogue decides which outcomes and grounds apply (desk.decisions.service), with its own messages.
     grounds = MultiCheckboxField(lazy("理由", "Grounds"), choices=[], validate_choice=False)
-    explanation = TextAreaField(lazy("理由の説明（不開示・一部開示等では必須）", "Explanation (required for refusals and partial outcomes)"),
-                                validators=[Optional(), Length(max=4000)])
-    withheld = TextAreaField(lazy("開示しない項目（1行に1項目）", "Items withheld (one per line)"), validators=[Optional(), Length(max=4000)])
+    explanation = TextAreaField(
+        lazy("理由の説明（不開示・一部開示等では必須）", "Explanation (required for refusals and partial outcomes)"),
+        validators=[Optional(), Length(max=4000)],
+    )
+    withheld = TextAreaField(
+        lazy("開示しない項目（1行に1項目）", "Items withheld (one per line)"), validators=[Optional(), Length(max=4000)]
+    )
     corrected = TextAreaField(lazy("訂正等の内容", "What was corrected"), validators=[Optional(), Length(max=4000)])
-    alternative_measure = TextAreaField(lazy("代替措置の内容", "Alternative measure taken"), validators=[Optional(), Length(max=4000)])
+    alternative_measure = TextAreaField(
+        lazy("代替措置の内容", "Alternative measure taken"), validators=[Optional(), Length(max=4000)]
+    )
     paper_instead = BooleanField(lazy("電磁的記録ではなく書面で交付する", "Deliver on paper instead of electronically"))
-    fallback_to_paper_reason = TextAreaField(lazy("書面で交付する理由", "Why on paper"), validators=[Optional(), Length(max=2000)])
+    fallback_to_paper_reason = TextAreaField(
+        lazy("書面で交付する理由", "Why on paper"), validators=[Optional(), Length(max=2000)]
+    )
 
 
 class ExtendForm(FlaskForm):
-    business_days = IntegerField(lazy("延長する営業日数", "Business days added"),
-                                 validators=[InputRequired(REQUIRED), NumberRange(min=1, max=60,
-                                             message=lazy("1〜60の日数を入力してください。", "Enter 1 to 60 days."))])
-    reason = TextAreaField(lazy("延長の理由（依頼者に通知します）", "Reason (told to the requester)"),
-                           validators=[DataRequired(REQUIRED), Length(max=2000)])
+    business_days = IntegerField(
+        lazy("延長する営業日数", "Business days added"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(min=1, max=60, message=lazy("1〜60の日数を入力してください。", "Enter 1 to 60 days.")),
+        ],
+    )
+    reason = TextAreaField(
+        lazy("延長の理由（依頼者に通知します）", "Reason (told to the requester)"),
+        validators=[DataRequired(REQUIRED), Length(max=2000)],
+    )
 
 
 class LapseReturnForm(FlaskForm):
-    due_on = DateField(lazy("依頼者の新しい期限", "New due date for the requester"), validators=[InputRequired(BAD_DATE)],
-                       format="%Y-%m-%d")
+    due_on = DateField(
+        lazy("依頼者の新しい期限", "New due date for the requester"),
+        validators=[InputRequired(BAD_DATE)],
+        format="%Y-%m-%d",
+    )
 
 
 class DispatchForm(FlaskForm):
@@ -165,13 +220,20 @@ class DispatchForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     channel = SelectField(lazy("取下げの連絡方法", "Withdrawal received by"), choices=[])
-    received_on = DateField(lazy("連絡を受けた日", "Received on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d")
+    received_on = DateField(
+        lazy("連絡を受けた日", "Received on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channel.choices = choices((code, label(entry)) for code, entry in catalogue.CHANNELS.items() if code != "api")
+        self.channel.choices = choices(
+            (code, label(entry)) for code, entry in catalogue.CHANNELS.items() if code != "api"
+        )
 
 
 class MaskForm(FlaskForm):
-    rectangles = HiddenField(validators=[DataRequired(lazy("塗りつぶす範囲をドラッグで指定してください。",
-                                                           "Drag over the areas to mask first."))])
+    rectangles = HiddenField(
+        validators=[
+            DataRequired(lazy("塗りつぶす範囲をドラッグで指定してください。", "Drag over the areas to mask first."))
+        ]
+    )

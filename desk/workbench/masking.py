@@ -6,6 +6,7 @@ back together as a PDF of images, so no text layer survives under the mask). The
 content replaces the old under a new key, and the old ciphertext is removed after commit:
 no unmasked original is kept anywhere.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,7 +31,7 @@ def max_render_pixels() -> int:
     """The most pixels one rendered page may have: the largest page uploads accept, at
     PDF_SCALE. A page beyond it (a file stored before the upload check, or a limit since
     lowered) is drawn at a smaller scale instead of taking a worker's memory."""
-    return int(largest_page_points(str(settings.get("upload_max_pdf_page"))) * PDF_SCALE ** 2)
+    return int(largest_page_points(str(settings.get("upload_max_pdf_page"))) * PDF_SCALE**2)
 
 
 def render_scale(width_pt: float, height_pt: float) -> float:
@@ -68,7 +69,9 @@ def masked_pdf(data: bytes, rects: dict[int, list]) -> bytes:
     target = pdfium.PdfDocument.new()
     try:
         if len(source) > MAX_PAGES:
-            raise Refused(f"{MAX_PAGES}ページを超えるPDFは塗りつぶせません。", f"PDFs over {MAX_PAGES} pages cannot be masked.")
+            raise Refused(
+                f"{MAX_PAGES}ページを超えるPDFは塗りつぶせません。", f"PDFs over {MAX_PAGES} pages cannot be masked."
+            )
         if max(rects) >= len(source):
             raise Refused("存在しないページが指定されました。", "A page that does not exist was given.")
         for index in range(len(source)):
@@ -137,8 +140,10 @@ def _burn(image, rects: list[tuple[float, float, float, float]]):
     draw = ImageDraw.Draw(image)
     width, height = image.size
     for x, y, w, h in rects:
-        draw.rectangle([int(x * width), int(y * height), int((x + w) * width + 0.999), int((y + h) * height + 0.999)],
-                       fill=(0, 0, 0))
+        draw.rectangle(
+            [int(x * width), int(y * height), int((x + w) * width + 0.999), int((y + h) * height + 0.999)],
+            fill=(0, 0, 0),
+        )
     return image
 
 
@@ -156,8 +161,10 @@ def parse_rectangles(raw: list) -> dict[int, list[tuple[float, float, float, flo
                 continue
             rects.setdefault(page, []).append((x, y, w, h))
     except (KeyError, TypeError, ValueError):
-        raise Refused("塗りつぶす範囲を読み取れませんでした。もう一度指定してください。",
-                      "The masked areas could not be read; draw them again.") from None
+        raise Refused(
+            "塗りつぶす範囲を読み取れませんでした。もう一度指定してください。",
+            "The masked areas could not be read; draw them again.",
+        ) from None
     if not rects:
         raise Refused("塗りつぶす範囲をドラッグで指定してください。", "Drag over the areas to mask first.")
     return rects
@@ -189,5 +196,9 @@ def mask(document: Document, rects: dict[int, list], *, actor) -> None:
         media_type = document.media_type
     replace_content(document, out.getvalue(), media_type)
     document.masked_at = now()
-    record("document.masked", actor=actor, case=document.case,
-           detail={"document_id": document.id, "pages": sorted(rects), "rectangles": sum(len(r) for r in rects.values())})
+    record(
+        "document.masked",
+        actor=actor,
+        case=document.case,
+        detail={"document_id": document.id, "pages": sorted(rects), "rectangles": sum(len(r) for r in rects.values())},
+    )

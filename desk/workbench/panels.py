@@ -2,6 +2,7 @@
 
 A form that failed validation is kept in g.workbench_forms under its name, so the page
 shows it again with the officer's input and the messages beside the fields."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -54,15 +55,23 @@ def header(case: Case) -> dict:
 def identity(case: Case) -> dict:
     check = identity_checks.verification_of(case)
     principal = case.principal
-    address_form = _form("addresses", lambda: forms.AddressForm(
-        formdata=None, document_address=check.document_address if check else "",
-        records_address=check.records_address if check else ""))
+    address_form = _form(
+        "addresses",
+        lambda: forms.AddressForm(
+            formdata=None,
+            document_address=check.document_address if check else "",
+            records_address=check.records_address if check else "",
+        ),
+    )
     documents = [d for d in case.documents if d.party == "principal" or d.kind in catalogue.IDENTITY_DOCUMENTS]
     application = principal.address if principal else None
     return {
-        "check": check, "address_form": address_form, "action_form": forms.ActionForm(formdata=None),
-        "comparison": addresses.compare(application, check.document_address if check else None,
-                                        check.records_address if check else None),
+        "check": check,
+        "address_form": address_form,
+        "action_form": forms.ActionForm(formdata=None),
+        "comparison": addresses.compare(
+            application, check.document_address if check else None, check.records_address if check else None
+        ),
         "documents": [_document_entry(d) for d in documents if d.kind not in catalogue.PROXY_DOCUMENTS],
         "checked_by": _names([check.identity_by_id]).get(check.identity_by_id) if check else None,
     }
@@ -73,9 +82,14 @@ def _document_entry(document) -> dict:
         "document": document,
         "kind": catalogue.DOCUMENT_KINDS.get(document.kind),
         "too_old": identity_checks.certificate_too_old(document),
-        "form": _form(f"review-{document.id}", lambda: forms.ReviewForm(
-            formdata=None, review=document.review, deficiency=document.deficiency, issued_on=document.issued_on)),
-        "viewable": document.wrapped_key is not None and document.media_type in ("application/pdf", "image/png", "image/jpeg"),
+        "form": _form(
+            f"review-{document.id}",
+            lambda: forms.ReviewForm(
+                formdata=None, review=document.review, deficiency=document.deficiency, issued_on=document.issued_on
+            ),
+        ),
+        "viewable": document.wrapped_key is not None
+        and document.media_type in ("application/pdf", "image/png", "image/jpeg"),
     }
 
 
@@ -87,29 +101,49 @@ def proxy(case: Case) -> dict:
     checklist = []
     for required in kind.required_documents():
         entries = [_document_entry(d) for d in documents if d.kind == required.code]
-        checklist.append({"kind": required, "entries": entries,
-                          "acceptable": any(e["document"].review == "acceptable" and not e["too_old"] for e in entries)})
+        checklist.append(
+            {
+                "kind": required,
+                "entries": entries,
+                "acceptable": any(e["document"].review == "acceptable" and not e["too_old"] for e in entries),
+            }
+        )
     acceptable = {c["kind"].code for c in checklist if c["acceptable"]}
     check = identity_checks.verification_of(case)
-    return {"applies": True, "kind": kind, "checklist": checklist, "satisfied": kind.satisfied_by(acceptable),
-            "check": check, "action_form": forms.ActionForm(formdata=None),
-            "alternatives": [[catalogue.PROXY_DOCUMENTS[c] for c in alt] for alt in kind.requirements]}
+    return {
+        "applies": True,
+        "kind": kind,
+        "checklist": checklist,
+        "satisfied": kind.satisfied_by(acceptable),
+        "check": check,
+        "action_form": forms.ActionForm(formdata=None),
+        "alternatives": [[catalogue.PROXY_DOCUMENTS[c] for c in alt] for alt in kind.requirements],
+    }
 
 
 def fee(case: Case) -> dict:
     due = settings.fee_due(case.kinds)
     payments = fees.payments_of(case)
     default_due = today() + timedelta(days=int(settings.get("requester_due_days")))
-    return {"due": due, "payments": payments, "paid": sum(p.amount for p in payments), "balance": fees.balance(case),
-            "payment_form": _form("payment", lambda: forms.PaymentForm(formdata=None, received_on=today(), amount=due or None)),
-            "shortfall_form": _form("shortfall", lambda: forms.ShortfallForm(formdata=None, due_on=default_due))}
+    return {
+        "due": due,
+        "payments": payments,
+        "paid": sum(p.amount for p in payments),
+        "balance": fees.balance(case),
+        "payment_form": _form(
+            "payment", lambda: forms.PaymentForm(formdata=None, received_on=today(), amount=due or None)
+        ),
+        "shortfall_form": _form("shortfall", lambda: forms.ShortfallForm(formdata=None, due_on=default_due)),
+    }
 
 
 def requests(case: Case) -> dict:
     default_due = today() + timedelta(days=int(settings.get("requester_due_days")))
-    return {"pauses": pauses_of(case),
-            "ask_form": _form("ask", lambda: forms.AskForm(formdata=None, due_on=default_due)),
-            "reply_form": _form("reply", lambda: forms.ReplyForm(formdata=None, received_on=today()))}
+    return {
+        "pauses": pauses_of(case),
+        "ask_form": _form("ask", lambda: forms.AskForm(formdata=None, due_on=default_due)),
+        "reply_form": _form("reply", lambda: forms.ReplyForm(formdata=None, received_on=today())),
+    }
 
 
 def _table_text(item) -> str:
@@ -123,10 +157,19 @@ def data(case: Case) -> dict:
     disclosure_items = [i for i in case.items if catalogue.REQUEST_KINDS[i.kind].disclosure]
     searches = decision_data.searches_of(case)
     return {
-        "searches": searches, "names": _names(s.recorded_by_id for s in searches),
+        "searches": searches,
+        "names": _names(s.recorded_by_id for s in searches),
         "search_form": _form("search", lambda: forms.SearchForm(formdata=None)),
-        "tables": [{"item": item, "form": _form(f"table-{item.id}", lambda item=item: forms.TableForm(
-            formdata=None, item_id=str(item.id), table=_table_text(item)))} for item in disclosure_items],
+        "tables": [
+            {
+                "item": item,
+                "form": _form(
+                    f"table-{item.id}",
+                    lambda item=item: forms.TableForm(formdata=None, item_id=str(item.id), table=_table_text(item)),
+                ),
+            }
+            for item in disclosure_items
+        ],
         "files": [_document_entry(d) for d in case.documents if d.kind == "disclosed_data"],
         "attach_form": _form("attach", lambda: forms.AttachForm(formdata=None)),
     }
@@ -138,7 +181,7 @@ def decision_form_choices(form, item) -> None:
 
 
 def article_ja(article: str) -> str:
-    """"35(1),(5); 27(2)" as Japanese statute references: 第35条第1項・第5項、第27条第2項."""
+    """ "35(1),(5); 27(2)" as Japanese statute references: 第35条第1項・第5項、第27条第2項."""
     import re
 
     parts = []
@@ -158,47 +201,76 @@ def decision(case: Case) -> dict:
 
         def factory(item=item, details=details):
             form = forms.DecisionForm(
-                formdata=None, item_id=str(item.id), outcome=item.outcome, grounds=list(item.grounds or []),
-                explanation=item.explanation, withheld="\n".join(details.get("withheld", [])),
-                corrected=details.get("corrected"), alternative_measure=details.get("alternative_measure"),
+                formdata=None,
+                item_id=str(item.id),
+                outcome=item.outcome,
+                grounds=list(item.grounds or []),
+                explanation=item.explanation,
+                withheld="\n".join(details.get("withheld", [])),
+                corrected=details.get("corrected"),
+                alternative_measure=details.get("alternative_measure"),
                 paper_instead=bool(details.get("fallback_to_paper_reason")),
-                fallback_to_paper_reason=details.get("fallback_to_paper_reason"))
+                fallback_to_paper_reason=details.get("fallback_to_paper_reason"),
+            )
             return form
+
         form = _form(f"decision-{item.id}", factory)
         decision_form_choices(form, item)
-        entries.append({"item": item, "kind": catalogue.REQUEST_KINDS[item.kind], "form": form, "details": details,
-                        "article_ja": article_ja(catalogue.REQUEST_KINDS[item.kind].article),
-                        "outcome": catalogue.OUTCOMES.get(item.outcome) if item.outcome else None})
-    return {"entries": entries, "names": _names(i.decided_by_id for i in case.items),
-            "editable": case.status in decisions.DECIDABLE, "action_form": forms.ActionForm(formdata=None),
-            "needs_approval": decisions.needs_approval(case),
-            "all_decided": all(i.outcome for i in case.items)}
+        entries.append(
+            {
+                "item": item,
+                "kind": catalogue.REQUEST_KINDS[item.kind],
+                "form": form,
+                "details": details,
+                "article_ja": article_ja(catalogue.REQUEST_KINDS[item.kind].article),
+                "outcome": catalogue.OUTCOMES.get(item.outcome) if item.outcome else None,
+            }
+        )
+    return {
+        "entries": entries,
+        "names": _names(i.decided_by_id for i in case.items),
+        "editable": case.status in decisions.DECIDABLE,
+        "action_form": forms.ActionForm(formdata=None),
+        "needs_approval": decisions.needs_approval(case),
+        "all_decided": all(i.outcome for i in case.items),
+    }
 
 
 def approval(case: Case) -> dict:
     approvals = list(db.session.scalars(select(Approval).where(Approval.case_id == case.id).order_by(Approval.id)))
-    return {"approvals": approvals, "names": _names([a.drafter_id for a in approvals] + [a.approver_id for a in approvals]),
-            "drafters": decisions.drafters(case), "action_form": forms.ActionForm(formdata=None),
-            "lapse": decisions.pending_lapse(case),
-            "lapse_form": _form("lapse", lambda: forms.LapseReturnForm(formdata=None,
-                                                                         due_on=today() + timedelta(days=14)))}
+    return {
+        "approvals": approvals,
+        "names": _names([a.drafter_id for a in approvals] + [a.approver_id for a in approvals]),
+        "drafters": decisions.drafters(case),
+        "action_form": forms.ActionForm(formdata=None),
+        "lapse": decisions.pending_lapse(case),
+        "lapse_form": _form("lapse", lambda: forms.LapseReturnForm(formdata=None, due_on=today() + timedelta(days=14))),
+    }
 
 
 def procedures(case: Case) -> dict:
     from desk.cases.models import CaseExtension
 
-    extensions = list(db.session.scalars(select(CaseExtension).where(CaseExtension.case_id == case.id).order_by(CaseExtension.id)))
-    return {"extensions": extensions,
-            "extend_form": _form("extend", lambda: forms.ExtendForm(formdata=None)),
-            "withdraw_form": _form("withdraw", lambda: forms.WithdrawForm(formdata=None, received_on=today())),
-            "withdrawable": case.status in lifecycle.WITHDRAWABLE}
+    extensions = list(
+        db.session.scalars(select(CaseExtension).where(CaseExtension.case_id == case.id).order_by(CaseExtension.id))
+    )
+    return {
+        "extensions": extensions,
+        "extend_form": _form("extend", lambda: forms.ExtendForm(formdata=None)),
+        "withdraw_form": _form("withdraw", lambda: forms.WithdrawForm(formdata=None, received_on=today())),
+        "withdrawable": case.status in lifecycle.WITHDRAWABLE,
+    }
 
 
 def dispatch(case: Case) -> dict:
     letters = list(db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)))
     default_method = "electronic" if case.delivery_method == "electronic" else "simple_registered"
-    return {"letters": letters,
-            "dispatch_form": _form("dispatch", lambda: forms.DispatchForm(formdata=None, sent_on=today(), method=default_method))}
+    return {
+        "letters": letters,
+        "dispatch_form": _form(
+            "dispatch", lambda: forms.DispatchForm(formdata=None, sent_on=today(), method=default_method)
+        ),
+    }
 
 
 def notes(case: Case) -> dict:

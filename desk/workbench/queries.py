@@ -6,6 +6,7 @@ plain indexed predicate, the search is an indexed prefix lookup on the normalise
 kept beside each person (desk.cases.search), and the first page asks the database for
 one page of rows only.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,15 +69,33 @@ class QueueFilters:
         except ValueError:
             page = 1
         flag = lambda name: args.get(name) in ("1", "on", "true")  # noqa: E731
-        return cls(status=status, kind=kind, assignee=assignee, channel=channel, waiting=flag("waiting"),
-                   overdue=flag("overdue"), duplicate=flag("duplicate"), lapse=flag("lapse"), q=q, page=page)
+        return cls(
+            status=status,
+            kind=kind,
+            assignee=assignee,
+            channel=channel,
+            waiting=flag("waiting"),
+            overdue=flag("overdue"),
+            duplicate=flag("duplicate"),
+            lapse=flag("lapse"),
+            q=q,
+            page=page,
+        )
 
     def args(self, **changes) -> dict:
         """The URL arguments for this view (with changes), defaults left out."""
-        values = {"status": self.status, "kind": self.kind, "assignee": self.assignee, "channel": self.channel,
-                  "waiting": "1" if self.waiting else None, "overdue": "1" if self.overdue else None,
-                  "duplicate": "1" if self.duplicate else None, "lapse": "1" if self.lapse else None,
-                  "q": self.q or None, "page": self.page}
+        values = {
+            "status": self.status,
+            "kind": self.kind,
+            "assignee": self.assignee,
+            "channel": self.channel,
+            "waiting": "1" if self.waiting else None,
+            "overdue": "1" if self.overdue else None,
+            "duplicate": "1" if self.duplicate else None,
+            "lapse": "1" if self.lapse else None,
+            "q": self.q or None,
+            "page": self.page,
+        }
         values.update(changes)
         if values.get("page") == 1:
             values["page"] = None
@@ -86,8 +105,9 @@ class QueueFilters:
 
     @property
     def active(self) -> bool:
-        return any((self.kind, self.assignee, self.channel, self.waiting, self.overdue, self.duplicate, self.lapse,
-                    self.q))
+        return any(
+            (self.kind, self.assignee, self.channel, self.waiting, self.overdue, self.duplicate, self.lapse, self.q)
+        )
 
 
 @dataclass
@@ -120,8 +140,11 @@ def status_counts() -> dict[str, int]:
     highest id, a change moves the newest updated_at (two indexed lookups), and a
     transition in this process forgets them at once (see forget_counts)."""
     # Two subqueries: SQLite answers a lone max() from the index, two in one select by a scan.
-    key = tuple(db.session.execute(select(select(func.max(Case.id)).scalar_subquery(),
-                                          select(func.max(Case.updated_at)).scalar_subquery())).one())
+    key = tuple(
+        db.session.execute(
+            select(select(func.max(Case.id)).scalar_subquery(), select(func.max(Case.updated_at)).scalar_subquery())
+        ).one()
+    )
     cached = current_app.extensions.get(_COUNTS)
     if cached is not None and cached[0] == key:
         return dict(cached[1])
@@ -207,8 +230,14 @@ def _ordered(query, filters: QueueFilters):
     return query.order_by(Case.internal_target_on, Case.statutory_horizon_on, Case.id)
 
 
-def case_queue(filters: QueueFilters, *, user_id: int | None, as_of: date, per_page: int = PER_PAGE,
-               counts: dict[str, int] | None = None) -> QueuePage:
+def case_queue(
+    filters: QueueFilters,
+    *,
+    user_id: int | None,
+    as_of: date,
+    per_page: int = PER_PAGE,
+    counts: dict[str, int] | None = None,
+) -> QueuePage:
     """One page of the queue. `counts` (from status_counts) spares a second count when only
     the status narrows the list."""
     query = _filtered(filters, user_id, as_of)
@@ -244,11 +273,14 @@ def row_details(cases: list[Case]) -> tuple[dict, dict]:
     if not ids:
         return people, kinds
     for case_id, role, name, furigana in db.session.execute(
-            select(Requester.case_id, Requester.role, Requester.name, Requester.furigana)
-            .where(Requester.case_id.in_(ids)).order_by(Requester.id)):
+        select(Requester.case_id, Requester.role, Requester.name, Requester.furigana)
+        .where(Requester.case_id.in_(ids))
+        .order_by(Requester.id)
+    ):
         people.setdefault(case_id, {}).setdefault(role, (name, furigana))
     for case_id, kind in db.session.execute(
-            select(RequestItem.case_id, RequestItem.kind).where(RequestItem.case_id.in_(ids)).order_by(RequestItem.id)):
+        select(RequestItem.case_id, RequestItem.kind).where(RequestItem.case_id.in_(ids)).order_by(RequestItem.id)
+    ):
         kinds.setdefault(case_id, []).append(kind)
     return people, kinds
 
@@ -261,25 +293,39 @@ def _open_page(query, filters: QueueFilters, offset: int, per_page: int) -> list
     rows = _load(_ordered(running, filters).limit(per_page).offset(offset))
     if len(rows) == per_page:
         return rows
-    running_total = offset + len(rows) if rows else db.session.scalar(
-        running.with_only_columns(func.count(Case.id)).order_by(None)) or 0
+    running_total = (
+        offset + len(rows)
+        if rows
+        else db.session.scalar(running.with_only_columns(func.count(Case.id)).order_by(None)) or 0
+    )
     paused_offset = max(offset - running_total, 0)
-    return rows + _load(paused.order_by(Case.requester_due_on, Case.id)
-                        .limit(per_page - len(rows)).offset(paused_offset))
+    return rows + _load(
+        paused.order_by(Case.requester_due_on, Case.id).limit(per_page - len(rows)).offset(paused_offset)
+    )
 
 
 def assignable_staff() -> list[StaffUser]:
-    return list(db.session.scalars(select(StaffUser).where(
-        StaffUser.active.is_(True), StaffUser.role.in_(("officer", "supervisor"))).order_by(StaffUser.name)))
+    return list(
+        db.session.scalars(
+            select(StaffUser)
+            .where(StaffUser.active.is_(True), StaffUser.role.in_(("officer", "supervisor")))
+            .order_by(StaffUser.name)
+        )
+    )
 
 
 #: How the timeline names audit actions (codes stay in the trail; people read words).
 def timeline(case: Case) -> list[dict]:
     """The audit events of a case and its notes, oldest first."""
     rows = db.session.execute(
-        select(AuditEvent, StaffUser.name).outerjoin(StaffUser, StaffUser.id == AuditEvent.actor_id)
-        .where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)).all()
+        select(AuditEvent, StaffUser.name)
+        .outerjoin(StaffUser, StaffUser.id == AuditEvent.actor_id)
+        .where(AuditEvent.case_id == case.id)
+        .order_by(AuditEvent.id)
+    ).all()
     entries = [{"at": event.at, "who": name, "event": event, "note": None} for event, name in rows]
-    entries += [{"at": note.created_at, "who": note.author.name if note.author else None, "event": None, "note": note}
-                for note in case.notes]
+    entries += [
+        {"at": note.created_at, "who": note.author.name if note.author else None, "event": None, "note": note}
+        for note in case.notes
+    ]
     return sorted(entries, key=lambda e: e["at"])

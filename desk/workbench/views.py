@@ -1,5 +1,6 @@
 """The officer's actions on one case. Each view: parse the form, call one service, commit,
 redirect back to the case page (or show it again with the form's errors)."""
+
 from __future__ import annotations
 
 import json
@@ -69,6 +70,7 @@ def _act(reference: str, form_class, name: str, action, done_ja: str, done_en: s
 
 # --------------------------------------------------------------------------- header, notes
 
+
 @blueprint.post("/assign")
 @require("case.work")
 def assign_case(reference):
@@ -83,40 +85,68 @@ def assign_case(reference):
         else:
             assignee = None
         cases.assign(case, assignee, actor=current_user)
+
     return _act(reference, forms.AssignForm, "assign", action, "担当者を変更しました。", "Assignee changed.", "top")
 
 
 @blueprint.post("/notes")
 @require("case.work")
 def add_note(reference):
-    return _act(reference, forms.NoteForm, "note", lambda case, form: cases.add_note(case, form.body.data, actor=current_user),
-                "メモを追加しました。", "Note added.", "timeline")
+    return _act(
+        reference,
+        forms.NoteForm,
+        "note",
+        lambda case, form: cases.add_note(case, form.body.data, actor=current_user),
+        "メモを追加しました。",
+        "Note added.",
+        "timeline",
+    )
 
 
 # --------------------------------------------------------------------------- identity and proxy
 
+
 @blueprint.post("/identity/addresses")
 @require("case.work")
 def record_addresses(reference):
-    return _act(reference, forms.AddressForm, "addresses",
-                lambda case, form: identity.record_addresses(case, form.document_address.data or "",
-                                                            form.records_address.data or "", actor=current_user),
-                "住所を記録しました。", "Addresses recorded.", "identity")
+    return _act(
+        reference,
+        forms.AddressForm,
+        "addresses",
+        lambda case, form: identity.record_addresses(
+            case, form.document_address.data or "", form.records_address.data or "", actor=current_user
+        ),
+        "住所を記録しました。",
+        "Addresses recorded.",
+        "identity",
+    )
 
 
 @blueprint.post("/identity/confirm")
 @require("case.work")
 def confirm_identity(reference):
-    return _act(reference, forms.ActionForm, "identity", lambda case, form: identity.confirm_identity(case, actor=current_user),
-                "本人確認を完了しました。", "Identity confirmed.")
+    return _act(
+        reference,
+        forms.ActionForm,
+        "identity",
+        lambda case, form: identity.confirm_identity(case, actor=current_user),
+        "本人確認を完了しました。",
+        "Identity confirmed.",
+    )
 
 
 @blueprint.post("/identity/unidentified")
 @require("case.work")
 def record_unidentified(reference):
-    return _act(reference, forms.ActionForm, "identity", lambda case, form: decisions.refuse_unidentified(case, actor=current_user),
-                "本人確認ができないとして、不開示等の決定を起案しました。", "Recorded as unidentified; a refusal has been drafted.",
-                "decision")
+    return _act(
+        reference,
+        forms.ActionForm,
+        "identity",
+        lambda case, form: decisions.refuse_unidentified(case, actor=current_user),
+        "本人確認ができないとして、不開示等の決定を起案しました。",
+        "Recorded as unidentified; a refusal has been drafted.",
+        "decision",
+    )
 
 
 @blueprint.post("/documents/<document_id>/review")
@@ -124,72 +154,126 @@ def record_unidentified(reference):
 def review_document(reference, document_id):
     def action(case, form):
         document = _document(case, document_id)
-        identity.review_document(document, form.review.data, form.deficiency.data or "", form.issued_on.data,
-                                actor=current_user)
-    return _act(reference, forms.ReviewForm, f"review-{document_id}", action, "書類の確認結果を記録しました。",
-                "Review recorded.", f"document-{document_id}")
+        identity.review_document(
+            document, form.review.data, form.deficiency.data or "", form.issued_on.data, actor=current_user
+        )
+
+    return _act(
+        reference,
+        forms.ReviewForm,
+        f"review-{document_id}",
+        action,
+        "書類の確認結果を記録しました。",
+        "Review recorded.",
+        f"document-{document_id}",
+    )
 
 
 @blueprint.post("/proxy/confirm")
 @require("case.work")
 def confirm_proxy(reference):
-    return _act(reference, forms.ActionForm, "proxy", lambda case, form: identity.confirm_proxy(case, actor=current_user),
-                "代理権を確認しました。", "The proxy's authority is confirmed.")
+    return _act(
+        reference,
+        forms.ActionForm,
+        "proxy",
+        lambda case, form: identity.confirm_proxy(case, actor=current_user),
+        "代理権を確認しました。",
+        "The proxy's authority is confirmed.",
+    )
 
 
 @blueprint.post("/proxy/unconfirmed")
 @require("case.work")
 def record_proxy_unconfirmed(reference):
-    return _act(reference, forms.ActionForm, "proxy",
-                lambda case, form: decisions.refuse_proxy_unconfirmed(case, actor=current_user),
-                "代理権が確認できないとして、不開示等の決定を起案しました。",
-                "Recorded as unconfirmed; a refusal has been drafted.", "decision")
+    return _act(
+        reference,
+        forms.ActionForm,
+        "proxy",
+        lambda case, form: decisions.refuse_proxy_unconfirmed(case, actor=current_user),
+        "代理権が確認できないとして、不開示等の決定を起案しました。",
+        "Recorded as unconfirmed; a refusal has been drafted.",
+        "decision",
+    )
 
 
 # --------------------------------------------------------------------------- fees, requests to the requester
 
+
 @blueprint.post("/fees/payments")
 @require("case.work")
 def record_payment(reference):
-    return _act(reference, forms.PaymentForm, "payment",
-                lambda case, form: fees.record_payment(case, form.amount.data, form.method.data, form.received_on.data,
-                                                          actor=current_user),
-                "入金を記録しました。", "Payment recorded.", "fees")
+    return _act(
+        reference,
+        forms.PaymentForm,
+        "payment",
+        lambda case, form: fees.record_payment(
+            case, form.amount.data, form.method.data, form.received_on.data, actor=current_user
+        ),
+        "入金を記録しました。",
+        "Payment recorded.",
+        "fees",
+    )
 
 
 @blueprint.post("/fees/shortfall")
 @require("case.work")
 def send_shortfall(reference):
-    return _act(reference, forms.ShortfallForm, "shortfall",
-                lambda case, form: fees.ask_for_fee(case, form.due_on.data, actor=current_user),
-                "不足の通知を作成し、手数料の納付待ちにしました。", "Shortfall notice queued; the case now awaits the fee.", "fees")
+    return _act(
+        reference,
+        forms.ShortfallForm,
+        "shortfall",
+        lambda case, form: fees.ask_for_fee(case, form.due_on.data, actor=current_user),
+        "不足の通知を作成し、手数料の納付待ちにしました。",
+        "Shortfall notice queued; the case now awaits the fee.",
+        "fees",
+    )
 
 
 @blueprint.post("/ask")
 @require("case.work")
 def ask_requester(reference):
-    return _act(reference, forms.AskForm, "ask",
-                lambda case, form: asking.ask_requester(case, form.what.data, form.due_on.data, form.body.data,
-                                                         actor=current_user),
-                "依頼者への照会を記録しました（期限は停止中）。", "Request recorded; the clock is paused.", "requests")
+    return _act(
+        reference,
+        forms.AskForm,
+        "ask",
+        lambda case, form: asking.ask_requester(
+            case, form.what.data, form.due_on.data, form.body.data, actor=current_user
+        ),
+        "依頼者への照会を記録しました（期限は停止中）。",
+        "Request recorded; the clock is paused.",
+        "requests",
+    )
 
 
 @blueprint.post("/reply")
 @require("case.work")
 def reply_received(reference):
-    return _act(reference, forms.ReplyForm, "reply",
-                lambda case, form: asking.reply_received(case, form.received_on.data, actor=current_user),
-                "回答の受領を記録しました（期限の計算を再開）。", "Reply recorded; the clock runs again.", "requests")
+    return _act(
+        reference,
+        forms.ReplyForm,
+        "reply",
+        lambda case, form: asking.reply_received(case, form.received_on.data, actor=current_user),
+        "回答の受領を記録しました（期限の計算を再開）。",
+        "Reply recorded; the clock runs again.",
+        "requests",
+    )
 
 
 # --------------------------------------------------------------------------- locating the data
 
+
 @blueprint.post("/data/searches")
 @require("case.work")
 def record_search(reference):
-    return _act(reference, forms.SearchForm, "search",
-                lambda case, form: decision_data.record_search(case, form.systems.data, form.findings.data, actor=current_user),
-                "調査結果を記録しました。", "Search recorded.", "data")
+    return _act(
+        reference,
+        forms.SearchForm,
+        "search",
+        lambda case, form: decision_data.record_search(case, form.systems.data, form.findings.data, actor=current_user),
+        "調査結果を記録しました。",
+        "Search recorded.",
+        "data",
+    )
 
 
 def _item(case, item_id) -> RequestItem:
@@ -220,8 +304,16 @@ def _document(case, document_id) -> Document:
 def record_table(reference):
     def action(case, form):
         decision_data.set_disclosed_table(_item(case, form.item_id.data), form.table.data or "", actor=current_user)
-    return _act(reference, forms.TableForm, f"table-{request.form.get('item_id', '')}", action,
-                "開示するデータを記録しました。", "Disclosed data recorded.", "data")
+
+    return _act(
+        reference,
+        forms.TableForm,
+        f"table-{request.form.get('item_id', '')}",
+        action,
+        "開示するデータを記録しました。",
+        "Disclosed data recorded.",
+        "data",
+    )
 
 
 @blueprint.post("/data/files")
@@ -229,16 +321,19 @@ def record_table(reference):
 def attach_file(reference):
     def action(case, form):
         decision_data.attach_disclosed_file(case, form.file.data.read(), actor=current_user)
+
     return _act(reference, forms.AttachForm, "attach", action, "ファイルを添付しました。", "File attached.", "data")
 
 
 # --------------------------------------------------------------------------- decision, approval, dispatch
+
 
 @blueprint.post("/items/<item_id>/decision")
 @require("case.work")
 def decide_item(reference, item_id):
     case = _case(reference)
     item = _item(case, item_id)
+
     def form_class():
         form = forms.DecisionForm()
         decision_form_choices(form, item)
@@ -246,85 +341,156 @@ def decide_item(reference, item_id):
 
     def action(case, form):
         draft = decisions.Draft(
-            outcome=form.outcome.data, grounds=list(form.grounds.data or []), explanation=form.explanation.data or "",
+            outcome=form.outcome.data,
+            grounds=list(form.grounds.data or []),
+            explanation=form.explanation.data or "",
             withheld=[line.strip() for line in (form.withheld.data or "").splitlines() if line.strip()],
-            corrected=form.corrected.data or "", alternative_measure=form.alternative_measure.data or "",
-            paper_instead=bool(form.paper_instead.data), fallback_to_paper_reason=form.fallback_to_paper_reason.data or "")
+            corrected=form.corrected.data or "",
+            alternative_measure=form.alternative_measure.data or "",
+            paper_instead=bool(form.paper_instead.data),
+            fallback_to_paper_reason=form.fallback_to_paper_reason.data or "",
+        )
         decisions.decide(_item(case, item_id), draft, actor=current_user)
-    return _act(reference, form_class, f"decision-{item_id}", action, "決定を起案しました。", "Decision drafted.",
-                f"item-{item_id}")
+
+    return _act(
+        reference,
+        form_class,
+        f"decision-{item_id}",
+        action,
+        "決定を起案しました。",
+        "Decision drafted.",
+        f"item-{item_id}",
+    )
 
 
 @blueprint.post("/decision/submit")
 @require("case.work")
 def submit_decision(reference):
-    return _act(reference, forms.ActionForm, "submit", lambda case, form: decisions.submit(case, actor=current_user),
-                "決定を確定しました。", "Decision submitted.", "decision")
+    return _act(
+        reference,
+        forms.ActionForm,
+        "submit",
+        lambda case, form: decisions.submit(case, actor=current_user),
+        "決定を確定しました。",
+        "Decision submitted.",
+        "decision",
+    )
 
 
 @blueprint.post("/decision/reopen")
 @require("case.work")
 def reopen_decision(reference):
-    return _act(reference, forms.ActionForm, "submit", lambda case, form: decisions.reopen(case, actor=current_user),
-                "起案を取り消し、調査中に戻しました。", "Draft reopened.", "decision")
+    return _act(
+        reference,
+        forms.ActionForm,
+        "submit",
+        lambda case, form: decisions.reopen(case, actor=current_user),
+        "起案を取り消し、調査中に戻しました。",
+        "Draft reopened.",
+        "decision",
+    )
 
 
 @blueprint.post("/approval/approve")
 @require("decision.approve")
 def approve(reference):
-    return _act(reference, forms.ActionForm, "approval", lambda case, form: decisions.approve(case, actor=current_user),
-                "決定を承認しました。", "Decision approved.", "approval")
+    return _act(
+        reference,
+        forms.ActionForm,
+        "approval",
+        lambda case, form: decisions.approve(case, actor=current_user),
+        "決定を承認しました。",
+        "Decision approved.",
+        "approval",
+    )
 
 
 @blueprint.post("/approval/return")
 @require("decision.approve")
 def return_decision(reference):
-    return _act(reference, forms.ActionForm, "approval",
-                lambda case, form: decisions.return_for_revision(case, actor=current_user),
-                "決定を差し戻しました。", "Decision returned for revision.", "approval")
+    return _act(
+        reference,
+        forms.ActionForm,
+        "approval",
+        lambda case, form: decisions.return_for_revision(case, actor=current_user),
+        "決定を差し戻しました。",
+        "Decision returned for revision.",
+        "approval",
+    )
 
 
 @blueprint.post("/approval/lapse/approve")
 @require("decision.approve")
 def approve_lapse(reference):
-    return _act(reference, forms.ActionForm, "lapse", lambda case, form: decisions.approve_lapse(case, actor=current_user),
-                "請求がなかったものとして終了し、その旨のお知らせを作成しました。",
-                "The request is treated as not made; the notice is queued.", "approval")
+    return _act(
+        reference,
+        forms.ActionForm,
+        "lapse",
+        lambda case, form: decisions.approve_lapse(case, actor=current_user),
+        "請求がなかったものとして終了し、その旨のお知らせを作成しました。",
+        "The request is treated as not made; the notice is queued.",
+        "approval",
+    )
 
 
 @blueprint.post("/approval/lapse/return")
 @require("decision.approve")
 def return_lapse(reference):
-    return _act(reference, forms.LapseReturnForm, "lapse",
-                lambda case, form: decisions.return_lapse(case, form.due_on.data, actor=current_user),
-                "終了せず、依頼者の期限を延ばしました。", "Not lapsed: the requester has a new due date.", "approval")
+    return _act(
+        reference,
+        forms.LapseReturnForm,
+        "lapse",
+        lambda case, form: decisions.return_lapse(case, form.due_on.data, actor=current_user),
+        "終了せず、依頼者の期限を延ばしました。",
+        "Not lapsed: the requester has a new due date.",
+        "approval",
+    )
 
 
 @blueprint.post("/extend")
 @require("case.work")
 def extend(reference):
-    return _act(reference, forms.ExtendForm, "extend",
-                lambda case, form: cases.extend(case, form.business_days.data, form.reason.data, actor=current_user),
-                "期限を延長し、延長の通知を作成しました。", "Deadline extended; the notice is queued.", "procedures")
+    return _act(
+        reference,
+        forms.ExtendForm,
+        "extend",
+        lambda case, form: cases.extend(case, form.business_days.data, form.reason.data, actor=current_user),
+        "期限を延長し、延長の通知を作成しました。",
+        "Deadline extended; the notice is queued.",
+        "procedures",
+    )
 
 
 @blueprint.post("/dispatch")
 @require("case.work")
 def dispatch(reference):
-    return _act(reference, forms.DispatchForm, "dispatch",
-                lambda case, form: letters.dispatch_reply(case, form.sent_on.data, form.method.data, actor=current_user),
-                "発送を記録し、案件を完了しました。", "Dispatch recorded; the case is complete.", "dispatch")
+    return _act(
+        reference,
+        forms.DispatchForm,
+        "dispatch",
+        lambda case, form: letters.dispatch_reply(case, form.sent_on.data, form.method.data, actor=current_user),
+        "発送を記録し、案件を完了しました。",
+        "Dispatch recorded; the case is complete.",
+        "dispatch",
+    )
 
 
 @blueprint.post("/withdraw")
 @require("case.work")
 def withdraw(reference):
-    return _act(reference, forms.WithdrawForm, "withdraw",
-                lambda case, form: cases.withdraw(case, form.channel.data, form.received_on.data, actor=current_user),
-                "取下げを記録しました。", "Withdrawal recorded.", "procedures")
+    return _act(
+        reference,
+        forms.WithdrawForm,
+        "withdraw",
+        lambda case, form: cases.withdraw(case, form.channel.data, form.received_on.data, actor=current_user),
+        "取下げを記録しました。",
+        "Withdrawal recorded.",
+        "procedures",
+    )
 
 
 # --------------------------------------------------------------------------- document pages and masking
+
 
 @blueprint.get("/documents/<document_id>/pages/<page>.png")
 @require("document.view")
@@ -362,13 +528,21 @@ def mask_document(reference, document_id):
             db.session.commit()
         except (Refused, ValueError) as refusal:
             db.session.rollback()
-            message = refusal.message(current_language()) if isinstance(refusal, Refused) else \
-                tr("塗りつぶす範囲を読み取れませんでした。", "The masked areas could not be read.")
+            message = (
+                refusal.message(current_language())
+                if isinstance(refusal, Refused)
+                else tr("塗りつぶす範囲を読み取れませんでした。", "The masked areas could not be read.")
+            )
             form.rectangles.errors = [message]
             status = 400
         else:
-            flash(tr("塗りつぶしを書類に焼き込みました。元の画像は残っていません。",
-                     "The mask is burnt into the document; the unmasked original is gone."), "success")
+            flash(
+                tr(
+                    "塗りつぶしを書類に焼き込みました。元の画像は残っていません。",
+                    "The mask is burnt into the document; the unmasked original is gone.",
+                ),
+                "success",
+            )
             return _back(case, f"document-{document.id}")
     elif request.method == "POST":
         status = 400

@@ -1,4 +1,5 @@
 """Staff administration: add, re-role, deactivate, reset; the last admin stays; all audited."""
+
 import json
 
 import pytest
@@ -25,8 +26,10 @@ def test_admin_adds_staff_and_it_is_audited(client):
     """A new account can sign in with the temporary password; the event names ids and codes only."""
     admin = make_staff("admin")
     login(client, admin)
-    response = client.post("/staff/admin/staff", data={"name": "鈴木 一郎", "email": "Suzuki@Example.jp",
-                                                       "role": "officer", "password": "temporary-pass-1"})
+    response = client.post(
+        "/staff/admin/staff",
+        data={"name": "鈴木 一郎", "email": "Suzuki@Example.jp", "role": "officer", "password": "temporary-pass-1"},
+    )
     assert response.status_code == 302
     user = service.find_by_email("suzuki@example.jp")
     assert user.role == "officer" and user.name == "鈴木 一郎"
@@ -40,16 +43,22 @@ def test_bad_new_staff_input_is_explained_and_nothing_saved(client):
     """A short password or a taken e-mail: a message next to the field, no account."""
     admin = make_staff("admin")
     login(client, admin)
-    response = client.post("/staff/admin/staff?lang=en", data={"name": "X", "email": "x@example.jp", "role": "officer",
-                                                              "password": "short"})
+    response = client.post(
+        "/staff/admin/staff?lang=en",
+        data={"name": "X", "email": "x@example.jp", "role": "officer", "password": "short"},
+    )
     assert response.status_code == 400
     assert "at least 12 characters" in response.get_data(as_text=True)
     assert service.find_by_email("x@example.jp") is None
-    response = client.post("/staff/admin/staff", data={"name": "X", "email": admin.email, "role": "officer",
-                                                              "password": "long-enough-pass"})
+    response = client.post(
+        "/staff/admin/staff",
+        data={"name": "X", "email": admin.email, "role": "officer", "password": "long-enough-pass"},
+    )
     assert response.status_code == 400 and "already exists" in response.get_data(as_text=True)
-    response = client.post("/staff/admin/staff", data={"name": "X", "email": "y@example.jp", "role": "superuser",
-                                                      "password": "long-enough-pass"})
+    response = client.post(
+        "/staff/admin/staff",
+        data={"name": "X", "email": "y@example.jp", "role": "superuser", "password": "long-enough-pass"},
+    )
     assert response.status_code == 400 and service.find_by_email("y@example.jp") is None
 
 
@@ -99,7 +108,10 @@ def test_role_change_deactivate_reactivate_reset_are_audited(client):
     assert service.authenticate(officer.email, PASSWORD) is None
     assert client.post(f"/staff/admin/staff/{officer.id}/active", data={"active": "1"}).status_code == 302
     assert _events("staff.reactivated")[-1].detail["staff_id"] == officer.id
-    assert client.post(f"/staff/admin/staff/{officer.id}/password", data={"password": "new-temporary-99"}).status_code == 302
+    assert (
+        client.post(f"/staff/admin/staff/{officer.id}/password", data={"password": "new-temporary-99"}).status_code
+        == 302
+    )
     event = _events("staff.password_reset")[-1]
     assert event.detail == {"staff_id": officer.id}
     _assert_codes_only(event, "new-temporary-99", "田中")
@@ -129,11 +141,19 @@ def test_non_admins_are_refused(client, role):
     login(client, user)
     assert client.get("/staff/admin/staff").status_code == 403
     assert client.get(f"/staff/admin/staff/{target.id}").status_code == 403
-    assert client.post("/staff/admin/staff", data={"name": "x", "email": "z@example.jp", "role": "admin",
-                                                  "password": "long-enough-pass"}).status_code == 403
+    assert (
+        client.post(
+            "/staff/admin/staff",
+            data={"name": "x", "email": "z@example.jp", "role": "admin", "password": "long-enough-pass"},
+        ).status_code
+        == 403
+    )
     assert client.post(f"/staff/admin/staff/{target.id}/role", data={"role": "admin"}).status_code == 403
     assert client.post(f"/staff/admin/staff/{target.id}/active", data={"active": "0"}).status_code == 403
-    assert client.post(f"/staff/admin/staff/{target.id}/password", data={"password": "long-enough-pass"}).status_code == 403
+    assert (
+        client.post(f"/staff/admin/staff/{target.id}/password", data={"password": "long-enough-pass"}).status_code
+        == 403
+    )
     assert service.find_by_email("z@example.jp") is None
     assert _events("staff.role_changed") == []
 
@@ -145,5 +165,9 @@ def test_an_admin_may_step_down_when_another_remains(client):
     login(client, admin)
     response = client.post(f"/staff/admin/staff/{admin.id}/role", data={"role": "auditor"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/staff/")
-    assert _events("staff.role_changed")[-1].detail == {"staff_id": admin.id, "from_role": "admin", "to_role": "auditor"}
+    assert _events("staff.role_changed")[-1].detail == {
+        "staff_id": admin.id,
+        "from_role": "admin",
+        "to_role": "auditor",
+    }
     assert client.get("/staff/admin/staff").status_code == 403

@@ -1,4 +1,5 @@
 """Every audit action recorded anywhere in desk has a Japanese and English label."""
+
 import ast
 from pathlib import Path
 
@@ -10,8 +11,11 @@ def _recorded_actions() -> set[str]:
     found: set[str] = set()
     for path in Path(desk.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "record" \
-                    and node.args:
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "record"
+                and node.args
+            ):
                 for constant in ast.walk(node.args[0]):
                     if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and "." in constant.value:
                         found.add(constant.value)

@@ -1,4 +1,5 @@
 """The audit trail: chained, verifiable, and free of personal data."""
+
 from datetime import date
 
 from sqlalchemy import select, text

@@ -1,4 +1,5 @@
 """The audit log viewer: filters, pages, verification on demand, roles."""
+
 from sqlalchemy import update
 
 from desk.audit.models import AuditEvent
@@ -50,7 +51,7 @@ def test_verification_runs_on_demand_and_finds_tampering(client):
     make_case()
     login(client, make_staff("auditor"))
     html = client.get("/staff/audit").get_data(as_text=True)
-    assert 'data-verify' not in html and "verify=1" in html.replace('name="verify" value="1"', "verify=1")
+    assert "data-verify" not in html and "verify=1" in html.replace('name="verify" value="1"', "verify=1")
     html = client.get("/staff/audit?verify=1").get_data(as_text=True)
     assert 'data-verify="ok"' in html
     victim = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "case.opened")).first()

@@ -1,5 +1,6 @@
 """Upgrading a database whose trail was chained by plain SHA-256: every event is re-keyed,
 the trail verifies, and what the plain chain looked like is kept on record."""
+
 import hashlib
 from datetime import UTC, datetime, timedelta
 
@@ -22,9 +23,17 @@ def _plain_trail(n: int) -> None:
     start = datetime(2026, 1, 5, 1, 0, 0, 123456, tzinfo=UTC)
     with db.engine.begin() as conn:
         for i in range(n):
-            event = {"at": start + timedelta(minutes=i), "actor_id": None, "actor_kind": "system",
-                     "action": "case.transition", "case_id": 7, "case_reference": "2026-000007",
-                     "from_status": "received", "to_status": "verifying", "detail": {"n": i}}
+            event = {
+                "at": start + timedelta(minutes=i),
+                "actor_id": None,
+                "actor_kind": "system",
+                "action": "case.transition",
+                "case_id": 7,
+                "case_reference": "2026-000007",
+                "from_status": "received",
+                "to_status": "verifying",
+                "detail": {"n": i},
+            }
             digest = hashlib.sha256(event_body(prev, event)).hexdigest()
             conn.execute(insert(EVENTS).values(**event, prev_hash=prev, hash=digest))
             prev = digest

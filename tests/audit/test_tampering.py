@@ -1,5 +1,6 @@
 """Tampering with the audit trail by someone who can write to the database but does not hold
 the master key: every kind of edit is named by `verify`, and a cut-off tail by the exported head."""
+
 import hashlib
 import json
 

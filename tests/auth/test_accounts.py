@@ -1,6 +1,7 @@
 """Staff accounts under attack and in daily use: throttled sign-in that holds under concurrent
 attempts and locks nobody out, sessions that end, password policy, one's own password,
 temporary passwords, two-step sign-in."""
+
 import re
 import threading
 from datetime import UTC, datetime, timedelta
@@ -25,9 +26,11 @@ def _post_login(client, email, password):
 
 
 def _events(action: str, staff_id: int) -> list[dict]:
-    return [e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
-                                                 .order_by(AuditEvent.id))
-            if (e.detail or {}).get("staff_id") == staff_id]
+    return [
+        e.detail
+        for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+        if (e.detail or {}).get("staff_id") == staff_id
+    ]
 
 
 def _reload(user) -> StaffUser:
@@ -36,6 +39,7 @@ def _reload(user) -> StaffUser:
 
 
 # --------------------------------------------------------------------------- throttling
+
 
 def test_concurrent_wrong_passwords_get_five_checks_not_more(app):
     """Twelve sign-ins at the same moment: five passwords are checked, each with its own
@@ -116,6 +120,7 @@ def test_a_trusted_browser_gets_five_wrong_tries_of_its_own(app):
 
 # --------------------------------------------------------------------------- sessions
 
+
 def _session_cookie(client) -> str:
     return client.get_cookie("session").value
 
@@ -156,23 +161,29 @@ def test_deactivation_ends_the_session(app):
 
 # --------------------------------------------------------------------------- passwords
 
-@pytest.mark.parametrize("password,why", [
-    ("aaaaaaaaaa", "12"),                 # the issue's example: too short
-    ("aaaaaaaaaaaaaaa", "repeats"),
-    ("abababababab", "repeats"),
-    ("password1234", "common"),
-    ("Password2026!", "common"),
-    ("iloveyou!!!!!!", "common"),
-    ("qwertyuiopasdf", "run"),
-    ("123456789012", "run"),
-    ("yamada.hanako-2026", "e-mail"),
-])
+
+@pytest.mark.parametrize(
+    "password,why",
+    [
+        ("aaaaaaaaaa", "12"),  # the issue's example: too short
+        ("aaaaaaaaaaaaaaa", "repeats"),
+        ("abababababab", "repeats"),
+        ("password1234", "common"),
+        ("Password2026!", "common"),
+        ("iloveyou!!!!!!", "common"),
+        ("qwertyuiopasdf", "run"),
+        ("123456789012", "run"),
+        ("yamada.hanako-2026", "e-mail"),
+    ],
+)
 def test_weak_passwords_are_refused(password, why):
     problem = passwords.problem(password, "yamada.hanako@example.jp")
     assert problem is not None and why in problem[1]
 
 
-@pytest.mark.parametrize("password", [PASSWORD, "海辺の灯台と三毛猫のひるね", "Tsukiji-fish-market-at-dawn", "r7#Vq2!mZp9@"])
+@pytest.mark.parametrize(
+    "password", [PASSWORD, "海辺の灯台と三毛猫のひるね", "Tsukiji-fish-market-at-dawn", "r7#Vq2!mZp9@"]
+)
 def test_good_passwords_pass(password):
     assert passwords.problem(password, "yamada.hanako@example.jp") is None
 
@@ -191,14 +202,19 @@ def test_change_your_own_password(app):
     login(other_device, officer)
     page = client.get("/staff/account/password")
     assert page.status_code == 200 and "今のパスワード" in page.get_data(as_text=True)
-    wrong = client.post("/staff/account/password", data={"current": "not it at all", "password": "a brand new secret",
-                                                         "confirm": "a brand new secret"})
+    wrong = client.post(
+        "/staff/account/password",
+        data={"current": "not it at all", "password": "a brand new secret", "confirm": "a brand new secret"},
+    )
     assert wrong.status_code == 400 and "今のパスワードが正しくありません" in wrong.get_data(as_text=True)
-    weak = client.post("/staff/account/password", data={"current": PASSWORD, "password": "password1234",
-                                                        "confirm": "password1234"})
+    weak = client.post(
+        "/staff/account/password", data={"current": PASSWORD, "password": "password1234", "confirm": "password1234"}
+    )
     assert weak.status_code == 400 and "よく使われている" in weak.get_data(as_text=True)
-    done = client.post("/staff/account/password", data={"current": PASSWORD, "password": "a brand new secret",
-                                                        "confirm": "a brand new secret"})
+    done = client.post(
+        "/staff/account/password",
+        data={"current": PASSWORD, "password": "a brand new secret", "confirm": "a brand new secret"},
+    )
     assert done.status_code == 302
     assert client.get("/staff/cases").status_code == 200
     assert other_device.get("/staff/cases").status_code == 302
@@ -213,8 +229,10 @@ def test_a_temporary_password_must_be_changed_first(app):
     admin = make_staff("admin")
     admin_client = app.test_client()
     login(admin_client, admin)
-    admin_client.post("/staff/admin/staff", data={"email": "new@example.jp", "name": "新人 一郎", "role": "officer",
-                                                  "password": "temporary secret 42"})
+    admin_client.post(
+        "/staff/admin/staff",
+        data={"email": "new@example.jp", "name": "新人 一郎", "role": "officer", "password": "temporary secret 42"},
+    )
     newcomer = service.find_by_email("new@example.jp")
     assert newcomer.must_change_password
     client = app.test_client()
@@ -225,8 +243,10 @@ def test_a_temporary_password_must_be_changed_first(app):
         assert response.status_code == 302 and response.headers["Location"].endswith("/staff/account/password"), path
     page = client.get("/staff/account/password").get_data(as_text=True)
     assert "仮のもの" in page
-    client.post("/staff/account/password", data={"current": "temporary secret 42", "password": "my very own secret",
-                                                 "confirm": "my very own secret"})
+    client.post(
+        "/staff/account/password",
+        data={"current": "temporary secret 42", "password": "my very own secret", "confirm": "my very own secret"},
+    )
     assert client.get("/staff/cases").status_code == 200
     assert not _reload(newcomer).must_change_password
 
@@ -241,6 +261,7 @@ def test_a_reset_password_is_temporary_too(app):
 
 
 # --------------------------------------------------------------------------- two-step sign-in
+
 
 def _turn_on_totp(client) -> tuple[str, list[str]]:
     page = client.get("/staff/account/two-step").get_data(as_text=True)
@@ -325,6 +346,7 @@ def test_account_page_in_both_languages(app):
 
 
 # --------------------------------------------------------------------------- HSTS
+
 
 @pytest.mark.parametrize("secure", [True, False])
 def test_hsts_only_behind_secure_cookies(app_config, secure):

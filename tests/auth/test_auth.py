@@ -1,4 +1,5 @@
 """Staff sign-in, lockout, roles on every staff route, CSRF on every form."""
+
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -97,15 +98,18 @@ def test_every_staff_view_names_a_permission(app):
         assert getattr(view, "permission", None) in PERMISSIONS, f"{rule.endpoint} has no permission"
 
 
-@pytest.mark.parametrize("role,path,expected", [
-    ("officer", "/staff/settings", 403),
-    ("auditor", "/staff/settings", 403),
-    ("supervisor", "/staff/settings", 403),
-    ("admin", "/staff/settings", 200),
-    ("admin", "/staff/cases", 403),
-    ("officer", "/staff/cases", 200),
-    ("auditor", "/staff/cases", 200),
-])
+@pytest.mark.parametrize(
+    "role,path,expected",
+    [
+        ("officer", "/staff/settings", 403),
+        ("auditor", "/staff/settings", 403),
+        ("supervisor", "/staff/settings", 403),
+        ("admin", "/staff/settings", 200),
+        ("admin", "/staff/cases", 403),
+        ("officer", "/staff/cases", 200),
+        ("auditor", "/staff/cases", 200),
+    ],
+)
 def test_roles(client, app, role, path, expected):
     login(client, make_staff(role))
     assert client.get(path).status_code == expected
@@ -142,8 +146,19 @@ def test_login_form_works_with_csrf_on(app_config):
 
 
 def test_create_user_command(runner, app):
-    result = runner.invoke(args=["desk", "create-user", "Chief@Example.jp", "--role", "supervisor",
-                                 "--name", "責任者", "--password-stdin"], input="a long enough password\n")
+    result = runner.invoke(
+        args=[
+            "desk",
+            "create-user",
+            "Chief@Example.jp",
+            "--role",
+            "supervisor",
+            "--name",
+            "責任者",
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     from desk.auth.service import find_by_email
 
@@ -152,11 +167,14 @@ def test_create_user_command(runner, app):
     assert user.must_change_password  # a password someone else chose is temporary
 
 
-@pytest.mark.parametrize("args,stdin,reason", [
-    (["x@example.jp", "--role", "boss"], "a long enough password\n", "role"),
-    (["x@example.jp", "--role", "officer"], "short\n", "password"),
-    (["x@example.jp", "--role", "officer"], "password1234\n", "common"),
-])
+@pytest.mark.parametrize(
+    "args,stdin,reason",
+    [
+        (["x@example.jp", "--role", "boss"], "a long enough password\n", "role"),
+        (["x@example.jp", "--role", "officer"], "short\n", "password"),
+        (["x@example.jp", "--role", "officer"], "password1234\n", "common"),
+    ],
+)
 def test_create_user_refuses_bad_input(runner, app, args, stdin, reason):
     result = runner.invoke(args=["desk", "create-user", *args, "--password-stdin"], input=stdin)
     assert result.exit_code != 0 and reason in result.output.lower()

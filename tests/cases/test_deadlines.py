@@ -1,4 +1,5 @@
 """Deadlines: statutory horizon, internal target with holidays, closures and pauses."""
+
 from datetime import date
 
 import pytest
@@ -73,11 +74,14 @@ def test_requester_due_is_calendar_days():
     assert requester_due(date(2026, 12, 25), 14) == date(2027, 1, 8)
 
 
-@pytest.mark.parametrize("today,expected", [
-    (date(2026, 11, 20), 2),   # Fri → Mon 23 holiday → Tue 24, Wed 25: two business days left
-    (date(2026, 11, 25), 0),
-    (date(2026, 11, 27), -2),  # two business days past
-])
+@pytest.mark.parametrize(
+    "today,expected",
+    [
+        (date(2026, 11, 20), 2),  # Fri → Mon 23 holiday → Tue 24, Wed 25: two business days left
+        (date(2026, 11, 25), 0),
+        (date(2026, 11, 27), -2),  # two business days past
+    ],
+)
 def test_business_days_left(today, expected):
     assert business_days_left(date(2026, 11, 25), today, STANDARD) == expected
 

@@ -1,4 +1,5 @@
 """The lifecycle table and the one service that applies it."""
+
 from datetime import date
 from itertools import pairwise
 
@@ -16,17 +17,36 @@ from tests.helpers import make_case, make_staff
 
 def test_happy_path_is_allowed_step_by_step():
     """received → … → completed → disposed is a path of allowed transitions."""
-    path = ["received", "awaiting_fee", "verifying", "in_progress", "decision_drafted", "awaiting_approval",
-            "approved", "dispatched", "completed", "disposed"]
+    path = [
+        "received",
+        "awaiting_fee",
+        "verifying",
+        "in_progress",
+        "decision_drafted",
+        "awaiting_approval",
+        "approved",
+        "dispatched",
+        "completed",
+        "disposed",
+    ]
     for src, dst in pairwise(path):
         assert lifecycle.allowed(src, dst), f"{src} -> {dst}"
 
 
-@pytest.mark.parametrize("src,dst", [
-    ("received", "completed"), ("received", "approved"), ("decision_drafted", "dispatched"),
-    ("completed", "in_progress"), ("disposed", "received"), ("lapsed", "verifying"),
-    ("awaiting_approval", "dispatched"), ("dispatched", "withdrawn"), ("received", "disposed"),
-])
+@pytest.mark.parametrize(
+    "src,dst",
+    [
+        ("received", "completed"),
+        ("received", "approved"),
+        ("decision_drafted", "dispatched"),
+        ("completed", "in_progress"),
+        ("disposed", "received"),
+        ("lapsed", "verifying"),
+        ("awaiting_approval", "dispatched"),
+        ("dispatched", "withdrawn"),
+        ("received", "disposed"),
+    ],
+)
 def test_forbidden_transitions(src, dst):
     """Skipping approval, reopening closed cases and disposing open ones are refused."""
     assert not lifecycle.allowed(src, dst)
@@ -61,14 +81,20 @@ def test_service_applies_audits_and_refuses(app):
     transition(case, "verifying", actor=officer, on=date(2026, 11, 4))
     db.session.commit()
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.transition")).one()
-    assert (event.from_status, event.to_status, event.actor_id, event.case_reference) == \
-        ("received", "verifying", officer.id, case.reference)
+    assert (event.from_status, event.to_status, event.actor_id, event.case_reference) == (
+        "received",
+        "verifying",
+        officer.id,
+        case.reference,
+    )
     with pytest.raises(TransitionRefused):
         transition(case, "completed", actor=officer)
     db.session.rollback()
     assert case.status == "verifying"
-    assert db.session.scalar(select(db.func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "case.transition")) == 1
+    assert (
+        db.session.scalar(select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "case.transition"))
+        == 1
+    )
 
 
 def test_waiting_opens_and_closes_a_pause_and_moves_the_target(app):

@@ -1,4 +1,5 @@
 """One definition of overdue: the queue, the dashboard and the daily job count the same cases."""
+
 from __future__ import annotations
 
 from datetime import date

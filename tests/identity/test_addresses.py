@@ -1,4 +1,5 @@
 """The identity check's address comparison on real Japanese addresses, each written the ways people write it."""
+
 from __future__ import annotations
 
 import pytest
@@ -97,11 +98,18 @@ def writings(postal, prefecture, town, numbers, building):
     found = []
     for block in blocks:
         found += [f"{prefecture}{town}{block}", f"{town}{block}", f"{prefecture} {town} {block}"]
-    found += [f"〒{postal} {prefecture}{town}{plain}", f"{postal} {prefecture}{town}{kanji_block(numbers)}",
-              f"〒{full_width(postal)}　{prefecture}　{town}{full_width(plain)}", f"〒{postal.replace('-', '')}{town}{plain}"]
+    found += [
+        f"〒{postal} {prefecture}{town}{plain}",
+        f"{postal} {prefecture}{town}{kanji_block(numbers)}",
+        f"〒{full_width(postal)}　{prefecture}　{town}{full_width(plain)}",
+        f"〒{postal.replace('-', '')}{town}{plain}",
+    ]
     if building:
-        found += [f"{prefecture}{town}{plain} {building}", f"{town}{in_units(numbers, kanji)[0]}{building}",
-                  f"〒{postal} {prefecture}{town}{plain}　{building}"]
+        found += [
+            f"{prefecture}{town}{plain} {building}",
+            f"{town}{in_units(numbers, kanji)[0]}{building}",
+            f"〒{postal} {prefecture}{town}{plain}　{building}",
+        ]
     return found
 
 
@@ -140,17 +148,26 @@ def test_a_different_block_number_differs(address):
     for other in (_another_block(numbers), numbers + (7,), numbers[:-1]):
         if not other:
             continue
-        for written in (f"{prefecture}{town}{'-'.join(map(str, other))}", f"{town}{kanji_block(other)}",
-                        f"{town}{kanji_block(other)} {building or 'コーポ青山'}"):
+        for written in (
+            f"{prefecture}{town}{'-'.join(map(str, other))}",
+            f"{town}{kanji_block(other)}",
+            f"{town}{kanji_block(other)} {building or 'コーポ青山'}",
+        ):
             assert not same_address(reference, written), written
 
 
 def test_different_towns_and_wards_differ():
     """The same numbers in another town, ward or city are another address."""
-    pairs = [("千代田区九段南1-2-1", "千代田区九段北1-2-1"), ("港区六本木6-10-1", "港区赤坂6-10-1"),
-             ("千代田区永田町1-6-1", "中央区永田町1-6-1"), ("仙台市青葉区一番町4-9-1", "仙台市青葉区二番町4-9-1"),
-             ("四日市市諏訪町1-5", "一宮市諏訪町1-5"), ("世田谷区三軒茶屋2-11-22", "世田谷区太子堂2-11-22"),
-             ("東京都千代田区千代田1-1", "東京都千代田区丸の内1-1"), ("札幌市中央区北1条西2", "札幌市中央区北2条西2")]
+    pairs = [
+        ("千代田区九段南1-2-1", "千代田区九段北1-2-1"),
+        ("港区六本木6-10-1", "港区赤坂6-10-1"),
+        ("千代田区永田町1-6-1", "中央区永田町1-6-1"),
+        ("仙台市青葉区一番町4-9-1", "仙台市青葉区二番町4-9-1"),
+        ("四日市市諏訪町1-5", "一宮市諏訪町1-5"),
+        ("世田谷区三軒茶屋2-11-22", "世田谷区太子堂2-11-22"),
+        ("東京都千代田区千代田1-1", "東京都千代田区丸の内1-1"),
+        ("札幌市中央区北1条西2", "札幌市中央区北2条西2"),
+    ]
     for one, other in pairs:
         assert not same_address(one, other), (one, other)
 
@@ -169,8 +186,11 @@ def test_nothing_agrees_with_nothing():
 
 def test_compare_shows_one_notation_and_marks_what_differs():
     """The page's rows: each address in one notation, highlighted against the application's."""
-    result = compare("〒150-0001 東京都渋谷区神宮前一丁目2番3号 サンハイツ101号室", "東京都渋谷区神宮前１－２－３",
-                     "渋谷区神宮前1丁目2番4号")
+    result = compare(
+        "〒150-0001 東京都渋谷区神宮前一丁目2番3号 サンハイツ101号室",
+        "東京都渋谷区神宮前１－２－３",
+        "渋谷区神宮前1丁目2番4号",
+    )
     rows = {row["key"]: row for row in result["rows"]}
     assert rows["application"]["normalised"] == "東京都渋谷区神宮前1-2-3サンハイツ101"
     assert rows["document"]["normalised"] == "東京都渋谷区神宮前1-2-3" and rows["document"]["agrees"]

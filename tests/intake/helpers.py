@@ -1,4 +1,5 @@
 """Driving the request form through the HTTP client."""
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,9 @@ def with_files(data: dict, files: dict[str, list[tuple[bytes, str]]]) -> dict:
 
 
 def confirm(client, data: dict, files: dict | None = None):
-    return client.post("/requests/new", data=with_files({**data, "action": "confirm"}, files or {}),
-                       content_type="multipart/form-data")
+    return client.post(
+        "/requests/new", data=with_files({**data, "action": "confirm"}, files or {}), content_type="multipart/form-data"
+    )
 
 
 def send(client, confirmation_html: str):

@@ -1,4 +1,5 @@
 """Files and form data for the intake tests, made on the spot."""
+
 from __future__ import annotations
 
 import io
@@ -57,10 +58,17 @@ def windows_exe() -> bytes:
 
 def principal_fields(**overrides) -> dict:
     data = {
-        "who": "principal", "kinds": ["disclosure"], "delivery_method": "electronic",
-        "principal-name": "山田 花子", "principal-furigana": "やまだ はなこ", "principal-birth_date": "昭和55年4月1日",
-        "principal-postal_code": "150-0001", "principal-address": "東京都渋谷区神宮前一丁目2番3号",
-        "principal-phone": "03-1234-5678", "principal-email": "hanako@example.com", "principal-known_as": "会員番号 A-123456",
+        "who": "principal",
+        "kinds": ["disclosure"],
+        "delivery_method": "electronic",
+        "principal-name": "山田 花子",
+        "principal-furigana": "やまだ はなこ",
+        "principal-birth_date": "昭和55年4月1日",
+        "principal-postal_code": "150-0001",
+        "principal-address": "東京都渋谷区神宮前一丁目2番3号",
+        "principal-phone": "03-1234-5678",
+        "principal-email": "hanako@example.com",
+        "principal-known_as": "会員番号 A-123456",
         "principal_id-kind": "drivers_licence",
     }
     data.update(overrides)
@@ -69,11 +77,20 @@ def principal_fields(**overrides) -> dict:
 
 def delegated_fields(**overrides) -> dict:
     data = {
-        "who": "delegated", "kinds": ["disclosure", "purpose_notice"], "delivery_method": "paper",
-        "principal-name": "佐藤 一郎", "principal-furigana": "サトウ イチロウ", "principal-birth_date": "1950/1/2",
-        "principal-postal_code": "5300001", "principal-address": "大阪府大阪市北区梅田1-1-1",
-        "proxy-name": "佐藤 次郎", "proxy-furigana": "サトウ ジロウ", "proxy-postal_code": "〒５３０－０００１",
-        "proxy-address": "大阪府大阪市北区梅田2-2-2", "proxy-phone": "06-1234-5678", "proxy-email": "jiro@example.com",
+        "who": "delegated",
+        "kinds": ["disclosure", "purpose_notice"],
+        "delivery_method": "paper",
+        "principal-name": "佐藤 一郎",
+        "principal-furigana": "サトウ イチロウ",
+        "principal-birth_date": "1950/1/2",
+        "principal-postal_code": "5300001",
+        "principal-address": "大阪府大阪市北区梅田1-1-1",
+        "proxy-name": "佐藤 次郎",
+        "proxy-furigana": "サトウ ジロウ",
+        "proxy-postal_code": "〒５３０－０００１",
+        "proxy-address": "大阪府大阪市北区梅田2-2-2",
+        "proxy-phone": "06-1234-5678",
+        "proxy-email": "jiro@example.com",
         "proxy_id-kind": "passport",
     }
     data.update(overrides)

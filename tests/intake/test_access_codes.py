@@ -1,4 +1,5 @@
 """Access codes: long enough to resist guessing, forgiving of how people type them."""
+
 from desk.intake import codes
 
 

@@ -1,4 +1,5 @@
 """The printable application form for requests by post."""
+
 import shutil
 import subprocess
 
@@ -18,11 +19,26 @@ def test_application_form_pdf(client, tmp_path):
     """Two A4 pages with every kind, the proxy documents, the fee, the address and the envelope mark."""
     response = client.get("/application-form.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.data.count(b"/Type /Page\n") + response.data.count(b"/Type /Page ") >= 2 or b"/Count 2" in response.data
+    assert (
+        response.data.count(b"/Type /Page\n") + response.data.count(b"/Type /Page ") >= 2
+        or b"/Count 2" in response.data
+    )
     text = pdf_text(response.data, tmp_path)
-    for expected in ("個人情報の開示等請求書", "保有個人データの開示", "第三者提供の停止", "電磁的記録の提供",
-                     "委任状", "印鑑登録証明書", "登記事項証明書", "戸籍謄本", "1,000円", "郵便切手",
-                     "東京都千代田区丸の内一丁目1番1号", "Date of birth", "What you ask for"):
+    for expected in (
+        "個人情報の開示等請求書",
+        "保有個人データの開示",
+        "第三者提供の停止",
+        "電磁的記録の提供",
+        "委任状",
+        "印鑑登録証明書",
+        "登記事項証明書",
+        "戸籍謄本",
+        "1,000円",
+        "郵便切手",
+        "東京都千代田区丸の内一丁目1番1号",
+        "Date of birth",
+        "What you ask for",
+    ):
         assert expected in text, expected
     assert "開示等請求書在中" in text.replace("\n", "").replace(" ", "")
 

@@ -1,4 +1,5 @@
 """The request journeys in a real Chromium: principal, delegated agent, bad input, status."""
+
 import os
 import re
 from pathlib import Path
@@ -32,9 +33,18 @@ def fill_person(page, role: str, **values) -> None:
 def fill_principal(page, postal_code="150-0001"):
     page.check("input[name=kinds][value=disclosure]")
     page.check("input[name=delivery_method][value=electronic]")
-    fill_person(page, "principal", name="山田 花子", furigana="やまだ はなこ", birth_date="昭和55年4月1日",
-                postal_code=postal_code, address="東京都渋谷区神宮前一丁目2番3号", phone="03-1234-5678",
-                email="hanako@example.com", known_as="会員番号 A-123456")
+    fill_person(
+        page,
+        "principal",
+        name="山田 花子",
+        furigana="やまだ はなこ",
+        birth_date="昭和55年4月1日",
+        postal_code=postal_code,
+        address="東京都渋谷区神宮前一丁目2番3号",
+        phone="03-1234-5678",
+        email="hanako@example.com",
+        known_as="会員番号 A-123456",
+    )
     page.select_option("#principal_id-kind", "drivers_licence")
 
 
@@ -54,8 +64,12 @@ def test_principal_disclosure_request_and_status(app, live_server, page):
     expect(page.locator("#fee-box")).to_be_hidden()  # no fee-bearing kind chosen yet (script on)
     fill_principal(page)
     expect(page.locator("#fee-box")).to_be_visible()
-    upload(page, "principal_id", ("licence-front.jpg", "image/jpeg", samples.jpeg()),
-           ("licence-back.jpg", "image/jpeg", samples.jpeg(colour="grey")))
+    upload(
+        page,
+        "principal_id",
+        ("licence-front.jpg", "image/jpeg", samples.jpeg()),
+        ("licence-back.jpg", "image/jpeg", samples.jpeg(colour="grey")),
+    )
     shot(page, "ja-1-form")
     page.get_by_role("button", name="入力内容を確認する").click()
     expect(page.get_by_role("heading", name="入力内容の確認")).to_be_visible()
@@ -84,10 +98,24 @@ def test_delegated_agent_request_in_english(app, live_server, page):
     page.get_by_role("link", name=re.compile("Agent by power of attorney")).click()
     page.check("input[name=kinds][value=disclosure]")
     page.check("input[name=delivery_method][value=paper]")
-    fill_person(page, "proxy", name="Jiro Sato", furigana="さとう じろう", postal_code="530-0001",
-                address="2-2-2 Umeda, Kita-ku, Osaka", phone="06-1234-5678")
-    fill_person(page, "principal", name="Ichiro Sato", furigana="サトウ イチロウ", birth_date="1950/1/2",
-                postal_code="5300001", address="1-1-1 Umeda, Kita-ku, Osaka")
+    fill_person(
+        page,
+        "proxy",
+        name="Jiro Sato",
+        furigana="さとう じろう",
+        postal_code="530-0001",
+        address="2-2-2 Umeda, Kita-ku, Osaka",
+        phone="06-1234-5678",
+    )
+    fill_person(
+        page,
+        "principal",
+        name="Ichiro Sato",
+        furigana="サトウ イチロウ",
+        birth_date="1950/1/2",
+        postal_code="5300001",
+        address="1-1-1 Umeda, Kita-ku, Osaka",
+    )
     upload(page, "authority_power_of_attorney", ("poa.pdf", "application/pdf", samples.pdf()))
     upload(page, "authority_seal_certificate", ("seal.png", "image/png", samples.png()))
     page.select_option("#proxy_id-kind", "passport")
@@ -113,7 +141,10 @@ def test_bad_input_is_refused_and_leaves_nothing(app, live_server, page):
     fill_principal(page, postal_code="150-001")
     upload(page, "principal_id", ("license.jpg", "image/jpeg", samples.jpeg()))
     page.get_by_role("button", name="入力内容を確認する").click()
-    assert page.locator("#principal-postal_code-error").inner_text() == "郵便番号は7桁の数字で入力してください（例: 150-0001）。"
+    assert (
+        page.locator("#principal-postal_code-error").inner_text()
+        == "郵便番号は7桁の数字で入力してください（例: 150-0001）。"
+    )
     expect(page.get_by_role("link", name=re.compile("^郵便番号："))).to_be_visible()  # the summary at the top
     expect(page.get_by_text("ファイルをもう一度選んでください")).to_be_visible()
     assert page.locator("#principal-name").input_value() == "山田 花子"

@@ -1,4 +1,5 @@
 """The acknowledgement e-mail, sent to a real SMTP server on loopback."""
+
 import socket
 from email import message_from_bytes, policy
 
@@ -45,7 +46,17 @@ def test_acknowledgement_carries_the_reference_and_nothing_personal(client, smtp
     message = message_from_bytes(raw, policy=policy.default)
     body = message.get_content()
     assert reference in message["Subject"] and reference in body
-    for personal in ("山田", "ヤマダ", "渋谷", "1500001", "150-0001", "03-1234-5678", "A-123456", code, "保有個人データの開示"):
+    for personal in (
+        "山田",
+        "ヤマダ",
+        "渋谷",
+        "1500001",
+        "150-0001",
+        "03-1234-5678",
+        "A-123456",
+        code,
+        "保有個人データの開示",
+    ):
         assert personal not in body and personal not in message["Subject"]
     page = client.get("/requests/status")
     assert page.status_code == 200
@@ -73,11 +84,21 @@ def test_application_by_email_is_acknowledged_by_email(client, smtp):
 
     _, inbox = smtp
     login(client, make_staff("officer"))
-    response = client.post("/staff/intake/new", content_type="multipart/form-data", data={
-        "who": "principal", "channel": "email", "arrived_on": "2026-11-02", "language": "en", "kinds": ["correction"],
-        "principal-name": "Anna Schmidt", "principal-address": "1-2-3 Roppongi, Minato-ku, Tokyo",
-        "principal-email": "anna@example.com",
-        "enclosure-files": [(io.BytesIO(samples.pdf()), "mail.pdf")]})
+    response = client.post(
+        "/staff/intake/new",
+        content_type="multipart/form-data",
+        data={
+            "who": "principal",
+            "channel": "email",
+            "arrived_on": "2026-11-02",
+            "language": "en",
+            "kinds": ["correction"],
+            "principal-name": "Anna Schmidt",
+            "principal-address": "1-2-3 Roppongi, Minato-ku, Tokyo",
+            "principal-email": "anna@example.com",
+            "enclosure-files": [(io.BytesIO(samples.pdf()), "mail.pdf")],
+        },
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert [rcpt for rcpt, _ in inbox.messages] == [["anna@example.com"]]
     assert b"We have received your request" in inbox.messages[0][1]

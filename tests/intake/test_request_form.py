@@ -1,4 +1,5 @@
 """The public request form over HTTP: what a requester sends becomes one case, or nothing."""
+
 import re
 
 from sqlalchemy import select
@@ -39,16 +40,23 @@ def test_form_in_english(client):
 
 def test_principal_disclosure_request_end_to_end(client, app):
     """A principal's request with a licence (front and back) becomes a case with two encrypted documents."""
-    reference, code = submit(client, principal_fields(), {"principal_id": [(samples.jpeg(), "front.jpg"),
-                                                                           (samples.png(), "back.png")]})
+    reference, code = submit(
+        client, principal_fields(), {"principal_id": [(samples.jpeg(), "front.jpg"), (samples.png(), "back.png")]}
+    )
     case = db.session.scalars(select(Case).where(Case.reference == reference)).one()
     assert case.channel == "web" and case.status == "received" and case.delivery_method == "electronic"
     assert case.kinds == ["disclosure"] and case.requester_type == "principal"
     person = case.principal
-    assert (person.furigana, person.postal_code, person.birth_date.isoformat()) == ("ヤマダ ハナコ", "1500001", "1980-04-01")
+    assert (person.furigana, person.postal_code, person.birth_date.isoformat()) == (
+        "ヤマダ ハナコ",
+        "1500001",
+        "1980-04-01",
+    )
     documents = db.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id)).all()
     assert [(d.party, d.kind, d.label) for d in documents] == [
-        ("principal", "drivers_licence", "運転免許証 1/2"), ("principal", "drivers_licence", "運転免許証 2/2")]
+        ("principal", "drivers_licence", "運転免許証 1/2"),
+        ("principal", "drivers_licence", "運転免許証 2/2"),
+    ]
     assert storage.read(documents[0]) == samples.jpeg()
     assert case.access_code_hash and code not in case.access_code_hash
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code)
@@ -58,10 +66,15 @@ def test_principal_disclosure_request_end_to_end(client, app):
 
 def test_delegated_agent_request(client, app):
     """A delegated agent sends the power of attorney, the seal certificate and their own ID."""
-    reference, _ = submit(client, delegated_fields(), {
-        "authority_power_of_attorney": [(samples.pdf(), "poa.pdf")],
-        "authority_seal_certificate": [(samples.jpeg(), "seal.jpg")],
-        "proxy_id": [(samples.jpeg(), "passport.jpg")]})
+    reference, _ = submit(
+        client,
+        delegated_fields(),
+        {
+            "authority_power_of_attorney": [(samples.pdf(), "poa.pdf")],
+            "authority_seal_certificate": [(samples.jpeg(), "seal.jpg")],
+            "proxy_id": [(samples.jpeg(), "passport.jpg")],
+        },
+    )
     case = db.session.scalars(select(Case).where(Case.reference == reference)).one()
     assert case.requester_type == "proxy" and case.proxy_kind == "delegated"
     assert case.proxy.name == "佐藤 次郎" and case.proxy.postal_code == "5300001"
@@ -71,8 +84,11 @@ def test_delegated_agent_request(client, app):
 
 def test_wrong_postal_code_keeps_what_was_typed_and_stores_nothing(client, app):
     """A bad postal code is explained next to the field; values stay; files must be chosen again."""
-    response = confirm(client, principal_fields(**{"principal-postal_code": "150-001"}),
-                       {"principal_id": [(samples.jpeg(), "licence.jpg")]})
+    response = confirm(
+        client,
+        principal_fields(**{"principal-postal_code": "150-001"}),
+        {"principal_id": [(samples.jpeg(), "licence.jpg")]},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "郵便番号は7桁の数字で入力してください（例: 150-0001）。" in errors(html)
@@ -84,8 +100,9 @@ def test_wrong_postal_code_keeps_what_was_typed_and_stores_nothing(client, app):
 def test_messages_follow_the_language(client):
     """An English requester gets English messages."""
     client.get("/?lang=en")
-    html = confirm(client, principal_fields(**{"principal-postal_code": "abc"}),
-                   {"principal_id": [(samples.jpeg(), "l.jpg")]}).get_data(as_text=True)
+    html = confirm(
+        client, principal_fields(**{"principal-postal_code": "abc"}), {"principal_id": [(samples.jpeg(), "l.jpg")]}
+    ).get_data(as_text=True)
     assert "Enter the 7-digit postal code, e.g. 150-0001." in errors(html)
 
 
@@ -100,8 +117,11 @@ def test_renamed_exe_is_refused_and_nothing_is_stored(client, app):
 
 def test_missing_required_document_is_refused(client, app):
     """A delegated agent without the seal certificate is told what is missing."""
-    response = confirm(client, delegated_fields(), {
-        "authority_power_of_attorney": [(samples.pdf(), "poa.pdf")], "proxy_id": [(samples.jpeg(), "id.jpg")]})
+    response = confirm(
+        client,
+        delegated_fields(),
+        {"authority_power_of_attorney": [(samples.pdf(), "poa.pdf")], "proxy_id": [(samples.jpeg(), "id.jpg")]},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "この書類を添付してください。" in errors(html)
@@ -110,8 +130,11 @@ def test_missing_required_document_is_refused(client, app):
 
 def test_non_photo_id_needs_a_second_document(client):
     """A health insurance card alone is not enough: a second document of another kind is asked for."""
-    response = confirm(client, principal_fields(**{"principal_id-kind": "health_insurance"}),
-                       {"principal_id": [(samples.jpeg(), "card.jpg")]})
+    response = confirm(
+        client,
+        principal_fields(**{"principal_id-kind": "health_insurance"}),
+        {"principal_id": [(samples.jpeg(), "card.jpg")]},
+    )
     assert response.status_code == 400
     assert any("もう1点" in e for e in errors(response.get_data(as_text=True)))
 
@@ -119,8 +142,14 @@ def test_non_photo_id_needs_a_second_document(client):
 def test_parent_may_send_either_document(client):
     """A parent proves authority with the family register or the dependent's insurance card."""
     data = delegated_fields(who="parent")
-    ok = confirm(client, data, {"authority_dependent_insurance_card": [(samples.jpeg(), "card.jpg")],
-                                "proxy_id": [(samples.jpeg(), "id.jpg")]})
+    ok = confirm(
+        client,
+        data,
+        {
+            "authority_dependent_insurance_card": [(samples.jpeg(), "card.jpg")],
+            "proxy_id": [(samples.jpeg(), "id.jpg")],
+        },
+    )
     assert ok.status_code == 200, errors(ok.get_data(as_text=True))
     client.get("/requests/new?who=parent")  # starting again drops the files kept from before
     none = confirm(client, data, {"proxy_id": [(samples.jpeg(), "id.jpg")]})
@@ -129,10 +158,13 @@ def test_parent_may_send_either_document(client):
 
 def test_disclosure_needs_a_delivery_method_and_kinds_are_required(client):
     """The delivery choice is asked for disclosures; at least one kind must be chosen."""
-    html = confirm(client, principal_fields(delivery_method=None, kinds=[]),
-                   {"principal_id": [(samples.jpeg(), "l.jpg")]}).get_data(as_text=True)
+    html = confirm(
+        client, principal_fields(delivery_method=None, kinds=[]), {"principal_id": [(samples.jpeg(), "l.jpg")]}
+    ).get_data(as_text=True)
     assert "ご請求の種類を1つ以上選んでください。" in errors(html)
-    html = confirm(client, principal_fields(delivery_method=None), {"principal_id": [(samples.jpeg(), "l.jpg")]}).get_data(as_text=True)
+    html = confirm(
+        client, principal_fields(delivery_method=None), {"principal_id": [(samples.jpeg(), "l.jpg")]}
+    ).get_data(as_text=True)
     assert "開示の方法を選んでください。" in errors(html)
 
 
@@ -206,7 +238,7 @@ def test_uploaded_bytes_appear_nowhere_under_the_document_directory(client, app)
     submit(client, principal_fields(), {"principal_id": [(content, "licence.jpg")]})
     stored = files_under(app)
     assert stored
-    probes = [content[i:i + 32] for i in range(0, len(content) - 32, 97)]
+    probes = [content[i : i + 32] for i in range(0, len(content) - 32, 97)]
     for path in stored:
         raw = path.read_bytes()
         assert samples.MARKER not in raw
@@ -216,14 +248,20 @@ def test_uploaded_bytes_appear_nowhere_under_the_document_directory(client, app)
 def test_possible_duplicate_is_flagged_not_merged(client):
     """The same principal asking for the same kind within 30 days is flagged; both cases exist."""
     first, _ = submit(client, principal_fields(), {"principal_id": [(samples.jpeg(), "l.jpg")]})
-    second, _ = submit(client, principal_fields(**{"principal-name": "山田　花子", "principal-birth_date": "1980-04-01"}),
-                       {"principal_id": [(samples.jpeg(), "l.jpg")]})
+    second, _ = submit(
+        client,
+        principal_fields(**{"principal-name": "山田　花子", "principal-birth_date": "1980-04-01"}),
+        {"principal_id": [(samples.jpeg(), "l.jpg")]},
+    )
     cases = {c.reference: c for c in db.session.scalars(select(Case))}
     assert not cases[first].possible_duplicate and cases[second].possible_duplicate
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.possible_duplicate")).one()
     assert event.detail == {"matches": [first]}
-    other, _ = submit(client, principal_fields(kinds=["correction"], delivery_method=None),
-                      {"principal_id": [(samples.jpeg(), "l.jpg")]})
+    other, _ = submit(
+        client,
+        principal_fields(kinds=["correction"], delivery_method=None),
+        {"principal_id": [(samples.jpeg(), "l.jpg")]},
+    )
     assert not db.session.scalars(select(Case).where(Case.reference == other)).one().possible_duplicate
 
 
@@ -247,10 +285,15 @@ def test_stale_staged_files_are_purged_by_the_daily_job(client, app, runner):
 
 def test_a_name_in_latin_letters_needs_no_furigana(client):
     """A foreign requester writing their name in Latin letters is not asked for katakana."""
-    response = confirm(client, principal_fields(**{"principal-name": "Anna Schmidt", "principal-furigana": ""}),
-                       {"principal_id": [(samples.jpeg(), "l.jpg")]})
+    response = confirm(
+        client,
+        principal_fields(**{"principal-name": "Anna Schmidt", "principal-furigana": ""}),
+        {"principal_id": [(samples.jpeg(), "l.jpg")]},
+    )
     assert response.status_code == 200, errors(response.get_data(as_text=True))
-    japanese = confirm(client, principal_fields(**{"principal-furigana": ""}), {"principal_id": [(samples.jpeg(), "l.jpg")]})
+    japanese = confirm(
+        client, principal_fields(**{"principal-furigana": ""}), {"principal_id": [(samples.jpeg(), "l.jpg")]}
+    )
     assert "フリガナを入力してください。" in errors(japanese.get_data(as_text=True))
 
 

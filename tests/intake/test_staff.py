@@ -1,4 +1,5 @@
 """Staff side of intake: registering paper applications and opening documents."""
+
 import io
 import re
 from datetime import date
@@ -23,11 +24,21 @@ FROZEN = "2026-11-20 10:00:00+09:00"
 
 def registration(**overrides) -> dict:
     data = {
-        "who": "principal", "channel": "mail", "arrived_on": "2026-11-19", "language": "ja", "stamps_enclosed": "1000",
-        "kinds": ["disclosure"], "delivery_method": "paper",
-        "principal-name": "鈴木 一郎", "principal-furigana": "スズキ イチロウ", "principal-birth_date": "1960/5/5",
-        "principal-postal_code": "4600008", "principal-address": "愛知県名古屋市中区栄1-1-1", "principal-phone": "052-123-4567",
-        "principal_id-kind": "passport", "principal_id-files": [(io.BytesIO(samples.jpeg()), "scan1.jpg")],
+        "who": "principal",
+        "channel": "mail",
+        "arrived_on": "2026-11-19",
+        "language": "ja",
+        "stamps_enclosed": "1000",
+        "kinds": ["disclosure"],
+        "delivery_method": "paper",
+        "principal-name": "鈴木 一郎",
+        "principal-furigana": "スズキ イチロウ",
+        "principal-birth_date": "1960/5/5",
+        "principal-postal_code": "4600008",
+        "principal-address": "愛知県名古屋市中区栄1-1-1",
+        "principal-phone": "052-123-4567",
+        "principal_id-kind": "passport",
+        "principal_id-files": [(io.BytesIO(samples.jpeg()), "scan1.jpg")],
         "enclosure-files": [(io.BytesIO(samples.pdf()), "application.pdf")],
     }
     data.update(overrides)
@@ -60,8 +71,9 @@ def test_registration_refuses_a_future_arrival_and_stores_nothing(client, app):
     """An arrival date in the future is refused with a message; no case, no file."""
     with time_machine.travel(FROZEN, tick=False):
         login(client, make_staff("officer"))
-        response = client.post("/staff/intake/new", data=registration(arrived_on="2026-12-01"),
-                               content_type="multipart/form-data")
+        response = client.post(
+            "/staff/intake/new", data=registration(arrived_on="2026-12-01"), content_type="multipart/form-data"
+        )
     assert response.status_code == 400 and "未来の日付" in response.get_data(as_text=True)
     assert db.session.scalars(select(Case)).first() is None and files_under(app) == []
 
@@ -79,8 +91,9 @@ def test_duplicate_is_shown_to_the_officer(client, app):
     with time_machine.travel(FROZEN, tick=False):
         login(client, make_staff("officer"))
         client.post("/staff/intake/new", data=registration(), content_type="multipart/form-data")
-        html = client.post("/staff/intake/new", data=registration(**{"principal-name": "鈴木一郎"}),
-                           content_type="multipart/form-data").get_data(as_text=True)
+        html = client.post(
+            "/staff/intake/new", data=registration(**{"principal-name": "鈴木一郎"}), content_type="multipart/form-data"
+        ).get_data(as_text=True)
         assert "重複の可能性" in html
         first, second = db.session.scalars(select(Case).order_by(Case.id)).all()
         assert first.reference in html and second.possible_duplicate
@@ -137,8 +150,14 @@ def test_proxy_case_panel_says_which_authority_documents_are_missing(client, app
     """A delegated case registered with only the power of attorney shows what is missing."""
     with time_machine.travel(FROZEN, tick=False):
         login(client, make_staff("officer"))
-        data = registration(who="delegated", **{"proxy-name": "鈴木 花子", "proxy-address": "愛知県名古屋市中区栄2-2-2",
-                                                "authority_power_of_attorney-files": [(io.BytesIO(samples.pdf()), "poa.pdf")]})
+        data = registration(
+            who="delegated",
+            **{
+                "proxy-name": "鈴木 花子",
+                "proxy-address": "愛知県名古屋市中区栄2-2-2",
+                "authority_power_of_attorney-files": [(io.BytesIO(samples.pdf()), "poa.pdf")],
+            },
+        )
         data.pop("principal_id-files")
         data.pop("principal_id-kind")
         response = client.post("/staff/intake/new", data=data, content_type="multipart/form-data")

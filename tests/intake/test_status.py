@@ -1,4 +1,5 @@
 """The status page: reference + code in, plain words out; wrong pairs learn nothing."""
+
 from datetime import date
 
 from desk.cases.service import transition
@@ -9,9 +10,19 @@ from desk.letters.models import Letter
 
 
 def make_request(kinds=("disclosure",), arrived_on=date(2026, 11, 2)):
-    application = Application(kinds=list(kinds), delivery_method="paper", arrived_on=arrived_on,
-                              principal=Person(name="山田 花子", furigana="ヤマダ ハナコ", birth_date=date(1980, 4, 1),
-                                               postal_code="1500001", address="東京都渋谷区神宮前1-2-3", phone="03-1234-5678"))
+    application = Application(
+        kinds=list(kinds),
+        delivery_method="paper",
+        arrived_on=arrived_on,
+        principal=Person(
+            name="山田 花子",
+            furigana="ヤマダ ハナコ",
+            birth_date=date(1980, 4, 1),
+            postal_code="1500001",
+            address="東京都渋谷区神宮前1-2-3",
+            phone="03-1234-5678",
+        ),
+    )
     result = submit(application)
     db.session.commit()
     return result.case, result.access_code
@@ -26,7 +37,9 @@ def test_status_shows_stage_fee_owed_due_date_and_letters(client, app):
     case, code = make_request()
     transition(case, "awaiting_fee", on=date(2026, 11, 4))
     db.session.add(FeePayment(case_id=case.id, amount=400, method="postage_stamps", received_on=date(2026, 11, 5)))
-    db.session.add(Letter(case_id=case.id, kind="shortfall", dated_on=date(2026, 11, 4), dispatched_on=date(2026, 11, 4)))
+    db.session.add(
+        Letter(case_id=case.id, kind="shortfall", dated_on=date(2026, 11, 4), dispatched_on=date(2026, 11, 4))
+    )
     db.session.add(Letter(case_id=case.id, kind="reply", dated_on=date(2026, 11, 6)))  # queued, not sent
     db.session.commit()
     html = look(client, case.reference, code)

@@ -1,4 +1,5 @@
 """Throttling of the status page: per address and per reference."""
+
 import pytest
 import time_machine
 
@@ -7,8 +8,12 @@ from tests.intake.test_status import make_request
 
 @pytest.fixture
 def app_config(app_config):
-    return {**app_config, "RATELIMIT_ENABLED": True, "STATUS_RATE_LIMIT": "3 per minute",
-            "STATUS_REFERENCE_LIMIT": "100 per hour"}
+    return {
+        **app_config,
+        "RATELIMIT_ENABLED": True,
+        "STATUS_RATE_LIMIT": "3 per minute",
+        "STATUS_REFERENCE_LIMIT": "100 per hour",
+    }
 
 
 def test_repeated_failures_from_one_address_are_throttled(client, app):
@@ -16,11 +21,16 @@ def test_repeated_failures_from_one_address_are_throttled(client, app):
     case, code = make_request()
     with time_machine.travel("2026-11-23 10:00:00+09:00", tick=False):
         for _ in range(3):
-            assert client.post("/requests/status", data={"reference": case.reference, "code": "WRONG"}).status_code == 200
+            assert (
+                client.post("/requests/status", data={"reference": case.reference, "code": "WRONG"}).status_code == 200
+            )
         blocked = client.post("/requests/status", data={"reference": case.reference, "code": code})
         assert blocked.status_code == 429 and "しばらく" in blocked.get_data(as_text=True)
-        other_address = client.post("/requests/status", data={"reference": case.reference, "code": code},
-                                    environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        other_address = client.post(
+            "/requests/status",
+            data={"reference": case.reference, "code": code},
+            environ_base={"REMOTE_ADDR": "192.0.2.7"},
+        )
         assert other_address.status_code == 200 and "status-now" in other_address.get_data(as_text=True)
 
 
@@ -30,12 +40,21 @@ def test_one_reference_tried_from_many_addresses_is_throttled(app, client):
     case, code = make_request()
     with time_machine.travel("2026-11-23 10:00:00+09:00", tick=False):
         for n in range(3):
-            response = client.post("/requests/status", data={"reference": case.reference, "code": "WRONG"},
-                                   environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"})
+            response = client.post(
+                "/requests/status",
+                data={"reference": case.reference, "code": "WRONG"},
+                environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"},
+            )
             assert response.status_code == 200
-        blocked = client.post("/requests/status", data={"reference": case.reference, "code": code},
-                              environ_base={"REMOTE_ADDR": "198.51.100.99"})
+        blocked = client.post(
+            "/requests/status",
+            data={"reference": case.reference, "code": code},
+            environ_base={"REMOTE_ADDR": "198.51.100.99"},
+        )
         assert blocked.status_code == 429
-        other = client.post("/requests/status", data={"reference": "2026-999999", "code": code},
-                            environ_base={"REMOTE_ADDR": "198.51.100.98"})
+        other = client.post(
+            "/requests/status",
+            data={"reference": "2026-999999", "code": code},
+            environ_base={"REMOTE_ADDR": "198.51.100.98"},
+        )
         assert other.status_code == 200

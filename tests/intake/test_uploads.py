@@ -1,4 +1,5 @@
 """Upload checks: files are judged by their content, and refused with a reason."""
+
 import io
 
 import pytest
@@ -103,8 +104,11 @@ def test_request_total_limit():
 
 def huge_page_pdf(width: int = 8000, height: int = 8000) -> bytes:
     """A few hundred bytes declaring one page of width x height points, nothing drawn on it."""
-    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 %d %d]/Resources<<>>>>" % (width, height)]
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 %d %d]/Resources<<>>>>" % (width, height),
+    ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -156,19 +160,28 @@ def test_every_page_is_measured_not_only_the_first():
     assert error.code == "page_too_large" and "2ページ目" in error.ja
 
 
-@pytest.mark.parametrize("width,height,paper,fits", [
-    (842, 1191, "a3", True),     # A3 portrait
-    (1191, 842, "a3", True),     # A3 landscape
-    (612, 792, "a3", True),      # US Letter
-    (1200, 1700, "a3", False),   # larger than A3
-    (842, 1191, "a4", False),    # A3 where A4 is the limit
-    (595, 842, "a4", True),
-])
+@pytest.mark.parametrize(
+    "width,height,paper,fits",
+    [
+        (842, 1191, "a3", True),  # A3 portrait
+        (1191, 842, "a3", True),  # A3 landscape
+        (612, 792, "a3", True),  # US Letter
+        (1200, 1700, "a3", False),  # larger than A3
+        (842, 1191, "a4", False),  # A3 where A4 is the limit
+        (595, 842, "a4", True),
+    ],
+)
 def test_page_size_limit_follows_the_setting(width, height, paper, fits):
     """The limit is a paper size (setting upload_max_pdf_page), either orientation."""
     data = huge_page_pdf(width, height)
-    limits = Limits(file_bytes=LIMITS.file_bytes, request_bytes=LIMITS.request_bytes, pixels=LIMITS.pixels,
-                    pdf_pages=5, files=5, pdf_page=paper)
+    limits = Limits(
+        file_bytes=LIMITS.file_bytes,
+        request_bytes=LIMITS.request_bytes,
+        pixels=LIMITS.pixels,
+        pdf_pages=5,
+        files=5,
+        pdf_page=paper,
+    )
     if fits:
         assert check(data, "page.pdf", limits).pages == 1
     else:

@@ -1,5 +1,6 @@
 """Case data for letter tests: every kind, every outcome, with the grounds set directly on
 RequestItem (the decision screens are another area's)."""
+
 from __future__ import annotations
 
 import shutil
@@ -20,7 +21,9 @@ def pdf_text(data: bytes, tmp_path, first: int | None = None, last: int | None =
     require_tool("pdftotext (poppler-utils)", shutil.which("pdftotext") is not None)
     path = tmp_path / "letter.pdf"
     path.write_bytes(data)
-    args = ["pdftotext"] + (["-f", str(first)] if first else []) + (["-l", str(last)] if last else []) + [str(path), "-"]
+    args = (
+        ["pdftotext"] + (["-f", str(first)] if first else []) + (["-l", str(last)] if last else []) + [str(path), "-"]
+    )
     return subprocess.run(args, check=True, capture_output=True).stdout.decode()
 
 
@@ -40,9 +43,13 @@ def page_count(data: bytes) -> int:
 
 
 def disclosed_table(rows: int) -> dict:
-    return {"columns": ["項目", "内容", "取得日"],
-            "rows": [[f"項目{i}", f"ご購入履歴（注文番号A{i:05d}）" + "、配送先の変更あり" * (i % 3), "2026-01-15"]
-                     for i in range(1, rows + 1)]}
+    return {
+        "columns": ["項目", "内容", "取得日"],
+        "rows": [
+            [f"項目{i}", f"ご購入履歴（注文番号A{i:05d}）" + "、配送先の変更あり" * (i % 3), "2026-01-15"]
+            for i in range(1, rows + 1)
+        ],
+    }
 
 
 def decide_everything(case, rows: int = 3):

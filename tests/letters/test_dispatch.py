@@ -1,4 +1,5 @@
 """One dispatch: the case page and the print run send a reply the same way."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -31,15 +32,27 @@ def _outcome(case: Case) -> dict:
     case = db.session.get(Case, case.id)
     reply = db.session.scalars(select(Letter).where(Letter.case_id == case.id, Letter.kind == "reply")).one()
     return {
-        "status": case.status, "closed_on": case.closed_on, "retention_due": due_on(case),
+        "status": case.status,
+        "closed_on": case.closed_on,
+        "retention_due": due_on(case),
         "reply": (reply.dispatched_on, reply.dispatch_method, reply.media_type, reply.wrapped_key is not None),
-        "suppressed": db.session.scalar(select(func.count()).select_from(SuppressionEntry)
-                                        .where(SuppressionEntry.source_case_id == case.id)),
-        "moves": [(e.from_status, e.to_status) for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "case.transition")
-            .order_by(AuditEvent.id)) if e.to_status in ("dispatched", "completed")],
-        "dispatched_letters": db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.case_id == case.id, AuditEvent.action == "letter.dispatched")),
+        "suppressed": db.session.scalar(
+            select(func.count()).select_from(SuppressionEntry).where(SuppressionEntry.source_case_id == case.id)
+        ),
+        "moves": [
+            (e.from_status, e.to_status)
+            for e in db.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.case_id == case.id, AuditEvent.action == "case.transition")
+                .order_by(AuditEvent.id)
+            )
+            if e.to_status in ("dispatched", "completed")
+        ],
+        "dispatched_letters": db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.case_id == case.id, AuditEvent.action == "letter.dispatched")
+        ),
     }
 
 
@@ -49,14 +62,17 @@ def test_the_case_page_and_the_print_run_end_in_the_same_rows(client, app):
     by_page, by_print_run = _approved_case("頁 送子"), _approved_case("印刷 送男")
     login(client, make_staff("officer"))
 
-    response = client.post(f"/staff/cases/{by_page.reference}/dispatch",
-                           data={"sent_on": "2026-11-24", "method": "simple_registered"})
+    response = client.post(
+        f"/staff/cases/{by_page.reference}/dispatch", data={"sent_on": "2026-11-24", "method": "simple_registered"}
+    )
     assert response.status_code == 302
 
     letter = service.queue(db.session.get(Case, by_print_run.id), "reply")
     db.session.commit()
-    response = client.post("/staff/letters/print-run", data={
-        "letter_ids": [letter.id], "sent_on": "2026-11-24", "method": "simple_registered"})
+    response = client.post(
+        "/staff/letters/print-run",
+        data={"letter_ids": [letter.id], "sent_on": "2026-11-24", "method": "simple_registered"},
+    )
     assert response.status_code == 302
 
     page, print_run = _outcome(by_page), _outcome(by_print_run)

@@ -1,4 +1,5 @@
 """Japanese line breaking (禁則処理) rules, on their own."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Every letter kind in both languages, read back with pdftotext."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,7 +27,11 @@ def test_every_kind_names_the_addressee_reference_and_date(full_case, lapsed_cas
             addressee = case.addressee.name
             assert squash(addressee + (" 様" if lang == "ja" else "")) in text, kind
             if case.proxy:
-                expected = f"（本人 {case.principal.name} 様の代理人）" if lang == "ja" else f"(agent for {case.principal.name})"
+                expected = (
+                    f"（本人 {case.principal.name} 様の代理人）"
+                    if lang == "ja"
+                    else f"(agent for {case.principal.name})"
+                )
                 assert squash(expected) in text, kind
 
 
@@ -44,8 +49,11 @@ def test_reply_states_every_outcome_and_every_ground_in_full_words(full_case, la
         assert withheld in text
     assert squash("ご住所を「東京都渋谷区神宮前一丁目2番3号」に訂正しました。") in text
     assert "ダイレクトメールの送付を停止しました。" in text
-    fee_note = ("お支払いいただいた手数料は返還いたしません" if lang == "ja"
-                else "The fee is not refunded when a request is refused.")
+    fee_note = (
+        "お支払いいただいた手数料は返還いたしません"
+        if lang == "ja"
+        else "The fee is not refunded when a request is refused."
+    )
     assert squash(fee_note) in text
     assert squash("商品・サービスの提供のため" if lang == "ja" else "To provide our goods and services") in text
     assert squash("ご購入履歴（注文番号A00003）") in text  # the 別紙 table
@@ -66,7 +74,12 @@ def test_japanese_reply_uses_the_business_form(full_case, tmp_path):
     text = pdf_text(service.render(full_case, "reply", "ja", dated=DAY), tmp_path)
     flat = squash(text)
     assert "保有個人データの開示等の請求について（回答）" in flat
-    assert squash("令和8年11月2日付けで受け付けました保有個人データの開示等の請求につきまして、下記のとおり回答いたします。") in flat
+    assert (
+        squash(
+            "令和8年11月2日付けで受け付けました保有個人データの開示等の請求につきまして、下記のとおり回答いたします。"
+        )
+        in flat
+    )
     lines = [line.strip() for line in text.splitlines()]
     assert "記" in lines and "以上" in lines and lines.index("記") < lines.index("以上")
     assert "個人情報お問合せ窓口" in flat and "03-0000-0000" in flat
@@ -91,8 +104,14 @@ def test_shortfall_says_what_is_owed_how_to_pay_by_when_and_the_consequence(full
     assert squash("1,000円" if lang == "ja" else "¥1,000") in text
     assert squash("令和8年11月18日" if lang == "ja" else "18 November 2026") in text  # due 14 days after 4 Nov
     assert squash("郵便切手（1,000円分）" if lang == "ja" else "enclosing postage stamps") in text
-    assert squash("ご請求はなかったものとして取り扱わせていただきます" if lang == "ja"
-                  else "your request will be treated as not made") in text
+    assert (
+        squash(
+            "ご請求はなかったものとして取り扱わせていただきます"
+            if lang == "ja"
+            else "your request will be treated as not made"
+        )
+        in text
+    )
 
 
 def test_shortfall_for_documents_lists_the_deficient_ones(app, tmp_path):
@@ -103,8 +122,15 @@ def test_shortfall_for_documents_lists_the_deficient_ones(app, tmp_path):
     from tests.helpers import make_case
 
     case = make_case(("correction",))
-    db.session.add(Document(case_id=case.id, party="principal", kind="drivers_licence", review="deficient",
-                            deficiency="住所の記載が読み取れません"))
+    db.session.add(
+        Document(
+            case_id=case.id,
+            party="principal",
+            kind="drivers_licence",
+            review="deficient",
+            deficiency="住所の記載が読み取れません",
+        )
+    )
     transition(case, "awaiting_documents", on=date(2026, 11, 4))
     text = squash(pdf_text(service.render(case, "shortfall", "ja", dated=DAY), tmp_path))
     assert "運転免許証（住所の記載が読み取れません）" in text and "ご提出期限" in text
@@ -130,8 +156,14 @@ def test_extension_and_lapse_give_their_reasons(full_case, lapsed_case, lang, tm
     text = squash(pdf_text(service.render(full_case, "extension", lang, dated=DAY), tmp_path))
     assert squash("対象の記録が複数の部署にまたがり、確認に時間を要するため。") in text
     text = squash(pdf_text(service.render(lapsed_case, "lapse", lang, dated=DAY), tmp_path))
-    assert squash("ご請求はなかったものとして取り扱わせていただきました" if lang == "ja"
-                  else "your request has been treated as not made") in text
+    assert (
+        squash(
+            "ご請求はなかったものとして取り扱わせていただきました"
+            if lang == "ja"
+            else "your request has been treated as not made"
+        )
+        in text
+    )
     assert squash("令和8年11月18日" if lang == "ja" else "18 November 2026") in text
 
 
@@ -159,8 +191,14 @@ def test_one_page_letter_has_no_page_number(full_case, tmp_path):
     assert page_count(data) == 1 and "1 / 1" not in pdf_text(data, tmp_path)
 
 
-@pytest.mark.parametrize("day, expected", [(date(2019, 4, 30), "平成31年4月30日"), (date(2019, 5, 1), "令和元年5月1日"),
-                                           (date(2026, 11, 22), "令和8年11月22日")])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (date(2019, 4, 30), "平成31年4月30日"),
+        (date(2019, 5, 1), "令和元年5月1日"),
+        (date(2026, 11, 22), "令和8年11月22日"),
+    ],
+)
 def test_era_dates_on_both_sides_of_the_change(full_case, day, expected, tmp_path):
     """Japanese letters print the era date; 2019-05-01 is 令和元年."""
     assert era_date(day) == expected
@@ -218,14 +256,28 @@ def test_nothing_but_the_address_shows_in_the_window(full_case, lang, tmp_path):
 
     path = tmp_path / "letter.pdf"
     path.write_bytes(service.render(full_case, "reply", lang, dated=DAY))
-    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True,
-                          capture_output=True).stdout.decode()
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True, capture_output=True
+    ).stdout.decode()
     mm = 72 / 25.4
     left, top, width, height, clear = 20 * mm, 15 * mm, 80 * mm, 35 * mm, 5 * mm
-    address_words = {"〒150-0001", "東京都渋谷区神宮前一丁目2番3号", "山田", "太郎", "様", "（本人", "花子", "様の代理人）", "(agent", "for", "花子)"}
+    address_words = {
+        "〒150-0001",
+        "東京都渋谷区神宮前一丁目2番3号",
+        "山田",
+        "太郎",
+        "様",
+        "（本人",
+        "花子",
+        "様の代理人）",
+        "(agent",
+        "for",
+        "花子)",
+    }
     inside = []
     for x0, y0, x1, y1, word in re.findall(
-            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', html):
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', html
+    ):
         x0, y0, x1, y1 = map(float, (x0, y0, x1, y1))
         if x1 > left - clear and x0 < left + width + clear and y1 > top - clear and y0 < top + height + clear:
             inside.append(word)
@@ -245,8 +297,9 @@ def test_window_position_follows_the_settings(full_case, tmp_path):
     def postcode_box():
         path = tmp_path / "letter.pdf"
         path.write_bytes(service.render(full_case, "ack", "ja", dated=DAY))
-        html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True,
-                              capture_output=True).stdout.decode()
+        html = subprocess.run(
+            ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True, capture_output=True
+        ).stdout.decode()
         x0, y0 = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>〒150-0001<', html).groups()
         return float(x0), float(y0)
 
@@ -276,8 +329,15 @@ def test_frame_is_reusable_without_an_addressee(app, tmp_path):
     from desk.letters.frame import LetterFrame
 
     frame = LetterFrame.from_settings("ja", reference="D-2026-001", dated=DAY)
-    data = frame.build([frame.title("保有個人データの廃棄証明書"), frame.para("下記の書類を廃棄したことを証明します。"),
-                        frame.ki(), frame.table(["書類", "廃棄日"], [["本人確認書類", "令和8年11月22日"]]), frame.ijo()])
+    data = frame.build(
+        [
+            frame.title("保有個人データの廃棄証明書"),
+            frame.para("下記の書類を廃棄したことを証明します。"),
+            frame.ki(),
+            frame.table(["書類", "廃棄日"], [["本人確認書類", "令和8年11月22日"]]),
+            frame.ijo(),
+        ]
+    )
     text = squash(pdf_text(data, tmp_path))
     assert "保有個人データの廃棄証明書" in text and "D-2026-001" in text and "株式会社サンプル商事" in text
     assert page_count(data) == 1

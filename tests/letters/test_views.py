@@ -1,5 +1,6 @@
 """Letters in the staff interface and on the command line: preview, download, print run,
 mark sent, the copy kept at dispatch, calibration."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -76,8 +77,10 @@ def test_print_run_prints_queued_letters_in_order_and_marks_them_sent(client, ap
     service.queue(second, "reply", on=date(2026, 11, 20))
     db.session.commit()
     login(client, officer)
-    assert client.post(f"/staff/cases/{first.reference}/letters/queue",
-                       data={"kind": "ack", "lang": "ja"}).status_code == 302
+    assert (
+        client.post(f"/staff/cases/{first.reference}/letters/queue", data={"kind": "ack", "lang": "ja"}).status_code
+        == 302
+    )
     queued = service.queued_letters()
     assert [(letter.case_id, letter.kind) for letter in queued] == [(second.id, "reply"), (first.id, "ack")]
 
@@ -89,8 +92,10 @@ def test_print_run_prints_queued_letters_in_order_and_marks_them_sent(client, ap
     assert text.index("二番 目男") < text.index("一番 目子")
     assert page_count(pdf.data) == page_count(service.render(second, "reply")) + 1
 
-    response = client.post("/staff/letters/print-run", data={
-        "letter_ids": [letter.id for letter in queued], "sent_on": "2026-11-24", "method": "simple_registered"})
+    response = client.post(
+        "/staff/letters/print-run",
+        data={"letter_ids": [letter.id for letter in queued], "sent_on": "2026-11-24", "method": "simple_registered"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert service.queued_letters() == []
@@ -114,7 +119,9 @@ def test_mark_sent_needs_a_date_and_a_method(client, app):
     service.queue(case, "ack")
     db.session.commit()
     login(client, make_staff("officer"))
-    response = client.post("/staff/letters/print-run", data={"letter_ids": [1], "sent_on": "", "method": "ordinary_mail"})
+    response = client.post(
+        "/staff/letters/print-run", data={"letter_ids": [1], "sent_on": "", "method": "ordinary_mail"}
+    )
     assert response.status_code == 400 and "発送日を入力してください" in response.get_data(as_text=True)
     response = client.post("/staff/letters/print-run", data={"sent_on": "2026-11-24", "method": "ordinary_mail"})
     assert response.status_code == 400

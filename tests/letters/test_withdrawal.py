@@ -1,5 +1,6 @@
 """Letters follow the case: a waiting letter whose reason has gone is withdrawn by itself,
 an officer can take one out by hand, and the print run prints what is ticked."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,13 +21,21 @@ from tests.letters.conftest import approve, page_count
 def _letters(case) -> dict[str, str]:
     """kind -> "waiting", "sent" or the withdrawal reason."""
     db.session.expire_all()
-    return {letter.kind: ("sent" if letter.dispatched_on else letter.withdrawn_reason or "waiting")
-            for letter in db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id))}
+    return {
+        letter.kind: ("sent" if letter.dispatched_on else letter.withdrawn_reason or "waiting")
+        for letter in db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id))
+    }
 
 
 def _withdrawals(case) -> list[dict]:
-    return [e.detail for e in db.session.scalars(select(AuditEvent).where(
-        AuditEvent.case_id == case.id, AuditEvent.action == "letter.withdrawn").order_by(AuditEvent.id))]
+    return [
+        e.detail
+        for e in db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case.id, AuditEvent.action == "letter.withdrawn")
+            .order_by(AuditEvent.id)
+        )
+    ]
 
 
 def test_a_paid_fee_withdraws_the_shortfall_notice(client, app):
@@ -37,8 +46,10 @@ def test_a_paid_fee_withdraws_the_shortfall_notice(client, app):
     transition(case, "awaiting_fee", on=date(2026, 11, 4))
     db.session.commit()
     assert _letters(case) == {"shortfall": "waiting"}
-    response = client.post(f"/staff/cases/{case.reference}/fees/payments",
-                           data={"amount": "1000", "method": "postage_stamps", "received_on": "2026-11-05"})
+    response = client.post(
+        f"/staff/cases/{case.reference}/fees/payments",
+        data={"amount": "1000", "method": "postage_stamps", "received_on": "2026-11-05"},
+    )
     assert response.status_code == 302
     assert _letters(case) == {"shortfall": "reason_gone"}
     assert [d["kind"] for d in _withdrawals(case)] == ["shortfall"]
@@ -69,8 +80,10 @@ def test_closing_a_case_withdraws_its_waiting_letters_but_not_the_lapse_notice(a
 
 
 def test_an_officer_takes_a_letter_out_and_prints_only_what_is_ticked(client, app):
-    first, second = make_case(("correction",), channel="mail", name="一番 目子"), make_case(("correction",),
-                                                                                          channel="mail", name="二番 目男")
+    first, second = (
+        make_case(("correction",), channel="mail", name="一番 目子"),
+        make_case(("correction",), channel="mail", name="二番 目男"),
+    )
     one, two = service.queue(first, "ack"), service.queue(second, "ack")
     db.session.commit()
     login(client, make_staff("officer"))

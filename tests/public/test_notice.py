@@ -1,4 +1,5 @@
 """The public notice (Art. 32(1)): every required item, from settings, in both languages."""
+
 from desk import settings
 from desk.catalogue import IDENTITY_DOCUMENTS, PROXY_DOCUMENTS, PROXY_KINDS, REQUEST_KINDS
 from desk.extensions import db
@@ -38,8 +39,13 @@ def test_notice_in_english(client):
 
 def test_notice_follows_settings(client, app):
     """An administrator's settings change the page: fee, fee kinds, accredited organisation."""
-    settings.update({"fee_amount": 800, "fee_kinds": ["disclosure"],
-                     "accredited_organisation": "一般財団法人サンプル個人情報保護協会（電話 03-9999-9999）"})
+    settings.update(
+        {
+            "fee_amount": 800,
+            "fee_kinds": ["disclosure"],
+            "accredited_organisation": "一般財団法人サンプル個人情報保護協会（電話 03-9999-9999）",
+        }
+    )
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
     assert "800円" in html and "1,000円" not in html.replace("1,000円分", "")

@@ -1,4 +1,5 @@
 """A hand-computed set of cases for the dashboard and register tests."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,18 +27,31 @@ def build() -> dict:
     February: no cases at all. March: three answered cases (5, 9, 30 days: median 9,
     p90 30). April: one lapsed case and two still open."""
     c = {}
-    c["a"] = complete(make_case(("disclosure",), arrived_on=date(2026, 1, 5), commit=False),
-                      date(2026, 1, 15), {"disclosure": "disclosed"})
-    c["b"] = complete(make_case(("disclosure", "correction"), arrived_on=date(2026, 1, 6), commit=False),
-                      date(2026, 1, 20), {"disclosure": "partly_disclosed", "correction": "not_corrected"},
-                      {"disclosure": ["business_impediment"], "correction": ["content_true"]})
-    c["c"] = complete(make_case(("purpose_notice",), arrived_on=date(2026, 3, 2), commit=False),
-                      date(2026, 3, 7), {"purpose_notice": "notified"})
-    c["d"] = complete(make_case(("cessation",), arrived_on=date(2026, 3, 10), commit=False),
-                      date(2026, 3, 19), {"cessation": "done"})
-    c["e"] = complete(make_case(("disclosure",), arrived_on=date(2026, 3, 1), commit=False, proxy_kind="delegated"),
-                      date(2026, 3, 31), {"disclosure": "not_disclosed"},
-                      {"disclosure": ["harm_to_person", "business_impediment"]})
+    c["a"] = complete(
+        make_case(("disclosure",), arrived_on=date(2026, 1, 5), commit=False),
+        date(2026, 1, 15),
+        {"disclosure": "disclosed"},
+    )
+    c["b"] = complete(
+        make_case(("disclosure", "correction"), arrived_on=date(2026, 1, 6), commit=False),
+        date(2026, 1, 20),
+        {"disclosure": "partly_disclosed", "correction": "not_corrected"},
+        {"disclosure": ["business_impediment"], "correction": ["content_true"]},
+    )
+    c["c"] = complete(
+        make_case(("purpose_notice",), arrived_on=date(2026, 3, 2), commit=False),
+        date(2026, 3, 7),
+        {"purpose_notice": "notified"},
+    )
+    c["d"] = complete(
+        make_case(("cessation",), arrived_on=date(2026, 3, 10), commit=False), date(2026, 3, 19), {"cessation": "done"}
+    )
+    c["e"] = complete(
+        make_case(("disclosure",), arrived_on=date(2026, 3, 1), commit=False, proxy_kind="delegated"),
+        date(2026, 3, 31),
+        {"disclosure": "not_disclosed"},
+        {"disclosure": ["harm_to_person", "business_impediment"]},
+    )
     lapsed = make_case(("disclosure",), arrived_on=date(2026, 4, 1), commit=False)
     transition(lapsed, "awaiting_fee", on=date(2026, 4, 2))
     transition(lapsed, "lapsed", on=date(2026, 4, 10))

@@ -1,4 +1,5 @@
 """Dashboard figures against a hand-computed fixture, and the page itself."""
+
 import re
 from datetime import date
 
@@ -16,8 +17,16 @@ def test_figures_match_the_hand_computed_fixture(app):
     assert board.months == ["2026-01", "2026-02", "2026-03", "2026-04"]
     assert board.received["2026-01"]["disclosure"] == 2 and board.received["2026-01"]["correction"] == 1
     assert sum(board.received["2026-02"].values()) == 0  # a month with no cases
-    assert {k: v for k, v in board.received["2026-03"].items() if v} == {"purpose_notice": 1, "cessation": 1, "disclosure": 1}
-    assert {k: v for k, v in board.received["2026-04"].items() if v} == {"disclosure": 1, "stop_provision": 1, "correction": 1}
+    assert {k: v for k, v in board.received["2026-03"].items() if v} == {
+        "purpose_notice": 1,
+        "cessation": 1,
+        "disclosure": 1,
+    }
+    assert {k: v for k, v in board.received["2026-04"].items() if v} == {
+        "disclosure": 1,
+        "stop_provision": 1,
+        "correction": 1,
+    }
     assert board.totals["received"] == 9
     # January: 10 and 14 days -> median 12 (even count), p90 14; February: nothing; March: 5, 9, 30.
     assert board.response_days["2026-01"] == (2, 12, 14)
@@ -69,7 +78,7 @@ def test_dashboard_page_shows_charts_and_tables(client):
     build()
     login(client, make_staff("supervisor"))
     html = client.get("/staff/dashboard?from=2026-01-01&to=2026-04-30").get_data(as_text=True)
-    assert html.count("<svg class=\"chart") == 7
+    assert html.count('<svg class="chart') == 7
     assert html.count("<title>") >= 7
     for table in ("received", "open", "histogram", "response", "outcomes", "grounds", "lapses"):
         assert f'data-table="{table}"' in html

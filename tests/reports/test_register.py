@@ -1,4 +1,5 @@
 """The register export: CSV against the cases it came from (BOM, CRLF, Japanese, skeletons)."""
+
 import csv
 import io
 from datetime import date
@@ -44,8 +45,13 @@ def test_cli_export_matches_the_cases(app, runner, tmp_path):
     assert e["請求者"] == "代理人" and e["代理人の種類"] == "任意代理人（委任状による代理人）"
     assert e["理由コード"] == "harm_to_person business_impediment"
     lapsed = by_ref[cases["lapsed"].reference][0]
-    assert lapsed["結果コード"] == "lapsed" and lapsed["理由コード"] == "fee_unpaid" and lapsed["完了日"] == "2026-04-10"
-    assert by_ref[cases["open_near"].reference][0]["完了日"] == "" and by_ref[cases["open_near"].reference][0]["廃棄予定日"] == ""
+    assert (
+        lapsed["結果コード"] == "lapsed" and lapsed["理由コード"] == "fee_unpaid" and lapsed["完了日"] == "2026-04-10"
+    )
+    assert (
+        by_ref[cases["open_near"].reference][0]["完了日"] == ""
+        and by_ref[cases["open_near"].reference][0]["廃棄予定日"] == ""
+    )
     skeleton = by_ref[cases["c"].reference][0]
     assert skeleton["廃棄日"] == "2028-03-08" and skeleton["結果"] == "通知" and skeleton["完了日"] == "2026-03-07"
     text = out.read_text(encoding="utf-8-sig")

@@ -1,4 +1,5 @@
 """Pure statistics of the dashboard, checked against hand-computed values."""
+
 from datetime import date
 
 import pytest

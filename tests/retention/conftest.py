@@ -1,4 +1,5 @@
 """Builders for retention tests: closed cases carrying every kind of personal data."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -38,19 +39,27 @@ def closed_case(closed_on: date, how: str = "completed", *, files: bool = True, 
     case.items[0].outcome = "partly_disclosed"
     case.items[0].grounds = ["harm_to_person"]
     case.items[0].explanation = "第三者（山田太郎）の記録を含むため一部不開示"
-    case.items[0].details = {"withheld": ["山田太郎の購入記録"], "disclosed": {"columns": ["氏名"], "rows": [["山田花子"]]}}
+    case.items[0].details = {
+        "withheld": ["山田太郎の購入記録"],
+        "disclosed": {"columns": ["氏名"], "rows": [["山田花子"]]},
+    }
     case.items[1].particulars = "住所を新住所に訂正"
     case.items[1].outcome = "corrected"
     case.items[1].details = {"corrected": "住所: 東京都渋谷区神宮前一丁目2番3号"}
     db.session.add(CaseNote(case_id=case.id, body="本人から電話あり 090-1111-2222"))
-    db.session.add(FeePayment(case_id=case.id, amount=1000, method="postage_stamps", received_on=closed_on,
-                              note="山田様より切手で受領"))
-    db.session.add(CaseExtension(case_id=case.id, business_days=5, reason="山田様の記録が多数のため",
-                                 decided_on=closed_on))
+    db.session.add(
+        FeePayment(
+            case_id=case.id, amount=1000, method="postage_stamps", received_on=closed_on, note="山田様より切手で受領"
+        )
+    )
+    db.session.add(
+        CaseExtension(case_id=case.id, business_days=5, reason="山田様の記録が多数のため", decided_on=closed_on)
+    )
     if files:
         for kind in ("drivers_licence", "family_register"):
-            document = Document(case_id=case.id, kind=kind, party="principal", label="運転免許証 1/1",
-                                deficiency="住所が不鮮明")
+            document = Document(
+                case_id=case.id, kind=kind, party="principal", label="運転免許証 1/1", deficiency="住所が不鮮明"
+            )
             storage.store(document, SECRET, "application/pdf")
             db.session.add(document)
         letter = Letter(case_id=case.id, kind="reply", dated_on=closed_on, dispatched_on=closed_on)

@@ -1,4 +1,5 @@
 """Disposal: nothing early, nothing late, nothing half-done; the skeleton and the audit trail survive."""
+
 from __future__ import annotations
 
 import os
@@ -76,8 +77,10 @@ def test_disposal_destroys_files_and_redacts_to_a_skeleton(app):
 
     left = stored_files(app)
     assert len(left) == 3 and all(p in before for p in left)
-    for row in [*db.session.scalars(select(Document).where(Document.case_id == case.id)),
-                *db.session.scalars(select(Letter).where(Letter.case_id == case.id))]:
+    for row in [
+        *db.session.scalars(select(Document).where(Document.case_id == case.id)),
+        *db.session.scalars(select(Letter).where(Letter.case_id == case.id)),
+    ]:
         assert row.wrapped_key is None and row.storage_name is None
     disposed_names = {p.name for p in before} - {p.name for p in left}
     assert len(disposed_names) == 3
@@ -103,7 +106,9 @@ def test_disposal_destroys_files_and_redacts_to_a_skeleton(app):
 
     kept = db.session.get(Case, other.id)
     assert kept.status == "completed" and kept.requesters[0].name == "佐藤 一郎"
-    assert all(storage.read(d) == SECRET for d in db.session.scalars(select(Document).where(Document.case_id == other.id)))
+    assert all(
+        storage.read(d) == SECRET for d in db.session.scalars(select(Document).where(Document.case_id == other.id))
+    )
 
 
 def test_held_case_survives_until_released(app):
@@ -120,8 +125,9 @@ def test_held_case_survives_until_released(app):
     service.release_hold(db.session.get(type(hold), hold.id), actor=supervisor)
     db.session.commit()
     assert service.dispose(date(2026, 11, 23)).disposed == [case.reference]
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("retention.hold%"))
-                                .order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.like("retention.hold%")).order_by(AuditEvent.id)
+    ).all()
     assert [e.action for e in events] == ["retention.hold_placed", "retention.hold_released"]
     assert all(e.actor_id == supervisor.id and set(e.detail) == {"hold_id"} for e in events)
 
@@ -173,8 +179,9 @@ def test_other_appends_to_the_audit_trail_during_a_run(app):
     assert db.session.scalar(select(func.count()).select_from(DisposedCase)) == 5
     moves = db.session.scalars(select(AuditEvent.case_id).where(AuditEvent.to_status == "disposed")).all()
     assert sorted(moves) == sorted(c.id for c in cases)  # one event per case, none lost or doubled
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "staff.login")) == 2
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "staff.login")) == 2
+    )
     assert verify().ok
 
 
@@ -274,9 +281,14 @@ def test_case_page_shows_the_redacted_skeleton(app, client):
 
 
 def _subprocess_env(app) -> dict:
-    return {**os.environ, "DESK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-            "DESK_DOCUMENT_DIR": app.config["DOCUMENT_DIR"], "DESK_INSTANCE_DIR": app.config["INSTANCE_DIR"],
-            "DESK_MASTER_KEY": TEST_MASTER_KEY, "DESK_SECRET_KEY": "test-secret-key"}
+    return {
+        **os.environ,
+        "DESK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "DESK_DOCUMENT_DIR": app.config["DOCUMENT_DIR"],
+        "DESK_INSTANCE_DIR": app.config["INSTANCE_DIR"],
+        "DESK_MASTER_KEY": TEST_MASTER_KEY,
+        "DESK_SECRET_KEY": "test-secret-key",
+    }
 
 
 def test_killed_run_leaves_nothing_half_done_and_rerun_finishes(app, runner):
@@ -284,9 +296,25 @@ def test_killed_run_leaves_nothing_half_done_and_rerun_finishes(app, runner):
     case_ids = [closed_case(date(2024, 1, d)).id for d in range(1, 7)]
     db.session.remove()  # no open transaction while the subprocess writes
     process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "desk", "dispose", "--as-of", "2026-11-23",
-         "--pause-per-case", "0.6"], cwd=PROJECT_ROOT, env=_subprocess_env(app),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "wsgi",
+            "desk",
+            "dispose",
+            "--as-of",
+            "2026-11-23",
+            "--pause-per-case",
+            "0.6",
+        ],
+        cwd=PROJECT_ROOT,
+        env=_subprocess_env(app),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = process.stdout.readline()  # the first case is committed
         assert first.startswith("disposed "), first + process.stderr.read()

@@ -1,4 +1,5 @@
 """The retention boundary: nothing early, nothing late."""
+
 from datetime import date
 
 from desk.retention.schedule import disposal_due

@@ -1,4 +1,5 @@
 """Staff pages: the retention panel, legal holds, the overview and the disposal certificate."""
+
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,5 @@
 """The encrypted store: nothing readable on disk, nothing orphaned, keys shredded."""
+
 from pathlib import Path
 
 import pytest

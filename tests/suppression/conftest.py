@@ -1,4 +1,5 @@
 """Builders for the suppression tests."""
+
 from __future__ import annotations
 
 from datetime import date

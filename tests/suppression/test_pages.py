@@ -1,4 +1,5 @@
 """The staff pages: register, search, add by hand, screen by upload, log, downloads."""
+
 import io
 from datetime import timedelta
 
@@ -13,12 +14,18 @@ from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntr
 from tests.helpers import login, make_staff
 
 
-@pytest.mark.parametrize("role,path,expected", [
-    ("officer", "/staff/suppression", 200), ("auditor", "/staff/suppression", 200),
-    ("admin", "/staff/suppression", 403), ("auditor", "/staff/suppression/new", 403),
-    ("auditor", "/staff/suppression/screen", 403), ("auditor", "/staff/suppression/screenings", 200),
-    ("supervisor", "/staff/suppression/screen", 200),
-])
+@pytest.mark.parametrize(
+    "role,path,expected",
+    [
+        ("officer", "/staff/suppression", 200),
+        ("auditor", "/staff/suppression", 200),
+        ("admin", "/staff/suppression", 403),
+        ("auditor", "/staff/suppression/new", 403),
+        ("auditor", "/staff/suppression/screen", 403),
+        ("auditor", "/staff/suppression/screenings", 200),
+        ("supervisor", "/staff/suppression/screen", 200),
+    ],
+)
 def test_permissions(client, app, role, path, expected):
     """Viewing needs suppression.view; adding and screening need suppression.manage."""
     login(client, make_staff(role))
@@ -30,13 +37,24 @@ def test_add_by_hand_then_find_by_typing(client, app):
     officer = make_staff("officer")
     login(client, officer)
     missing = client.post("/staff/suppression/new", data={"name": "齋藤 聡", "scope": "all_use"})
-    assert missing.status_code == 400 and "生年月日・電話番号・住所のいずれかが必要です" in missing.get_data(as_text=True)
+    assert missing.status_code == 400 and "生年月日・電話番号・住所のいずれかが必要です" in missing.get_data(
+        as_text=True
+    )
     bad_date = client.post("/staff/suppression/new", data={"name": "齋藤 聡", "birth_date": "昔", "scope": "all_use"})
     assert bad_date.status_code == 400 and "日付として読めません" in bad_date.get_data(as_text=True)
     assert db.session.scalars(select(SuppressionEntry)).first() is None
-    response = client.post("/staff/suppression/new", data={
-        "name": "齋藤 聡", "kana": "サイトウ サトシ", "birth_date": "1971-02-03", "phone": "",
-        "address": "", "scope": "all_use", "source_reference": "電話受付 2026-11"})
+    response = client.post(
+        "/staff/suppression/new",
+        data={
+            "name": "齋藤 聡",
+            "kana": "サイトウ サトシ",
+            "birth_date": "1971-02-03",
+            "phone": "",
+            "address": "",
+            "scope": "all_use",
+            "source_reference": "電話受付 2026-11",
+        },
+    )
     assert response.status_code == 302
     page = client.post("/staff/suppression", data={"q": "斉藤　聡"}).get_data(as_text=True)
     assert "齋＊ 聡＊" in page and "電話受付 2026-11" in page and "利用停止（全利用）" in page
@@ -51,13 +69,20 @@ def test_screen_upload_download_and_log(client, app):
     officer = make_staff("officer", name="担当 一郎")
     login(client, officer)
     csv_bytes = "氏名,生年月日\r\n山田　花子,昭和55年4月1日\r\n山田 太郎,1980-04-01\r\n".encode("cp932")
-    response = client.post("/staff/suppression/screen", data={
-        "file": (io.BytesIO(csv_bytes), "取得名簿.csv"), "direction": "acquired"},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/staff/suppression/screen",
+        data={"file": (io.BytesIO(csv_bytes), "取得名簿.csv"), "direction": "acquired"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     run = db.session.scalars(select(ScreeningRun)).one()
-    assert (run.rows_in, run.rows_removed, run.direction, run.staff_id, run.list_name) == \
-        (2, 1, "acquired", officer.id, "取得名簿.csv")
+    assert (run.rows_in, run.rows_removed, run.direction, run.staff_id, run.list_name) == (
+        2,
+        1,
+        "acquired",
+        officer.id,
+        "取得名簿.csv",
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "取得名簿.csv" in page and "Shift_JIS" in page
     output = client.get(f"/staff/suppression/screenings/{run.id}/output.csv")
@@ -79,9 +104,11 @@ def test_screen_upload_download_and_log(client, app):
 def test_bad_upload_shows_the_line_and_logs_nothing(client, app):
     """A ragged upload gets a message naming the line next to the file field; nothing is logged."""
     login(client, make_staff("officer"))
-    response = client.post("/staff/suppression/screen", data={
-        "file": (io.BytesIO("氏名,電話番号\r\n山田,03\r\n佐藤\r\n".encode()), "x.csv"), "direction": "delivery"},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/staff/suppression/screen",
+        data={"file": (io.BytesIO("氏名,電話番号\r\n山田,03\r\n佐藤\r\n".encode()), "x.csv"), "direction": "delivery"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "3行目: 列の数が 1 です（見出しは 2 列）。" in response.get_data(as_text=True)
     assert db.session.scalars(select(ScreeningRun)).first() is None
@@ -90,8 +117,11 @@ def test_bad_upload_shows_the_line_and_logs_nothing(client, app):
 def test_daily_shreds_old_results_but_keeps_the_log(client, app, runner):
     """After screening_result_days the stored files are shredded; the log entry remains."""
     login(client, make_staff("officer"))
-    client.post("/staff/suppression/screen", data={
-        "file": (io.BytesIO(b"name\r\nA\r\n"), "a.csv"), "direction": "delivery"}, content_type="multipart/form-data")
+    client.post(
+        "/staff/suppression/screen",
+        data={"file": (io.BytesIO(b"name\r\nA\r\n"), "a.csv"), "direction": "delivery"},
+        content_type="multipart/form-data",
+    )
     run = db.session.scalars(select(ScreeningRun)).one()
     assert client.get(f"/staff/suppression/screenings/{run.id}/output.csv").status_code == 200
     result = runner.invoke(args=["desk", "daily", "--as-of", (today() + timedelta(days=8)).isoformat()])
@@ -119,4 +149,6 @@ def test_case_page_shows_the_register_entry(client, app):
     login(client, make_staff("officer"))
     page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
     assert "提供停止名簿に登録されています" in page and "S-000001" in page and "第三者提供の停止" in page
-    assert "提供停止名簿" not in client.get(f"/staff/cases/{other.reference}").get_data(as_text=True).split("</nav>", 1)[1]
+    assert (
+        "提供停止名簿" not in client.get(f"/staff/cases/{other.reference}").get_data(as_text=True).split("</nav>", 1)[1]
+    )

@@ -1,4 +1,5 @@
 """The register: automatic entry from decisions, manual entries, import, keyed hashes, search."""
+
 from datetime import date
 
 from cryptography.hazmat.primitives import hashes
@@ -63,8 +64,9 @@ def test_register_keeps_no_personal_data_in_clear(app):
 def test_keys_depend_on_the_master_key(app, app_config):
     """The same name hashes differently under another instance's master key (HKDF-derived HMAC key)."""
     mine = keys.hashed(keys.person_keys(name="山田 花子"))["name"]
-    other = keys.Hasher(HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                                        info=keys.HKDF_INFO).derive(b"another master key"))
+    other = keys.Hasher(
+        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=keys.HKDF_INFO).derive(b"another master key")
+    )
     assert mine != other("name", "山田花子").hex()
     assert mine == keys.hashed(keys.person_keys(name="山田　花子"))["name"]
 
@@ -85,8 +87,14 @@ def test_manual_entry_needs_more_than_a_name(app):
 
 def test_search_hashes_the_query(app):
     """Typing a name (any notation), phone, address or date finds the entry; a surname alone does not."""
-    entries.add_entry(name="髙橋 一郎", kana="タカハシ イチロウ", birth_date="1975-06-01", phone="03-5555-1234",
-                      address="東京都新宿区西新宿二丁目8番1号", scope="third_party_provision")
+    entries.add_entry(
+        name="髙橋 一郎",
+        kana="タカハシ イチロウ",
+        birth_date="1975-06-01",
+        phone="03-5555-1234",
+        address="東京都新宿区西新宿二丁目8番1号",
+        scope="third_party_provision",
+    )
     entries.add_entry(name="佐藤 花子", phone="090-0000-0000", scope="third_party_provision")
     db.session.commit()
     for query in ("高橋一郎", "たかはし いちろう", "0355551234", "新宿区西新宿2-8-1", "昭和50年6月1日", "S-1"):
@@ -97,17 +105,20 @@ def test_search_hashes_the_query(app):
 
 def test_import_from_csv_all_or_nothing(app, runner, tmp_path):
     """suppression-import adds every row, or none when a row is bad (naming its line)."""
-    good = write_csv(tmp_path / "old.csv", [
-        ["氏名", "フリガナ", "生年月日", "電話番号", "住所", "範囲"],
-        ["山田 太郎", "ヤマダ タロウ", "1970/1/2", "03-1111-2222", "大阪府大阪市北区梅田1-1-1", "利用停止"],
-        ["鈴木 花", "", "", "090-3333-4444", "", ""],
-    ], encoding="cp932")
+    good = write_csv(
+        tmp_path / "old.csv",
+        [
+            ["氏名", "フリガナ", "生年月日", "電話番号", "住所", "範囲"],
+            ["山田 太郎", "ヤマダ タロウ", "1970/1/2", "03-1111-2222", "大阪府大阪市北区梅田1-1-1", "利用停止"],
+            ["鈴木 花", "", "", "090-3333-4444", "", ""],
+        ],
+        encoding="cp932",
+    )
     result = runner.invoke(args=["desk", "suppression-import", str(good)])
     assert result.exit_code == 0, result.output
     assert "imported 2" in result.output
     assert [e.scope for e in _entries()] == ["all_use", "third_party_provision"]
-    bad = write_csv(tmp_path / "bad.csv", [
-        ["氏名", "電話番号"], ["佐藤 一", "03-9999-0000"], ["伊藤 二", "なし"]])
+    bad = write_csv(tmp_path / "bad.csv", [["氏名", "電話番号"], ["佐藤 一", "03-9999-0000"], ["伊藤 二", "なし"]])
     result = runner.invoke(args=["desk", "suppression-import", str(bad)])
     assert result.exit_code != 0 and "line 3" in result.output and "nothing was imported" in result.output
     assert db.session.scalar(select(func.count()).select_from(SuppressionEntry)) == 2

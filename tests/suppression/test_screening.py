@@ -1,4 +1,5 @@
 """Screening lists: the triple check, no false positives, encodings, malformed input."""
+
 import csv
 import io
 from datetime import date
@@ -34,15 +35,24 @@ def _screen(runner, *args):
 def test_the_triple_check(app, runner, lists):
     """Decision → register; an acquired list is screened on arrival; an outgoing list again before delivery."""
     # 1. At the request: a stop_provision decision carried out and the case completed.
-    case = complete_case(("stop_provision",), name="髙橋 美咲", furigana="タカハシ ミサキ",
-                         birth_date=date(1985, 3, 9), phone="090-1234-5678")
+    case = complete_case(
+        ("stop_provision",),
+        name="髙橋 美咲",
+        furigana="タカハシ ミサキ",
+        birth_date=date(1985, 3, 9),
+        phone="090-1234-5678",
+    )
     # 2. On acquisition: a bought list writes her differently (variant kanji, era date, full width).
-    acquired = write_csv(lists / "acquired.csv", [
-        HEADER,
-        ["高橋　美咲", "ﾀｶﾊｼ ﾐｻｷ", "昭和60年3月9日", "", "", "from broker A"],
-        ["高橋 健太", "タカハシ ケンタ", "1985-03-09", "090-1234-5678", "", "same surname and phone"],
-        ["中村 優", "ナカムラ ユウ", "1990-01-01", "03-0000-1111", "東京都渋谷区神宮前1-2-3", "same address"],
-    ], encoding="cp932")
+    acquired = write_csv(
+        lists / "acquired.csv",
+        [
+            HEADER,
+            ["高橋　美咲", "ﾀｶﾊｼ ﾐｻｷ", "昭和60年3月9日", "", "", "from broker A"],
+            ["高橋 健太", "タカハシ ケンタ", "1985-03-09", "090-1234-5678", "", "same surname and phone"],
+            ["中村 優", "ナカムラ ユウ", "1990-01-01", "03-0000-1111", "東京都渋谷区神宮前1-2-3", "same address"],
+        ],
+        encoding="cp932",
+    )
     result = _screen(runner, acquired, "-o", lists / "acquired-clean.csv", "--direction", "acquired")
     assert result.exit_code == 0, result.output
     assert "1 removed" in result.output
@@ -52,33 +62,59 @@ def test_the_triple_check(app, runner, lists):
     assert report[0] == screening.REPORT_HEADER
     assert report[1][:4] == ["1", "2", "name+birth_date", "S-000001"] and report[1][6] == case.reference
     # 3. Before delivery: the outgoing list carries her phone with +81 and no date of birth.
-    outgoing = write_csv(lists / "outgoing.csv", [
-        ["name", "phone", "address"],
-        ["Takahashi Misaki", "+81 90 1234 5678", ""],
-        ["髙橋美咲", "+81 90 1234 5678", ""],
-        ["山本 一", "090-9999-9999", ""],
-    ])
-    result = _screen(runner, outgoing, "-o", lists / "out.csv", "--report", lists / "out-report.csv",
-                     "--direction", "delivery")
+    outgoing = write_csv(
+        lists / "outgoing.csv",
+        [
+            ["name", "phone", "address"],
+            ["Takahashi Misaki", "+81 90 1234 5678", ""],
+            ["髙橋美咲", "+81 90 1234 5678", ""],
+            ["山本 一", "090-9999-9999", ""],
+        ],
+    )
+    result = _screen(
+        runner, outgoing, "-o", lists / "out.csv", "--report", lists / "out-report.csv", "--direction", "delivery"
+    )
     assert result.exit_code == 0, result.output
     assert [row[0] for row in _read(lists / "out.csv")] == ["name", "Takahashi Misaki", "山本 一"]
     assert _read(lists / "out-report.csv")[1][2] == "name+phone"
     runs = list(db.session.scalars(select(ScreeningRun).order_by(ScreeningRun.id)))
     assert [(r.direction, r.rows_in, r.rows_removed, r.list_name, r.via) for r in runs] == [
-        ("acquired", 3, 1, "acquired.csv", "cli"), ("delivery", 3, 1, "outgoing.csv", "cli")]
+        ("acquired", 3, 1, "acquired.csv", "cli"),
+        ("delivery", 3, 1, "outgoing.csv", "cli"),
+    ]
     assert all(r.operator and r.register_size == 1 for r in runs)
 
 
 def test_nobody_who_only_shares_something_is_removed(app, runner, lists):
     """Surname-only, given-name-only, address-only, phone-only, birthday-only sharers and namesakes stay."""
-    entries.add_entry(name="佐藤 健一", kana="サトウ ケンイチ", birth_date="1970-05-05", phone="03-3333-4444",
-                      address="〒100-0005 東京都千代田区丸の内一丁目1番1号", scope="all_use")
+    entries.add_entry(
+        name="佐藤 健一",
+        kana="サトウ ケンイチ",
+        birth_date="1970-05-05",
+        phone="03-3333-4444",
+        address="〒100-0005 東京都千代田区丸の内一丁目1番1号",
+        scope="all_use",
+    )
     db.session.commit()
     people = [
-        ["佐藤 花子", "サトウ ハナコ", "1970-05-05", "03-3333-4444", "東京都千代田区丸の内1-1-1", "family: surname phone address birthday"],
+        [
+            "佐藤 花子",
+            "サトウ ハナコ",
+            "1970-05-05",
+            "03-3333-4444",
+            "東京都千代田区丸の内1-1-1",
+            "family: surname phone address birthday",
+        ],
         ["田中 健一", "タナカ ケンイチ", "1970-05-05", "", "", "given name and birthday"],
         ["佐藤 健", "サトウ ケン", "1970-05-05", "03-3333-4444", "", "name is a prefix"],
-        ["佐藤 健一", "サトウ ケンイチ", "1988-12-24", "03-3333-4444", "東京都千代田区丸の内1-1-1", "namesake son: other birthday"],
+        [
+            "佐藤 健一",
+            "サトウ ケンイチ",
+            "1988-12-24",
+            "03-3333-4444",
+            "東京都千代田区丸の内1-1-1",
+            "namesake son: other birthday",
+        ],
         ["佐藤 健一", "サトウ ケンイチ", "", "06-1234-5678", "大阪府大阪市北区梅田1-1-1", "namesake elsewhere"],
         ["佐藤 健一", "", "", "", "", "name only"],
         ["", "サトウ ケンイチ", "", "", "", "reading only"],
@@ -93,16 +129,25 @@ def test_nobody_who_only_shares_something_is_removed(app, runner, lists):
 
 def test_each_rule_fires_and_is_reported(app, runner, lists):
     """name+birth_date, name+phone, name+address and a kana-only row each report their own rule."""
-    entries.add_entry(name="渡邊 大輔", kana="ワタナベ ダイスケ", birth_date="1982-07-15", phone="045-111-2222",
-                      address="神奈川県横浜市中区本町六丁目50番地の1", scope="third_party_provision")
+    entries.add_entry(
+        name="渡邊 大輔",
+        kana="ワタナベ ダイスケ",
+        birth_date="1982-07-15",
+        phone="045-111-2222",
+        address="神奈川県横浜市中区本町六丁目50番地の1",
+        scope="third_party_provision",
+    )
     db.session.commit()
-    source = write_csv(lists / "list.csv", [
-        HEADER,
-        ["渡辺 大輔", "", "S57.7.15", "", "", ""],
-        ["渡邉大輔", "", "", "０４５－１１１－２２２２", "", ""],
-        ["ワタナベ ダイスケ", "", "", "", "横浜市中区本町6-50-1", ""],
-        ["", "わたなべ だいすけ", "1982/07/15", "", "", ""],
-    ])
+    source = write_csv(
+        lists / "list.csv",
+        [
+            HEADER,
+            ["渡辺 大輔", "", "S57.7.15", "", "", ""],
+            ["渡邉大輔", "", "", "０４５－１１１－２２２２", "", ""],
+            ["ワタナベ ダイスケ", "", "", "", "横浜市中区本町6-50-1", ""],
+            ["", "わたなべ だいすけ", "1982/07/15", "", "", ""],
+        ],
+    )
     assert _screen(runner, source, "-o", lists / "clean.csv").exit_code == 0
     rules = [row[2] for row in _read(lists / "clean.report.csv")[1:]]
     assert rules == ["name+birth_date", "name+phone", "kana+address", "kana+birth_date"]
@@ -114,8 +159,12 @@ def test_encodings_round_trip(app, runner, lists, encoding, bom):
     """UTF-8, UTF-8 with BOM and Shift_JIS come back in the same encoding, byte for byte for kept rows."""
     entries.add_entry(name="山田 花子", phone="03-1234-5678", scope="all_use")
     db.session.commit()
-    rows = [["氏名", "電話番号", "住所"], ["山田 花子", "03-1234-5678", "東京都"],
-            ["髙橋 﨑子", "", "大阪府"], ["鈴木 一郎", "", "京都府「中京区」, 二条"]]
+    rows = [
+        ["氏名", "電話番号", "住所"],
+        ["山田 花子", "03-1234-5678", "東京都"],
+        ["髙橋 﨑子", "", "大阪府"],
+        ["鈴木 一郎", "", "京都府「中京区」, 二条"],
+    ]
     text = "".join(",".join(f'"{c}"' if "," in c else c for c in row) + "\r\n" for row in rows)
     source = lists / "list.csv"
     source.write_bytes(text.encode(encoding))
@@ -135,13 +184,19 @@ def test_unix_newlines_are_kept(app, runner, lists):
     assert (lists / "out.csv").read_bytes() == b"name\na\nb\n"
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"\xe6\xb0\x8f\xe5\x90\x8d,x\r\nabc,1\r\n\xff\xfe\xfa\xfb,2\r\n", "line 3: bytes that are neither UTF-8 nor Shift_JIS"),
-    ("電話番号,住所\r\n03-1111-2222,東京\r\n".encode(), "line 1: no name column found"),
-    ("氏名,電話番号\r\n山田,03\r\n佐藤,04,余分\r\n".encode(), "line 3: 3 fields where the header has 2"),
-    ("氏名,電話番号\r\n山田\r\n".encode("cp932"), "line 2: 1 fields where the header has 2"),
-    (b"", "line 1: the file is empty"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (
+            b"\xe6\xb0\x8f\xe5\x90\x8d,x\r\nabc,1\r\n\xff\xfe\xfa\xfb,2\r\n",
+            "line 3: bytes that are neither UTF-8 nor Shift_JIS",
+        ),
+        ("電話番号,住所\r\n03-1111-2222,東京\r\n".encode(), "line 1: no name column found"),
+        ("氏名,電話番号\r\n山田,03\r\n佐藤,04,余分\r\n".encode(), "line 3: 3 fields where the header has 2"),
+        ("氏名,電話番号\r\n山田\r\n".encode("cp932"), "line 2: 1 fields where the header has 2"),
+        (b"", "line 1: the file is empty"),
+    ],
+)
 def test_malformed_input_names_the_line_and_writes_nothing(app, runner, lists, content, message):
     """Undecodable bytes, no name column, ragged rows, empty file: a line-numbered error, no file, no log."""
     source = lists / "bad.csv"
@@ -171,7 +226,9 @@ def test_column_option_and_split_name_columns(app, runner, lists):
     source = write_csv(lists / "odd.csv", [["お客様", "誕生"], ["伊藤 誠", "1960-10-10"]])
     result = _screen(runner, source, "-o", lists / "out.csv", "--column", "name=お客様", "--column", "birth_date=誕生")
     assert result.exit_code == 0 and "1 removed" in result.output, result.output
-    split = write_csv(lists / "split.csv", [["姓", "名", "生年月日"], ["伊藤", "誠", "1960/10/10"], ["伊藤", "誠二", "1960/10/10"]])
+    split = write_csv(
+        lists / "split.csv", [["姓", "名", "生年月日"], ["伊藤", "誠", "1960/10/10"], ["伊藤", "誠二", "1960/10/10"]]
+    )
     result = _screen(runner, split, "-o", lists / "out2.csv")
     assert result.exit_code == 0 and "1 removed" in result.output, result.output
     bad = _screen(runner, source, "-o", lists / "out3.csv", "--column", "nom=お客様")
@@ -193,11 +250,14 @@ def test_quoted_line_breaks_and_blank_lines(app, runner, lists):
     entries.add_entry(name="松本 修", birth_date="1966-06-06", scope="all_use")
     db.session.commit()
     source = lists / "notes.csv"
-    source.write_bytes('氏名,生年月日,備考\r\n"佐藤 一",1950-01-01,"一行目\r\n二行目"\r\n\r\n松本 修,1966/6/6,x\r\n'.encode())
+    source.write_bytes(
+        '氏名,生年月日,備考\r\n"佐藤 一",1950-01-01,"一行目\r\n二行目"\r\n\r\n松本 修,1966/6/6,x\r\n'.encode()
+    )
     result = _screen(runner, source, "-o", lists / "out.csv")
     assert result.exit_code == 0, result.output
-    assert (lists / "out.csv").read_bytes() == \
-        '氏名,生年月日,備考\r\n佐藤 一,1950-01-01,"一行目\r\n二行目"\r\n\r\n'.encode()
+    assert (
+        lists / "out.csv"
+    ).read_bytes() == '氏名,生年月日,備考\r\n佐藤 一,1950-01-01,"一行目\r\n二行目"\r\n\r\n'.encode()
     report = _read(lists / "out.report.csv")
     assert report[1][:3] == ["3", "5", "name+birth_date"]
     ragged = lists / "ragged.csv"

@@ -1,4 +1,5 @@
 """Dates as people write them: Western, compact, era (昭和/S), kanji numerals, any width."""
+
 from datetime import date
 
 import pytest
@@ -9,11 +10,26 @@ from desk.text.numerals import kanji_number
 TODAY = date(2026, 11, 23)
 
 
-@pytest.mark.parametrize("variant", [
-    "1980-04-01", "1980/4/1", "1980/04/01", "1980.4.1", "1980年4月1日", "19800401", "１９８０年４月１日",
-    "昭和55年4月1日", "昭和５５年４月１日", "S55.4.1", "s55/4/1", "Ｓ５５．４．１", "昭和五十五年四月一日",
-    "１９８０／４／１", "1980 年 4 月 1 日",
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "1980-04-01",
+        "1980/4/1",
+        "1980/04/01",
+        "1980.4.1",
+        "1980年4月1日",
+        "19800401",
+        "１９８０年４月１日",
+        "昭和55年4月1日",
+        "昭和５５年４月１日",
+        "S55.4.1",
+        "s55/4/1",
+        "Ｓ５５．４．１",
+        "昭和五十五年四月一日",
+        "１９８０／４／１",
+        "1980 年 4 月 1 日",
+    ],
+)
 def test_dates_in_every_common_form(variant):
     """Western, compact, full-width, era (昭和/S) and kanji-numeral dates all read the same."""
     assert dates.date_key(variant) == "1980-04-01"
@@ -40,5 +56,13 @@ def test_impossible_birth_dates(typed):
 
 def test_kanji_number():
     """The numeral reader handles units and digit-by-digit writing."""
-    assert [kanji_number(t) for t in ("一", "十", "十二", "二十", "二十三", "百五", "千二百三十四", "二〇二")] \
-        == [1, 10, 12, 20, 23, 105, 1234, 202]
+    assert [kanji_number(t) for t in ("一", "十", "十二", "二十", "二十三", "百五", "千二百三十四", "二〇二")] == [
+        1,
+        10,
+        12,
+        20,
+        23,
+        105,
+        1234,
+        202,
+    ]

@@ -1,13 +1,24 @@
 """Names and readings: the key every variant real Japanese lists contain folds to, and the cleaners of the forms."""
+
 import pytest
 
 from desk.text import kana, names
 from desk.text.variants import VARIANTS
 
 
-@pytest.mark.parametrize("variant", [
-    "山田 花子", "山田　花子", "山田花子", " 山田  花子 ", "山田・花子", "山田･花子", "山田花子 様", "山田 花子様",
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "山田 花子",
+        "山田　花子",
+        "山田花子",
+        " 山田  花子 ",
+        "山田・花子",
+        "山田･花子",
+        "山田花子 様",
+        "山田 花子様",
+    ],
+)
 def test_name_spaces_dots_and_honorifics(variant):
     """Full- and half-width spaces, middle dots and 様 do not change who a name is."""
     assert names.name_key(variant) == "山田花子"
@@ -19,13 +30,32 @@ def test_kana_scripts_and_widths_are_one(variant):
     assert names.kana_key(variant) == "ヤマダハナコ"
 
 
-@pytest.mark.parametrize("variant,standard", [
-    ("髙橋 一郎", "高橋一郎"), ("山﨑 太郎", "山崎太郎"), ("渡邊 大輔", "渡辺大輔"), ("渡邉 大輔", "渡辺大輔"),
-    ("齋藤 聡", "斎藤聡"), ("齊藤 聡", "斎藤聡"), ("斉藤 聡", "斎藤聡"), ("濵田 健", "浜田健"), ("濱田 健", "浜田健"),
-    ("澤田 優子", "沢田優子"), ("廣瀬 剛", "広瀬剛"), ("國井 修", "国井修"), ("櫻井 翔子", "桜井翔子"),
-    ("眞鍋 薫", "真鍋薫"), ("德永 英明", "徳永英明"), ("槇原 敬", "槙原敬"), ("𠮷田 沙織", "吉田沙織"),
-    ("冨田 勝", "富田勝"), ("嶋田 陽子", "島田陽子"), ("瀧本 美織", "滝本美織"), ("渡邉\U000E0102 大輔", "渡辺大輔"),
-])
+@pytest.mark.parametrize(
+    "variant,standard",
+    [
+        ("髙橋 一郎", "高橋一郎"),
+        ("山﨑 太郎", "山崎太郎"),
+        ("渡邊 大輔", "渡辺大輔"),
+        ("渡邉 大輔", "渡辺大輔"),
+        ("齋藤 聡", "斎藤聡"),
+        ("齊藤 聡", "斎藤聡"),
+        ("斉藤 聡", "斎藤聡"),
+        ("濵田 健", "浜田健"),
+        ("濱田 健", "浜田健"),
+        ("澤田 優子", "沢田優子"),
+        ("廣瀬 剛", "広瀬剛"),
+        ("國井 修", "国井修"),
+        ("櫻井 翔子", "桜井翔子"),
+        ("眞鍋 薫", "真鍋薫"),
+        ("德永 英明", "徳永英明"),
+        ("槇原 敬", "槙原敬"),
+        ("𠮷田 沙織", "吉田沙織"),
+        ("冨田 勝", "富田勝"),
+        ("嶋田 陽子", "島田陽子"),
+        ("瀧本 美織", "滝本美織"),
+        ("渡邉\U000e0102 大輔", "渡辺大輔"),
+    ],
+)
 def test_old_and_variant_kanji_fold(variant, standard):
     """Old and variant kanji (and ideographic variation selectors) fold to the common form."""
     assert names.name_key(variant) == standard

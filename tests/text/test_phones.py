@@ -1,14 +1,29 @@
 """Phone numbers: as stored from a form, and their national digits for search and matching."""
+
 import pytest
 
 from desk.text import phones
 
 
-@pytest.mark.parametrize("variant", [
-    "090-1234-5678", "09012345678", "090 1234 5678", "090(1234)5678", "０９０－１２３４－５６７８",
-    "+81 90-1234-5678", "+81-90-1234-5678", "+81 (0)90 1234 5678", "0081 90 1234 5678", "090ー1234ー5678",
-    "090‐1234‐5678", "090−1234−5678", "090–1234–5678", "090―1234―5678",
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "090-1234-5678",
+        "09012345678",
+        "090 1234 5678",
+        "090(1234)5678",
+        "０９０－１２３４－５６７８",
+        "+81 90-1234-5678",
+        "+81-90-1234-5678",
+        "+81 (0)90 1234 5678",
+        "0081 90 1234 5678",
+        "090ー1234ー5678",
+        "090‐1234‐5678",
+        "090−1234−5678",
+        "090–1234–5678",
+        "090―1234―5678",
+    ],
+)
 def test_phone_numbers_to_digits(variant):
     """Separators, full width and the +81 country code do not change a number."""
     assert phones.phone_key(variant) == "09012345678"

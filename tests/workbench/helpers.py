@@ -1,4 +1,5 @@
 """Builders for the workbench tests: documents stored through the encrypted store."""
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,16 @@ def card_pdf(pages: int = 2) -> bytes:
     return out.getvalue()
 
 
-def make_document(case, kind: str, party: str | None = "principal", *, data: bytes | None = None,
-                  media_type: str = "image/png", issued_on: date | None = None, label: str | None = None) -> Document:
+def make_document(
+    case,
+    kind: str,
+    party: str | None = "principal",
+    *,
+    data: bytes | None = None,
+    media_type: str = "image/png",
+    issued_on: date | None = None,
+    label: str | None = None,
+) -> Document:
     document = Document(case_id=case.id, kind=kind, party=party, label=label, issued_on=issued_on)
     store(document, data if data is not None else card_png(), media_type)
     db.session.add(document)

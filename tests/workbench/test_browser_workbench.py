@@ -1,5 +1,6 @@
 """Whole journeys through the workbench in Chromium: a web request to completion, and a
 proxy case to a refusal because the authority cannot be confirmed."""
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -82,7 +83,9 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     decision = page.locator("#decision")
     decision.get_by_label("一部開示", exact=True).check()
     decision.get_by_label("本人又は第三者の生命・身体・財産その他の権利利益を害するおそれ").check()
-    decision.get_by_label("理由の説明（不開示・一部開示等では必須）").fill("通話記録には第三者の発言が含まれるため、その部分を開示しません。")
+    decision.get_by_label("理由の説明（不開示・一部開示等では必須）").fill(
+        "通話記録には第三者の発言が含まれるため、その部分を開示しません。"
+    )
     decision.get_by_label("開示しない項目（1行に1項目）").fill("通話記録のうち第三者の発言部分")
     decision.get_by_role("button", name="この決定を保存").click()
     page.locator("#decision").get_by_role("button", name="決定を確定して責任者の承認に回す").click()
@@ -146,7 +149,9 @@ def test_proxy_case_refused_for_unconfirmed_authority(app, live_server, page):
 
     done = _case(case)
     assert {(i.kind, i.outcome, tuple(i.grounds)) for i in done.items} == {
-        ("disclosure", "not_disclosed", ("proxy_unconfirmed",)), ("correction", "not_corrected", ("proxy_unconfirmed",))}
+        ("disclosure", "not_disclosed", ("proxy_unconfirmed",)),
+        ("correction", "not_corrected", ("proxy_unconfirmed",)),
+    }
 
 
 def test_officer_masks_a_number_by_dragging(app, live_server, page):

@@ -1,5 +1,6 @@
 """The officer's actions on one case, through HTTP: each goes through the lifecycle service,
 is audited, and is refused with a clear message in the wrong state or for the wrong role."""
+
 import io
 import json
 from datetime import timedelta
@@ -32,7 +33,9 @@ def _reload(case) -> Case:
 
 
 def _actions(case) -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id))
+    )
 
 
 def _page(client, case) -> str:
@@ -61,8 +64,10 @@ def test_assign_to_me_and_reassign(client, app):
 def test_identity_check_compares_normalised_addresses(client, app):
     """Different notations of one address agree; a different block number is highlighted."""
     _, case = _work_case(client)
-    client.post(_url(case, "identity/addresses"), data={
-        "document_address": "東京都渋谷区神宮前１－２－３", "records_address": "東京都渋谷区神宮前1丁目2番4号"})
+    client.post(
+        _url(case, "identity/addresses"),
+        data={"document_address": "東京都渋谷区神宮前１－２－３", "records_address": "東京都渋谷区神宮前1丁目2番4号"},
+    )
     html = _page(client, case)
     assert "東京都渋谷区神宮前1-2-3" in html
     assert "一致" in html and "相違あり" in html and "<mark>4</mark>" in html
@@ -83,7 +88,10 @@ def test_cannot_be_identified_drafts_a_refusal(client, app):
     client.post(_url(case, "identity/unidentified"))
     case = _reload(case)
     assert case.status == "decision_drafted"
-    assert {(i.kind, i.outcome) for i in case.items} == {("disclosure", "not_disclosed"), ("correction", "not_corrected")}
+    assert {(i.kind, i.outcome) for i in case.items} == {
+        ("disclosure", "not_disclosed"),
+        ("correction", "not_corrected"),
+    }
     assert all(i.grounds == ["unidentified"] and i.explanation for i in case.items)
 
 
@@ -96,13 +104,19 @@ def test_proxy_authority_needs_acceptable_recent_documents(client, app):
     assert "そろっていません" in response.get_data(as_text=True)
     assert _reload(case).status == "received"
     old = (today() - timedelta(days=120)).isoformat()
-    response = client.post(_url(case, f"documents/{seal.id}/review"),
-                           data={"review": "acceptable", "issued_on": old}, follow_redirects=True)
+    response = client.post(
+        _url(case, f"documents/{seal.id}/review"),
+        data={"review": "acceptable", "issued_on": old},
+        follow_redirects=True,
+    )
     assert "3か月を超えた証明書" in response.get_data(as_text=True)
     assert db.session.get(Document, seal.id).review == "received"
-    client.post(_url(case, f"documents/{seal.id}/review"), data={"review": "acceptable", "issued_on": today().isoformat()})
-    missing_reason = client.post(_url(case, f"documents/{attorney.id}/review"), data={"review": "deficient"},
-                                 follow_redirects=True)
+    client.post(
+        _url(case, f"documents/{seal.id}/review"), data={"review": "acceptable", "issued_on": today().isoformat()}
+    )
+    missing_reason = client.post(
+        _url(case, f"documents/{attorney.id}/review"), data={"review": "deficient"}, follow_redirects=True
+    )
     assert "不備の内容を入力" in missing_reason.get_data(as_text=True)
     client.post(_url(case, f"documents/{attorney.id}/review"), data={"review": "acceptable"})
     client.post(_url(case, "identity/confirm"))
@@ -123,16 +137,20 @@ def test_fee_shortfall_pauses_and_payment_resumes(client, app):
     """Short fee → notice (letter queued, clock paused, due date) → paid in full → work resumes."""
     _, case = _work_case(client)
     client.post(_url(case, "identity/confirm"))
-    client.post(_url(case, "fees/payments"), data={"amount": "500", "method": "postage_stamps",
-                                                   "received_on": today().isoformat()})
+    client.post(
+        _url(case, "fees/payments"),
+        data={"amount": "500", "method": "postage_stamps", "received_on": today().isoformat()},
+    )
     due = today() + timedelta(days=14)
     client.post(_url(case, "fees/shortfall"), data={"due_on": due.isoformat()})
     case = _reload(case)
     assert case.status == "awaiting_fee" and case.internal_target_on is None and case.requester_due_on == due
     assert db.session.scalars(select(Letter.kind).where(Letter.case_id == case.id)).all() == ["shortfall"]
     assert "500円" in _page(client, case)
-    client.post(_url(case, "fees/payments"), data={"amount": "500", "method": "bank_transfer",
-                                                   "received_on": today().isoformat()})
+    client.post(
+        _url(case, "fees/payments"),
+        data={"amount": "500", "method": "bank_transfer", "received_on": today().isoformat()},
+    )
     case = _reload(case)
     assert case.status == "in_progress" and case.internal_target_on is not None
     assert sum(db.session.scalars(select(FeePayment.amount).where(FeePayment.case_id == case.id))) == 1000
@@ -141,7 +159,9 @@ def test_fee_shortfall_pauses_and_payment_resumes(client, app):
 def test_bad_payment_is_refused_beside_the_field(client, app):
     """A zero amount gets a message next to the field and saves nothing."""
     _, case = _work_case(client)
-    response = client.post(_url(case, "fees/payments"), data={"amount": "0", "method": "cash", "received_on": "2026-13-01"})
+    response = client.post(
+        _url(case, "fees/payments"), data={"amount": "0", "method": "cash", "received_on": "2026-13-01"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "1円以上の金額" in html and "YYYY-MM-DD" in html
     assert db.session.scalars(select(FeePayment)).all() == []
@@ -158,8 +178,14 @@ def test_shortfall_refused_when_nothing_is_owed(client, app):
 def test_request_to_requester_pauses_and_reply_resumes(client, app):
     """Asking for documents pauses the clock with a due date; the reply resumes it."""
     _, case = _work_case(client)
-    client.post(_url(case, "ask"), data={"what": "documents", "due_on": (today() + timedelta(days=10)).isoformat(),
-                                         "body": "住民票の写しをお送りください。"})
+    client.post(
+        _url(case, "ask"),
+        data={
+            "what": "documents",
+            "due_on": (today() + timedelta(days=10)).isoformat(),
+            "body": "住民票の写しをお送りください。",
+        },
+    )
     case = _reload(case)
     assert case.status == "awaiting_documents" and case.internal_target_on is None
     assert "住民票の写しをお送りください。" in _page(client, case)
@@ -182,14 +208,25 @@ def test_decision_rules_from_the_catalogue(client, app):
     assert wrong_ground.status_code == 400 and "当てはまらない理由" in wrong_ground.get_data(as_text=True)
     wrong_outcome = _decide(client, case, item, outcome="corrected")
     assert wrong_outcome.status_code == 400
-    partial = _decide(client, case, item, outcome="partly_disclosed", grounds=["harm_to_person"], explanation="第三者の情報を含むため")
+    partial = _decide(
+        client, case, item, outcome="partly_disclosed", grounds=["harm_to_person"], explanation="第三者の情報を含むため"
+    )
     assert partial.status_code == 400 and "開示しない項目" in partial.get_data(as_text=True)
     assert _reload(case).items[0].outcome is None  # nothing half-saved
-    ok = _decide(client, case, item, outcome="partly_disclosed", grounds=["harm_to_person"],
-                 explanation="第三者の情報を含むため", withheld="通話録音（第三者の発言部分）\n担当者メモ")
+    ok = _decide(
+        client,
+        case,
+        item,
+        outcome="partly_disclosed",
+        grounds=["harm_to_person"],
+        explanation="第三者の情報を含むため",
+        withheld="通話録音（第三者の発言部分）\n担当者メモ",
+    )
     assert ok.status_code == 302
     item = _reload(case).items[0]
-    assert item.details["withheld"] == ["通話録音（第三者の発言部分）", "担当者メモ"] and item.grounds == ["harm_to_person"]
+    assert item.details["withheld"] == ["通話録音（第三者の発言部分）", "担当者メモ"] and item.grounds == [
+        "harm_to_person"
+    ]
 
 
 def test_privacy_mark_mode_decides_which_grounds_are_offered(client, app):
@@ -210,7 +247,14 @@ def test_paper_instead_of_electronic_needs_a_reason(client, app):
     client.post(_url(case, "identity/confirm"))
     response = _decide(client, case, case.items[0], outcome="disclosed", paper_instead="y")
     assert response.status_code == 400 and "書面で交付する理由" in response.get_data(as_text=True)
-    _decide(client, case, case.items[0], outcome="disclosed", paper_instead="y", fallback_to_paper_reason="添付ファイルが大容量のため")
+    _decide(
+        client,
+        case,
+        case.items[0],
+        outcome="disclosed",
+        paper_instead="y",
+        fallback_to_paper_reason="添付ファイルが大容量のため",
+    )
     assert _reload(case).items[0].details["fallback_to_paper_reason"] == "添付ファイルが大容量のため"
 
 
@@ -220,7 +264,14 @@ def test_refusal_needs_another_supervisor(client, app):
     case = make_case()
     login(client, drafter)
     client.post(_url(case, "identity/confirm"))
-    _decide(client, case, case.items[0], outcome="not_disclosed", grounds=["other_law"], explanation="法令により開示できないため")
+    _decide(
+        client,
+        case,
+        case.items[0],
+        outcome="not_disclosed",
+        grounds=["other_law"],
+        explanation="法令により開示できないため",
+    )
     client.post(_url(case, "decision/submit"))
     assert _reload(case).status == "awaiting_approval"
     own = client.post(_url(case, "approval/approve"), follow_redirects=True)
@@ -242,8 +293,11 @@ def test_full_disclosure_needs_no_approval_and_dispatch_completes(client, app):
     _decide(client, case, case.items[0], outcome="disclosed")
     client.post(_url(case, "decision/submit"))
     assert _reload(case).status == "approved"
-    future = client.post(_url(case, "dispatch"), data={"sent_on": (today() + timedelta(days=1)).isoformat(),
-                                                       "method": "simple_registered"}, follow_redirects=True)
+    future = client.post(
+        _url(case, "dispatch"),
+        data={"sent_on": (today() + timedelta(days=1)).isoformat(), "method": "simple_registered"},
+        follow_redirects=True,
+    )
     assert "未来の日付" in future.get_data(as_text=True)
     client.post(_url(case, "dispatch"), data={"sent_on": today().isoformat(), "method": "simple_registered"})
     case = _reload(case)
@@ -275,7 +329,9 @@ def test_withdrawal_records_the_channel(client, app):
     client.post(_url(case, "withdraw"), data={"channel": "email", "received_on": today().isoformat()})
     case = _reload(case)
     assert case.status == "withdrawn" and case.items[0].outcome == "withdrawn"
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.to_status == "withdrawn")).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.to_status == "withdrawn")
+    ).one()
     assert event.detail == {"channel": "email"}
 
 
@@ -285,13 +341,29 @@ def test_data_search_table_and_file(client, app):
     client.post(_url(case, "identity/confirm"))
     client.post(_url(case, "data/searches"), data={"systems": "顧客管理システム", "findings": "会員情報1件"})
     item = case.items[0]
-    client.post(_url(case, "data/table"), data={"item_id": str(item.id), "table": "項目\t内容\n氏名\t山田 花子\n会員番号\tA-123"})
-    assert _reload(case).items[0].details["disclosed"] == {"columns": ["項目", "内容"], "rows": [["氏名", "山田 花子"], ["会員番号", "A-123"]]}
-    bad = client.post(_url(case, "data/files"), data={"file": (io.BytesIO(b"<html>hi</html>"), "x.html")},
-                      content_type="multipart/form-data", follow_redirects=True)
+    client.post(
+        _url(case, "data/table"),
+        data={"item_id": str(item.id), "table": "項目\t内容\n氏名\t山田 花子\n会員番号\tA-123"},
+    )
+    assert _reload(case).items[0].details["disclosed"] == {
+        "columns": ["項目", "内容"],
+        "rows": [["氏名", "山田 花子"], ["会員番号", "A-123"]],
+    }
+    bad = client.post(
+        _url(case, "data/files"),
+        data={"file": (io.BytesIO(b"<html>hi</html>"), "x.html")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "PDF、PNG、JPEG" in bad.get_data(as_text=True)
-    client.post(_url(case, "data/files"), data={"file": (io.BytesIO(card_pdf(1)), "data.pdf")}, content_type="multipart/form-data")
-    attached = db.session.scalars(select(Document).where(Document.case_id == case.id, Document.kind == "disclosed_data")).one()
+    client.post(
+        _url(case, "data/files"),
+        data={"file": (io.BytesIO(card_pdf(1)), "data.pdf")},
+        content_type="multipart/form-data",
+    )
+    attached = db.session.scalars(
+        select(Document).where(Document.case_id == case.id, Document.kind == "disclosed_data")
+    ).one()
     assert attached.media_type == "application/pdf" and read(attached).startswith(b"%PDF")
     html = _page(client, case)
     assert "顧客管理システム" in html and "A-123" in html
@@ -306,18 +378,25 @@ def test_notes_appear_on_the_timeline(client, app):
     assert "電話" not in json.dumps(event.detail, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("action,state,message", [
-    ("dispatch", "received", "状態「受付」の案件では発送を記録できません。"),
-    ("decision/submit", "received", "状態「受付」の案件では決定を確定できません。"),
-    ("identity/confirm", "withdrawn", "状態「取下げ」の案件では本人確認を完了できません。"),
-    ("fees/shortfall", "awaiting_documents", "状態「書類待ち」の案件では不足の通知をできません。"),
-    ("reply", "in_progress", "状態「調査中」の案件では回答の受領を記録できません。"),
-])
+@pytest.mark.parametrize(
+    "action,state,message",
+    [
+        ("dispatch", "received", "状態「受付」の案件では発送を記録できません。"),
+        ("decision/submit", "received", "状態「受付」の案件では決定を確定できません。"),
+        ("identity/confirm", "withdrawn", "状態「取下げ」の案件では本人確認を完了できません。"),
+        ("fees/shortfall", "awaiting_documents", "状態「書類待ち」の案件では不足の通知をできません。"),
+        ("reply", "in_progress", "状態「調査中」の案件では回答の受領を記録できません。"),
+    ],
+)
 def test_forbidden_transitions_fail_with_a_clear_message(client, app, action, state, message):
     """An action the case's state does not allow is refused with a message and changes nothing."""
     _, case = _work_case(client)
-    path = {"withdrawn": ["withdrawn"], "awaiting_documents": ["awaiting_documents"],
-            "in_progress": ["verifying", "in_progress"], "received": []}[state]
+    path = {
+        "withdrawn": ["withdrawn"],
+        "awaiting_documents": ["awaiting_documents"],
+        "in_progress": ["verifying", "in_progress"],
+        "received": [],
+    }[state]
     for step in path:
         transition(case, step)
     db.session.commit()
@@ -336,9 +415,25 @@ def test_approval_of_an_undrafted_case_is_refused(client, app):
     assert "状態「受付」の案件では承認できません。" in response.get_data(as_text=True)
 
 
-WORK_POSTS = ["assign", "notes", "identity/addresses", "identity/confirm", "identity/unidentified", "proxy/confirm",
-              "fees/payments", "fees/shortfall", "ask", "reply", "data/searches", "data/table", "decision/submit",
-              "extend", "dispatch", "withdraw", "approval/approve"]
+WORK_POSTS = [
+    "assign",
+    "notes",
+    "identity/addresses",
+    "identity/confirm",
+    "identity/unidentified",
+    "proxy/confirm",
+    "fees/payments",
+    "fees/shortfall",
+    "ask",
+    "reply",
+    "data/searches",
+    "data/table",
+    "decision/submit",
+    "extend",
+    "dispatch",
+    "withdraw",
+    "approval/approve",
+]
 
 
 @pytest.mark.parametrize("role", ["auditor", "admin"])
@@ -347,8 +442,11 @@ def test_auditors_and_admins_change_nothing(client, app, role):
     case = make_case()
     document = make_document(case, "drivers_licence")
     login(client, make_staff(role))
-    for action in WORK_POSTS + [f"items/{case.items[0].id}/decision", f"documents/{document.id}/review",
-                                f"documents/{document.id}/mask"]:
+    for action in WORK_POSTS + [
+        f"items/{case.items[0].id}/decision",
+        f"documents/{document.id}/review",
+        f"documents/{document.id}/mask",
+    ]:
         assert client.post(_url(case, action), data={"assignee": "me"}).status_code == 403, action
     assert _reload(case).status == "received" and _actions(case) == ["case.opened"]
 
@@ -359,7 +457,9 @@ def test_auditor_sees_everything_without_forms(client, app):
     document = make_document(case, "drivers_licence")
     login(client, make_staff("auditor"))
     html = _page(client, case)
-    assert "閲覧のみ" in html and "本人と確認した" not in html and "<form method=\"post\" action=\"/staff/cases" not in html
+    assert (
+        "閲覧のみ" in html and "本人と確認した" not in html and '<form method="post" action="/staff/cases' not in html
+    )
     image = client.get(_url(case, f"documents/{document.id}/pages/0.png"))
     assert image.status_code == 200 and image.headers["Cache-Control"] == "no-store"
     assert "document.viewed" in _actions(case)

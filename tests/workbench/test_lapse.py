@@ -1,5 +1,6 @@
 """Lapse ("treated as not made"): the daily job proposes, a supervisor decides; nothing
 lapses without that approval."""
+
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -71,8 +72,9 @@ def test_a_supervisor_approves_the_lapse_and_the_letter_is_queued(app, runner, c
     assert _letters(case) == ["shortfall", "lapse"]
     approval = db.session.scalars(select(Approval).where(Approval.case_id == case.id)).one()
     assert (approval.result, approval.approver_id) == ("approved", supervisor.id)
-    transition_event = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.case_id == case.id, AuditEvent.to_status == "lapsed")).one()
+    transition_event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.to_status == "lapsed")
+    ).one()
     assert transition_event.actor_id == supervisor.id and transition_event.detail == {"reason": "fee"}
     assert "lapse.proposed" in db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id)).all()
     assert client.get("/staff/cases?lapse=1").get_data(as_text=True).count(case.reference) == 0

@@ -1,4 +1,5 @@
 """Masking renders PDF pages one at a time, each within a pixel cap, whatever the file says."""
+
 import io
 import json
 import subprocess
@@ -43,8 +44,9 @@ def test_masking_a_stored_huge_page_stays_within_the_cap(client, app):
 
     case, document = _stored_bomb(client)
     rects = [{"page": 0, "x": 0.0, "y": 0.0, "w": 0.5, "h": 0.5}]
-    response = client.post(f"/staff/cases/{case.reference}/documents/{document.id}/mask",
-                           data={"rectangles": json.dumps(rects)})
+    response = client.post(
+        f"/staff/cases/{case.reference}/documents/{document.id}/mask", data={"rectangles": json.dumps(rects)}
+    )
     assert response.status_code == 302
     pdf = pdfium.PdfDocument(read(db.session.get(Document, document.id)))
     width, height = pdf.get_page_size(0)

@@ -1,4 +1,5 @@
 """The case queue: due-first order, badges, filters in the URL, search, counts, pagination."""
+
 from datetime import date
 
 import time_machine
@@ -43,9 +44,9 @@ def test_badges_show_green_amber_red_and_overdue_rows(client, app):
     """Days-left badges: plenty of time is green, close is amber, overdue red and its row marked."""
     with _travel():
         login(client, make_staff("officer"))
-        make_case(arrived_on=date(2026, 11, 16))   # target 25 Nov (23rd is a holiday): 6 business days left
-        make_case(arrived_on=date(2026, 11, 5))    # target 16 Nov: due today
-        make_case(arrived_on=date(2026, 10, 20))   # target 29 Oct: overdue, and the horizon has passed
+        make_case(arrived_on=date(2026, 11, 16))  # target 25 Nov (23rd is a holiday): 6 business days left
+        make_case(arrived_on=date(2026, 11, 5))  # target 16 Nov: due today
+        make_case(arrived_on=date(2026, 10, 20))  # target 29 Oct: overdue, and the horizon has passed
         html = client.get("/staff/cases").get_data(as_text=True)
     assert "badge-ok" in html and "badge-soon" in html and "badge-overdue" in html
     assert "本日期限" in html and "row-overdue" in html and "法定目安を経過" in html

@@ -72,13 +72,26 @@ def demo_command(count, if_empty):
         click.echo(f"  staff login: {email} / {demo.DEMO_PASSWORD} ({role})")
 
 
+def rehearsal_only(as_of: date, dry_run: bool) -> None:
+    """A day still to come can be rehearsed, never acted on: what it would do depends on
+    what happens before it (a payment, a hold), and proposals dated today would cite a
+    deadline that has not come."""
+    from desk.clock import today
+
+    if as_of > today() and not dry_run:
+        fail(f"--as-of {as_of.isoformat()} is later than today: add --dry-run to rehearse it (nothing changes)")
+
+
 @desk_cli.command("daily")
-@click.option("--as-of", "as_of", help="run as if today were YYYY-MM-DD")
-def daily_command(as_of):
+@click.option("--as-of", "as_of", help="run as if today were YYYY-MM-DD (a later date needs --dry-run)")
+@click.option("--dry-run", is_flag=True, help="say what would be done and change nothing")
+def daily_command(as_of, dry_run):
     """All time-driven work: lapse, overdue, retention."""
     from desk import daily
 
-    daily.run(parse_date(as_of), echo=click.echo)
+    day = parse_date(as_of)
+    rehearsal_only(day, dry_run)
+    daily.run(day, echo=click.echo, dry_run=dry_run)
 
 
 @desk_cli.command("audit-verify")
@@ -287,7 +300,7 @@ def suppression_import_command(input_file, scope, reference, columns):
 
 
 @desk_cli.command("dispose")
-@click.option("--as-of", "as_of", help="count retention as if today were YYYY-MM-DD")
+@click.option("--as-of", "as_of", help="count retention as if today were YYYY-MM-DD (a later date needs --dry-run)")
 @click.option("--dry-run", is_flag=True, help="list what would be disposed of and change nothing")
 @click.option(
     "--pause-per-case",
@@ -300,4 +313,6 @@ def dispose_command(as_of, dry_run, pause_per_case):
     """Retention: destroy the documents of cases past their retention date and redact them."""
     from desk.retention import commands
 
-    commands.dispose(parse_date(as_of), dry_run=dry_run, actor_kind="cli", pause_per_case=pause_per_case)
+    day = parse_date(as_of)
+    rehearsal_only(day, dry_run)
+    commands.dispose(day, dry_run=dry_run, actor_kind="cli", pause_per_case=pause_per_case)

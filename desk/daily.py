@@ -30,19 +30,32 @@ def horizon_passed_count(as_of: date) -> int:
     )
 
 
-def run(as_of: date, echo=print) -> dict:
+def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
+    """Each step in order. With `dry_run` (a rehearsal, e.g. of a date still to come)
+    nothing is written: the steps say what they would do."""
     report: dict = {}
-    report["lapse_proposed"] = propose_lapses(as_of)
+    would = "would be " if dry_run else ""
+    lapses = propose_lapses(as_of, dry_run=dry_run)
+    report["lapse_proposed"], report["notice_not_sent"] = lapses.proposed, lapses.notice_not_sent
     echo(
-        f"lapse: {len(report['lapse_proposed'])} case(s) past the requester's due date sent to a supervisor "
-        f"to treat as not made" + (f" ({', '.join(report['lapse_proposed'])})" if report["lapse_proposed"] else "")
+        f"lapse: {len(lapses.proposed)} case(s) past the requester's due date {would}sent to a supervisor "
+        f"to treat as not made" + (f" ({', '.join(lapses.proposed)})" if lapses.proposed else "")
     )
+    if lapses.notice_not_sent:
+        echo(
+            f"lapse: {len(lapses.notice_not_sent)} case(s) past the due date but the notice not yet sent, "
+            f"so not proposed: {', '.join(lapses.notice_not_sent)}"
+        )
     report["overdue"] = overdue_count(as_of)
     report["horizon_passed"] = horizon_passed_count(as_of)
     echo(
         f"overdue: {report['overdue']} open case(s) past their binding date; "
         f"{report['horizon_passed']} past the statutory horizon"
     )
+    if dry_run:
+        echo("intake, suppression: abandoned uploads and old screening results are left alone in a dry run")
+        report["disposed"] = [due.reference for due in retention.dispose(as_of, dry_run=True, echo=echo).cases]
+        return report
     report["staging_purged"] = purge_stale()
     echo(f"intake: {report['staging_purged']} abandoned upload(s) removed from staging")
     report["screening_files_shredded"] = purge_results(as_of)

@@ -81,6 +81,11 @@ def pauses_of(case: Case) -> list[CasePause]:
     )
 
 
+def open_pause(case: Case) -> CasePause | None:
+    """The pause the case is in (what it waits for from the requester), if any."""
+    return next((p for p in pauses_of(case) if p.ended_on is None), None)
+
+
 def extension_days(case: Case) -> int:
     if case.id is None:
         return 0

@@ -23,6 +23,11 @@ from desk.clock import now, today
 from desk.decisions.models import Approval
 from desk.extensions import db
 from desk.identity import service as identity
+from desk.letters import service as letters
+from desk.letters.models import Letter
+
+#: The letter that tells the requester what a pause waits for (and by when).
+NOTICE_OF_PAUSE = {"fee": "shortfall", "documents": "shortfall", "clarification": "shortfall"}
 
 DECIDABLE = {"verifying", "in_progress", "decision_drafted"}
 
@@ -209,33 +214,79 @@ def overdue_waiting_cases(as_of: date) -> list[Case]:
 
 
 def lapse(case: Case, reason: str, *, actor, on: date) -> None:
-    """Treat the request as not made: the case closes, every undecided kind records the
-    lapse (with the unpaid-fee ground where it applies); the letters area queues the lapse
-    letter on entering "lapsed"."""
-    service.transition(case, "lapsed", actor=actor, on=on, detail={"reason": reason})
-    for item in case.items:
-        if item.outcome is None:
-            item.outcome = "lapsed"
-            if reason == "fee" and item.kind in catalogue.REFUSAL_GROUNDS["fee_unpaid"].applies_to:
-                item.grounds = ["fee_unpaid"]
+    """Treat the request as not made for what the missing thing was owed for.
+
+    An unpaid fee ends only the kinds that carry one (settings "fee_kinds"): the free
+    kinds (correction, cessation, stop-provision) of the same application go on, and the
+    case resumes work on them. Missing documents or a missing answer end the whole
+    application: the case closes as lapsed. Either way every kind ended records the lapse
+    (with the unpaid-fee ground), and the letters area queues the lapse notice."""
+    undecided = [item for item in case.items if item.outcome is None]
+    fee_kinds = set(settings.get("fee_kinds"))
+    ended = [item for item in undecided if item.kind in fee_kinds] if reason == "fee" else undecided
+    going_on = [item for item in undecided if item not in ended]
+    for item in ended:
+        item.outcome = "lapsed"
+        item.grounds = ["fee_unpaid"] if reason == "fee" else []
     db.session.flush()
+    detail = {"reason": reason, "lapsed_kinds": [item.kind for item in ended]}
+    if going_on:
+        service.transition(case, identity.working_state(case), actor=actor, on=on, detail=detail)
+        letters.queue(case, "lapse", actor=actor)
+    else:
+        service.transition(case, "lapsed", actor=actor, on=on, detail=detail)
 
 
-def propose_lapses(as_of: date) -> list[str]:
-    """Every case whose fee or documents did not arrive by the due date goes to a
-    supervisor, who either treats the request as not made (approve_lapse)
-    or gives the requester a new due date. Nothing lapses without that approval. Each case
-    is proposed once and commits on its own; returns the references proposed."""
-    proposed = []
+def notice_sent(case: Case) -> bool:
+    """Whether the notice that set the requester's due date was sent: a lapse may follow
+    only a request the requester was told of."""
+    pause = service.open_pause(case)
+    if pause is None:
+        return False
+    return (
+        db.session.scalar(
+            select(Letter.id).where(
+                Letter.case_id == case.id,
+                Letter.kind == NOTICE_OF_PAUSE[pause.reason],
+                Letter.dispatched_on.is_not(None),
+                Letter.dispatched_on >= pause.started_on,
+            )
+        )
+        is not None
+    )
+
+
+@dataclass
+class LapseRound:
+    """What one run of propose_lapses found."""
+
+    #: References proposed to a supervisor.
+    proposed: list[str] = field(default_factory=list)
+    #: Overdue, but the notice that set the due date was never sent: nothing proposed.
+    notice_not_sent: list[str] = field(default_factory=list)
+
+
+def propose_lapses(as_of: date, *, dry_run: bool = False) -> LapseRound:
+    """Every case whose fee, documents or answer did not arrive by the due date, after a
+    notice that was sent, goes to a supervisor, who either treats the request as not made
+    (approve_lapse) or gives the requester a new due date. Nothing lapses without that
+    approval. Each case is proposed once and commits on its own; with `dry_run` nothing
+    is written."""
+    found = LapseRound()
     for case in overdue_waiting_cases(as_of):
         if db.session.scalar(select(Approval.id).where(Approval.case_id == case.id, Approval.pending_lapse())):
+            continue
+        if not notice_sent(case):
+            found.notice_not_sent.append(case.reference)
+            continue
+        found.proposed.append(case.reference)
+        if dry_run:
             continue
         reason = case.status.removeprefix("awaiting_")
         db.session.add(Approval(case_id=case.id, kind="lapse", reason=reason))
         record("lapse.proposed", case=case, detail={"reason": reason, "due_on": case.requester_due_on.isoformat()})
         db.session.commit()
-        proposed.append(case.reference)
-    return proposed
+    return found
 
 
 def pending_lapse(case: Case) -> Approval | None:

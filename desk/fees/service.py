@@ -25,9 +25,15 @@ def amount_paid(case: Case) -> int:
     )
 
 
+def fee_due(case: Case) -> int:
+    """The fee the application owes: once, if any kind still in question carries one. The
+    kinds that lapsed for the unpaid fee owe nothing more (the fee is not refunded either)."""
+    return settings.fee_due([item.kind for item in case.items if item.outcome != "lapsed"])
+
+
 def balance(case: Case) -> int:
     """Yen still owed (never negative)."""
-    return max(settings.fee_due(case.kinds) - amount_paid(case), 0)
+    return max(fee_due(case) - amount_paid(case), 0)
 
 
 def payments_of(case: Case) -> list[FeePayment]:

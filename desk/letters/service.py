@@ -38,6 +38,7 @@ from desk.catalogue import (
 from desk.clock import now, today
 from desk.extensions import db
 from desk.fees.service import amount_paid, balance
+from desk.fees.service import fee_due as fees_due
 from desk.formatting import format_yen
 from desk.identity.models import Document
 from desk.letters.models import Letter
@@ -117,11 +118,16 @@ def why_not(case, kind: str) -> LetterError | None:
                 f"まだ決定していない請求があります: {names}",
                 "Not every request has a decision yet: " + ", ".join(REQUEST_KINDS[i.kind].en for i in undecided),
             )
-    if kind == "lapse" and case.status != "lapsed":
+    if kind == "lapse" and not lapsed_items(case):
         return LetterError(
             "請求がなかったものとして終了した案件ではありません。", "The case has not lapsed (treated as not made)."
         )
     return None
+
+
+def lapsed_items(case) -> list:
+    """The kinds treated as not made: all of a lapsed case, or those of an unpaid fee."""
+    return [item for item in case.items if item.outcome == "lapsed"]
 
 
 def applicable_kinds(case) -> list[str]:
@@ -155,7 +161,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
     """The template context and the attachment tables for one letter."""
     suffix = "_en" if lang == "en" else ""
     addressee, principal, proxy = case.addressee, case.principal, case.proxy
-    fee_due = settings.fee_due(case.kinds)
+    fee_due = fees_due(case)
     items, tables, attachment_number = [], {}, 0
     for number, item in enumerate(case.items, start=1):
         outcome = OUTCOMES.get(item.outcome) if item.outcome else None
@@ -223,6 +229,8 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "payment_instructions": settings.get("payment_instructions" + suffix),
         "payment_methods": [PAYMENT_METHODS[m] for m in settings.get("payment_methods") if m in PAYMENT_METHODS],
         "shortfall_reason": shortfall_reason,
+        "lapsed_kinds": [REQUEST_KINDS[item.kind] for item in lapsed_items(case)],
+        "going_on_kinds": [REQUEST_KINDS[item.kind] for item in case.items if item.outcome != "lapsed"],
         "deficient_documents": _deficient_documents(case) if kind == "shortfall" else [],
         "proxy_alternatives": (
             [[DOCUMENT_KINDS[c] for c in alternative] for alternative in PROXY_KINDS[case.proxy_kind].requirements]
@@ -357,7 +365,7 @@ def still_called_for(case, kind: str) -> bool:
         # At "dispatched" the reply is about to be stored as sent (store_reply_on_dispatch).
         return case.status in ("approved", "dispatched")
     if kind == "lapse":
-        return case.status == "lapsed"
+        return bool(lapsed_items(case)) and case.status not in ("withdrawn", "disposed")
     return case.is_open and case.status != "dispatched"
 
 

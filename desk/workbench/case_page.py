@@ -12,6 +12,7 @@ from desk.auth.permissions import can, require
 from desk.cases import deadlines, hooks
 from desk.cases.service import by_reference
 from desk.clock import today
+from desk.fees import service as fees
 from desk.formatting import format_date
 from desk.i18n import current_language, label, tr
 from desk.workbench import queries
@@ -129,7 +130,7 @@ def render_case(case, status: int = 200):
         case=case,
         panels=panels,
         today=today(),
-        fee_due=settings.fee_due(case.kinds),
+        fee_due=fees.fee_due(case),
         header=header(case),
         closed=settings.closed_days(),
         days_left=deadlines.business_days_left,

@@ -122,7 +122,7 @@ def proxy(case: Case) -> dict:
 
 
 def fee(case: Case) -> dict:
-    due = settings.fee_due(case.kinds)
+    due = fees.fee_due(case)
     payments = fees.payments_of(case)
     default_due = today() + timedelta(days=int(settings.get("requester_due_days")))
     return {

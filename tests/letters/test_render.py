@@ -160,7 +160,7 @@ def test_extension_and_lapse_give_their_reasons(full_case, lapsed_case, lang, tm
         squash(
             "ご請求はなかったものとして取り扱わせていただきました"
             if lang == "ja"
-            else "your request has been treated as not made"
+            else "we have closed your request and will take no further action on it"
         )
         in text
     )

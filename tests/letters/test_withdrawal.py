@@ -10,6 +10,7 @@ from sqlalchemy import select
 from desk.audit.models import AuditEvent
 from desk.cases.models import Case
 from desk.cases.service import transition
+from desk.decisions.service import lapse
 from desk.extensions import db
 from desk.letters import service
 from desk.letters.models import Letter
@@ -70,7 +71,7 @@ def test_closing_a_case_withdraws_its_waiting_letters_but_not_the_lapse_notice(a
 
     lapsed = make_case(("disclosure",))
     transition(lapsed, "awaiting_fee", on=date(2026, 11, 4))
-    transition(lapsed, "lapsed", on=date(2026, 11, 19))
+    lapse(lapsed, "fee", actor=None, on=date(2026, 11, 19))
     db.session.commit()
     assert _letters(lapsed) == {"shortfall": "reason_gone", "lapse": "waiting"}
 

@@ -3,6 +3,7 @@ lapses without that approval."""
 
 from datetime import date, timedelta
 
+import time_machine
 from sqlalchemy import select
 
 from desk.audit.models import AuditEvent
@@ -75,7 +76,10 @@ def test_a_supervisor_approves_the_lapse_and_the_letter_is_queued(app, runner, c
     transition_event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.to_status == "lapsed")
     ).one()
-    assert transition_event.actor_id == supervisor.id and transition_event.detail == {"reason": "fee"}
+    assert transition_event.actor_id == supervisor.id and transition_event.detail == {
+        "reason": "fee",
+        "lapsed_kinds": ["disclosure"],
+    }
     assert "lapse.proposed" in db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id)).all()
     assert client.get("/staff/cases?lapse=1").get_data(as_text=True).count(case.reference) == 0
 
@@ -97,10 +101,11 @@ def test_returning_gives_a_new_due_date_and_no_new_proposal_until_it_passes(app,
     assert case.status == "awaiting_fee" and case.requester_due_on == new_due
     assert db.session.scalars(select(Approval.result).where(Approval.case_id == case.id)).all() == ["returned"]
     assert "lapse.returned" in db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id)).all()
-    quiet = runner.invoke(args=["desk", "daily", "--as-of", new_due.isoformat()])
-    assert "lapse: 0 case(s)" in quiet.output
-    later = runner.invoke(args=["desk", "daily", "--as-of", (new_due + timedelta(days=1)).isoformat()])
-    assert "lapse: 1 case(s)" in later.output
+    with time_machine.travel(new_due + timedelta(days=1), tick=False):
+        quiet = runner.invoke(args=["desk", "daily", "--as-of", new_due.isoformat()])
+        assert "lapse: 0 case(s)" in quiet.output
+        later = runner.invoke(args=["desk", "daily", "--as-of", (new_due + timedelta(days=1)).isoformat()])
+        assert "lapse: 1 case(s)" in later.output
 
 
 def test_a_proposal_lapses_no_case_that_moved_on(app, runner, client):

@@ -1,10 +1,11 @@
 """Forms of the staff administration pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from desk.auth.models import StaffUser
 from desk.catalogue import ROLES
+from desk.forms import DeskForm, fits
 from desk.i18n import label, lazy
 
 
@@ -12,18 +13,18 @@ def _role_choices():
     return [(code, label(entry)) for code, entry in ROLES.items()]
 
 
-class AddStaffForm(FlaskForm):
+class AddStaffForm(DeskForm):
     email = EmailField(
         lazy("メールアドレス", "E-mail"),
         validators=[
             DataRequired(lazy("メールアドレスを入力してください。", "Enter an e-mail address.")),
             Email(lazy("メールアドレスの形式が正しくありません。", "That is not a valid e-mail address.")),
-            Length(max=254),
+            fits(StaffUser.email),
         ],
     )
     name = StringField(
         lazy("氏名（表示名）", "Name (as shown)"),
-        validators=[DataRequired(lazy("氏名を入力してください。", "Enter a name.")), Length(max=100)],
+        validators=[DataRequired(lazy("氏名を入力してください。", "Enter a name.")), fits(StaffUser.name)],
     )
     role = SelectField(lazy("役割", "Role"), validators=[DataRequired()])
     password = PasswordField(
@@ -39,7 +40,7 @@ class AddStaffForm(FlaskForm):
         self.role.choices = _role_choices()
 
 
-class RoleForm(FlaskForm):
+class RoleForm(DeskForm):
     role = SelectField(lazy("役割", "Role"), validators=[DataRequired()])
 
     def __init__(self, *args, **kwargs):
@@ -47,12 +48,12 @@ class RoleForm(FlaskForm):
         self.role.choices = _role_choices()
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(DeskForm):
     #: "1" to reactivate, "0" to deactivate.
-    active = HiddenField()
+    active = HiddenField(validators=[Length(max=1)])
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(DeskForm):
     password = PasswordField(
         lazy("新しい仮パスワード", "New temporary password"),
         validators=[

@@ -1,19 +1,20 @@
 """Sign-in and account forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from desk.auth.models import StaffUser
 from desk.auth.passwords import MAX_LENGTH
+from desk.forms import DeskForm, fits
 from desk.i18n import lazy
 
 
-class LoginForm(FlaskForm):
+class LoginForm(DeskForm):
     email = EmailField(
         lazy("メールアドレス", "E-mail"),
         validators=[
             DataRequired(lazy("メールアドレスを入力してください。", "Enter your e-mail address.")),
-            Length(max=254),
+            fits(StaffUser.email),
         ],
     )
     password = PasswordField(
@@ -25,14 +26,14 @@ class LoginForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(DeskForm):
     code = StringField(
         lazy("確認コード（6桁）または回復コード", "Code (six digits) or a recovery code"),
         validators=[DataRequired(lazy("コードを入力してください。", "Enter the code.")), Length(max=40)],
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(DeskForm):
     current = PasswordField(
         lazy("今のパスワード", "Current password"),
         validators=[
@@ -52,18 +53,19 @@ class ChangePasswordForm(FlaskForm):
         validators=[
             DataRequired(lazy("確認のためもう一度入力してください。", "Enter it again to confirm.")),
             EqualTo("password", lazy("確認用のパスワードが一致しません。", "The two new passwords differ.")),
+            Length(max=MAX_LENGTH),
         ],
     )
 
 
-class EnableTotpForm(FlaskForm):
+class EnableTotpForm(DeskForm):
     code = StringField(
         lazy("アプリに表示された6桁のコード", "The six-digit code the app shows"),
         validators=[DataRequired(lazy("コードを入力してください。", "Enter the code.")), Length(max=20)],
     )
 
 
-class PasswordConfirmForm(FlaskForm):
+class PasswordConfirmForm(DeskForm):
     password = PasswordField(
         lazy("パスワード（本人確認のため）", "Your password (to confirm it is you)"),
         validators=[

@@ -7,10 +7,8 @@ Text fields are WTForms fields; the file slots are read by the view through
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -24,7 +22,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from desk import catalogue
+from desk.cases.models import Requester
+from desk.cases.search import email_key, kana_key, name_key, phone_key
 from desk.clock import today
+from desk.forms import DeskForm, DeskSubform, fits
 from desk.i18n import lazy, tr
 from desk.intake.slots import WHO
 from desk.text import addresses, dates, kana, phones
@@ -66,13 +67,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class PersonForm(Form):
+class PersonForm(DeskSubform):
     """One person's details; which are required depends on their role (see RequestForm)."""
 
     name = StringField(
         lazy("氏名", "Full name"),
         filters=[_strip, tidy_name],
-        validators=[Length(max=100, message=lazy("100文字以内で入力してください。", "Use at most 100 characters."))],
+        validators=[fits(Requester.name, (Requester.name_key, name_key))],
     )
     furigana = StringField(
         lazy("フリガナ", "Name in katakana (furigana)"),
@@ -82,65 +83,71 @@ class PersonForm(Form):
                 kana.furigana,
                 lazy("カタカナ（またはひらがな）で入力してください。", "Write the reading in katakana or hiragana."),
             ),
-            Length(max=100),
+            fits(Requester.furigana, (Requester.kana_key, kana_key)),
         ],
     )
     birth_date = StringField(
         lazy("生年月日", "Date of birth"),
         filters=[_strip],
         validators=[
+            Length(max=40),
             _clean(
                 _birth,
                 lazy(
                     "生年月日を「1980年4月1日」「昭和55年4月1日」のように入力してください。",
                     "Enter the date of birth like 1980-04-01 or 1 April 1980 as 1980/4/1.",
                 ),
-            )
+            ),
         ],
     )
     postal_code = StringField(
         lazy("郵便番号", "Postal code"),
         filters=[_strip],
         validators=[
+            Length(max=40),
             _clean(
                 addresses.postal_code,
                 lazy(
                     "郵便番号は7桁の数字で入力してください（例: 150-0001）。",
                     "Enter the 7-digit postal code, e.g. 150-0001.",
                 ),
-            )
+            ),
+            fits(Requester.postal_code),
         ],
     )
     address = StringField(
         lazy("住所", "Address"),
         filters=[_strip],
-        validators=[Length(max=300, message=lazy("300文字以内で入力してください。", "Use at most 300 characters."))],
+        validators=[fits(Requester.address)],
     )
     phone = StringField(
         lazy("電話番号", "Phone number"),
         filters=[_strip],
         validators=[
+            Length(max=100),
             _clean(
                 phones.phone_number,
                 lazy(
                     "電話番号を数字で入力してください（例: 03-1234-5678）。",
                     "Enter a phone number in digits, e.g. 03-1234-5678.",
                 ),
-            )
+            ),
+            fits(Requester.phone, (Requester.phone_key, phone_key)),
         ],
     )
     email = StringField(
         lazy("メールアドレス（任意）", "E-mail (optional)"),
         filters=[_strip],
         validators=[
-            _clean(_email, lazy("メールアドレスの形式が正しくありません。", "This is not a valid e-mail address.")),
             Length(max=254),
+            _clean(_email, lazy("メールアドレスの形式が正しくありません。", "This is not a valid e-mail address.")),
+            fits(Requester.email, (Requester.email_key, email_key)),
         ],
     )
     known_as = StringField(
         lazy("当社とのご関係（任意）", "How we know you (optional)"),
         filters=[_strip],
-        validators=[Length(max=300, message=lazy("300文字以内で入力してください。", "Use at most 300 characters."))],
+        validators=[fits(Requester.known_as)],
     )
 
 
@@ -164,17 +171,15 @@ def kind_choices():
     return list(catalogue.REQUEST_KINDS)
 
 
-class RequestForm(FlaskForm):
-    who = HiddenField()
+class RequestForm(DeskForm):
+    who = HiddenField(validators=[Length(max=20)])
     kinds = MultiCheckboxField(
         lazy("ご請求の種類", "What you are asking for"), choices=kind_choices(), validate_choice=False
     )
     particulars = TextAreaField(
         lazy("ご請求の内容（任意）", "Details of your request (optional)"),
         filters=[_strip],
-        validators=[
-            Length(max=2000, message=lazy("2000文字以内で入力してください。", "Use at most 2,000 characters."))
-        ],
+        validators=[Length(max=2000)],
     )
     delivery_method = RadioField(
         lazy("開示の方法", "How you want the disclosure"),

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -15,6 +14,7 @@ from desk import catalogue
 from desk.cases.service import by_reference
 from desk.extensions import db
 from desk.fees.service import balance
+from desk.forms import DeskForm
 from desk.i18n import lazy, tr
 from desk.intake import codes
 from desk.letters.models import Letter
@@ -30,7 +30,7 @@ LETTER_NAMES = {
 }
 
 
-class StatusForm(FlaskForm):
+class StatusForm(DeskForm):
     reference = StringField(
         lazy("受付番号", "Reference number"),
         validators=[InputRequired(lazy("受付番号を入力してください。", "Enter the reference number.")), Length(max=40)],

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from desk.catalogue import DISPATCH_METHODS
+from desk.forms import DeskForm
 from desk.i18n import lazy
 from desk.letters.service import LANGUAGES, LETTER_KINDS
 
 
-class QueueLetterForm(FlaskForm):
-    kind = HiddenField(validators=[InputRequired()])
-    lang = HiddenField(validators=[InputRequired()])
+class QueueLetterForm(DeskForm):
+    kind = HiddenField(validators=[InputRequired(), Length(max=16)])
+    lang = HiddenField(validators=[InputRequired(), Length(max=2)])
 
     def validate_kind(self, field):
         from wtforms import ValidationError
@@ -28,7 +28,7 @@ class QueueLetterForm(FlaskForm):
             raise ValidationError(str(lazy("言語が不正です。", "Unknown language.")))
 
 
-class MarkSentForm(FlaskForm):
+class MarkSentForm(DeskForm):
     letter_ids = SelectMultipleField(
         lazy("発送した文書", "Letters sent"),
         coerce=int,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from desk.forms import DeskForm
 from desk.i18n import lazy
 from desk.retention.service import HOLD_REASON_MAX
 
 
-class HoldForm(FlaskForm):
+class HoldForm(DeskForm):
     reason = TextAreaField(
         lazy("保全の理由", "Reason for the hold"),
         validators=[
@@ -25,5 +25,5 @@ class HoldForm(FlaskForm):
     )
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(DeskForm):
     """CSRF only: releasing needs no more than the click."""

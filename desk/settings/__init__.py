@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from desk.catalogue import REQUEST_KINDS
 from desk.extensions import db
+from desk.forms import CONTROL_MESSAGE, unstorable_character
 from desk.settings.definitions import SETTINGS, SettingDef
 
 
@@ -43,6 +44,9 @@ def all_values() -> dict:
 def validate(definition: SettingDef, value):
     """Coerce a value typed by an administrator (or given in code) to its type, or refuse."""
     key = definition.key
+    for typed in [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else []:
+        if isinstance(typed, str) and unstorable_character(typed, multiline=True):
+            raise SettingError(key, str(CONTROL_MESSAGE.ja), str(CONTROL_MESSAGE.en))
     if definition.type == "int":
         try:
             number = int(str(value).strip().replace(",", ""))

@@ -1,16 +1,17 @@
 """Forms of the suppression pages (CSRF through FlaskForm)."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from desk.forms import DeskForm, fits
 from desk.i18n import lazy
+from desk.suppression.models import SuppressionEntry
 from desk.text import dates, phones
 
 
-class SearchForm(FlaskForm):
+class SearchForm(DeskForm):
     q = StringField(
         lazy(
             "氏名・フリガナ・電話番号・住所・生年月日・登録番号・受付番号で検索",
@@ -27,7 +28,7 @@ def _scope_choices():
     ]
 
 
-class EntryForm(FlaskForm):
+class EntryForm(DeskForm):
     name = StringField(
         lazy("氏名", "Name"),
         validators=[DataRequired(lazy("氏名を入力してください。", "Enter the name.")), Length(max=100)],
@@ -51,7 +52,8 @@ class EntryForm(FlaskForm):
         validators=[DataRequired(lazy("範囲を選んでください。", "Choose a scope."))],
     )
     source_reference = StringField(
-        lazy("受付番号・出典", "Case reference or source"), validators=[Optional(), Length(max=40)]
+        lazy("受付番号・出典", "Case reference or source"),
+        validators=[Optional(), fits(SuppressionEntry.source_reference)],
     )
 
     def validate_birth_date(self, field):
@@ -65,7 +67,7 @@ class EntryForm(FlaskForm):
             raise ValidationError(str(lazy("電話番号として読めません。", "Not a phone number.")))
 
 
-class ScreenForm(FlaskForm):
+class ScreenForm(DeskForm):
     file = FileField(
         lazy("名簿（CSV）", "List (CSV)"),
         validators=[FileRequired(lazy("CSV ファイルを選んでください。", "Choose a CSV file."))],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from desk import catalogue
+from desk.forms import DeskForm
 from desk.i18n import label, lazy
 
 REQUIRED = lazy("入力してください。", "This field is required.")
@@ -53,19 +53,19 @@ class DateField(_DateField):
             raise ValueError(str(BAD_DATE)) from None
 
 
-class ActionForm(FlaskForm):
+class ActionForm(DeskForm):
     """A button that needs nothing but the CSRF token (confirm, approve, submit…)."""
 
 
-class AssignForm(FlaskForm):
+class AssignForm(DeskForm):
     assignee = SelectField(lazy("担当者", "Assignee"), coerce=str, validators=[Optional()], validate_choice=False)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(DeskForm):
     body = TextAreaField(lazy("メモ", "Note"), validators=[DataRequired(REQUIRED), Length(max=4000)])
 
 
-class AddressForm(FlaskForm):
+class AddressForm(DeskForm):
     document_address = TextAreaField(
         lazy("本人確認書類の住所", "Address on the identity document"), validators=[Optional(), Length(max=300)]
     )
@@ -74,7 +74,7 @@ class AddressForm(FlaskForm):
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(DeskForm):
     review = SelectField(
         lazy("確認結果", "Review"),
         choices=choices(
@@ -89,7 +89,7 @@ class ReviewForm(FlaskForm):
     issued_on = DateField(lazy("発行日", "Issued on"), validators=[Optional()], format="%Y-%m-%d")
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(DeskForm):
     amount = IntegerField(
         lazy("金額（円）", "Amount (yen)"),
         validators=[
@@ -109,11 +109,11 @@ class PaymentForm(FlaskForm):
         self.method.choices = choices((code, label(entry)) for code, entry in catalogue.PAYMENT_METHODS.items())
 
 
-class ShortfallForm(FlaskForm):
+class ShortfallForm(DeskForm):
     due_on = DateField(lazy("納付期限", "Pay by"), validators=[Optional()], format="%Y-%m-%d")
 
 
-class AskForm(FlaskForm):
+class AskForm(DeskForm):
     what = SelectField(
         lazy("照会の種類", "Ask for"),
         choices=choices(
@@ -124,21 +124,21 @@ class AskForm(FlaskForm):
     body = TextAreaField(lazy("依頼する内容", "What we asked"), validators=[DataRequired(REQUIRED), Length(max=2000)])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(DeskForm):
     received_on = DateField(
         lazy("回答の受領日", "Reply received on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d"
     )
 
 
-class SearchForm(FlaskForm):
+class SearchForm(DeskForm):
     systems = TextAreaField(
         lazy("調査したシステム・台帳", "Systems searched"), validators=[DataRequired(REQUIRED), Length(max=2000)]
     )
     findings = TextAreaField(lazy("調査結果", "What was found"), validators=[DataRequired(REQUIRED), Length(max=4000)])
 
 
-class TableForm(FlaskForm):
-    item_id = HiddenField()
+class TableForm(DeskForm):
+    item_id = HiddenField(validators=[Length(max=20)])
     table = TextAreaField(
         lazy(
             "開示するデータ（1行目に項目名。表計算ソフトから貼り付けできます）",
@@ -148,7 +148,7 @@ class TableForm(FlaskForm):
     )
 
 
-class AttachForm(FlaskForm):
+class AttachForm(DeskForm):
     file = FileField(
         lazy("開示データのファイル（PDF・PNG・JPEG）", "File of disclosed data (PDF, PNG, JPEG)"),
         validators=[FileRequired(lazy("ファイルを選んでください。", "Choose a file."))],
@@ -160,8 +160,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DecisionForm(FlaskForm):
-    item_id = HiddenField()
+class DecisionForm(DeskForm):
+    item_id = HiddenField(validators=[Length(max=20)])
     outcome = RadioField(
         lazy("決定", "Outcome"),
         choices=[],
@@ -187,7 +187,7 @@ class DecisionForm(FlaskForm):
     )
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(DeskForm):
     business_days = IntegerField(
         lazy("延長する営業日数", "Business days added"),
         validators=[
@@ -201,7 +201,7 @@ class ExtendForm(FlaskForm):
     )
 
 
-class LapseReturnForm(FlaskForm):
+class LapseReturnForm(DeskForm):
     due_on = DateField(
         lazy("依頼者の新しい期限", "New due date for the requester"),
         validators=[InputRequired(BAD_DATE)],
@@ -209,7 +209,7 @@ class LapseReturnForm(FlaskForm):
     )
 
 
-class DispatchForm(FlaskForm):
+class DispatchForm(DeskForm):
     sent_on = DateField(lazy("発送日", "Sent on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d")
     method = SelectField(lazy("発送方法", "Method"), choices=[])
 
@@ -218,7 +218,7 @@ class DispatchForm(FlaskForm):
         self.method.choices = choices((code, label(entry)) for code, entry in catalogue.DISPATCH_METHODS.items())
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(DeskForm):
     channel = SelectField(lazy("取下げの連絡方法", "Withdrawal received by"), choices=[])
     received_on = DateField(
         lazy("連絡を受けた日", "Received on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d"
@@ -231,9 +231,10 @@ class WithdrawForm(FlaskForm):
         )
 
 
-class MaskForm(FlaskForm):
+class MaskForm(DeskForm):
     rectangles = HiddenField(
         validators=[
-            DataRequired(lazy("塗りつぶす範囲をドラッグで指定してください。", "Drag over the areas to mask first."))
+            DataRequired(lazy("塗りつぶす範囲をドラッグで指定してください。", "Drag over the areas to mask first.")),
+            Length(max=200_000),
         ]
     )

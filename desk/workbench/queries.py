@@ -25,6 +25,7 @@ from desk.cases import lifecycle, search
 from desk.cases.models import Case, Requester, RequestItem
 from desk.decisions.models import Approval
 from desk.extensions import db
+from desk.forms import unstorable_character
 
 PER_PAGE = 50
 #: Pseudo-statuses of the status filter besides the lifecycle's own states.
@@ -56,6 +57,8 @@ class QueueFilters:
     @classmethod
     def from_args(cls, args) -> QueueFilters:
         q = (args.get("q") or "").strip()[:100]
+        if unstorable_character(q):
+            q = ""  # nothing stored holds a control character: nothing to find
         status = args.get("status") or (ALL if q else OPEN)
         if status not in lifecycle.STATES and status not in (OPEN, ALL):
             status = OPEN

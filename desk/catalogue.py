@@ -288,6 +288,11 @@ class DocumentKind(Entry):
     dated: bool = False
     #: For identity documents: does it carry a photo? (one photo document, or two without)
     photo: bool = False
+    #: Does it show the holder's current address? A passport issued from February 2020
+    #: has no address field, so with it a second document showing the address is needed.
+    address: bool = False
+    #: Does it show the date of birth?
+    birth_date: bool = False
     #: What to mask before sending (My Number, insured-person symbol/number).
     mask_ja: str = ""
     mask_en: str = ""
@@ -302,14 +307,16 @@ _MASK_INSURANCE_EN = "Black out the insurer number and the insured-person symbol
 IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
     d.code: d
     for d in [
-        DocumentKind("drivers_licence", "運転免許証", "Driver's licence", photo=True),
-        DocumentKind("passport", "パスポート", "Passport", photo=True),
-        DocumentKind("residence_card", "在留カード", "Residence card", photo=True),
+        DocumentKind("drivers_licence", "運転免許証", "Driver's licence", photo=True, address=True, birth_date=True),
+        DocumentKind("passport", "パスポート", "Passport", photo=True, birth_date=True),
+        DocumentKind("residence_card", "在留カード", "Residence card", photo=True, address=True, birth_date=True),
         DocumentKind(
             "my_number_card",
             "マイナンバーカード（表面のみ）",
             "My Number card (front only)",
             photo=True,
+            address=True,
+            birth_date=True,
             mask_ja="表面のみをお送りください。裏面（個人番号）は送らないでください。",
             mask_en="Send the front only. Never send the back, which shows the individual number.",
         ),
@@ -317,6 +324,8 @@ IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
             "health_insurance",
             "健康保険の資格確認書・被保険者証",
             "Health insurance card or eligibility certificate",
+            address=True,
+            birth_date=True,
             mask_ja=_MASK_INSURANCE_JA,
             mask_en=_MASK_INSURANCE_EN,
         ),
@@ -324,6 +333,7 @@ IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
             "pension_book",
             "年金手帳・基礎年金番号通知書",
             "Pension book",
+            birth_date=True,
             mask_ja="基礎年金番号を塗りつぶしてください。",
             mask_en="Black out the basic pension number.",
         ),
@@ -332,6 +342,8 @@ IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
             "住民票の写し",
             "Copy of resident record",
             dated=True,
+            address=True,
+            birth_date=True,
             mask_ja="個人番号（マイナンバー）が記載されていないものをご用意ください。",
             mask_en="Ask for a copy without the individual number (My Number).",
         ),
@@ -374,7 +386,91 @@ PROXY_DOCUMENTS: dict[str, DocumentKind] = {
     ]
 }
 
-DOCUMENT_KINDS: dict[str, DocumentKind] = {**IDENTITY_DOCUMENTS, **PROXY_DOCUMENTS}
+#: Documents that link an old address to the current one, where the addresses of a check
+#: disagree. A business may choose (setting identity_accept_linking_document) to accept one.
+LINKING_DOCUMENTS: dict[str, DocumentKind] = {
+    d.code: d
+    for d in [
+        DocumentKind(
+            "resident_record_removed",
+            "住民票の除票の写し",
+            "Copy of a removed resident record (住民票の除票)",
+            dated=True,
+            address=True,
+        ),
+        DocumentKind(
+            "register_annex",
+            "戸籍の附票の写し",
+            "Copy of the family register annex (戸籍の附票)",
+            dated=True,
+            address=True,
+        ),
+        DocumentKind(
+            "resident_record_former_address",
+            "住民票の写し（前住所の記載があるもの）",
+            "Copy of resident record showing the former address",
+            dated=True,
+            address=True,
+        ),
+    ]
+}
+
+DOCUMENT_KINDS: dict[str, DocumentKind] = {**IDENTITY_DOCUMENTS, **PROXY_DOCUMENTS, **LINKING_DOCUMENTS}
+
+
+@dataclass(frozen=True)
+class IdentityRule(Entry):
+    """One way identity documents prove who someone is: this many documents of different
+    kinds, of which at least `photos` carry a photo and at least `addresses` show the
+    current address (with one document, both on the same one)."""
+
+    documents: int = 1
+    photos: int = 0
+    addresses: int = 1
+
+    def satisfied_by(self, kinds) -> bool:
+        from itertools import combinations
+
+        entries = [IDENTITY_DOCUMENTS[k] for k in sorted(set(kinds)) if k in IDENTITY_DOCUMENTS]
+        return any(
+            sum(d.photo for d in chosen) >= self.photos and sum(d.address for d in chosen) >= self.addresses
+            for chosen in combinations(entries, self.documents)
+        )
+
+
+#: The accepted ways to prove identity (DOMAIN.md, "Identity verification"); any one will do.
+IDENTITY_RULES: tuple[IdentityRule, ...] = (
+    IdentityRule(
+        "photo_with_address",
+        "顔写真付きで現住所の記載がある書類1点（運転免許証、在留カード、マイナンバーカード表面など）",
+        "One photo document showing the current address (driver's licence, residence card, My Number card front)",
+        documents=1,
+        photos=1,
+        addresses=1,
+    ),
+    IdentityRule(
+        "photo_and_address",
+        "顔写真付きの書類（住所欄のないパスポートなど）と、現住所の記載がある書類（住民票の写しなど）の2点",
+        "A photo document without an address (such as a passport) and a document showing the current address "
+        "(such as a copy of the resident record)",
+        documents=2,
+        photos=1,
+        addresses=1,
+    ),
+    IdentityRule(
+        "two_without_photo",
+        "顔写真のない書類2点（うち1点は現住所の記載があるもの）",
+        "Two documents without a photo, one of which shows the current address",
+        documents=2,
+        photos=0,
+        addresses=1,
+    ),
+)
+
+
+def identity_proven_by(kinds) -> IdentityRule | None:
+    """The first rule these acceptable identity-document kinds satisfy, or None."""
+    return next((rule for rule in IDENTITY_RULES if rule.satisfied_by(kinds)), None)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """The documents panel of the case page; at disposal, every document's key is shredded
-    (its file deleted) and the addresses typed during the identity check are erased."""
+    (its file deleted) and the addresses and document number typed during the identity check are erased."""
     from sqlalchemy import func, or_
 
     from desk.cases import hooks
@@ -34,6 +34,8 @@ def register(app: Flask) -> None:
     hooks.erase_at_disposal(
         app,
         Verification,
-        Verification.document_address.is_not(None) | Verification.records_address.is_not(None),
-        {"document_address": None, "records_address": None},
+        Verification.document_address.is_not(None)
+        | Verification.records_address.is_not(None)
+        | Verification.counter_number_tail.is_not(None),
+        {"document_address": None, "records_address": None, "counter_number_tail": None},
     )

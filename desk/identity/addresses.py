@@ -7,12 +7,24 @@ difference."""
 from __future__ import annotations
 
 import difflib
+import re
 
 from markupsafe import Markup, escape
 
 from desk.text.addresses import address_key, notation
 
 _DIGITS = "0123456789"
+#: A block number that is over: digits (and hyphens) followed by what is not a unit of a
+#: place name (北1条西, 西12町): what follows it is a building or a room.
+_BLOCK_DONE = re.compile(r"[0-9](?:-[0-9]+)*[^0-9\-条線町丁番号地区]")
+
+#: What kind of difference two addresses have, as the page names it.
+DIFFERENCES = {
+    "building_missing": ("建物名・部屋番号が一方にだけ記載", "Building or room named on one side only"),
+    "building": ("建物名・部屋番号が異なる", "Different building or room"),
+    "block": ("番地・号が異なる", "Different block number"),
+    "town": ("町名・市区町村が異なる", "Different town, ward or city"),
+}
 
 
 def normalise(address: str | None) -> str:
@@ -37,6 +49,64 @@ def same_address(one: str | None, other: str | None) -> bool:
     shorter, longer = sorted((one_key, other_key), key=len)
     building = longer[len(shorter) :]
     return longer.startswith(shorter) and shorter[-1] in _DIGITS and building[0] not in _DIGITS + "-"
+
+
+def difference(one: str | None, other: str | None) -> str | None:
+    """None when the two are one address key; else "building_missing" (one is the other
+    plus a building), "building", "block" or "town": which part differs first."""
+    one_key, other_key = address_key(one) or "", address_key(other) or ""
+    if one_key == other_key:
+        return None
+    shorter, longer = sorted((one_key, other_key), key=len)
+    building = longer[len(shorter) :]
+    if shorter and longer.startswith(shorter) and shorter[-1] in _DIGITS and building[0] not in _DIGITS + "-":
+        return "building_missing"
+    common = len(_common_prefix(one_key, other_key))
+    shared = one_key[:common]
+    if _BLOCK_DONE.search(shared):
+        return "building"
+    rest = (one_key[common:], other_key[common:])
+    if shared[-1:] in tuple(_DIGITS) and all(r and r[0] not in _DIGITS + "-" for r in rest):
+        return "building"
+    if (shared and shared[-1] in _DIGITS + "-") or any(r[:1] in tuple(_DIGITS + "-") and r for r in rest):
+        return "block"
+    return "town"
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def agree(one: str | None, other: str | None, *, building_counts: bool = False) -> bool:
+    """Whether two addresses agree under the business's policy: one address key, or a building
+    named on one side only unless that counts as a difference (identity_building_missing_counts)."""
+    if not address_key(one) or not address_key(other):
+        return False
+    found = difference(one, other)
+    return found is None or (found == "building_missing" and not building_counts)
+
+
+def compare_pair(reference: str | None, other: str | None, *, building_counts: bool = False) -> dict:
+    """Two addresses in one notation, `other` highlighted against `reference`: what the
+    case page shows for each comparison. `entered` is False until both exist, and then
+    nothing is said about them."""
+    base, norm = normalise(reference), normalise(other)
+    entered = bool(address_key(reference)) and bool(address_key(other))
+    found = difference(reference, other) if entered else None
+    return {
+        "reference": {
+            "raw": reference,
+            "normalised": base,
+            "marked": highlight(norm, base) if entered else escape(base),
+        },
+        "other": {"raw": other, "normalised": norm, "marked": highlight(base, norm) if entered else escape(norm)},
+        "entered": entered,
+        "difference": found,
+        "agrees": entered and agree(reference, other, building_counts=building_counts),
+    }
 
 
 def highlight(reference: str, other: str) -> Markup:

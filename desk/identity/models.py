@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.clock import now
@@ -33,6 +33,9 @@ class Document(EncryptedFile, db.Model):
     #: When an officer burnt masks into it (My Number, insured-person symbol/number).
     masked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    #: How it came after the application: "staff" (added on the case page: a scan that came
+    #: by post, a photo at the counter) or "requester" (the status page); None with the application.
+    origin: Mapped[str | None] = mapped_column(String(12))
 
     case = relationship("Case", backref="documents")
 
@@ -57,3 +60,16 @@ class Verification(db.Model):
     proxy_result: Mapped[str | None] = mapped_column(String(16))
     proxy_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     proxy_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: An in-person check at the counter: the identity-document kinds the officer saw
+    #: (catalogue.IDENTITY_DOCUMENTS codes), who checked and when.
+    counter_kinds: Mapped[list | None] = mapped_column(JSON)
+    counter_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    counter_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The last digits of the document's number, only where the business records them
+    #: (setting identity_record_number_tail; personal data, erased at disposal).
+    counter_number_tail: Mapped[str | None] = mapped_column(String(8))
+    #: Where the addresses disagree and the business accepts a linking document (setting
+    #: identity_accept_linking_document): the reviewed document that links them.
+    linking_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

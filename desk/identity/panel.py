@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from flask import g
 from sqlalchemy import select
 
 from desk import catalogue
 from desk.extensions import db
 from desk.i18n import tr
+from desk.identity.forms import AddDocumentForm
 from desk.identity.models import Document
+from desk.identity.service import CHECKABLE, authority_missing, missing_text
 
 
 def documents_context(case) -> dict:
@@ -21,6 +24,7 @@ def documents_context(case) -> dict:
         "authority": tr("代理権を確認する書類", "Proxy authority"),
         "proxy": tr("代理人の本人確認書類", "Proxy's identity"),
         "principal": tr("本人の本人確認書類", "Principal's identity"),
+        "link": tr("住所のつながりを示す書類", "Documents linking addresses"),
         "other": tr("その他の書類", "Other documents"),
     }
     for document in documents:
@@ -28,21 +32,20 @@ def documents_context(case) -> dict:
             key = "authority"
         elif document.party in ("proxy", "principal") and document.kind in catalogue.IDENTITY_DOCUMENTS:
             key = document.party
+        elif document.kind in catalogue.LINKING_DOCUMENTS:
+            key = "link"
         else:
             key = "other"
         groups.setdefault(key, []).append(document)
-    missing = ""
-    if case.proxy_kind in catalogue.PROXY_KINDS:
-        proxy_kind = catalogue.PROXY_KINDS[case.proxy_kind]
-        present = {d.kind for d in documents if d.review != "deficient" and d.destroyed_at is None}
-        if not proxy_kind.satisfied_by(present) and case.disposed_on is None:
-            missing = tr(" または ", " or ").join(
-                tr("と", " and ").join(
-                    tr(catalogue.PROXY_DOCUMENTS[c].ja, catalogue.PROXY_DOCUMENTS[c].en) for c in alt
-                )
-                for alt in proxy_kind.requirements
-            )
+    missing = missing_text(authority_missing(case)) if case.disposed_on is None else ""
+    kept = getattr(g, "workbench_forms", {}).get("add_document")
+    add_form = kept if kept is not None else AddDocumentForm(case, formdata=None)
     return {
-        "groups": [(titles[k], groups[k]) for k in ("authority", "proxy", "principal", "other") if k in groups],
+        "groups": [(titles[k], groups[k]) for k in ("authority", "proxy", "principal", "link", "other") if k in groups],
         "missing": missing,
+        "add_form": add_form if case.status in CHECKABLE else None,
+        "origins": {
+            "staff": tr("職員が追加", "added by staff"),
+            "requester": tr("依頼者が追加", "sent by the requester"),
+        },
     }

@@ -303,6 +303,36 @@ SETTINGS: dict[str, SettingDef] = {
             "policy",
         ),
         SettingDef(
+            "identity_accept_linking_document",
+            "bool",
+            False,
+            "住所が一致しないとき、住所のつながりを示す書類（住民票の除票・戸籍の附票など）で本人確認を認める",
+            "Where the addresses disagree, accept a document linking them (removed resident record, "
+            "family register annex)",
+            "policy",
+            help_ja="無効（既定）の場合、住所が一致しなければ本人確認できないものとして扱います。理由の入力だけで認めることはできません。",
+            help_en="When off (the default), a mismatch means the person cannot be identified. A typed reason alone "
+            "never replaces the document.",
+        ),
+        SettingDef(
+            "identity_building_missing_counts",
+            "bool",
+            False,
+            "建物名・部屋番号の記載の有無も住所の相違として扱う",
+            "Count a building name missing on one side as a difference",
+            "policy",
+            help_ja="無効（既定）の場合、一方にだけ建物名がある住所は一致として扱い、その旨を表示します。",
+            help_en="When off (the default), a building named on one side only agrees, and the page says so.",
+        ),
+        SettingDef(
+            "identity_record_number_tail",
+            "bool",
+            False,
+            "窓口で確認した書類の番号の下4桁を記録する",
+            "Record the last four digits of a document's number checked at the counter",
+            "policy",
+        ),
+        SettingDef(
             "purposes_of_use",
             "text",
             "1. 商品・サービスの提供のため\n2. ご注文の確認・お届けのため\n3. お問合せへの対応のため",

@@ -24,6 +24,7 @@ from desk.extensions import db
 from desk.fees import service as fees
 from desk.i18n import label
 from desk.identity import addresses
+from desk.identity import forms as identity_forms
 from desk.identity import service as identity_checks
 from desk.letters.models import Letter
 from desk.workbench import forms
@@ -54,7 +55,7 @@ def header(case: Case) -> dict:
 
 def identity(case: Case) -> dict:
     check = identity_checks.verification_of(case)
-    principal = case.principal
+    assessment = identity_checks.assess_identity(case)
     address_form = _form(
         "addresses",
         lambda: forms.AddressForm(
@@ -63,17 +64,29 @@ def identity(case: Case) -> dict:
             records_address=check.records_address if check else "",
         ),
     )
-    documents = [d for d in case.documents if d.party == "principal" or d.kind in catalogue.IDENTITY_DOCUMENTS]
-    application = principal.address if principal else None
+    counter_form = _form(
+        "counter",
+        lambda: identity_forms.CounterCheckForm(formdata=None, kinds=list(check.counter_kinds or []) if check else []),
+    )
+    link_form = _form("link", lambda: identity_forms.LinkForm(formdata=None))
+    link_form.document_id.choices = forms.choices(
+        [("", "—")] + [(str(d.id), d.label or label(catalogue.DOCUMENT_KINDS[d.kind])) for d in assessment.linkable]
+    )
+    documents = identity_checks.identity_documents(case) + identity_checks.linking_documents(case)
     return {
         "check": check,
+        "assessment": assessment,
         "address_form": address_form,
+        "counter_form": counter_form,
+        "link_form": link_form,
         "action_form": forms.ActionForm(formdata=None),
-        "comparison": addresses.compare(
-            application, check.document_address if check else None, check.records_address if check else None
-        ),
-        "documents": [_document_entry(d) for d in documents if d.kind not in catalogue.PROXY_DOCUMENTS],
-        "checked_by": _names([check.identity_by_id]).get(check.identity_by_id) if check else None,
+        "documents": [_document_entry(d) for d in documents],
+        "rules": catalogue.IDENTITY_RULES,
+        "differences": addresses.DIFFERENCES,
+        "accept_linking": bool(settings.get("identity_accept_linking_document")),
+        "record_tail": bool(settings.get("identity_record_number_tail")),
+        "names": _names([check.identity_by_id, check.counter_by_id, check.linked_by_id] if check else []),
+        "whose": identity_checks.whose_label(assessment.party),
     }
 
 
@@ -115,6 +128,7 @@ def proxy(case: Case) -> dict:
         "kind": kind,
         "checklist": checklist,
         "satisfied": kind.satisfied_by(acceptable),
+        "missing": identity_checks.missing_text(identity_checks.authority_missing(case)),
         "check": check,
         "action_form": forms.ActionForm(formdata=None),
         "alternatives": [[catalogue.PROXY_DOCUMENTS[c] for c in alt] for alt in kind.requirements],

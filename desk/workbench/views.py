@@ -20,7 +20,9 @@ from desk.decisions import service as decisions
 from desk.extensions import db
 from desk.fees import service as fees
 from desk.i18n import current_language, tr
+from desk.identity import forms as identity_forms
 from desk.identity import service as identity
+from desk.identity.forms import AddDocumentForm
 from desk.identity.models import Document
 from desk.intake import asking
 from desk.letters import service as letters
@@ -147,6 +149,63 @@ def record_unidentified(reference):
         "Recorded as unidentified; a refusal has been drafted.",
         "decision",
     )
+
+
+@blueprint.post("/identity/counter")
+@require("case.work")
+def record_counter_check(reference):
+    return _act(
+        reference,
+        identity_forms.CounterCheckForm,
+        "counter",
+        lambda case, form: identity.record_counter_check(
+            case, list(form.kinds.data or []), form.number_tail.data or "", actor=current_user
+        ),
+        "窓口での確認を記録しました。",
+        "Counter check recorded.",
+        "identity",
+    )
+
+
+@blueprint.post("/identity/link")
+@require("case.work")
+def link_addresses(reference):
+    def action(case, form):
+        value = form.document_id.data or ""
+        identity.link_addresses(case, int(value) if value.isdigit() else None, actor=current_user)
+
+    return _act(
+        reference,
+        identity_forms.LinkForm,
+        "link",
+        action,
+        "住所のつながりを示す書類を記録しました。",
+        "Linking document recorded.",
+        "identity",
+    )
+
+
+@blueprint.post("/documents/add")
+@require("case.work")
+def add_document(reference):
+    """A document that arrived later, checked by content like the public form's."""
+    case = _case(reference)
+    form = AddDocumentForm(case)
+    files = form.checked_files() if form.validate_on_submit() else []
+    if not files:
+        g.workbench_forms = {"add_document": form}
+        return render_case(case, status=400)
+    party, kind = form.chosen()
+    try:
+        for file in files:
+            identity.add_document(case, party, kind, file, actor=current_user)
+        db.session.commit()
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message(current_language()), "error")
+    else:
+        flash(tr("書類を追加しました。内容を確認してください。", "Document added: review it below."), "success")
+    return _back(case, "documents")
 
 
 @blueprint.post("/documents/<document_id>/review")

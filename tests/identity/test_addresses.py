@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desk.identity.addresses import compare, same_address
+from desk.identity.addresses import agree, compare, compare_pair, difference, same_address
 
 #: (postal code, prefecture, municipality and town, address numbers, a building or None).
 #: Public offices and landmarks; many of their place names are written with numerals.
@@ -197,3 +197,36 @@ def test_compare_shows_one_notation_and_marks_what_differs():
     assert not rows["records"]["agrees"] and "<mark>4</mark>" in rows["records"]["marked"]
     assert not result["all_agree"]
     assert compare("港区六本木6-10-1", "東京都港区六本木六丁目十番一号", "港区六本木６－１０－１")["all_agree"]
+
+
+@pytest.mark.parametrize(
+    "one, other, expected",
+    [
+        ("渋谷区神宮前1-2-3", "東京都渋谷区神宮前一丁目二番三号", None),
+        ("渋谷区神宮前1-2-3", "渋谷区神宮前1-2-4", "block"),
+        ("渋谷区神宮前1-2", "渋谷区神宮前1-2-3", "block"),
+        ("千代田区九段南1-2-1", "千代田区九段北1-2-1", "town"),
+        ("港区六本木6-10-1", "港区赤坂6-10-1", "town"),
+        ("新宿区百人町2-4-5", "新宿区百人町2-4-5 グリーンハイツ201号室", "building_missing"),
+        ("新宿区百人町2-4-5 グリーンハイツ201号室", "新宿区百人町2-4-5 グリーンハイツ305号室", "building"),
+        ("新宿区百人町2-4-5 グリーンハイツ", "新宿区百人町2-4-5 コーポ青山", "building"),
+        ("世田谷区三軒茶屋2-11-22", "世田谷区三軒茶屋二丁目11番22号 サンタワーズ", "building_missing"),
+    ],
+)
+def test_difference_names_the_part_that_differs(one, other, expected):
+    """Which part differs: the town, the block number, the building, or a building on one side only."""
+    assert difference(one, other) == expected
+
+
+def test_a_missing_building_agrees_unless_the_policy_counts_it():
+    one, other = "新宿区百人町2-4-5", "新宿区百人町2-4-5 グリーンハイツ201号室"
+    assert agree(one, other) and not agree(one, other, building_counts=True)
+    pair = compare_pair(one, other, building_counts=True)
+    assert pair["difference"] == "building_missing" and not pair["agrees"]
+    assert "<mark>グリーンハイツ201</mark>" in pair["other"]["marked"]
+
+
+def test_compare_pair_says_nothing_until_both_exist():
+    pair = compare_pair("渋谷区神宮前1-2-3", "")
+    assert not pair["entered"] and pair["difference"] is None and not pair["agrees"]
+    assert "<mark>" not in pair["reference"]["marked"]

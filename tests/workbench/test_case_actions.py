@@ -49,6 +49,18 @@ def _work_case(client, kinds=("disclosure",), **kw):
     return officer, case
 
 
+def _identify(client, case, party="principal"):
+    """The evidence "identified" needs: an acceptable photo document showing the address,
+    and the three addresses agreeing; then the officer confirms."""
+    licence = make_document(case, "drivers_licence", party)
+    client.post(_url(case, f"documents/{licence.id}/review"), data={"review": "acceptable"})
+    client.post(
+        _url(case, "identity/addresses"),
+        data={"document_address": "東京都渋谷区神宮前1-2-3", "records_address": "渋谷区神宮前一丁目2番3号"},
+    )
+    return client.post(_url(case, "identity/confirm"))
+
+
 def test_assign_to_me_and_reassign(client, app):
     """Assign to me, then to a colleague; both audited."""
     officer, case = _work_case(client)
@@ -77,7 +89,7 @@ def test_identity_check_compares_normalised_addresses(client, app):
 def test_confirming_identity_moves_the_case_on(client, app):
     """Identified: received → verifying → in progress."""
     _, case = _work_case(client)
-    client.post(_url(case, "identity/confirm"))
+    _identify(client, case)
     assert _reload(case).status == "in_progress"
     assert "identity.confirmed" in _actions(case)
 
@@ -119,7 +131,7 @@ def test_proxy_authority_needs_acceptable_recent_documents(client, app):
     )
     assert "不備の内容を入力" in missing_reason.get_data(as_text=True)
     client.post(_url(case, f"documents/{attorney.id}/review"), data={"review": "acceptable"})
-    client.post(_url(case, "identity/confirm"))
+    _identify(client, case, "proxy")
     assert _reload(case).status == "verifying"  # identity alone is not enough for a proxy case
     client.post(_url(case, "proxy/confirm"))
     assert _reload(case).status == "in_progress"
@@ -136,7 +148,7 @@ def test_stale_certificate_is_flagged(client, app):
 def test_fee_shortfall_pauses_and_payment_resumes(client, app):
     """Short fee → notice (letter queued, clock paused, due date) → paid in full → work resumes."""
     _, case = _work_case(client)
-    client.post(_url(case, "identity/confirm"))
+    _identify(client, case)
     client.post(
         _url(case, "fees/payments"),
         data={"amount": "500", "method": "postage_stamps", "received_on": today().isoformat()},
@@ -200,7 +212,7 @@ def _decide(client, case, item, **data):
 def test_decision_rules_from_the_catalogue(client, app):
     """Explanation for refusals, only applicable grounds, withheld items for partial disclosure."""
     _, case = _work_case(client)
-    client.post(_url(case, "identity/confirm"))
+    _identify(client, case)
     item = case.items[0]
     no_reason = _decide(client, case, item, outcome="not_disclosed", grounds=["business_impediment"])
     assert no_reason.status_code == 400 and "法第36条" in no_reason.get_data(as_text=True)
@@ -232,7 +244,7 @@ def test_decision_rules_from_the_catalogue(client, app):
 def test_privacy_mark_mode_decides_which_grounds_are_offered(client, app):
     """In PrivacyMark mode the statutory-only ground is not offered for cessation."""
     _, case = _work_case(client, ("cessation",))
-    client.post(_url(case, "identity/confirm"))
+    _identify(client, case)
     assert "法第35条に定める要件に該当しない" not in _page(client, case)
     settings.update({"privacy_mark_mode": False})
     db.session.commit()
@@ -244,7 +256,7 @@ def test_paper_instead_of_electronic_needs_a_reason(client, app):
     _, case = _work_case(client)
     case.delivery_method = "electronic"
     db.session.commit()
-    client.post(_url(case, "identity/confirm"))
+    _identify(client, case)
     response = _decide(client, case, case.items[0], outcome="disclosed", paper_instead="y")
     assert response.status_code == 400 and "書面で交付する理由" in response.get_data(as_text=True)
     _decide(
@@ -263,7 +275,7 @@ def test_refusal_needs_another_supervisor(client, app):
     drafter = make_staff("supervisor")
     case = make_case()
     login(client, drafter)
-    client.post(_url(case, "identity/confirm"))
+    _identify(client, case)
     _decide(
         client,
         case,
@@ -289,7 +301,7 @@ def test_refusal_needs_another_supervisor(client, app):
 def test_full_disclosure_needs_no_approval_and_dispatch_completes(client, app):
     """Disclosed in full: straight to approved; dispatch marks the reply letter and completes."""
     _, case = _work_case(client)
-    client.post(_url(case, "identity/confirm"))
+    _identify(client, case)
     _decide(client, case, case.items[0], outcome="disclosed")
     client.post(_url(case, "decision/submit"))
     assert _reload(case).status == "approved"
@@ -338,7 +350,7 @@ def test_withdrawal_records_the_channel(client, app):
 def test_data_search_table_and_file(client, app):
     """Systems searched and findings, a typed table into details["disclosed"], an attached file."""
     _, case = _work_case(client)
-    client.post(_url(case, "identity/confirm"))
+    _identify(client, case)
     client.post(_url(case, "data/searches"), data={"systems": "顧客管理システム", "findings": "会員情報1件"})
     item = case.items[0]
     client.post(

@@ -6,6 +6,7 @@ from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, Requeste
 from desk.decisions.models import Approval, DataSearch
 from desk.fees.models import FeePayment
 from desk.identity.models import Document, Verification
+from desk.intake.models import IntakeSend
 from desk.letters.models import Letter
 from desk.retention.models import DisposalRun, DisposedCase, LegalHold
 from desk.settings.models import Setting
@@ -23,6 +24,7 @@ __all__ = [
     "Requester",
     "FeePayment",
     "Document",
+    "IntakeSend",
     "Letter",
     "Setting",
     "ScreeningFile",

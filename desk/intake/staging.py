@@ -52,8 +52,33 @@ def max_age_seconds() -> int:
     return int(current_app.config.get("STAGING_MAX_AGE_MINUTES", 120)) * 60
 
 
+class StagingFull(Exception):
+    """The staging area holds as much as it may (STAGING_MAX_BYTES): try again later."""
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("STAGING_MAX_BYTES", 512 * 1024 * 1024))
+
+
+def staged_bytes() -> int:
+    total = 0
+    for path in staging_dir().iterdir():
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total
+
+
 def stage(slot_files: dict[str, list[CheckedFile]]) -> None:
-    """Replace the staged files of the given slots (other slots keep theirs)."""
+    """Replace the staged files of the given slots (other slots keep theirs).
+
+    Everyone's staged files together stay under STAGING_MAX_BYTES: an anonymous client
+    repeating the confirm step (with fresh cookies) cannot fill the disk; past the bound
+    StagingFull is raised and nothing is written."""
+    incoming = sum(len(checked.data) for files in slot_files.values() for checked in files)
+    if incoming and staged_bytes() + incoming > max_bytes():
+        purge_stale()
+        if staged_bytes() + incoming > max_bytes():
+            raise StagingFull()
     entries = [e for e in session.get(SESSION_KEY, []) if e["slot"] not in slot_files]
     for e in session.get(SESSION_KEY, []):
         if e["slot"] in slot_files:

@@ -27,7 +27,7 @@ from desk.extensions import db, limiter
 from desk.i18n import current_language
 from desk.identity.models import Document
 from desk.identity.uploads import ACCEPT_ATTRIBUTE, HEIC_SUPPORTED, Limits
-from desk.intake import staging
+from desk.intake import sends, staging
 from desk.intake import status as status_service
 from desk.intake.files import read_slots, uploads_from
 from desk.intake.forms import RegistrationForm, RequestForm
@@ -83,6 +83,7 @@ def _page_context(form, slots, reading=None, **extra):
 
 @blueprint.route("/requests/new", methods=["GET", "POST"])
 @blueprint.route("/requests/new/<any(principal, parent, minor_guardian, adult_guardian, delegated):who>")
+@limiter.limit(lambda: current_app.config.get("INTAKE_RATE_LIMIT", "30 per hour"), methods=["POST"])
 def new_request(who: str | None = None):
     # The requester kind is in the path, so the language switch keeps it.
     who = who or request.values.get("who")
@@ -109,9 +110,20 @@ def new_request(who: str | None = None):
 
     valid = form.validate()
     if action == "send":
+        token = request.form.get("send_token", "")
+        first = sends.completed(token) if sends.valid(token) else None
+        if first is not None:  # a repeated send: the first one's completion page
+            session[DONE_KEY] = first
+            return redirect(url_for("intake.done"))
         reading = read_slots(slots, request.form, _NoFiles(), staged_slots)
         if not valid or not reading.ok:
             return _form_again(form, slots, reading, staged_slots)
+        if not sends.valid(token):
+            staging.discard()
+            return render_template("public/intake/form.html", **_page_context(form, slots, expired=True)), 400
+        if not sends.claim(token):  # a concurrent send of the same page made the case
+            session[DONE_KEY] = sends.completed(token)
+            return redirect(url_for("intake.done"))
         try:
             files = staging.load()
         except LookupError:
@@ -120,34 +132,41 @@ def new_request(who: str | None = None):
         application = _application(
             form, uploads_from(slots, reading.kinds, {k: v for k, v in files.items() if k in reading.kinds})
         )
+        addressee = application.proxy if application.proxy else application.principal
         try:
             result = submit(application)
+            completion = {
+                "reference": result.case.reference,
+                "code": result.access_code,
+                "fee": settings.fee_due(application.kinds),
+                "mailed": False,
+                "email_given": bool(addressee.email and current_app.config.get("SMTP_HOST")),
+                "kinds": application.kinds,
+            }
+            sends.complete(token, completion)
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
         staging.discard()
-        addressee = application.proxy if application.proxy else application.principal
-        mailed = send_acknowledgement(result.case, addressee.email) if addressee.email else False
-        session[DONE_KEY] = {
-            "reference": result.case.reference,
-            "code": result.access_code,
-            "fee": settings.fee_due(application.kinds),
-            "mailed": mailed,
-            "email_given": bool(addressee.email and current_app.config.get("SMTP_HOST")),
-            "kinds": application.kinds,
-        }
+        completion["mailed"] = send_acknowledgement(result.case, addressee.email) if addressee.email else False
+        session[DONE_KEY] = completion
         return redirect(url_for("intake.done"))
 
     reading = read_slots(slots, request.form, request.files, staged_slots)
     if not valid or not reading.ok:
         return _form_again(form, slots, reading, staged_slots)
-    staging.stage(reading.new)
+    try:
+        staging.stage(reading.new)
+    except staging.StagingFull:
+        return render_template("public/intake/form.html", **_page_context(form, slots, busy=True)), 503
     keep = {s.name for s in slots if s.name in reading.kinds}
     _drop_staged_except(keep)
     return render_template(
         "public/intake/confirm.html",
-        **_page_context(form, slots, reading, staged=_staged_summary(slots), slot_kinds=reading.kinds),
+        **_page_context(
+            form, slots, reading, staged=_staged_summary(slots), slot_kinds=reading.kinds, send_token=sends.issue()
+        ),
     )
 
 

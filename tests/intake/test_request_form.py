@@ -205,10 +205,12 @@ def test_code_is_shown_once(client):
 
 
 def test_sending_twice_makes_one_case(client):
-    """A second press of “send” (or a replay) finds no staged files and creates nothing."""
+    """A second press of “send” (or a replay) creates nothing: it leads to the first case's
+    completion page (tests/intake/test_send_once.py)."""
     page = confirm(client, principal_fields(), {"principal_id": [(samples.jpeg(), "l.jpg")]}).get_data(as_text=True)
     assert send(client, page).status_code == 302
-    assert send(client, page).status_code == 400
+    again = send(client, page)
+    assert again.status_code == 302 and again.headers["Location"].endswith("/requests/done")
     assert case_count() == 1
 
 

@@ -1,0 +1,76 @@
+"""Sends are idempotent: the confirmation page carries a one-time token, and a repeated or
+concurrent send of it returns the first send's completion page instead of a second case."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from datetime import timedelta
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import session
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from desk.clock import now
+from desk.extensions import db
+from desk.intake.models import IntakeSend
+
+SESSION_KEY = "intake_send_token"
+#: How long a repeated send still finds the first one's completion page.
+KEEP = timedelta(minutes=30)
+NONCE = 12
+
+
+def issue() -> str:
+    """A fresh token for the confirmation page, remembered in the session it was shown to."""
+    token = secrets.token_urlsafe(24)
+    session[SESSION_KEY] = token
+    return token
+
+
+def valid(token: str | None) -> bool:
+    """The token was issued to this session (the double click's two requests share it)."""
+    issued = session.get(SESSION_KEY)
+    return bool(token and issued) and hmac.compare_digest(str(token), str(issued))
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(b"desk intake send\0" + token.encode()).hexdigest()
+
+
+def _key(token: str) -> bytes:
+    return hashlib.sha256(b"desk intake completion\0" + token.encode()).digest()
+
+
+def claim(token: str) -> bool:
+    """Insert the token's row first in the send's transaction; False (and the transaction
+    rolled back) when another send has it, after waiting for that send to end. The caller commits."""
+    db.session.rollback()  # nothing is pending; a fresh transaction waits for a concurrent writer (SQLite)
+    db.session.execute(delete(IntakeSend).where(IntakeSend.created_at < now() - KEEP))
+    db.session.add(IntakeSend(token_hash=_hash(token)))
+    try:
+        db.session.flush()  # PostgreSQL waits here for a concurrent send of the same token
+        return True
+    except IntegrityError:
+        db.session.rollback()
+        return False
+
+
+def complete(token: str, completion: dict) -> None:
+    """Keep what the completion page shows, for a repeated send of the same token."""
+    row = db.session.get(IntakeSend, _hash(token))
+    nonce = os.urandom(NONCE)
+    row.completion = nonce + AESGCM(_key(token)).encrypt(nonce, json.dumps(completion).encode(), None)
+
+
+def completed(token: str) -> dict | None:
+    """The completion page of the send that claimed this token, or None."""
+    row = db.session.get(IntakeSend, _hash(token), populate_existing=True)
+    if row is None or row.completion is None:
+        return None
+    blob = row.completion
+    return json.loads(AESGCM(_key(token)).decrypt(blob[:NONCE], blob[NONCE:], None))

@@ -46,7 +46,8 @@ def load(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": int(env.get("DESK_MAX_REQUEST_BYTES", str(40 * 1024 * 1024))),
         "BABEL_DEFAULT_LOCALE": "ja",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failing statement's values (names, addresses) never reach a log.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

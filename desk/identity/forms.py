@@ -3,13 +3,13 @@ the requester on the status page): whose it is and what kind, and the files."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from desk import catalogue
+from desk.forms import DeskForm
 from desk.i18n import label, lazy, tr
 from desk.identity.service import addable_kinds
 from desk.identity.uploads import ACCEPT_ATTRIBUTE, Limits, UploadRefused, check, total_too_large
@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - older WTForms
         return (value, label)
 
 
-class AddDocumentForm(FlaskForm):
+class AddDocumentForm(DeskForm):
     document = SelectField(lazy("書類の種類", "Kind of document"), choices=[], validate_choice=False)
     files = MultipleFileField(lazy("ファイル（PDF・JPEG・PNG）", "Files (PDF, JPEG, PNG)"))
 
@@ -84,7 +84,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CounterCheckForm(FlaskForm):
+class CounterCheckForm(DeskForm):
     """An in-person check at the counter: the originals the officer saw."""
 
     kinds = MultiCheckboxField(
@@ -99,7 +99,7 @@ class CounterCheckForm(FlaskForm):
         self.kinds.choices = [SelectChoice(code, label(entry)) for code, entry in catalogue.IDENTITY_DOCUMENTS.items()]
 
 
-class LinkForm(FlaskForm):
+class LinkForm(DeskForm):
     """The reviewed document that links disagreeing addresses."""
 
     document_id = SelectField(

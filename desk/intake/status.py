@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from desk.extensions import db
 from desk.fees.service import balance
 from desk.forms import DeskForm
 from desk.i18n import lazy, tr
+from desk.identity.uploads import Limits
 from desk.intake import codes
 from desk.letters.models import Letter
 from desk.text.characters import nfkc
@@ -61,6 +62,11 @@ class StatusView:
     due_on: date | None
     letters: list[tuple[date, str]]
     closed: bool
+    #: Documents the requester sent from this page (labels and when), and the form to send
+    #: more while the case waits for documents (desk.intake.status_documents).
+    sent: list = field(default_factory=list)
+    upload: object = None
+    limits: object = None
 
 
 def look_up(reference: str, code: str) -> StatusView | None:
@@ -69,6 +75,16 @@ def look_up(reference: str, code: str) -> StatusView | None:
     case = by_reference(reference)
     if not codes.matches(reference, code, case.access_code_hash if case is not None else None):
         return None
+    from desk.intake.status_documents import remember
+
+    remember(case)
+    return view_of(case)
+
+
+def view_of(case) -> StatusView:
+    """What the status page shows of a case whose reference and code were given."""
+    from desk.intake.status_documents import sent_documents, upload_form
+
     letters = db.session.scalars(
         select(Letter)
         .where(Letter.case_id == case.id, Letter.dispatched_on.is_not(None))
@@ -87,4 +103,7 @@ def look_up(reference: str, code: str) -> StatusView | None:
             (letter.dispatched_on, tr(*LETTER_NAMES.get(letter.kind, (letter.kind, letter.kind)))) for letter in letters
         ],
         closed=not case.is_open,
+        sent=sent_documents(case),
+        upload=upload_form(case),
+        limits=Limits.from_settings(),
     )

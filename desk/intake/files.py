@@ -89,16 +89,31 @@ def _check_rules(slots: list[Slot], reading: SlotReading) -> None:
         if slot.required == "if_no_photo":
             first = by_name.get(slot.name.removesuffix("2"))
             first_kind = reading.kinds.get(first.name) if first else None
-            if first_kind and not catalogue.IDENTITY_DOCUMENTS[first_kind].photo:
+            if first_kind and not catalogue.identity_proven_by({first_kind}):
+                first_entry = catalogue.IDENTITY_DOCUMENTS[first_kind]
                 if not filled(slot):
-                    reading.errors[slot.name] = tr(
-                        "1点目が顔写真のない書類のため、別の種類の書類をもう1点添付してください。",
-                        "The first document has no photo: please attach a second document of another kind.",
+                    reading.errors[slot.name] = (
+                        tr(
+                            "パスポートなど住所の記載のない書類のため、現住所の記載がある書類（住民票の写しなど）をもう1点添付してください。",
+                            "The first document shows no address (a passport, for one): please attach a second "
+                            "document showing your current address, such as a copy of your resident record.",
+                        )
+                        if first_entry.photo
+                        else tr(
+                            "1点目が顔写真のない書類のため、別の種類の書類をもう1点添付してください。",
+                            "The first document has no photo: please attach a second document of another kind.",
+                        )
                     )
                 elif reading.kinds[slot.name] == first_kind:
                     reading.errors[slot.name] = tr(
                         "1点目とは別の種類の書類を選んでください。",
                         "Choose a document of a different kind from the first.",
+                    )
+                elif not catalogue.identity_proven_by({first_kind, reading.kinds[slot.name]}):
+                    reading.errors[slot.name] = tr(
+                        "2点のうち1点は、現住所の記載がある書類（住民票の写し、健康保険の資格確認書など）にしてください。",
+                        "One of the two must show your current address (a copy of your resident record, "
+                        "a health insurance card).",
                     )
     for members in groups.values():
         if not any(filled(s) for s in members) and not any(s.name in reading.errors for s in members):

@@ -53,13 +53,15 @@ _ALL_ID = tuple(catalogue.IDENTITY_DOCUMENTS)
 _NO_PHOTO = tuple(k for k, d in catalogue.IDENTITY_DOCUMENTS.items() if not d.photo)
 
 _ID_HELP_JA = (
-    "顔写真付きの書類1点（運転免許証、パスポート、在留カード、マイナンバーカードの表面）、"
-    "または顔写真のない書類2点（健康保険の資格確認書、年金手帳、住民票の写しなど）をお送りください。"
+    "顔写真付きで住所の記載がある書類1点（運転免許証、在留カード、マイナンバーカードの表面）、"
+    "または顔写真のない書類2点（健康保険の資格確認書、年金手帳、住民票の写しなど。うち1点は現住所の記載があるもの）をお送りください。"
+    "パスポートには住所欄がないため、現住所の記載がある書類をもう1点添えてください。"
     "表と裏がある場合は両方（マイナンバーカードは表面のみ）を添付してください。"
 )
 _ID_HELP_EN = (
-    "One document with a photo (driver's licence, passport, residence card, the front of a My Number card), "
-    "or two documents without a photo (health insurance card, pension book, copy of resident record). "
+    "One document with a photo and your address (driver's licence, residence card, the front of a My Number card), "
+    "or two documents without a photo (health insurance card, pension book, copy of resident record; one of them "
+    "showing your current address). A passport has no address field: send a document showing your address with it. "
     "Attach the front and the back where there are two sides (My Number card: the front only)."
 )
 
@@ -82,8 +84,8 @@ def _identity_slots(party: str, required: bool) -> list[Slot]:
         _NO_PHOTO,
         f"{whose_ja}の本人確認書類（2点目）",
         f"Second identity document of {whose_en}",
-        "1点目が顔写真のない書類の場合に、別の種類の書類をもう1点お送りください。",
-        "Needed when the first document has no photo: one more document of another kind.",
+        "1点目が顔写真のない書類やパスポートの場合に、別の種類の書類をもう1点お送りください。",
+        "Needed when the first document has no photo, or is a passport: one more document of another kind.",
         required="if_no_photo" if required else "never",
     )
     return [first, second]

@@ -91,7 +91,7 @@ def delegated_fields(**overrides) -> dict:
         "proxy-address": "大阪府大阪市北区梅田2-2-2",
         "proxy-phone": "06-1234-5678",
         "proxy-email": "jiro@example.com",
-        "proxy_id-kind": "passport",
+        "proxy_id-kind": "residence_card",
     }
     data.update(overrides)
     return data

@@ -72,14 +72,14 @@ def test_delegated_agent_request(client, app):
         {
             "authority_power_of_attorney": [(samples.pdf(), "poa.pdf")],
             "authority_seal_certificate": [(samples.jpeg(), "seal.jpg")],
-            "proxy_id": [(samples.jpeg(), "passport.jpg")],
+            "proxy_id": [(samples.jpeg(), "residence-card.jpg")],
         },
     )
     case = db.session.scalars(select(Case).where(Case.reference == reference)).one()
     assert case.requester_type == "proxy" and case.proxy_kind == "delegated"
     assert case.proxy.name == "佐藤 次郎" and case.proxy.postal_code == "5300001"
     kinds = sorted((d.party, d.kind) for d in case.documents)
-    assert kinds == [("proxy", "passport"), ("proxy", "power_of_attorney"), ("proxy", "seal_certificate")]
+    assert kinds == [("proxy", "power_of_attorney"), ("proxy", "residence_card"), ("proxy", "seal_certificate")]
 
 
 def test_wrong_postal_code_keeps_what_was_typed_and_stores_nothing(client, app):
@@ -310,3 +310,23 @@ def test_language_switch_keeps_the_requester_kind(client):
     """The form's address names the requester kind, so switching language keeps it."""
     html = client.get("/requests/new/adult_guardian?lang=en").get_data(as_text=True)
     assert 'href="/requests/new/adult_guardian?lang=ja"' in html and "Certificate of registered matters" in html
+
+
+def test_a_passport_alone_is_not_enough(client):
+    """A passport issued since February 2020 has no address: the form asks for a second
+    document showing the address, and a second one without it is refused too."""
+    files = {"principal_id": [(samples.jpeg(), "passport.jpg")]}
+    alone = confirm(client, principal_fields(**{"principal_id-kind": "passport"}), files)
+    assert alone.status_code == 400
+    assert any("現住所の記載がある書類（住民票の写しなど）をもう1点" in e for e in errors(alone.get_data(as_text=True)))
+    files["principal_id2"] = [(samples.jpeg(), "pension.jpg")]
+    no_address = confirm(
+        client, principal_fields(**{"principal_id-kind": "passport", "principal_id2-kind": "pension_book"}), files
+    )
+    assert no_address.status_code == 400
+    assert any("現住所の記載がある書類" in e for e in errors(no_address.get_data(as_text=True)))
+    files["principal_id2"] = [(samples.jpeg(), "juminhyo.jpg")]
+    ok = confirm(
+        client, principal_fields(**{"principal_id-kind": "passport", "principal_id2-kind": "resident_record"}), files
+    )
+    assert ok.status_code == 200, errors(ok.get_data(as_text=True))

@@ -42,7 +42,7 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     officer = make_staff("officer", name="佐藤 花子")
     supervisor = make_staff("supervisor", name="高橋 誠")
     case = make_case(("disclosure",), channel="web", name="山田 花子")
-    make_document(case, "drivers_licence", label="運転免許証 1/1")
+    licence = make_document(case, "drivers_licence", label="運転免許証 1/1")
     url = live_server.url
 
     _sign_in(page, url, officer)
@@ -50,6 +50,8 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     page.get_by_role("button", name="自分が担当する").click()
     expect(page.locator(".case-header dd").filter(has_text="佐藤 花子")).to_be_visible()
 
+    page.locator(f"#document-{licence.id}").get_by_label("確認結果").select_option("acceptable")
+    page.locator(f"#document-{licence.id}").get_by_role("button", name="記録").click()
     identity = page.locator("#identity")
     identity.get_by_label("本人確認書類の住所").fill("東京都渋谷区神宮前1-2-3")
     identity.get_by_label("当社の記録上の住所").fill("東京都渋谷区神宮前一丁目２番３号")
@@ -132,8 +134,10 @@ def test_proxy_case_refused_for_unconfirmed_authority(app, live_server, page):
     document.get_by_label("不備の内容").fill("実印ではなく認印が押印されている")
     document.get_by_role("button", name="記録").click()
     expect(page.locator(f"#document-{attorney.id}").get_by_text("実印ではなく認印が押印されている")).to_be_visible()
-    page.locator("#proxy").get_by_role("button", name="代理権を確認した").click()
-    expect(page.get_by_role("alert").filter(has_text="そろっていません")).to_be_visible()
+    expect(page.locator("#proxy").get_by_role("button", name="代理権を確認した")).to_be_disabled()
+    expect(page.locator("#proxy-incomplete")).to_contain_text(
+        "委任状（本人の実印を押印したもの）と本人の印鑑登録証明書"
+    )
     page.locator("#proxy").get_by_role("button", name="代理権が確認できない（不開示等の理由として起案）").click()
     _expect_status(page, "決定起案済")
     expect(page.locator("#decision dd div").get_by_text("代理権が確認できない", exact=True)).to_have_count(2)

@@ -45,7 +45,6 @@ _FRESH_APP = textwrap.dedent("""
 #: Tables keyed by case that keep no personal data, so disposal leaves them (the statistical
 #: skeleton and the record of the disposal itself).
 KEPT_AT_DISPOSAL = {
-    "case_pauses": "dates of the clock's pauses and their reasons, as codes",
     "approvals": "who approved what, and when",
     "legal_holds": "the hold's reason is kept as the reason disposal was stopped or released",
     "disposed_cases": "the disposal record",

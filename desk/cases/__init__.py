@@ -12,7 +12,7 @@ def register(app: Flask) -> None:
     from sqlalchemy import String, cast, or_
 
     from desk.cases import hooks
-    from desk.cases.models import CaseExtension, CaseNote, Requester, RequestItem
+    from desk.cases.models import CaseExtension, CaseNote, CasePause, Requester, RequestItem
 
     hooks.erase_at_disposal(app, Requester)
     hooks.erase_at_disposal(app, CaseNote)
@@ -27,3 +27,4 @@ def register(app: Flask) -> None:
         {"particulars": None, "explanation": None, "details": {}},
     )
     hooks.erase_at_disposal(app, CaseExtension, CaseExtension.reason != "", {"reason": ""})
+    hooks.erase_at_disposal(app, CasePause, CasePause.message.is_not(None), {"message": None})

@@ -221,6 +221,9 @@ class CasePause(db.Model):
     due_on: Mapped[date] = mapped_column(Date)
     #: The day the reply arrived; None while waiting.
     ended_on: Mapped[date | None] = mapped_column(Date)
+    #: What the desk asked, in the officer's words, as the notice prints it (may name the
+    #: person: erased at disposal).
+    message: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseExtension(db.Model):

@@ -79,6 +79,12 @@ def decide(item: RequestItem, draft: Draft, *, actor) -> None:
         errors["grounds"] = ("不開示・不実施の理由を1つ以上選んでください。", "Choose at least one ground.")
     if outcome.needs_explanation and not draft.explanation.strip():
         errors["explanation"] = ("理由の説明を入力してください（法第36条）。", "Explain the reasons (Art. 36).")
+    if draft.outcome in ("disclosed", "partly_disclosed") and not _has_disclosed_data(item):
+        errors["outcome"] = (
+            "開示するデータがまだ記録されていません。「データの調査」で開示する表を入力するか、ファイルを添付してから決定してください。",
+            "No data to disclose has been recorded yet: enter the table or attach the files under "
+            "“Locating the data” first.",
+        )
     if draft.outcome == "partly_disclosed" and not draft.withheld:
         errors["withheld"] = ("開示しない項目を入力してください。", "List the items withheld.")
     if draft.outcome == "corrected" and not draft.corrected.strip():
@@ -139,6 +145,14 @@ def refuse_proxy_unconfirmed(case: Case, *, actor) -> None:
     """The proxy's authority cannot be confirmed: recorded, and every kind drafted as refused."""
     identity.record_proxy_unconfirmed(case, actor=actor)
     draft_refusal(case, "proxy_unconfirmed", actor=actor)
+
+
+def _has_disclosed_data(item: RequestItem) -> bool:
+    """Art. 33: a disclosure discloses something: rows recorded for the item, or files
+    attached to the case as disclosed data."""
+    if (item.details or {}).get("disclosed"):
+        return True
+    return any(d.kind == "disclosed_data" and d.destroyed_at is None for d in item.case.documents)
 
 
 def needs_approval(case: Case) -> bool:

@@ -7,8 +7,9 @@ from datetime import date
 
 from desk.cases.lifecycle import Refused
 from desk.cases.models import Case
-from desk.cases.service import add_note, require_day, require_status, transition
+from desk.cases.service import open_pause, require_day, require_status, transition
 from desk.clock import today
+from desk.extensions import db
 from desk.identity.service import working_state
 
 #: What can be asked of the requester -> the state the case waits in.
@@ -21,9 +22,15 @@ def ask_requester(case: Case, what: str, due_on: date | None, body: str, *, acto
     require_status(case, {"received", "verifying", "in_progress"}, "依頼者への照会を", "ask the requester")
     if due_on is not None and due_on <= today():
         raise Refused("提出期限は明日以降の日付にしてください。", "The due date must be after today.")
+    if what == "clarification" and not body.strip():
+        raise Refused(
+            "お尋ねする内容を入力してください（通知書にそのまま記載されます）。",
+            "Write the question: the notice prints it as you write it.",
+        )
     transition(case, ASK_STATES[what], actor=actor, due_on=due_on, detail={"asked": what})
-    if body.strip():
-        add_note(case, body, actor=actor)
+    # The notice (queued by the letters area on entering the waiting state) prints it.
+    open_pause(case).message = body.strip() or None
+    db.session.flush()
 
 
 def reply_received(case: Case, on: date, *, actor) -> None:

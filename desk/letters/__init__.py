@@ -22,7 +22,9 @@ def register(app: Flask) -> None:
     # what is left through the eraser below instead.
     for state in sorted(set(lifecycle.STATES) - {"disposed"}):
         hooks.on_enter(app, state, service.withdraw_stale)
-    hooks.on_enter(app, "awaiting_fee", service.queue_on_entering("shortfall"))
+    # Every request to the requester is a letter: the fee, documents, or an answer.
+    for waiting in sorted(lifecycle.WAITING):
+        hooks.on_enter(app, waiting, service.queue_on_entering("shortfall"))
     hooks.on_enter(app, "approved", service.queue_on_entering("reply"))
     hooks.on_enter(app, "lapsed", service.queue_on_entering("lapse"))
     hooks.on_enter(app, "dispatched", service.store_reply_on_dispatch)

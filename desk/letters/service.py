@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from desk import settings
 from desk.audit.service import record
+from desk.cases import lifecycle
 from desk.cases.lifecycle import Refused
 from desk.cases.models import CaseExtension
 from desk.cases.service import pauses_of, require_day, require_status, transition
@@ -51,7 +52,7 @@ LETTER_KINDS: dict[str, Entry] = {
     k.code: k
     for k in [
         Entry("ack", "受付のお知らせ", "Acknowledgement of receipt"),
-        Entry("shortfall", "手数料不足・書類不備のお知らせ", "Fee or documents outstanding"),
+        Entry("shortfall", "手数料・書類・ご確認のお願い", "Request for the fee, documents or an answer"),
         Entry("extension", "回答期限延長のお知らせ", "Extension of the response date"),
         Entry("reply", "回答書", "Reply (decision)"),
         Entry("lapse", "請求がなかったものとして取り扱う旨のお知らせ", "Request treated as not made"),
@@ -65,6 +66,10 @@ class LetterError(Refused):
 
 
 # ---------------------------------------------------------------------------- case facts
+
+
+#: What a case can wait for from the requester (CasePause.reason).
+PAUSE_REASONS = ("fee", "documents", "clarification")
 
 
 def _pauses(case, reasons=("fee", "documents")):
@@ -98,10 +103,10 @@ def why_not(case, kind: str) -> LetterError | None:
         )
     if case.addressee is None:
         return LetterError("宛先（請求者）が登録されていません。", "The case has no requester to address.")
-    if kind == "shortfall" and not (_pauses(case) or case.status in ("awaiting_fee", "awaiting_documents")):
+    if kind == "shortfall" and not (_pauses(case, PAUSE_REASONS) or case.status in lifecycle.WAITING):
         return LetterError(
-            "手数料又は書類の提出をお願いしていない案件です。",
-            "Nothing (fee or documents) has been asked of the requester.",
+            "手数料、書類又はご回答をお願いしていない案件です。",
+            "Nothing (fee, documents or an answer) has been asked of the requester.",
         )
     if kind == "extension" and not _extensions(case):
         return LetterError("回答期限を延長していない案件です。", "The case has not been extended.")
@@ -175,14 +180,18 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
                 tables[key] = table
                 attachment = {"key": key, "number": attachment_number, "rows": len(table[1])}
         kind_entry = REQUEST_KINDS[item.kind]
+        grounds = [REFUSAL_GROUNDS[g] for g in (item.grounds or []) if g in REFUSAL_GROUNDS]
+        explanation = (item.explanation or "").strip()
+        if explanation in {ground.letter(lang).strip() for ground in grounds}:
+            explanation = ""  # a refusal drafted from a failed check says its ground once, not twice
         items.append(
             {
                 "number": number,
                 "kind": kind_entry,
                 "code": item.outcome,
                 "outcome": outcome,
-                "grounds": [REFUSAL_GROUNDS[g] for g in (item.grounds or []) if g in REFUSAL_GROUNDS],
-                "explanation": (item.explanation or "").strip(),
+                "grounds": grounds,
+                "explanation": explanation,
                 "particulars": (item.particulars or "").strip(),
                 "withheld": [str(w) for w in details.get("withheld") or []],
                 "corrected": str(details.get("corrected") or "").strip(),
@@ -194,12 +203,12 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
                 and item.outcome in ("not_disclosed", "not_notified"),
             }
         )
-    pauses = _pauses(case, ("fee", "documents", "clarification"))
-    fee_pauses = [p for p in pauses if p.reason in ("fee", "documents")]
-    pause = fee_pauses[-1] if fee_pauses else None
+    pauses = _pauses(case, PAUSE_REASONS)
+    # The notice speaks of the request the case waits on now, or else the last one made.
+    pause = next((p for p in pauses if p.ended_on is None), pauses[-1] if pauses else None)
     extensions = _extensions(case) if kind == "extension" else []
     owed = balance(case) if fee_due else 0
-    if case.status in ("awaiting_fee", "awaiting_documents"):
+    if case.status in lifecycle.WAITING:
         shortfall_reason = case.status.removeprefix("awaiting_")
     else:
         shortfall_reason = pause.reason if pause else ("fee" if owed else "documents")
@@ -229,6 +238,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "payment_instructions": settings.get("payment_instructions" + suffix),
         "payment_methods": [PAYMENT_METHODS[m] for m in settings.get("payment_methods") if m in PAYMENT_METHODS],
         "shortfall_reason": shortfall_reason,
+        "asked": (pause.message or "").strip() if pause else "",
         "lapsed_kinds": [REQUEST_KINDS[item.kind] for item in lapsed_items(case)],
         "going_on_kinds": [REQUEST_KINDS[item.kind] for item in case.items if item.outcome != "lapsed"],
         "deficient_documents": _deficient_documents(case) if kind == "shortfall" else [],
@@ -360,7 +370,7 @@ def still_called_for(case, kind: str) -> bool:
     if why_not(case, kind) is not None:
         return False
     if kind == "shortfall":
-        return case.status in ("awaiting_fee", "awaiting_documents")
+        return case.status in lifecycle.WAITING
     if kind == "reply":
         # At "dispatched" the reply is about to be stored as sent (store_reply_on_dispatch).
         return case.status in ("approved", "dispatched")

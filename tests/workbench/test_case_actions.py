@@ -49,6 +49,12 @@ def _work_case(client, kinds=("disclosure",), **kw):
     return officer, case
 
 
+def _record_data(case):
+    """What a disclosure discloses: one row recorded for the first item (Art. 33)."""
+    case.items[0].details = {"disclosed": {"columns": ["項目", "内容"], "rows": [["会員番号", "A-0001"]]}}
+    db.session.commit()
+
+
 def _identify(client, case, party="principal"):
     """The evidence "identified" needs: an acceptable photo document showing the address,
     and the three addresses agreeing; then the officer confirms."""
@@ -212,6 +218,7 @@ def _decide(client, case, item, **data):
 def test_decision_rules_from_the_catalogue(client, app):
     """Explanation for refusals, only applicable grounds, withheld items for partial disclosure."""
     _, case = _work_case(client)
+    _record_data(case)
     _identify(client, case)
     item = case.items[0]
     no_reason = _decide(client, case, item, outcome="not_disclosed", grounds=["business_impediment"])
@@ -254,6 +261,7 @@ def test_privacy_mark_mode_decides_which_grounds_are_offered(client, app):
 def test_paper_instead_of_electronic_needs_a_reason(client, app):
     """The principal chose electronic delivery; falling back to paper needs a reason."""
     _, case = _work_case(client)
+    _record_data(case)
     case.delivery_method = "electronic"
     db.session.commit()
     _identify(client, case)
@@ -301,6 +309,7 @@ def test_refusal_needs_another_supervisor(client, app):
 def test_full_disclosure_needs_no_approval_and_dispatch_completes(client, app):
     """Disclosed in full: straight to approved; dispatch marks the reply letter and completes."""
     _, case = _work_case(client)
+    _record_data(case)
     _identify(client, case)
     _decide(client, case, case.items[0], outcome="disclosed")
     client.post(_url(case, "decision/submit"))
@@ -528,3 +537,14 @@ def test_masking_a_pdf_rasterises_its_pages(client, app):
     assert second.getpixel((second.width // 2, int(second.height * 0.55))) == (0, 0, 0)
     assert first.getpixel((first.width // 2, int(first.height * 0.55))) != (0, 0, 0)
     pdf.close()
+
+
+def test_a_disclosure_needs_the_data_it_discloses(client, app):
+    """全部開示 or 一部開示 with nothing recorded to disclose is refused, with where to record it."""
+    _, case = _work_case(client)
+    _identify(client, case)
+    refused = _decide(client, case, case.items[0], outcome="disclosed")
+    assert refused.status_code == 400 and "開示するデータがまだ記録されていません" in refused.get_data(as_text=True)
+    assert _reload(case).items[0].outcome is None
+    _record_data(case)
+    assert _decide(client, case, case.items[0], outcome="disclosed").status_code == 302

@@ -11,9 +11,10 @@ import re
 
 from markupsafe import Markup, escape
 
-from desk.text.addresses import address_key, notation
+from desk.text.addresses import PREFECTURES, address_key, notation
 
 _DIGITS = "0123456789"
+_PREFECTURE = re.compile("^(?:" + "|".join(PREFECTURES) + ")")
 #: A block number that is over: digits (and hyphens) followed by what is not a unit of a
 #: place name (北1条西, 西12町): what follows it is a building or a room.
 _BLOCK_DONE = re.compile(r"[0-9](?:-[0-9]+)*[^0-9\-条線町丁番号地区]")
@@ -93,7 +94,7 @@ def compare_pair(reference: str | None, other: str | None, *, building_counts: b
     """Two addresses in one notation, `other` highlighted against `reference`: what the
     case page shows for each comparison. `entered` is False until both exist, and then
     nothing is said about them."""
-    base, norm = normalise(reference), normalise(other)
+    base, norm = _shown_alike(normalise(reference), normalise(other))
     entered = bool(address_key(reference)) and bool(address_key(other))
     found = difference(reference, other) if entered else None
     return {
@@ -109,6 +110,16 @@ def compare_pair(reference: str | None, other: str | None, *, building_counts: b
     }
 
 
+def _shown_alike(one: str, other: str) -> tuple[str, str]:
+    """Both without the prefecture when only one names it: the comparison ignores it, so
+    the page does not mark it as a difference."""
+    one_prefecture, other_prefecture = _PREFECTURE.match(one), _PREFECTURE.match(other)
+    if bool(one_prefecture) != bool(other_prefecture):
+        one = one[one_prefecture.end() :] if one_prefecture else one
+        other = other[other_prefecture.end() :] if other_prefecture else other
+    return one, other
+
+
 def highlight(reference: str, other: str) -> Markup:
     """`other` with the characters that differ from `reference` wrapped in <mark>."""
     if not other:
@@ -116,6 +127,8 @@ def highlight(reference: str, other: str) -> Markup:
     out = []
     matcher = difflib.SequenceMatcher(a=reference, b=other, autojunk=False)
     for tag, _, _, j1, j2 in matcher.get_opcodes():
+        if j1 == j2:
+            continue  # nothing of `other` here (a deletion): nothing to mark
         piece = escape(other[j1:j2])
         out.append(piece if tag == "equal" else Markup("<mark>") + piece + Markup("</mark>"))
     return Markup("").join(out)

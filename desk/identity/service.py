@@ -337,12 +337,12 @@ def add_document(case: Case, party: str, kind: str, file: CheckedFile, *, actor=
     if (party, kind) not in {(p, c) for p, c, _ in addable_kinds(case)}:
         raise Refused("書類の種類を選んでください。", "Choose what kind of document it is.")
     same = [d for d in case.documents if d.kind == kind and d.party == party]
-    entry = catalogue.DOCUMENT_KINDS[kind]
+    short = catalogue.DOCUMENT_KINDS[kind].ja.split("（")[0]  # without "(issued within 3 months)"
     document = Document(
         case=case,
         party=party,
         kind=kind,
-        label=f"{entry.ja}（追加 {len(same) + 1}）" if same else f"{entry.ja}（追加）",
+        label=f"{short}（追加 {len(same) + 1}）" if same else f"{short}（追加）",
         origin="requester" if by_requester else "staff",
     )
     storage.store(document, file.data, file.media_type)

@@ -136,6 +136,33 @@ def find_duplicates(case: Case) -> list[Case]:
     return list(db.session.scalars(query))
 
 
+def duplicates_of(case: Case) -> list[Case]:
+    """The other cases, earlier or later, of the same principal (normalised name and date
+    of birth) asking for one of the same kinds within the window either side: what the
+    case page and the queue name and link. Flagged, never merged."""
+    principal = case.principal
+    if principal is None or principal.birth_date is None or not principal.name_key:
+        return []
+    window = timedelta(days=int(settings.get("duplicate_window_days")))
+    query = (
+        select(Case)
+        .join(Requester, Requester.case_id == Case.id)
+        .join(RequestItem, RequestItem.case_id == Case.id)
+        .where(
+            Requester.role == "principal",
+            Requester.name_key == principal.name_key,
+            Requester.birth_date == principal.birth_date,
+            Case.id != case.id,
+            Case.arrived_on >= case.arrived_on - window,
+            Case.arrived_on <= case.arrived_on + window,
+            RequestItem.kind.in_(case.kinds),
+        )
+        .distinct()
+        .order_by(Case.arrived_on, Case.id)
+    )
+    return list(db.session.scalars(query))
+
+
 def submit(application: Application, *, actor=None) -> Submission:
     """Create the case with everything in it. Flushes; the caller commits. Any exception
     leaves nothing once the caller rolls back (files written here are removed then)."""

@@ -15,6 +15,7 @@ from desk.clock import today
 from desk.fees import service as fees
 from desk.formatting import format_date
 from desk.i18n import current_language, label, tr
+from desk.intake.service import duplicates_of
 from desk.workbench import queries
 from desk.workbench.panels import header
 
@@ -104,6 +105,9 @@ def queue_rows(cases, lang: str, as_of) -> list[dict]:
                 and (badge and badge[0] == "badge-overdue" or horizon_passed),
                 "assignee": case.assignee.name if case.assignee else None,
                 "duplicate": case.possible_duplicate,
+                "duplicates": [(other.reference, url.replace("REF", other.reference)) for other in duplicates_of(case)]
+                if case.possible_duplicate
+                else [],
             }
         )
     return rows

@@ -26,6 +26,7 @@ from desk.i18n import label
 from desk.identity import addresses
 from desk.identity import forms as identity_forms
 from desk.identity import service as identity_checks
+from desk.intake import service as intake_service
 from desk.letters.models import Letter
 from desk.workbench import forms
 from desk.workbench.queries import assignable_staff, timeline
@@ -50,7 +51,7 @@ def _names(ids) -> dict[int, str]:
 def header(case: Case) -> dict:
     form = _form("assign", lambda: forms.AssignForm(formdata=None, assignee=str(case.assignee_id or "")))
     form.assignee.choices = forms.choices([("", "—")] + [(str(u.id), u.name) for u in assignable_staff()])
-    return {"assign_form": form}
+    return {"assign_form": form, "duplicates": intake_service.duplicates_of(case)}
 
 
 def identity(case: Case) -> dict:

@@ -61,7 +61,11 @@ class AddDocumentForm(DeskForm):
         checked, total = [], 0
         for upload in uploads:
             data = upload.read(limits.file_bytes + 1)
-            total += len(data)
+            # Bytes beyond the request's limit were counted and dropped as they arrived
+            # (desk.intake.limits): the file is then judged by its size alone.
+            total += int(getattr(upload.stream, "seen", len(data)))
+            if getattr(upload.stream, "overflowed", False):
+                continue
             try:
                 checked.append(check(data, upload.filename, limits))
             except UploadRefused as refused:

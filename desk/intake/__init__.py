@@ -7,8 +7,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """The public request form, the status page and mail-in registration."""
+    from desk.intake import limits
     from desk.intake.status_documents import blueprint as status_documents
     from desk.intake.views import blueprint
 
     app.register_blueprint(blueprint)
     app.register_blueprint(status_documents)
+    limits.register(app)

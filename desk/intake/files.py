@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from desk import catalogue
 from desk.i18n import tr
 from desk.identity.uploads import CheckedFile, Limits, UploadRefused, check, total_too_large
+from desk.intake.limits import overflowed, sent_size
 from desk.intake.service import Upload
 from desk.intake.slots import Slot
 
@@ -46,8 +47,10 @@ def read_slots(
         accepted: list[CheckedFile] = []
         for n, upload in enumerate(uploads, start=1):
             data = upload.read()
-            total_bytes += len(data)
+            total_bytes += sent_size(upload, len(data))
             total_files += 1
+            if overflowed(upload):
+                continue  # beyond the request's limit: said once for the whole request below
             try:
                 accepted.append(check(data, upload.filename, limits))
             except UploadRefused as refusal:

@@ -41,6 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
         app, db, directory=str(desk_config.PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
+    from desk import throttle  # noqa: F401  (registers the desk-db:// storage before the limiter looks for it)
+
     limiter.init_app(app)
     login_manager.init_app(app)
     from desk.i18n import select_locale

@@ -36,7 +36,11 @@ def load(overrides: dict | None = None) -> dict:
         "SMTP_PASSWORD": env.get("DESK_SMTP_PASSWORD"),
         "SMTP_FROM": env.get("DESK_SMTP_FROM", "desk@localhost"),
         "SMTP_STARTTLS": env.get("DESK_SMTP_STARTTLS", "0") == "1",
-        "RATELIMIT_STORAGE_URI": env.get("DESK_RATELIMIT_STORAGE_URI", "memory://"),
+        # desk-db:// keeps the counters in desk's own database (desk.throttle): shared by every
+        # worker and app server without a server of its own.
+        "RATELIMIT_STORAGE_URI": env.get("DESK_RATELIMIT_STORAGE_URI", "desk-db://"),
+        # Lookups on the status page per address (desk.intake.views).
+        "STATUS_RATE_LIMIT": env.get("DESK_STATUS_RATE_LIMIT", "10 per minute;40 per hour"),
         "SESSION_COOKIE_SECURE": env.get("DESK_COOKIE_SECURE", "0") == "1",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -11,6 +11,7 @@ from desk.letters.models import Letter
 from desk.retention.models import DisposalRun, DisposedCase, LegalHold
 from desk.settings.models import Setting
 from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntry
+from desk.throttle import ThrottleCounter
 
 __all__ = [
     "AuditEvent",
@@ -36,4 +37,5 @@ __all__ = [
     "LegalHold",
     "DisposalRun",
     "DisposedCase",
+    "ThrottleCounter",
 ]

@@ -1,0 +1,153 @@
+"""Throttle counters kept in desk's own database, shared by every worker and app server.
+
+Flask-Limiter's default store is a dictionary in each process: with three gunicorn workers
+a "10 per minute" limit lets thirty through. This module gives the `limits` library a
+storage (`desk-db://`, the default of DESK_RATELIMIT_STORAGE_URI) backed by one table, and
+the status page its own counters on the same table. Each count is one atomic statement
+(INSERT … ON CONFLICT DO UPDATE … RETURNING) on a connection of its own, committed at once,
+so it neither waits for nor is undone with the request's transaction.
+
+Keys are stored as keyed hashes (HMAC under a key derived from the master key): the table
+holds no address or reference in the clear. Expired rows are deleted by `desk daily`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+from limits.storage import Storage
+from sqlalchemy import Float, Integer, String, case, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desk.extensions import db
+
+SCHEME = "desk-db"
+
+
+class ThrottleCounter(db.Model):
+    """One counter: how many hits since its window began, and when the window ends."""
+
+    __tablename__ = "throttle_counters"
+
+    #: HMAC-SHA256 of the counter's name, hex.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    #: Seconds since the epoch (time.time(), as the limits library counts).
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+def _hashed(name: str) -> str:
+    app = current_app._get_current_object()
+    key = app.extensions.get("desk_throttle_key")
+    if key is None:
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"desk: throttle counters").derive(
+            app.config["MASTER_KEY"].encode()
+        )
+        app.extensions["desk_throttle_key"] = key
+    return hmac.new(key, name.encode(), hashlib.sha256).hexdigest()
+
+
+def _insert(dialect: str):
+    return (postgresql if dialect == "postgresql" else sqlite).insert(ThrottleCounter)
+
+
+def hit(name: str, window: float, amount: int = 1) -> int:
+    """Count `amount` more on the counter `name`; a counter whose window has ended starts
+    again from `amount` with a new window of `window` seconds. Returns the new count."""
+    at = time.time()
+    table = ThrottleCounter.__table__
+    with db.engine.begin() as connection:
+        statement = _insert(connection.dialect.name).values(key=_hashed(name), count=amount, expires_at=at + window)
+        fresh = table.c.expires_at <= at
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": case((fresh, amount), else_=table.c.count + amount),
+                "expires_at": case((fresh, at + window), else_=table.c.expires_at),
+            },
+        ).returning(table.c.count)
+        return int(connection.execute(statement).scalar_one())
+
+
+def hold(name: str, seconds: float) -> None:
+    """Make the counter `name` live at least `seconds` from now (a wait to be kept)."""
+    at = time.time()
+    table = ThrottleCounter.__table__
+    with db.engine.begin() as connection:
+        statement = _insert(connection.dialect.name).values(key=_hashed(name), count=1, expires_at=at + seconds)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={"expires_at": case((table.c.expires_at < at + seconds, at + seconds), else_=table.c.expires_at)},
+        )
+        connection.execute(statement)
+
+
+def peek(name: str) -> tuple[int, float]:
+    """(count, expires_at) of a live counter; (0, 0.0) when there is none or it has expired."""
+    with db.engine.connect() as connection:
+        row = connection.execute(
+            select(ThrottleCounter.count, ThrottleCounter.expires_at).where(ThrottleCounter.key == _hashed(name))
+        ).first()
+    if row is None or row.expires_at <= time.time():
+        return 0, 0.0
+    return int(row.count), float(row.expires_at)
+
+
+def forget(name: str) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(delete(ThrottleCounter).where(ThrottleCounter.key == _hashed(name)))
+
+
+def sweep() -> int:
+    """Delete every expired counter (the daily job). Returns how many went."""
+    with db.engine.begin() as connection:
+        return connection.execute(delete(ThrottleCounter).where(ThrottleCounter.expires_at <= time.time())).rowcount
+
+
+class DatabaseStorage(Storage):
+    """`limits` storage on desk's database: `desk-db://` (fixed and fixed-window strategies).
+
+    It uses the engine of the Flask app handling the request, so it needs no server of its
+    own and is shared by every worker and every app server on the same database."""
+
+    STORAGE_SCHEME = [SCHEME]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    @property
+    def base_exceptions(self):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        return SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        return hit(key, expiry, amount)
+
+    def get(self, key: str) -> int:
+        return peek(key)[0]
+
+    def get_expiry(self, key: str) -> float:
+        expires_at = peek(key)[1]
+        return expires_at or time.time()
+
+    def check(self) -> bool:
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(select(1))
+            return True
+        except Exception:
+            return False
+
+    def reset(self) -> int | None:
+        with db.engine.begin() as connection:
+            return connection.execute(delete(ThrottleCounter)).rowcount
+
+    def clear(self, key: str) -> None:
+        forget(key)

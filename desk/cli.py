@@ -204,13 +204,20 @@ def letter_command(reference, kind, output, lang, calibration):
         case = by_reference(reference)
         if case is None:
             fail(f"no case with reference {reference!r}")
-        try:
-            data = service.render(case, kind, lang)
-        except service.LetterError as error:
-            fail(f"{reference}: {error.en}")
-        from desk.audit.service import record
+        sent = service.sent_copy(case, kind, lang or case.language or "ja")
+        if sent is not None:
+            # Sent already: the copy as it went out, not a new rendering with today's date.
+            data = service.read_stored(sent)
+            click.echo(f"{reference}: the {kind} letter as sent on {sent.dispatched_on.isoformat()} (stored copy)")
+        else:
+            try:
+                data = service.render(case, kind, lang)
+            except service.LetterError as error:
+                fail(f"{reference}: {error.en}")
+            from desk.audit.service import record
 
-        record("letter.rendered", case=case, detail={"kind": kind, "lang": lang or case.language})
+            record("letter.rendered", case=case, detail={"kind": kind, "lang": lang or case.language})
+            click.echo(f"{reference}: a draft of the {kind} letter, dated today")
         db.session.commit()
     try:
         with open(output, "wb") as fh:

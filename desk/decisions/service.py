@@ -8,6 +8,7 @@ partial outcomes and lapses need a supervisor's approval, never the drafter's ow
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -91,6 +92,16 @@ def decide(item: RequestItem, draft: Draft, *, actor) -> None:
         errors["corrected"] = ("訂正等の内容を入力してください。", "Say what was corrected.")
     if draft.outcome == "alternative_measure" and not draft.alternative_measure.strip():
         errors["alternative_measure"] = ("代替措置の内容を入力してください。", "Describe the alternative measure.")
+    if case.language == "en":
+        # The reply prints these as they are typed: an English letter carries no Japanese
+        # sentences (a name or an address in Japanese is fine).
+        for name in ("explanation", "corrected", "alternative_measure", "fallback_to_paper_reason", "withheld"):
+            value = getattr(draft, name)
+            if _japanese_sentence("\n".join(value) if isinstance(value, list) else value):
+                errors[name] = (
+                    "この案件の回答書は英語で作成します。回答書に記載される文章は英語で入力してください。",
+                    "This case is answered in English: write the text the reply prints in English.",
+                )
     paper_fallback = draft.paper_instead and kind.disclosure and case.delivery_method == "electronic"
     if paper_fallback and not draft.fallback_to_paper_reason.strip():
         errors["fallback_to_paper_reason"] = (
@@ -145,6 +156,14 @@ def refuse_proxy_unconfirmed(case: Case, *, actor) -> None:
     """The proxy's authority cannot be confirmed: recorded, and every kind drafted as refused."""
     identity.record_proxy_unconfirmed(case, actor=actor)
     draft_refusal(case, "proxy_unconfirmed", actor=actor)
+
+
+#: Japanese prose rather than a name or an address: kana runs or Japanese sentence punctuation.
+_JAPANESE_SENTENCE = re.compile(r"[\u3041-\u309f]{2}|[。、]")
+
+
+def _japanese_sentence(text: str) -> bool:
+    return bool(_JAPANESE_SENTENCE.search(text or ""))
 
 
 def _has_disclosed_data(item: RequestItem) -> bool:

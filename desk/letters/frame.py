@@ -35,6 +35,7 @@ API (for other areas' PDFs)::
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from xml.sax.saxutils import escape
@@ -76,6 +77,49 @@ WINDOW_CLEARANCE = 5 * mm
 FOLDS_MM = (99, 198)
 RIGHT_COLUMN_MIN = 120 * mm
 BODY_SIZE = 10.5
+
+
+#: Where an address may break in the window: at a space, after the block number before a
+#: building name (1-2-3|サンハイツ), and before the room number (サンハイツ|305号室) — never
+#: inside a word (サンハ|イツ).
+_ADDRESS_BREAKS = re.compile(
+    r"(?<=[\s\u3000])"
+    r"|(?<=[0-9０-９丁目番地号\-‐－−])(?=[^\s\u30000-9０-９丁目番地号\-‐－−])"
+    r"|(?<=[^\s\u30000-9０-９\-‐－−])(?=[0-9０-９]+(?:号室|号)?$)"
+)
+
+
+def address_lines(address: str, width: float, font: str, size: float) -> list[str]:
+    """The address as lines of at most `width`, broken only where _ADDRESS_BREAKS allows
+    (a piece too long for a line on its own is broken by the kinsoku rules)."""
+    pieces = [p for p in _ADDRESS_BREAKS.split(address.strip()) if p]
+    lines = _fill(pieces, width, font, size)
+    if len(lines) == 2 and len(pieces) > 2 and re.fullmatch(r"[0-9０-９]+(?:号室|号)?", lines[1]):
+        # A room number alone on the second line: take the building name down with it.
+        moved = _fill(pieces[:-2], width, font, size) + ["".join(pieces[-2:]).strip()]
+        if len(moved) == 2 and sum(char_widths(moved[1], font, size)) <= width:
+            return moved
+    return lines
+
+
+def _fill(pieces: list[str], width: float, font: str, size: float) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        candidate = line + piece
+        if sum(char_widths(candidate.rstrip(), font, size)) <= width:
+            line = candidate
+            continue
+        if line.strip():
+            lines.append(line.strip())
+        if sum(char_widths(piece.rstrip(), font, size)) <= width:
+            line = piece.lstrip()
+        else:
+            *whole, line = wrap_text(piece.strip(), width, font, size)
+            lines.extend(whole)
+    if line.strip():
+        lines.append(line.strip())
+    return lines or [""]
 
 
 @dataclass
@@ -238,11 +282,11 @@ class LetterFrame:
     def title(self, text: str) -> Paragraph:
         return self.para(text, "title")
 
-    def field(self, label: str, value, label_width: float = 32 * mm, indent: float = BODY_SIZE):
+    def field(self, label: str, value, label_width: float = 36 * mm, indent: float = BODY_SIZE):
         """A label/value row (e.g. 決定 / 全部開示); value is markup or a list of flowables."""
         return self.fields([(label, value)], label_width, indent)
 
-    def fields(self, rows: list[tuple[str, object]], label_width: float = 32 * mm, indent: float = BODY_SIZE):
+    def fields(self, rows: list[tuple[str, object]], label_width: float = 36 * mm, indent: float = BODY_SIZE):
         """Label/value rows in one table (splits between rows over pages)."""
         width = self._body_width() - indent
         data = [
@@ -255,7 +299,7 @@ class LetterFrame:
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 6),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 ]
@@ -439,7 +483,7 @@ class LetterFrame:
             lines.append((postal, 10, 3))
         if a.address:
             for size in (10, 9.5, 9, 8.5, 8):
-                parts = wrap_text(a.address, WINDOW_WIDTH, font, size)
+                parts = address_lines(a.address, WINDOW_WIDTH, font, size)
                 if len(parts) <= 2:
                     break
             if len(parts) > 2:

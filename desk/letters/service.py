@@ -524,6 +524,17 @@ def preview(case, kind: str, lang: str, actor=None) -> bytes:
     return data
 
 
+def sent_copy(case, kind: str, lang: str) -> Letter | None:
+    """The stored copy of the last letter of this kind sent in this language, if any: a
+    letter that has been sent is shown again only as it was sent, never re-rendered with
+    today's facts."""
+    return db.session.scalars(
+        select(Letter)
+        .where(Letter.case_id == case.id, Letter.kind == kind, Letter.language == lang, Letter.wrapped_key.is_not(None))
+        .order_by(Letter.dispatched_on.desc(), Letter.id.desc())
+    ).first()
+
+
 def read_stored(letter: Letter, actor=None) -> bytes:
     data = read(letter)
     record("letter.read", actor=actor, case=letter.case, detail={"kind": letter.kind, "letter_id": letter.id})

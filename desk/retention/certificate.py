@@ -129,12 +129,12 @@ def render_certificate(run: DisposalRun) -> bytes:
             ),
         ]
 
-    story += [Paragraph("廃棄した案件の文書番号", styles["heading"])]
+    story += [Paragraph("廃棄した案件の受付番号", styles["heading"])]
     if lines:
         references = [line.reference for line in lines]
         rows = [references[i : i + COLUMNS] for i in range(0, len(references), COLUMNS)]
         rows[-1] += [""] * (COLUMNS - len(rows[-1]))
-        story += [_grid([["文書番号"] * COLUMNS] + rows, [width / COLUMNS] * COLUMNS, font=fonts.mincho)]
+        story += [_grid([["受付番号"] * COLUMNS] + rows, [width / COLUMNS] * COLUMNS, font=fonts.mincho)]
     else:
         story += [Paragraph("なし", styles["body"])]
     story += [

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from itertools import pairwise
 
+import pytest
+
 from desk.letters import fonts
 from desk.letters.kinsoku import NO_END, NO_START, allowed_break, break_points, wrap_text
 
@@ -83,3 +85,25 @@ def test_missing_fonts_fall_back_to_cid_and_warn_once(monkeypatch, caplog):
         assert len([r for r in caplog.records if "IPAex fonts not found" in r.getMessage()]) == 1
     finally:
         fonts._register.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("address", "building"),
+    [
+        ("東京都世田谷区三軒茶屋一丁目2番3号サンハイツ305", "サンハイツ305"),
+        ("大阪府大阪市北区梅田3-1-1サウスゲートビルディング", "サウスゲートビルディング"),
+        (
+            "東京都渋谷区神宮前一丁目2番3号 グランドメゾン表参道ウエストタワー 1205号室",
+            "グランドメゾン表参道ウエストタワー",
+        ),
+    ],
+)
+def test_the_window_address_breaks_between_words_never_inside_one(address, building):
+    """The address block breaks at a space or between the block number and the building
+    name (and keeps a room number with its building), never inside a name (サンハ|イツ)."""
+    from desk.letters.frame import WINDOW_WIDTH, address_lines
+
+    f = fonts.letter_fonts()
+    lines = address_lines(address, WINDOW_WIDTH, f.mincho, 10)
+    assert len(lines) == 2 and "".join(lines).replace(" ", "") == address.replace(" ", "")
+    assert any(building in line for line in lines)

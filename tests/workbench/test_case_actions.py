@@ -548,3 +548,29 @@ def test_a_disclosure_needs_the_data_it_discloses(client, app):
     assert _reload(case).items[0].outcome is None
     _record_data(case)
     assert _decide(client, case, case.items[0], outcome="disclosed").status_code == 302
+
+
+def test_an_english_reply_asks_for_english_text(client, app):
+    """A case answered in English refuses a Japanese explanation; an address in Japanese is fine."""
+    _, case = _work_case(client)
+    case.language = "en"
+    db.session.commit()
+    _identify(client, case)
+    japanese = _decide(
+        client,
+        case,
+        case.items[0],
+        outcome="not_disclosed",
+        grounds=["business_impediment"],
+        explanation="業務に著しい支障を及ぼすため。",
+    )
+    assert japanese.status_code == 400 and "回答書に記載される文章は英語で" in japanese.get_data(as_text=True)
+    english = _decide(
+        client,
+        case,
+        case.items[0],
+        outcome="not_disclosed",
+        grounds=["business_impediment"],
+        explanation="Disclosure would seriously impede our audit of 東京都渋谷区 branch records.",
+    )
+    assert english.status_code == 302

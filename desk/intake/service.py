@@ -275,10 +275,16 @@ def send_acknowledgement(case: Case, to_address: str) -> bool:
     """Send the acknowledgement through the configured SMTP server. Returns False (and logs
     without personal data) when no server is configured or sending fails: the request
     itself is already safely stored."""
+    subject, body = acknowledgement_text(case.reference, case.language)
+    return send_mail(case, to_address, subject, body, what="acknowledgement")
+
+
+def send_mail(case: Case, to_address: str | None, subject: str, body: str, *, what: str) -> bool:
+    """One e-mail to the requester through DESK_SMTP_*; False (logged by case id and the
+    kind of error only) when no server is configured, no address is given or sending fails."""
     config = current_app.config
     if not config.get("SMTP_HOST") or not to_address:
         return False
-    subject, body = acknowledgement_text(case.reference, case.language)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = config["SMTP_FROM"]
@@ -293,6 +299,6 @@ def send_acknowledgement(case: Case, to_address: str) -> bool:
                 smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        log.warning("acknowledgement e-mail for case id %s not sent: %s", case.id, type(error).__name__)
+        log.warning("%s e-mail for case id %s not sent: %s", what, case.id, type(error).__name__)
         return False
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from desk import catalogue
+from desk import catalogue, settings, throttle
 from desk.cases.service import by_reference
 from desk.extensions import db
 from desk.fees.service import balance
@@ -67,6 +68,82 @@ class StatusView:
     sent: list = field(default_factory=list)
     upload: object = None
     limits: object = None
+
+
+#: Wrong codes an address may give for one reference in a day before it has to wait.
+FREE_TRIES = 5
+#: The first wait, doubling with each further wrong code from that address, up to MAX_WAIT.
+FIRST_WAIT, MAX_WAIT = 30, 3600
+#: Wrong codes for one reference in a day (from anywhere) after which its requester is told.
+ALERT_AFTER = 20
+DAY = 86400
+
+
+@dataclass
+class Wait:
+    """The address must wait this many seconds before its next try on this reference."""
+
+    seconds: int
+
+
+def attempt(reference: str, code: str, address: str) -> StatusView | Wait | None:
+    """One try on the status page from `address`.
+
+    Wrong codes slow only the address that gives them: after FREE_TRIES for a reference it
+    waits, longer each time, and within its wait is refused without the code being looked
+    at. Tries from other addresses are untouched, so the requester is never kept out by
+    someone else's guessing. When a reference has had ALERT_AFTER wrong codes in a day, its
+    requester is told by e-mail (the reference only). The counting is the same whether or
+    not the case exists."""
+    reference = clean_reference(reference)
+    own = f"status:{reference}:{address}"
+    held, until = throttle.peek(own + ":wait")
+    if held:
+        return Wait(seconds=max(1, int(until - time.time()) + 1))
+    found = look_up(reference, code)
+    if found is not None:
+        throttle.forget(own)
+        return found
+    wrong = throttle.hit(own, DAY)
+    if wrong >= FREE_TRIES:
+        throttle.hold(own + ":wait", min(FIRST_WAIT * 2 ** (wrong - FREE_TRIES), MAX_WAIT))
+    if throttle.hit(f"status:{reference}", DAY) == ALERT_AFTER:
+        _tell_requester(reference)
+    return None
+
+
+def _tell_requester(reference: str) -> bool:
+    from desk.intake.service import send_mail
+
+    case = by_reference(reference)
+    addressee = case.addressee if case is not None else None
+    if addressee is None or not addressee.email:
+        return False
+    subject, body = guessing_text(reference, case.language)
+    return send_mail(case, addressee.email, subject, body, what="status-guessing")
+
+
+def guessing_text(reference: str, lang: str) -> tuple[str, str]:
+    """Subject and body of the e-mail when a reference's code is being guessed: the reference only."""
+    desk_name = settings.get("desk_name_en" if lang == "en" else "desk_name")
+    business = settings.get("business_name_en" if lang == "en" else "business_name")
+    if lang == "en":
+        return (
+            f"Wrong access codes were entered for your request (reference {reference})",
+            f"On our status page, the access code for reference number {reference} has been entered wrongly "
+            f"many times today.\n\n"
+            f"Nobody has seen your request: the page shows nothing without the right code. Your code still "
+            f"works, from your own device, as before. If you did not enter these codes and are worried, "
+            f"please contact us.\n\n"
+            f"{business}\n{desk_name}  {settings.get('desk_phone')}\n",
+        )
+    return (
+        f"アクセスコードの誤入力がありました（受付番号 {reference}）",
+        f"手続きの状況を確認するページで、本日、受付番号 {reference} のアクセスコードが何度も誤って入力されました。\n\n"
+        f"正しいアクセスコードがなければ、ページには何も表示されません。お手元のアクセスコードは、"
+        f"これまでどおりお使いいただけます。お心当たりがなくご心配な場合は、下記までご連絡ください。\n\n"
+        f"{business}\n{desk_name}　電話 {settings.get('desk_phone')}\n",
+    )
 
 
 def look_up(reference: str, code: str) -> StatusView | None:

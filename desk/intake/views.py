@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from desk import settings
@@ -224,22 +225,18 @@ def _status_limit() -> str:
     return current_app.config.get("STATUS_RATE_LIMIT", "10 per minute;40 per hour")
 
 
-def _reference_key() -> str:
-    return "ref:" + status_service.clean_reference(request.form.get("reference", ""))
-
-
 @blueprint.route("/requests/status", methods=["GET", "POST"])
 @limiter.limit(_status_limit, methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config.get("STATUS_REFERENCE_LIMIT", "20 per hour"), key_func=_reference_key, methods=["POST"]
-)
 def status():
     form = status_service.StatusForm()
     if request.method == "POST" and form.validate():
-        found = status_service.look_up(form.reference.data, form.code.data)
-        if found is not None:
+        found = status_service.attempt(form.reference.data, form.code.data, get_remote_address())
+        if isinstance(found, status_service.StatusView):
             return render_template("public/intake/status.html", form=None, view=found)
         form.code.data = ""  # never echo a code back
+        if isinstance(found, status_service.Wait):
+            minutes = -(-found.seconds // 60)
+            return render_template("public/intake/status.html", form=form, wait_minutes=minutes), 429
         return render_template("public/intake/status.html", form=form, failed=True), 200
     return render_template("public/intake/status.html", form=form)
 

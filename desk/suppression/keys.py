@@ -95,10 +95,12 @@ def hashed(keys: PersonKeys, hasher: Hasher | None = None) -> dict[str, str | No
 
 
 def mask_name(name: str) -> str:
-    """山田 花子 -> 山＊ 花＊; 山田花子 -> 山＊＊; enough to tell entries apart, not to read them."""
+    """山田 花子 -> 山＊ 花＊; 山田花子 -> 山＊＊; 森田 正 -> 森＊ ＊; 林 -> ＊＊＊: enough to tell
+    entries apart, not to read them. No part is ever shown whole: a part of one character
+    shows none of it."""
     parts = [p for p in re.split(r"[\s\u3000・･]+", unicodedata.normalize("NFKC", name or "")) if p]
     if not parts:
         return "＊"
     if len(parts) == 1:
-        return parts[0][0] + "＊＊"
-    return " ".join(p[0] + "＊" for p in parts)[:40]
+        return (parts[0][0] if len(parts[0]) > 1 else "＊") + "＊＊"
+    return " ".join(p[0] + "＊" if len(p) > 1 else "＊" for p in parts)[:40]

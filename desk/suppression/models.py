@@ -44,7 +44,7 @@ class SuppressionEntry(db.Model):
     birth_date_hash: Mapped[str | None] = mapped_column(String(64))
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     address_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    #: The name with all but the first character of each part masked: 山＊ 花＊.
+    #: The name masked by keys.mask_name (山＊ 花＊; a one-character part shows nothing: 森＊ ＊).
     display_name: Mapped[str] = mapped_column(String(40))
     #: SCOPES
     scope: Mapped[str] = mapped_column(String(24))

@@ -121,6 +121,9 @@ def show_run(run_id: str):
     return render_template("staff/suppression/run.html", run=run, available=available)
 
 
+_CHARSETS = {"cp932": "Windows-31J", "utf-8": "utf-8", "utf-8-sig": "utf-8"}
+
+
 @blueprint.route("/screenings/<run_id>/<kind>.csv")
 @require("suppression.manage")
 def download(run_id: str, kind: str):
@@ -135,6 +138,7 @@ def download(run_id: str, kind: str):
     filename = f"screened-{run.id}.csv" if kind == "output" else f"screened-{run.id}-report.csv"
     return Response(
         data,
-        mimetype="text/csv",
+        # The file keeps the list's own encoding, and says so (cp932 is IANA's Windows-31J).
+        content_type=f"text/csv; charset={_CHARSETS.get(run.encoding, 'utf-8')}",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff"},
     )

@@ -58,9 +58,25 @@ def test_add_by_hand_then_find_by_typing(client, app):
     )
     assert response.status_code == 302
     page = client.post("/staff/suppression", data={"q": "斉藤　聡"}).get_data(as_text=True)
-    assert "齋＊ 聡＊" in page and "電話受付 2026-11" in page and "利用停止（全利用）" in page
+    assert (
+        "齋＊ ＊" in page
+        and "聡" not in page.split("<main", 1)[-1].split("</form>", 1)[-1]
+        and "電話受付 2026-11" in page
+        and "利用停止（全利用）" in page
+    )
     none = client.post("/staff/suppression", data={"q": "斉藤"}).get_data(as_text=True)
     assert "該当する登録はありません" in none
+
+
+def test_masked_names_show_no_part_whole(client, app):
+    """A one-character part is masked whole: 森田 正 → 森＊ ＊, 林 → ＊＊＊."""
+    entries.add_entry(name="森田 正", birth_date="1950-01-02", scope="all_use")
+    entries.add_entry(name="林", birth_date="1960-03-04", scope="all_use")
+    db.session.commit()
+    assert sorted(e.display_name for e in db.session.scalars(select(SuppressionEntry))) == ["森＊ ＊", "＊＊＊"]
+    login(client, make_staff("officer"))
+    page = client.get("/staff/suppression").get_data(as_text=True)
+    assert "森＊ ＊" in page and "正＊" not in page and "林" not in page
 
 
 def test_screen_upload_download_and_log(client, app):
@@ -88,6 +104,7 @@ def test_screen_upload_download_and_log(client, app):
     assert "取得名簿.csv" in page and "Shift_JIS" in page
     output = client.get(f"/staff/suppression/screenings/{run.id}/output.csv")
     assert output.headers["Content-Disposition"].startswith("attachment")
+    assert output.headers["Content-Type"] == "text/csv; charset=Windows-31J"
     assert output.data == "氏名,生年月日\r\n山田 太郎,1980-04-01\r\n".encode("cp932")
     report = client.get(f"/staff/suppression/screenings/{run.id}/report.csv").data.decode("cp932")
     assert "1,2,name+birth_date,S-000001,third_party_provision,山＊ 花＊" in report

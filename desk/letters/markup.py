@@ -3,8 +3,9 @@ small line-based markup, turned here into the frame's flowables.
 
 Each block starts on a new line with a directive; a line without one continues the block
 before it. Values from the case are HTML-escaped by Jinja (which is also reportlab's
-paragraph markup) and their newlines become <br/>, so nothing a requester typed can
-start a directive or inject markup.
+paragraph markup), every line break in them (U+2028 included) becomes <br/> and their
+"@" and "|" character references, so nothing typed by anyone (form, CLI, an old row) can
+start or break a directive or inject markup.
 
     @title TEXT            centred title
     @lead TEXT             paragraph without indent (拝啓 …)
@@ -22,6 +23,7 @@ start a directive or inject markup.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -56,12 +58,19 @@ class MarkupError(ValueError):
     pass
 
 
+#: Every character str.splitlines() breaks a line at, so none of them in a value can end the
+#: line of a directive and start another; "@" and "|" as character references, so a value
+#: at the start of a line cannot be a directive, nor move the " | " of @field or @attachment.
+_LINE_BREAKS = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _finalize(value):
     if value is None:
         return ""
     if isinstance(value, Markup) or hasattr(value, "__html__"):
         return value
-    return Markup(str(escape(str(value))).replace("\r\n", "\n").replace("\n", "<br/>"))
+    text = str(escape(str(value))).replace("@", "&#64;").replace("|", "&#124;")
+    return Markup(_LINE_BREAKS.sub("<br/>", text))
 
 
 @lru_cache(maxsize=1)

@@ -227,6 +227,22 @@ def test_requester_text_cannot_inject_markup(app, tmp_path):
     assert "記録 <b>A</b> & B" in text and "@title 偽の表題" in text
 
 
+def test_staff_text_from_any_path_cannot_start_or_break_a_directive(full_case, tmp_path):
+    """An extension reason stored with every kind of line break, a directive after each and a " | "
+    (as the CLI, an API or an old row may have it): the letter renders and prints the text."""
+    from sqlalchemy import select
+
+    from desk.cases.models import CaseExtension
+    from desk.extensions import db
+
+    extension = db.session.scalars(select(CaseExtension).where(CaseExtension.case_id == full_case.id)).one()
+    breaks = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\r"]
+    extension.reason = "理由A | 右" + "".join(f"{b}@attachment zz | 見出し" for b in breaks) + "\n@pagebreak"
+    db.session.commit()
+    text = squash(pdf_text(service.render(full_case, "extension", "ja", dated=DAY), tmp_path))
+    assert "理由A|右" in text and text.count("@attachmentzz|見出し") == len(breaks) and "@pagebreak" in text
+
+
 def test_letters_that_do_not_apply_are_refused_with_a_reason(app):
     """A reply before every decision, a lapse notice for an open case: LetterError, not a PDF."""
     from tests.helpers import make_case

@@ -13,6 +13,7 @@ from desk.extensions import db
 from desk.intake.staging import purge_stale
 from desk.retention import commands as retention
 from desk.suppression.runs import purge_results
+from desk.throttle import sweep as sweep_throttles
 
 
 def overdue_count(as_of: date) -> int:
@@ -61,5 +62,7 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
     report["screening_files_shredded"] = purge_results(as_of)
     db.session.commit()
     echo(f"suppression: {report['screening_files_shredded']} screened list file(s) shredded")
+    report["throttles_swept"] = sweep_throttles()
+    echo(f"throttle: {report['throttles_swept']} expired counter(s) removed")
     report["disposed"] = retention.dispose(as_of, actor_kind="system", echo=echo).disposed
     return report

@@ -22,3 +22,22 @@ def test_a_limit_holds_across_three_workers(database_url, tmp_path):
     finally:
         server.stop()
     assert statuses.count(200) == 5 and statuses.count(429) == 25, statuses
+
+
+def test_daily_removes_expired_counters_only(app, runner):
+    """`desk daily` deletes the counters whose window has ended and keeps the live ones."""
+    import time_machine
+    from sqlalchemy import func, select
+
+    from desk import throttle
+    from desk.extensions import db
+
+    with time_machine.travel("2026-11-23 10:00:00+09:00", tick=False) as traveller:
+        with app.test_request_context():
+            throttle.hit("short", 60)
+            throttle.hit("long", 86400)
+        traveller.shift(120)
+        result = runner.invoke(args=["desk", "daily"])
+        assert result.exit_code == 0, result.output
+        assert "throttle: 1 expired counter(s) removed" in result.output
+        assert db.session.scalar(select(func.count()).select_from(throttle.ThrottleCounter)) == 1

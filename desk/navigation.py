@@ -10,6 +10,7 @@ from desk.i18n import tr
 
 #: (endpoint, permission, ja, en)
 STAFF_MENU = (
+    ("approvals.inbox", "decision.approve", "承認待ち", "Approvals"),
     ("cases.queue", "case.view", "案件一覧", "Cases"),
     ("intake.register_case", "case.register", "郵送等の受付", "Register mail-in"),
     ("letters.print_run", "letters.print", "本日の発送", "Print run"),

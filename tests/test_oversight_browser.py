@@ -53,7 +53,7 @@ def test_dashboard_on_a_desktop(app, live_server, browser, lang):
     page.get_by_label("メールアドレス").fill(supervisor.email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="サインイン").click()
-    page.wait_for_url("**/staff/cases")
+    page.wait_for_url("**/staff/approvals")  # a supervisor lands on what waits for them
     page.goto(f"{live_server.url}/staff/dashboard?from=2026-01-01&to=2026-04-30&lang={lang}")
     assert page.locator("svg.chart").count() == 7
     assert page.locator("table.figures").count() == 7

@@ -31,6 +31,8 @@ class Approval(db.Model):
     #: "pending", "approved", "returned" (for a lapse: a new due date was given), or
     #: "superseded" (a lapse no longer in question: what was owed arrived, or the case moved on)
     result: Mapped[str] = mapped_column(String(12), default="pending")
+    #: Why the supervisor returned a decision for revision, shown to the drafter on the case.
+    comment: Mapped[str | None] = mapped_column(Text)
 
     @classmethod
     def pending_lapse(cls):

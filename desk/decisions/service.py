@@ -212,7 +212,7 @@ def drafters(case: Case) -> set[int]:
     return ids
 
 
-def _decide_approval(case: Case, result: str, to_status: str, *, actor) -> None:
+def _decide_approval(case: Case, result: str, to_status: str, *, actor, comment: str | None = None) -> None:
     require_status(case, {"awaiting_approval"}, "承認", "approve or return the decision")
     if actor.id in drafters(case):
         raise Refused(
@@ -222,15 +222,66 @@ def _decide_approval(case: Case, result: str, to_status: str, *, actor) -> None:
     approval = pending_approval(case) or Approval(case_id=case.id)
     db.session.add(approval)
     approval.result, approval.approver_id, approval.decided_at = result, actor.id, now()
-    service.transition(case, to_status, actor=actor, detail={"approval": result})
+    approval.comment = comment
+    detail = {"approval": result} | ({"comment": comment} if comment else {})
+    service.transition(case, to_status, actor=actor, detail=detail)
 
 
 def approve(case: Case, *, actor) -> None:
+    """The supervisor agrees; entering "approved" queues the reply letter (desk.letters)."""
     _decide_approval(case, "approved", "approved", actor=actor)
 
 
-def return_for_revision(case: Case, *, actor) -> None:
-    _decide_approval(case, "returned", "decision_drafted", actor=actor)
+def return_for_revision(case: Case, comment: str = "", *, actor) -> None:
+    """Back to the drafter, always with the reason, which the case page shows them."""
+    if not (comment or "").strip():
+        raise Refused(
+            "差し戻す理由を入力してください。起案者に表示されます。",
+            "Give the reason for returning the decision: the drafter sees it.",
+        )
+    _decide_approval(case, "returned", "decision_drafted", actor=actor, comment=comment.strip())
+
+
+def last_return(case: Case) -> Approval | None:
+    """The latest return of a decision, while the case is back with its drafter."""
+    if case.status != "decision_drafted":
+        return None
+    latest = db.session.scalars(
+        select(Approval).where(Approval.case_id == case.id, Approval.kind == "decision").order_by(Approval.id.desc())
+    ).first()
+    return latest if latest is not None and latest.result == "returned" else None
+
+
+@dataclass
+class Waiting:
+    """One thing waiting for a supervisor: a decision to approve or a lapse to agree to."""
+
+    approval: Approval
+    case: Case
+    drafter_id: int | None
+
+    @property
+    def kind(self) -> str:
+        return self.approval.kind
+
+
+def waiting_for_approval(limit: int = 200) -> list[Waiting]:
+    """Every decision and lapse that waits for a supervisor, oldest first: decisions of
+    cases awaiting approval, and lapses proposed on cases still waiting on the requester."""
+    rows = db.session.execute(
+        select(Approval, Case)
+        .join(Case, Case.id == Approval.case_id)
+        .where(
+            Approval.result == "pending",
+            (
+                (Approval.kind == "decision") & (Case.status == "awaiting_approval")
+                | (Approval.kind == "lapse") & Case.status.in_(sorted(lifecycle.WAITING))
+            ),
+        )
+        .order_by(Approval.submitted_at, Approval.id)
+        .limit(limit)
+    ).all()
+    return [Waiting(approval, case, approval.drafter_id) for approval, case in rows]
 
 
 # --------------------------------------------------------------------------- lapse

@@ -10,12 +10,14 @@ def register(app: Flask) -> None:
     from desk.cases import hooks, lifecycle
     from desk.cases.hooks import Panel
     from desk.workbench import panels
+    from desk.workbench.approvals import blueprint as approvals
     from desk.workbench.case_page import blueprint as case_pages
     from desk.workbench.queries import forget_counts
     from desk.workbench.views import blueprint as actions
 
     app.register_blueprint(case_pages)
     app.register_blueprint(actions)
+    app.register_blueprint(approvals)
     for panel in (
         Panel("staff/cases/panels/people.html", order=10),
         Panel("staff/cases/panels/identity.html", order=30, context=panels.identity),

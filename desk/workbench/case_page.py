@@ -25,7 +25,10 @@ blueprint = Blueprint("cases", __name__, url_prefix="/staff")
 @blueprint.route("/")
 @login_required
 def home():
-    """Where a user lands after sign-in: their own work."""
+    """Where a user lands after sign-in: their own work (a supervisor's is what waits for
+    their approval; the queue is one click away)."""
+    if can(current_user, "decision.approve"):
+        return redirect(url_for("approvals.inbox"))
     if can(current_user, "case.view"):
         return redirect(url_for("cases.queue"))
     if can(current_user, "settings.edit"):

@@ -201,6 +201,15 @@ class ExtendForm(DeskForm):
     )
 
 
+class ReturnForm(DeskForm):
+    """Returning a decision to its drafter: always with the reason."""
+
+    comment = TextAreaField(
+        lazy("差し戻す理由（起案者に表示されます）", "Reason for returning it (the drafter sees it)"),
+        validators=[DataRequired(REQUIRED), Length(max=2000)],
+    )
+
+
 class LapseReturnForm(DeskForm):
     due_on = DateField(
         lazy("依頼者の新しい期限", "New due date for the requester"),

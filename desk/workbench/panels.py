@@ -260,6 +260,8 @@ def approval(case: Case) -> dict:
         "action_form": forms.ActionForm(formdata=None),
         "lapse": decisions.pending_lapse(case),
         "lapse_form": _form("lapse", lambda: forms.LapseReturnForm(formdata=None, due_on=today() + timedelta(days=14))),
+        "return_form": _form("return", lambda: forms.ReturnForm(formdata=None)),
+        "returned": decisions.last_return(case),
     }
 
 

@@ -42,11 +42,66 @@ def _case(reference: str):
 
 
 def _back(case, anchor: str):
+    """Back to the case, or to the approvals inbox when the action was taken there."""
+    if request.args.get("from") == "approvals":
+        return redirect(url_for("approvals.inbox"))
     return redirect(url_for("cases.show_case", reference=case.reference, _anchor=anchor))
 
 
-def _act(reference: str, form_class, name: str, action, done_ja: str, done_en: str, anchor: str | None = None):
-    """The shape of every action: a valid form → the service → commit → back to the page."""
+#: What happens next, per state the case is left in: the second half of every action's
+#: message (the first says what was done), so the officer is never told a step is finished
+#: while the case waits for someone else.
+NEXT_STEP: dict[str, tuple[str, str]] = {
+    "received": ("次は本人確認です。", "Next: check the requester's identity."),
+    "verifying": ("本人確認・代理権の確認を続けてください。", "Next: finish the identity and proxy checks."),
+    "awaiting_fee": (
+        "依頼者の手数料を待っています（期限は停止中）。届いたら入金を記録してください。",
+        "Waiting for the requester's fee (the clock is paused): record the payment when it arrives.",
+    ),
+    "awaiting_documents": (
+        "依頼者の書類を待っています（期限は停止中）。届いたら追加して確認してください。",
+        "Waiting for the requester's documents (the clock is paused): add and review them when they arrive.",
+    ),
+    "awaiting_clarification": (
+        "依頼者の回答を待っています（期限は停止中）。届いたら受領を記録してください。",
+        "Waiting for the requester's answer (the clock is paused): record it when it arrives.",
+    ),
+    "in_progress": (
+        "次はデータの調査と、請求ごとの決定の起案です。",
+        "Next: locate the data and draft a decision for each kind.",
+    ),
+    "decision_drafted": (
+        "すべての請求を決定したら「決定を確定」してください。",
+        "Next: when every kind is decided, submit the decision.",
+    ),
+    "awaiting_approval": (
+        "責任者の承認を待っています。承認されると回答書が本日の発送に入ります。",
+        "Waiting for a supervisor: once approved, the reply goes into the print run.",
+    ),
+    "approved": (
+        "回答書は本日の発送に入りました。印刷して発送したら、発送を記録してください。",
+        "The reply is in the print run: print and send it, then record the dispatch.",
+    ),
+    "dispatched": ("発送済みです。", "The reply has been sent."),
+    "completed": ("案件は完了しました。", "The case is complete."),
+    "withdrawn": ("案件は取下げで終了しました。", "The case is closed as withdrawn."),
+    "lapsed": ("案件は請求なしとして終了しました。", "The case is closed as treated as not made."),
+}
+
+
+def _outcome_message(case, done_ja: str, done_en: str) -> str:
+    """What was done, the state the case is in now, and what happens next."""
+    state = case.state
+    next_ja, next_en = NEXT_STEP.get(case.status, ("", ""))
+    return tr(
+        f"{done_ja} 現在の状態：{state.ja}。{next_ja}".strip(),
+        f"{done_en} Now: {state.en}. {next_en}".strip(),
+    )
+
+
+def _act(reference: str, form_class, name: str, action, done_ja, done_en: str = "", anchor: str | None = None):
+    """The shape of every action: a valid form → the service → commit → back to the page.
+    `done_ja` may be a function of the case after the action, giving the (ja, en) pair."""
     case = _case(reference)
     form = form_class()
     if not form.validate_on_submit():
@@ -66,7 +121,9 @@ def _act(reference: str, form_class, name: str, action, done_ja: str, done_en: s
         case = _case(reference)
         return render_case(case, status=400)
     else:
-        flash(tr(done_ja, done_en), "success")
+        if callable(done_ja):
+            done_ja, done_en = done_ja(case)
+        flash(_outcome_message(case, done_ja, done_en), "success")
     return _back(case, anchor or name)
 
 
@@ -145,7 +202,7 @@ def record_unidentified(reference):
         forms.ActionForm,
         "identity",
         lambda case, form: decisions.refuse_unidentified(case, actor=current_user),
-        "本人確認ができないとして、不開示等の決定を起案しました。",
+        "本人確認ができないと記録し、不開示等の決定を起案しました。",
         "Recorded as unidentified; a refusal has been drafted.",
         "decision",
     )
@@ -282,8 +339,8 @@ def send_shortfall(reference):
         forms.ShortfallForm,
         "shortfall",
         lambda case, form: fees.ask_for_fee(case, form.due_on.data, actor=current_user),
-        "不足の通知を作成し、手数料の納付待ちにしました。",
-        "Shortfall notice queued; the case now awaits the fee.",
+        "手数料の不足のお知らせを本日の発送に入れました。",
+        "The fee shortfall notice is in the print run.",
         "fees",
     )
 
@@ -298,8 +355,8 @@ def ask_requester(reference):
         lambda case, form: asking.ask_requester(
             case, form.what.data, form.due_on.data, form.body.data, actor=current_user
         ),
-        "依頼者への照会を記録しました（期限は停止中）。",
-        "Request recorded; the clock is paused.",
+        "依頼者へのお願いを記録し、そのお知らせを本日の発送に入れました。",
+        "Request to the requester recorded; the letter is in the print run.",
         "requests",
     )
 
@@ -312,7 +369,7 @@ def reply_received(reference):
         forms.ReplyForm,
         "reply",
         lambda case, form: asking.reply_received(case, form.received_on.data, actor=current_user),
-        "回答の受領を記録しました（期限の計算を再開）。",
+        "回答の受領を記録し、期限の計算を再開しました。",
         "Reply recorded; the clock runs again.",
         "requests",
     )
@@ -430,8 +487,12 @@ def submit_decision(reference):
         forms.ActionForm,
         "submit",
         lambda case, form: decisions.submit(case, actor=current_user),
-        "決定を確定しました。",
-        "Decision submitted.",
+        lambda case: (
+            ("決定を責任者の承認に回しました。", "Decision sent to a supervisor for approval.")
+            if case.status == "awaiting_approval"
+            else ("決定を確定しました（承認は不要です）。", "Decision final (no approval needed).")
+        ),
+        None,
         "decision",
     )
 
@@ -444,7 +505,7 @@ def reopen_decision(reference):
         forms.ActionForm,
         "submit",
         lambda case, form: decisions.reopen(case, actor=current_user),
-        "起案を取り消し、調査中に戻しました。",
+        "起案を取り消しました。",
         "Draft reopened.",
         "decision",
     )
@@ -469,11 +530,11 @@ def approve(reference):
 def return_decision(reference):
     return _act(
         reference,
-        forms.ActionForm,
-        "approval",
-        lambda case, form: decisions.return_for_revision(case, actor=current_user),
-        "決定を差し戻しました。",
-        "Decision returned for revision.",
+        forms.ReturnForm,
+        "return",
+        lambda case, form: decisions.return_for_revision(case, form.comment.data or "", actor=current_user),
+        "決定を起案者に差し戻しました（起案中）。起案者が理由を見て修正し、もう一度承認に回します。",
+        "Returned to the drafter (drafting): they see your reason, revise the decision and submit it again.",
         "approval",
     )
 
@@ -486,8 +547,8 @@ def approve_lapse(reference):
         forms.ActionForm,
         "lapse",
         lambda case, form: decisions.approve_lapse(case, actor=current_user),
-        "請求がなかったものとして終了し、その旨のお知らせを作成しました。",
-        "The request is treated as not made; the notice is queued.",
+        "請求がなかったものとして扱い、その旨のお知らせを本日の発送に入れました。",
+        "The request is treated as not made; the notice is in the print run.",
         "approval",
     )
 
@@ -500,7 +561,7 @@ def return_lapse(reference):
         forms.LapseReturnForm,
         "lapse",
         lambda case, form: decisions.return_lapse(case, form.due_on.data, actor=current_user),
-        "終了せず、依頼者の期限を延ばしました。",
+        "終了せず、依頼者に新しい期限を与えました。",
         "Not lapsed: the requester has a new due date.",
         "approval",
     )
@@ -514,8 +575,8 @@ def extend(reference):
         forms.ExtendForm,
         "extend",
         lambda case, form: cases.extend(case, form.business_days.data, form.reason.data, actor=current_user),
-        "期限を延長し、延長の通知を作成しました。",
-        "Deadline extended; the notice is queued.",
+        "期限を延長し、延長の通知を本日の発送に入れました。",
+        "Deadline extended; the notice is in the print run.",
         "procedures",
     )
 
@@ -528,8 +589,8 @@ def dispatch(reference):
         forms.DispatchForm,
         "dispatch",
         lambda case, form: letters.dispatch_reply(case, form.sent_on.data, form.method.data, actor=current_user),
-        "発送を記録し、案件を完了しました。",
-        "Dispatch recorded; the case is complete.",
+        "発送を記録しました。",
+        "Dispatch recorded.",
         "dispatch",
     )
 

@@ -20,7 +20,8 @@ def _sign_in(page, url, user):
     page.get_by_label("メールアドレス").fill(user.email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="サインイン").click()
-    page.wait_for_url("**/staff/cases")
+    # An officer lands on the queue, a supervisor on the approvals inbox.
+    page.wait_for_url("**/staff/approvals" if user.role == "supervisor" else "**/staff/cases")
 
 
 def _sign_out(page):
@@ -95,9 +96,15 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     expect(page.locator("#approval").get_by_text("責任者の承認を待っています")).to_be_visible()
     _sign_out(page)
 
+    # The supervisor lands on the approvals inbox and approves from there.
     _sign_in(page, url, supervisor)
+    row = page.locator("li.approval-item", has_text=case.reference)
+    expect(row).to_contain_text("決定")
+    row.get_by_role("button", name="承認する").click()
+    page.wait_for_url("**/staff/approvals")
+    expect(page.locator(".flash-success")).to_contain_text("回答書は本日の発送に入りました")
+    expect(page.locator("li.approval-item", has_text=case.reference)).to_have_count(0)
     page.goto(f"{url}/staff/cases/{case.reference}")
-    page.locator("#approval").get_by_role("button", name="承認する").click()
     _expect_status(page, "承認済・発送待ち")
 
     dispatch = page.locator("#dispatch")

@@ -66,7 +66,7 @@ def test_a_supervisor_approves_the_lapse_and_the_letter_is_queued(app, runner, c
     assert case.reference in queue
     assert "承認して終了する" in client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
     response = client.post(f"/staff/cases/{case.reference}/approval/lapse/approve", follow_redirects=True)
-    assert "請求がなかったものとして終了し" in response.get_data(as_text=True)
+    assert "請求がなかったものとして扱い" in response.get_data(as_text=True)
     case = _reload(case)
     assert case.status == "lapsed" and case.closed_on == today()
     assert [(i.outcome, i.grounds) for i in case.items] == [("lapsed", ["fee_unpaid"])]

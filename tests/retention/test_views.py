@@ -85,6 +85,16 @@ def test_overview_lists_due_holds_and_runs(app, client):
     assert due_now.reference not in html.split("訴訟等保全中の案件")[0]  # disposed, no longer due
 
 
+def test_administrators_see_holds_but_not_their_reasons(app, client):
+    """An administrator (retention.view, not case.view) sees that a case is held, not why."""
+    held = closed_case(date(2024, 10, 1), files=False)
+    service.place_hold(held, "係争中ZQX", actor=make_staff("supervisor"))
+    db.session.commit()
+    login(client, make_staff("admin"))
+    html = client.get("/staff/retention").get_data(as_text=True)
+    assert held.reference in html and "係争中ZQX" not in html and "案件を閲覧できる職員にのみ表示" in html
+
+
 def test_certificate_lists_the_references(app, client, tmp_path):
     """The certificate is an A4 PDF naming the business and every reference, no personal data."""
     cases = [closed_case(date(2024, 1, d)) for d in (5, 6, 7)]

@@ -12,6 +12,7 @@ from desk.decisions.service import propose_lapses
 from desk.extensions import db
 from desk.intake.staging import purge_stale
 from desk.retention import commands as retention
+from desk.storage.service import sweep_orphans
 from desk.suppression.runs import purge_results
 from desk.throttle import sweep as sweep_throttles
 
@@ -54,11 +55,15 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
         f"{report['horizon_passed']} past the statutory horizon"
     )
     if dry_run:
-        echo("intake, suppression: abandoned uploads and old screening results are left alone in a dry run")
+        echo(
+            "intake, storage, suppression: abandoned uploads, orphaned files and old screening results are left alone in a dry run"
+        )
         report["disposed"] = [due.reference for due in retention.dispose(as_of, dry_run=True, echo=echo).cases]
         return report
     report["staging_purged"] = purge_stale()
     echo(f"intake: {report['staging_purged']} abandoned upload(s) removed from staging")
+    report["orphans_removed"] = sweep_orphans()
+    echo(f"storage: {report['orphans_removed']} file(s) that no record names removed (left by an interrupted write)")
     report["screening_files_shredded"] = purge_results(as_of)
     db.session.commit()
     echo(f"suppression: {report['screening_files_shredded']} screened list file(s) shredded")

@@ -12,14 +12,16 @@ pointing at nothing.
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from desk.clock import now
@@ -156,3 +158,41 @@ def _after_rollback(session: Session, previous_transaction) -> None:
         for path in session.info.pop(_PENDING, []):
             Path(path).unlink(missing_ok=True)
         session.info.pop("desk_remove_after_commit", None)
+
+
+#: A file no row names is swept only once it is this old: a transaction that wrote it may
+#: still be about to commit the row.
+ORPHAN_AGE = timedelta(hours=1)
+_STORED_NAME = re.compile(r"[0-9a-f]{32}(\.part)?")
+
+
+def sweep_orphans(now_: datetime | None = None) -> int:
+    """Delete the ciphertext files (and half-written .part files) under DOCUMENT_DIR that no
+    record names: what a worker killed between writing a file and committing its row left
+    behind. Every model with an encrypted file (EncryptedFile) is asked; staging has its
+    own clean-up. Returns how many files were removed."""
+    from desk.extensions import db
+
+    root = Path(current_app.config["DOCUMENT_DIR"])
+    if not root.is_dir():
+        return 0
+    named: set[str] = set()
+    for mapper in db.Model.registry.mappers:
+        model = mapper.class_
+        if issubclass(model, EncryptedFile):
+            named.update(db.session.scalars(select(model.storage_name).where(model.storage_name.is_not(None))))
+    cutoff = (now_ or now()).timestamp() - ORPHAN_AGE.total_seconds()
+    removed = 0
+    for folder in root.iterdir():
+        if not folder.is_dir() or len(folder.name) != 2 or not _HEX.issuperset(folder.name):
+            continue  # staging/ and anything that is not a store folder
+        for path in folder.iterdir():
+            if not _STORED_NAME.fullmatch(path.name) or path.name.removesuffix(".part") in named:
+                continue
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+    return removed

@@ -64,3 +64,29 @@ def test_another_master_key_cannot_read(app):
 def test_storage_names_cannot_escape_the_directory(app):
     with pytest.raises(storage.StorageError):
         storage.path_of("../../etc/passwd")
+
+
+def test_daily_sweeps_files_no_record_names(app, runner):
+    """What a worker killed between writing a file and committing its row leaves behind
+    (ciphertext and a .part) is removed by desk daily once an hour old; a named file, a
+    fresh orphan (its transaction may still commit) and staging are left alone."""
+    import os
+    import time
+
+    kept = _stored()
+    folder = storage.path_of(kept.storage_name).parent
+    orphan, half_written, fresh = folder / ("a" * 32), folder / ("b" * 32 + ".part"), folder / ("c" * 32)
+    staged = storage.document_dir() / "staging" / ("d" * 32)
+    staged.parent.mkdir(exist_ok=True)
+    for path in (orphan, half_written, fresh, staged):
+        path.write_bytes(b"ciphertext")
+    two_hours_ago = time.time() - 7200
+    for path in (orphan, half_written, storage.path_of(kept.storage_name)):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    # Older than the sweep's hour, younger than staging's own limit (120 minutes).
+    os.utime(staged, (time.time() - 5400, time.time() - 5400))
+
+    result = runner.invoke(args=["desk", "daily"])
+    assert result.exit_code == 0 and "storage: 2 file(s) that no record names removed" in result.output
+    assert not orphan.exists() and not half_written.exists()
+    assert fresh.exists() and staged.exists() and storage.read(kept)

@@ -12,7 +12,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from desk import catalogue, settings, throttle
-from desk.cases.service import by_reference
+from desk.cases.service import by_reference, open_pause
 from desk.extensions import db
 from desk.fees.service import balance
 from desk.forms import DeskForm
@@ -61,6 +61,8 @@ class StatusView:
     waiting_documents: bool
     fee_owed: int
     due_on: date | None
+    #: What the desk asked, in the officer's words (the notice prints the same), while waiting.
+    asked: str | None
     letters: list[tuple[date, str]]
     closed: bool
     #: Documents the requester sent from this page (labels and when), and the form to send
@@ -176,6 +178,7 @@ def view_of(case) -> StatusView:
         waiting_documents=case.status == "awaiting_documents",
         fee_owed=owed,
         due_on=case.requester_due_on if case.state.waiting_on_requester else None,
+        asked=(pause.message if (pause := open_pause(case)) is not None else None),
         letters=[
             (letter.dispatched_on, tr(*LETTER_NAMES.get(letter.kind, (letter.kind, letter.kind)))) for letter in letters
         ],

@@ -84,3 +84,18 @@ def test_documents_awaited_are_named(client, app):
     db.session.commit()
     html = look(client, case.reference, code)
     assert "書類のご提出" in html and "令和8年11月24日" in html
+
+
+def test_the_question_asked_is_on_the_status_page(client, app):
+    """A case waiting for an answer shows the question, in the officer's words, and the due date."""
+    from desk.cases.service import open_pause
+
+    case, code = make_request()
+    transition(case, "awaiting_clarification", on=date(2026, 11, 4))
+    open_pause(case).message = "どの期間の購入履歴をご希望か、お知らせください。"
+    db.session.commit()
+    html = look(client, case.reference, code)
+    assert "ご請求の内容についてのご回答" in html and "どの期間の購入履歴をご希望か、お知らせください。" in html
+    assert "令和8年11月18日" in html
+    english = client.post("/requests/status?lang=en", data={"reference": case.reference, "code": code})
+    assert "Your answer to our question below" in english.get_data(as_text=True)

@@ -126,6 +126,7 @@ def _register_template_helpers(app: Flask) -> None:
     from desk.audit.actions import action_label
     from desk.auth.permissions import can
     from desk.cases import lifecycle
+    from desk.fees.payment import ways_to_pay
     from desk.formatting import format_date, format_datetime, format_yen
     from desk.i18n import current_language, label, tr
     from desk.navigation import staff_navigation
@@ -137,6 +138,7 @@ def _register_template_helpers(app: Flask) -> None:
         catalogue=catalogue,
         lifecycle=lifecycle,
         setting=settings.get,
+        ways_to_pay=ways_to_pay,
         staff_navigation=staff_navigation,
         can=lambda permission: can(current_user, permission),
         action_label=lambda code: action_label(code, current_language()),

@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from desk import catalogue, settings
+from desk.fees.payment import ways_to_pay
 from desk.formatting import format_yen
 from desk.letters.fonts import letter_fonts
 
@@ -293,12 +294,14 @@ def _page_two(f: _Form) -> None:
         RIGHT - LEFT - 4 * mm,
         9.5,
     )
-    f.y = f.wrap(LEFT + 2 * mm, f.y, settings.get("payment_instructions"), RIGHT - LEFT - 4 * mm, 9.5)
+    amount = int(settings.get("fee_amount"))
+    ways = ways_to_pay(amount, "mail")
+    f.y = f.wrap(LEFT + 2 * mm, f.y, "".join(way.ja for way in ways), RIGHT - LEFT - 4 * mm, 9.5)
     f.y = f.wrap(
         LEFT + 2 * mm,
         f.y + 1 * mm,
         f"Fee {format_yen(int(settings.get('fee_amount')), 'en')} per application for "
-        "purpose notification and disclosure. " + settings.get("payment_instructions_en"),
+        "purpose notification and disclosure. " + " ".join(way.en for way in ways),
         RIGHT - LEFT - 4 * mm,
         7.5,
         "Helvetica",

@@ -65,6 +65,8 @@ class StatusView:
     asked: str | None
     letters: list[tuple[date, str]]
     closed: bool
+    #: How the application came (the way to pay the fee depends on it).
+    channel: str = "web"
     #: Documents the requester sent from this page (labels and when), and the form to send
     #: more while the case waits for documents (desk.intake.status_documents).
     sent: list = field(default_factory=list)
@@ -183,6 +185,7 @@ def view_of(case) -> StatusView:
             (letter.dispatched_on, tr(*LETTER_NAMES.get(letter.kind, (letter.kind, letter.kind)))) for letter in letters
         ],
         closed=not case.is_open,
+        channel=case.channel,
         sent=sent_documents(case),
         upload=upload_form(case),
         limits=Limits.from_settings(),

@@ -30,7 +30,6 @@ from desk.catalogue import (
     DISPATCH_METHODS,
     DOCUMENT_KINDS,
     OUTCOMES,
-    PAYMENT_METHODS,
     PROXY_KINDS,
     REFUSAL_GROUNDS,
     REQUEST_KINDS,
@@ -38,6 +37,7 @@ from desk.catalogue import (
 )
 from desk.clock import now, today
 from desk.extensions import db
+from desk.fees.payment import ways_to_pay
 from desk.fees.service import amount_paid, balance
 from desk.fees.service import fee_due as fees_due
 from desk.formatting import format_yen
@@ -235,8 +235,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "fee_due": fee_due,
         "fee_paid": amount_paid(case) if fee_due else 0,
         "balance": owed,
-        "payment_instructions": settings.get("payment_instructions" + suffix),
-        "payment_methods": [PAYMENT_METHODS[m] for m in settings.get("payment_methods") if m in PAYMENT_METHODS],
+        "ways_to_pay": ways_to_pay(owed, case.channel, case.reference),
         "shortfall_reason": shortfall_reason,
         "asked": (pause.message or "").strip() if pause else "",
         "lapsed_kinds": [REQUEST_KINDS[item.kind] for item in lapsed_items(case)],

@@ -103,7 +103,12 @@ def test_shortfall_says_what_is_owed_how_to_pay_by_when_and_the_consequence(full
     text = squash(pdf_text(service.render(full_case, "shortfall", lang, dated=DAY), tmp_path))
     assert squash("1,000円" if lang == "ja" else "¥1,000") in text
     assert squash("令和8年11月18日" if lang == "ja" else "18 November 2026") in text  # due 14 days after 4 Nov
-    assert squash("郵便切手（1,000円分）" if lang == "ja" else "enclosing postage stamps") in text
+    # A web application: the stamps are posted with the reference, not "enclosed with the application".
+    assert (
+        squash("郵便切手（1,000円分）を、受付番号（" if lang == "ja" else "Post stamps worth ¥1,000 to our desk")
+        in text
+    )
+    assert "同封" not in text and "Enclose" not in text
     assert (
         squash(
             "ご請求はなかったものとして取り扱わせていただきます"

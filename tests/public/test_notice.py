@@ -20,7 +20,8 @@ def test_notice_states_everything_the_law_asks_in_japanese(client):
     for proxy in PROXY_KINDS.values():
         assert proxy.ja in html
     assert "顔写真付きの書類なら1点、顔写真のない書類なら2点" in html
-    assert "1,000円" in html and "郵便切手" in html and "銀行振込" in html
+    assert "1,000円" in html and "郵便切手" in html
+    assert "銀行振込" not in html  # no account configured: not offered
     assert "安全管理措置" in html and "苦情" in html
     assert "第35条第3項・第5項、第27条第2項" in html
     assert "認定個人情報保護団体" not in html  # none set: the section is left out

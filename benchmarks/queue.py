@@ -229,6 +229,11 @@ def build(url: str, instance: Path, count: int) -> dict:
     from desk.auth.service import create_user
     from desk.cases.models import Case, Requester, RequestItem
     from desk.cases.search import search_keys
+
+    try:
+        from desk.cases.search import given_key
+    except ImportError:  # before the given-name keys
+        given_key = None
     from desk.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": str(instance)})
@@ -237,8 +242,12 @@ def build(url: str, instance: Path, count: int) -> dict:
     started = time.perf_counter()
     with app.app_context():
         upgrade()
-        officer = create_user("bench-officer@example.jp", "officer", "bench-password-2026", name="検証 担当")
-        other = create_user("bench-officer2@example.jp", "officer", "bench-password-2026", name="検証 次郎")
+        officer = create_user(
+            "bench-officer@example.jp", "officer", "bench-password-2026", name="検証 担当", temporary=False
+        )
+        other = create_user(
+            "bench-officer2@example.jp", "officer", "bench-password-2026", name="検証 次郎", temporary=False
+        )
         db.session.commit()
         staff_ids = [officer.id, other.id, None]
         samples = {}
@@ -289,6 +298,7 @@ def build(url: str, instance: Path, count: int) -> dict:
             phone = f"0{rng.choice(['3', '6', '90', '80', '70'])}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
             email = f"user{n}@example.{rng.choice(['jp', 'com', 'ne.jp'])}"
             nk, kk, pk, ek = search_keys(name, kana, phone, email)
+            given_keys = {"given_key": given_key(name), "given_kana_key": given_key(kana)} if given_key else {}
             people.append(
                 {
                     "case_id": n,
@@ -306,6 +316,7 @@ def build(url: str, instance: Path, count: int) -> dict:
                     "kana_key": kk,
                     "phone_key": pk,
                     "email_key": ek,
+                    **given_keys,
                 }
             )
             for kind in rng.choice(KIND_SETS):
@@ -316,6 +327,9 @@ def build(url: str, instance: Path, count: int) -> dict:
                     "furigana": kana.replace(" ", ""),
                     "phone": phone.replace("-", ""),
                     "email": email.upper(),
+                    "given": given,
+                    "family": surname,
+                    "ref_part": str(n)[-3:],
                 }
             if len(case_rows) >= BATCH or n == count:
                 db.session.execute(insert(Case), case_rows)
@@ -418,6 +432,14 @@ def views(samples: dict) -> list[tuple[str, dict]]:
         ("search: furigana", {"q": samples["furigana"]}),
         ("search: phone", {"q": samples["phone"]}),
         ("search: e-mail", {"q": samples["email"]}),
+    ] + [
+        (name, {"q": samples[key]})
+        for name, key in (
+            ("search: given name", "given"),
+            ("search: family name", "family"),
+            ("search: part of ref", "ref_part"),
+        )
+        if key in samples  # older builds (--keep) lack them
     ]
 
 
@@ -429,8 +451,8 @@ def bare_query_ms(url: str, instance: Path, args: dict, user_id: int) -> tuple[f
     from werkzeug.datastructures import MultiDict
 
     from desk import create_app
-    from desk.cases import queries
     from desk.extensions import db
+    from desk.workbench import queries
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": str(instance), "WTF_CSRF_ENABLED": False})
     with app.app_context():

@@ -194,3 +194,31 @@ def test_upgrade_brings_targets_back_within_the_horizon(empty_database_url, tmp_
             targets = dict(conn.execute(text("SELECT id, internal_target_on FROM cases ORDER BY id")).all())
         assert {k: str(v) for k, v in targets.items()} == {1: "2027-01-01", 2: "2027-01-12", 3: "2027-01-12"}
         db.engine.dispose()
+
+
+def test_upgrade_fills_the_given_name_keys(empty_database_url, tmp_path):
+    """After 0018 a person stored before it is found by the given name alone (美咲, ミサキ)."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "INSTANCE_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0017_throttle_counters")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO cases (id, reference, channel, arrived_on, received_at, language, status, "
+                    "requester_type, statutory_horizon_on, possible_duplicate, on_hold, created_at, updated_at) VALUES "
+                    "(1, '2026-000001', 'web', '2026-11-02', '2026-11-02 01:00:00+00', 'ja', 'received', 'principal', "
+                    "'2026-11-16', FALSE, FALSE, '2026-11-02 01:00:00+00', '2026-11-02 01:00:00+00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO requesters (id, case_id, role, name, furigana) VALUES "
+                    "(1, 1, 'principal', '鈴木　美咲', 'すずき みさき'), (2, 1, 'proxy', '鈴木太郎', NULL)"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, given_key, given_kana_key FROM requesters ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, "美咲", "ミサキ"), (2, None, None)]
+        downgrade(revision="0017_throttle_counters")
+        db.engine.dispose()

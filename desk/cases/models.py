@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, and_, false, or_
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, and_, event, false, or_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.cases import lifecycle
+from desk.cases import lifecycle, search
 from desk.clock import now
 from desk.extensions import db
 from desk.types import UTCDateTime
@@ -162,8 +162,20 @@ class Requester(db.Model):
     kana_key: Mapped[str | None] = mapped_column(String(100), index=True)
     phone_key: Mapped[str | None] = mapped_column(String(20), index=True)
     email_key: Mapped[str | None] = mapped_column(String(254), index=True)
+    #: The given name's keys (search.given_key), kept by _keep_given_keys below.
+    given_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    given_kana_key: Mapped[str | None] = mapped_column(String(100), index=True)
 
     case: Mapped[Case] = relationship(back_populates="requesters")
+
+
+@event.listens_for(Requester, "before_insert")
+@event.listens_for(Requester, "before_update")
+def _keep_given_keys(mapper, connection, person: Requester) -> None:
+    """The given-name keys follow the name and reading on every write through the ORM, so
+    no caller of search.search_keys can forget them (bulk Core inserts set them themselves)."""
+    person.given_key = search.given_key(person.name)
+    person.given_kana_key = search.given_key(person.furigana)
 
 
 class RequestItem(db.Model):

@@ -16,7 +16,7 @@ from datetime import date
 from math import ceil
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from desk import catalogue
 from desk.audit.models import AuditEvent
@@ -32,6 +32,8 @@ PER_PAGE = 50
 OPEN, ALL = "open", "all"
 _REFERENCE = re.compile(r"^\d{4}-\d{1,10}$")
 _PHONE = re.compile(r"^[\d\-‐－−ー()（）\s+]+$")
+#: Part of a reference: its number has six digits (a longer run of digits is a phone number).
+_DIGITS = re.compile(r"^\d{1,6}$")
 _KANA_ONLY = re.compile(r"^[\u3040-\u30ff\uff66-\uff9f\s\u3000・･ー]+$")
 #: Above every character a key can hold: the upper end of a prefix range.
 _TOP = "\U0010ffff"
@@ -163,7 +165,8 @@ def forget_counts(case=None, **_) -> None:
 
 def _search_condition(q: str):
     """Which people match the search text, as a condition on Requester; None when the text
-    is a reference (matched on the case instead)."""
+    cannot name a person. A name or reading matches from the start of the whole name (the
+    family name) or of the given name."""
     q = unicodedata.normalize("NFKC", q)
     if "@" in q:
         key = search.email_key(q)
@@ -173,11 +176,27 @@ def _search_condition(q: str):
         return and_(Requester.phone_key >= key, Requester.phone_key < key + _TOP)
     if _KANA_ONLY.match(q):
         key = search.kana_key(q)
-        return and_(Requester.kana_key >= key, Requester.kana_key < key + _TOP)
+        return or_(_prefix(Requester.kana_key, key), _prefix(Requester.given_kana_key, key))
     key = search.name_key(q)
     if not key:
         return None
-    return and_(Requester.name_key >= key, Requester.name_key < key + _TOP)
+    return or_(_prefix(Requester.name_key, key), _prefix(Requester.given_key, key))
+
+
+def _prefix(column, key: str):
+    return and_(column >= key, column < key + _TOP)
+
+
+def _reference_condition(q: str):
+    """A reference typed whole (2026-61 is 2026-000061), or a run of digits found anywhere
+    in one (「61」); None when the text is neither."""
+    q = unicodedata.normalize("NFKC", q).strip()
+    if _REFERENCE.match(q):
+        year, number = q.split("-")
+        return Case.reference == f"{year}-{int(number):06d}"
+    if _DIGITS.match(q):
+        return Case.reference.like(f"%{q}%")
+    return None
 
 
 def _filtered(filters: QueueFilters, user_id: int | None, as_of: date):
@@ -208,14 +227,16 @@ def _filtered(filters: QueueFilters, user_id: int | None, as_of: date):
         conditions.append(Case.status.in_(sorted(lifecycle.WAITING)))
         conditions.append(exists().where(Approval.case_id == Case.id, Approval.pending_lapse()))
     if filters.q:
-        if _REFERENCE.match(filters.q):
-            conditions.append(Case.reference == filters.q)
-        else:
-            condition = _search_condition(filters.q)
-            if condition is None:
-                conditions.append(Case.id.is_(None))
-            else:
-                conditions.append(Case.id.in_(select(Requester.case_id).where(condition)))
+        # A whole reference names one case; digits may be part of a reference or a phone
+        # number; anything else names a person.
+        found = []
+        reference = _reference_condition(filters.q)
+        if reference is not None:
+            found.append(reference)
+        people = None if _REFERENCE.match(filters.q.strip()) else _search_condition(filters.q)
+        if people is not None:
+            found.append(Case.id.in_(select(Requester.case_id).where(people)))
+        conditions.append(or_(*found) if found else Case.id.is_(None))
     return query.where(*conditions)
 
 

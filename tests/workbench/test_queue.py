@@ -111,6 +111,31 @@ def test_search_by_reference_name_kana_phone_and_email(client, app):
     assert found("鈴木") == set()
 
 
+def test_search_by_given_name_family_name_and_part_of_a_reference(client, app):
+    """「美咲」 alone finds 鈴木 美咲, 「鈴木」 alone too, 「ミサキ」 by the reading, and part of a
+    reference (「61」) or a reference typed without its zeros (2026-61) finds the case."""
+    login(client, make_staff("officer"))
+    misaki = make_case(name="鈴木 美咲", furigana="スズキ ミサキ", phone="06-2222-3333")
+    taro = make_case(name="佐藤 太郎", furigana="サトウ タロウ", phone="090-1111-2222", email="taro@example.jp")
+    unspaced = make_case(name="高橋美咲", furigana="タカハシミサキ", phone="070-4444-5555", email="t@example.jp")
+
+    def found(q):
+        html = client.get("/staff/cases", query_string={"q": q}).get_data(as_text=True)
+        return {c.reference for c in (misaki, taro, unspaced) if f">{c.reference}<" in html}
+
+    assert found("美咲") == {misaki.reference}  # a name written without a space has no given name
+    assert found("鈴木") == {misaki.reference}
+    assert found("ミサキ") == {misaki.reference} and found("みさき") == {misaki.reference}
+    assert found("太郎") == {taro.reference}
+    number = misaki.reference.split("-")[1].lstrip("0")
+    assert misaki.reference in found(number)
+    assert found(f"{misaki.reference[:4]}-{number}") == {misaki.reference}
+    # The given-name key follows a corrected name.
+    misaki.requesters[0].name = "鈴木 美紀"
+    db.session.commit()
+    assert found("美紀") == {misaki.reference} and found("美咲") == set()
+
+
 def test_counts_per_status_follow_changes(client, app):
     """The status counts shown are right, and right again after a case changes state."""
     login(client, make_staff("officer"))

@@ -77,13 +77,16 @@ def queue_rows(cases, lang: str, as_of) -> list[dict]:
         elif is_open and case.binding_due_on:
             left = days_left(case.binding_due_on, as_of, closed)
             if left < 0:
-                badge = ("badge-overdue", tr(f"超過 {-left}営業日", f"{-left} business days overdue", lang))
+                badge = (
+                    "badge-overdue",
+                    tr(f"超過 {-left}営業日", f"{-left} business day{'' if left == -1 else 's'} overdue", lang),
+                )
             elif left == 0:
                 badge = ("badge-soon", tr("本日期限", "Due today", lang))
             else:
                 badge = (
                     "badge-soon" if left <= amber else "badge-ok",
-                    tr(f"残り{left}営業日", f"{left} business days left", lang),
+                    tr(f"残り{left}営業日", f"{left} business day{'' if left == 1 else 's'} left", lang),
                 )
         horizon_passed = is_open and case.statutory_horizon_on < as_of
         principal, proxy = people.get(case.id, {}).get("principal"), people.get(case.id, {}).get("proxy")

@@ -160,3 +160,17 @@ def test_pagination_keeps_the_filters(client, app):
     shown = sum(1 for c in cases if f">{c.reference}<" in second)
     assert shown == 3
     assert "2 / 2" in client.get("/staff/cases?kind=correction&page=9").get_data(as_text=True)
+
+
+def test_one_business_day_is_singular_in_english(client, app):
+    """「1 business day left」, not 「1 business days left」, on the queue and the case page."""
+    officer = make_staff("officer")
+    case = make_case(arrived_on=date(2026, 11, 16))
+    case.internal_target_on = date(2026, 11, 17)
+    db.session.commit()
+    with _travel():
+        login(client, officer)
+        queue = client.get("/staff/cases?lang=en").get_data(as_text=True)
+        page = client.get(f"/staff/cases/{case.reference}?lang=en").get_data(as_text=True)
+    assert "1 business day left" in queue and "1 business days" not in queue
+    assert "1 business day left" in page and "1 business days" not in page

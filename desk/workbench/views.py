@@ -94,7 +94,7 @@ def _outcome_message(case, done_ja: str, done_en: str) -> str:
     state = case.state
     next_ja, next_en = NEXT_STEP.get(case.status, ("", ""))
     return tr(
-        f"{done_ja} 現在の状態：{state.ja}。{next_ja}".strip(),
+        f"{done_ja}現在の状態：{state.ja}。{next_ja}",
         f"{done_en} Now: {state.en}. {next_en}".strip(),
     )
 
@@ -533,8 +533,8 @@ def return_decision(reference):
         forms.ReturnForm,
         "return",
         lambda case, form: decisions.return_for_revision(case, form.comment.data or "", actor=current_user),
-        "決定を起案者に差し戻しました（起案中）。起案者が理由を見て修正し、もう一度承認に回します。",
-        "Returned to the drafter (drafting): they see your reason, revise the decision and submit it again.",
+        "決定を理由とともに起案者に差し戻しました。起案者が修正して、もう一度承認に回します。",
+        "Returned to the drafter with your reason: they revise the decision and submit it again.",
         "approval",
     )
 

@@ -118,7 +118,7 @@ def test_messages_say_the_state_now_and_what_happens_next(client, app):
     login(client, drafter)
     page = _flash(client.post(_url(case, "decision/submit"), follow_redirects=True))
     assert "決定を確定しました" not in page
-    assert "決定を責任者の承認に回しました。 現在の状態：承認待ち。" in page and "本日の発送に入ります" in page
+    assert "決定を責任者の承認に回しました。現在の状態：承認待ち。" in page and "本日の発送に入ります" in page
     client.post("/staff/logout")
     login(client, make_staff("supervisor"))
     page = _flash(client.post(_url(case, "approval/return"), data={"comment": "再確認を"}, follow_redirects=True))

@@ -245,8 +245,30 @@ def letter_command(reference, kind, output, lang, calibration):
     metavar="FIELD=HEADER",
     help="map a column: name, kana, address, phone, birth_date (repeat; address may take several)",
 )
-def screen_command(input_file, output, report, direction, columns):
-    """Screen a CSV list against the suppression register."""
+@click.option(
+    "--to",
+    "recipient",
+    metavar="COUNTERPARTY",
+    help="record the delivery of the screened list to this counterparty (Art. 29)",
+)
+@click.option(
+    "--from", "provider", metavar="COUNTERPARTY", help="record the receipt of the list from this counterparty (Art. 30)"
+)
+@click.option(
+    "--basis",
+    type=click.Choice(["consent", "consent_goods", "optout", "other"]),
+    default="optout",
+    show_default=True,
+    help="with --to/--from: the basis of the provision",
+)
+@click.option(
+    "--acquired-how",
+    "acquisition",
+    metavar="TEXT",
+    help="with --from (required): the provider's statement of how it acquired the list, as confirmed",
+)
+def screen_command(input_file, output, report, direction, columns, recipient, provider, basis, acquisition):
+    """Screen a CSV list against the suppression register (and record its provision or receipt)."""
     import getpass
     from pathlib import Path
 
@@ -254,15 +276,21 @@ def screen_command(input_file, output, report, direction, columns):
     from desk.suppression.errors import SuppressionError
     from desk.suppression.runs import default_report_path, screen_file
 
+    recorded = None
     try:
-        run = screen_file(
-            Path(input_file),
-            Path(output),
-            Path(report) if report else None,
-            direction=direction,
-            overrides=parse_column_options(columns),
-            operator=getpass.getuser(),
-        )
+        if recipient or provider:
+            run, recorded = _screen_and_record(
+                input_file, output, report, direction, columns, recipient, provider, basis, acquisition
+            )
+        else:
+            run = screen_file(
+                Path(input_file),
+                Path(output),
+                Path(report) if report else None,
+                direction=direction,
+                overrides=parse_column_options(columns),
+                operator=getpass.getuser(),
+            )
     except SuppressionError as error:
         db.session.rollback()
         fail(f"{input_file}: {error.message('en')}")
@@ -275,6 +303,65 @@ def screen_command(input_file, output, report, direction, columns):
         f"{run.rows_removed} removed, {run.rows_in - run.rows_removed} written to {output}; "
         f"report: {report or default_report_path(Path(output))} (log #{run.id}, {run.direction})"
     )
+    if recorded is not None:
+        click.echo(
+            f"recorded {recorded.number}: {recorded.direction} of {recorded.person_count} people, "
+            f"{'to' if recorded.direction == 'provision' else 'from'} {recorded.counterparty.code}, "
+            f"basis {recorded.basis}, kept until {recorded.keep_until.isoformat()}"
+        )
+
+
+def _screen_and_record(input_file, output, report, direction, columns, recipient, provider, basis, acquisition):
+    """`desk screen --to/--from`: the record is checked before the list is screened."""
+    import getpass
+    from pathlib import Path
+
+    from desk.cases.lifecycle import Refused
+    from desk.provisions.screening import screen_file_and_record
+    from desk.suppression.csv_input import parse_column_options
+
+    if recipient and provider:
+        fail("give --to (a delivery) or --from (a receipt), not both", 2)
+    if recipient and direction != "delivery":
+        fail("--to records a delivery: use it with --direction delivery", 2)
+    if provider and direction != "acquired":
+        fail("--from records a receipt: use it with --direction acquired", 2)
+    try:
+        return screen_file_and_record(
+            Path(input_file),
+            Path(output),
+            Path(report) if report else None,
+            direction=direction,
+            counterparty=recipient or provider,
+            basis=basis,
+            acquisition=acquisition,
+            overrides=parse_column_options(columns),
+            operator=getpass.getuser(),
+        )
+    except Refused as refused:
+        db.session.rollback()
+        fail(f"{input_file}: {refused.message('en')}; nothing was screened or recorded")
+
+
+@desk_cli.command("export-provisions")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the CSV here (default: standard output)")
+def export_provisions_command(output):
+    """The records of provision and receipt for an audit: codes, dates and counts, no names."""
+    import contextlib
+    import csv
+
+    from desk.audit.service import record
+    from desk.provisions.service import EXPORT_HEADER, export_rows
+
+    rows = list(export_rows())
+    with open(output, "w", newline="", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(EXPORT_HEADER)
+        writer.writerows(rows)
+    record("provisions.exported", actor_kind="cli", detail={"records": len(rows)})
+    db.session.commit()
+    if output:
+        click.echo(f"wrote {len(rows)} record(s) to {output}")
 
 
 @desk_cli.command("suppression-import")

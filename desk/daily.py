@@ -11,6 +11,7 @@ from desk.cases.models import Case
 from desk.decisions.service import propose_lapses
 from desk.extensions import db
 from desk.intake.staging import purge_stale
+from desk.provisions import service as provisions
 from desk.retention import commands as retention
 from desk.storage.service import sweep_orphans
 from desk.suppression.runs import purge_results
@@ -59,6 +60,7 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
             "intake, storage, suppression: abandoned uploads, orphaned files and old screening results are left alone in a dry run"
         )
         report["disposed"] = [due.reference for due in retention.dispose(as_of, dry_run=True, echo=echo).cases]
+        report["provision_records_disposed"] = _dispose_provision_records(as_of, echo, dry_run=True)
         return report
     report["staging_purged"] = purge_stale()
     echo(f"intake: {report['staging_purged']} abandoned upload(s) removed from staging")
@@ -70,4 +72,17 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
     report["throttles_swept"] = sweep_throttles()
     echo(f"throttle: {report['throttles_swept']} expired counter(s) removed")
     report["disposed"] = retention.dispose(as_of, actor_kind="system", echo=echo).disposed
+    report["provision_records_disposed"] = _dispose_provision_records(as_of, echo)
     return report
+
+
+def _dispose_provision_records(as_of: date, echo, *, dry_run: bool = False) -> list[str]:
+    """Records of provision and receipt past their basis's period (not held): list shredded, skeleton kept."""
+    done = provisions.dispose(as_of, dry_run=dry_run)
+    if not dry_run:
+        db.session.commit()
+    echo(
+        f"provisions: {len(done)} record(s) of provision or receipt {'would be ' if dry_run else ''}disposed of "
+        f"(list shredded, skeleton kept)" + (f": {', '.join(done)}" if done else "")
+    )
+    return done

@@ -8,6 +8,7 @@ from desk.fees.models import FeePayment
 from desk.identity.models import Document, Verification
 from desk.intake.models import IntakeSend
 from desk.letters.models import Letter
+from desk.provisions.models import Counterparty, ProvisionRecord, RecordPerson
 from desk.retention.models import DisposalRun, DisposedCase, LegalHold
 from desk.settings.models import Setting
 from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntry
@@ -38,4 +39,7 @@ __all__ = [
     "DisposalRun",
     "DisposedCase",
     "ThrottleCounter",
+    "Counterparty",
+    "ProvisionRecord",
+    "RecordPerson",
 ]

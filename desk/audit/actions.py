@@ -62,6 +62,17 @@ ACTIONS: dict[str, Entry] = {
         Entry("suppression.imported", "提供停止名簿を取込み", "Suppression register imported"),
         Entry("suppression.screened", "名簿を照合", "List screened"),
         Entry("suppression.result_read", "照合結果を取得", "Screening result downloaded"),
+        # records of provision and receipt
+        Entry("provisions.counterparty_added", "提供先・提供元を登録", "Counterparty added"),
+        Entry("provisions.counterparty_changed", "提供先・提供元を変更", "Counterparty changed"),
+        Entry("provisions.recorded", "第三者提供・受領を記録", "Provision or receipt recorded"),
+        Entry("provisions.held", "提供記録を保全", "Provision record held"),
+        Entry("provisions.released", "提供記録の保全を解除", "Provision record hold released"),
+        Entry("provisions.disposed", "提供記録を廃棄", "Provision record disposed of"),
+        Entry(
+            "provisions.disclosure_confirmed", "第三者提供記録の照合結果を確定", "Search of provision records confirmed"
+        ),
+        Entry("provisions.exported", "提供記録を出力", "Provision records exported"),
         # retention
         Entry("retention.hold_placed", "訴訟等による保存（リーガルホールド）を設定", "Legal hold placed"),
         Entry("retention.hold_released", "リーガルホールドを解除", "Legal hold released"),

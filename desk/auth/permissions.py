@@ -24,6 +24,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "register.export": frozenset({SUPERVISOR, AUDITOR}),
     "suppression.view": frozenset({OFFICER, SUPERVISOR, AUDITOR}),
     "suppression.manage": frozenset({OFFICER, SUPERVISOR}),
+    "provisions.view": frozenset({OFFICER, SUPERVISOR, AUDITOR}),
+    "provisions.record": frozenset({OFFICER, SUPERVISOR}),
+    #: Counterparties (提供先・提供元) are kept by a supervisor.
+    "provisions.counterparties": frozenset({SUPERVISOR}),
     "letters.print": frozenset({OFFICER, SUPERVISOR}),
     "audit.view": frozenset({AUDITOR, SUPERVISOR, ADMIN}),
     "settings.edit": frozenset({ADMIN}),

@@ -1,7 +1,7 @@
 """Forms of the suppression pages (CSRF through FlaskForm)."""
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import RadioField, StringField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -83,3 +83,42 @@ class ScreenForm(DeskForm):
         ],
         validators=[DataRequired(lazy("名簿の種類を選んでください。", "Choose which list this is."))],
     )
+
+
+class RecordingFields(DeskForm):
+    """The screening page's record of the list's provision or receipt (Arts. 29, 30): a
+    counterparty makes the screening record it."""
+
+    counterparty = SelectField(
+        lazy("提供先・提供元（記録する場合）", "Recipient or provider (to record it)"),
+        choices=[],
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    basis = SelectField(
+        lazy("提供の根拠", "Basis of the provision"),
+        choices=[
+            SelectChoice("optout", lazy("オプトアウトによる提供（法第27条第2項）", "Opt-out provision (Art. 27(2))")),
+            SelectChoice("consent", lazy("本人の同意", "The principal's consent")),
+            SelectChoice(
+                "consent_goods", lazy("本人の同意（契約書等で記録に代えるもの）", "Consent (a contract stands in)")
+            ),
+            SelectChoice("other", lazy("その他記録を要する提供", "Another provision that needs a record")),
+        ],
+        default="optout",
+    )
+    acquisition = TextAreaField(
+        lazy(
+            "提供元による取得の経緯（取得した名簿は必須）",
+            "How the provider acquired the list (required for an acquired list)",
+        ),
+        validators=[Optional(), Length(max=2000)],
+        description=lazy(
+            "提供元から示された取得の経緯を確認し、その内容を記録します。確認できない名簿は受領できません。",
+            "Confirm the provider's statement of how it acquired the list and record it; a list whose origin is not confirmed may not be received.",
+        ),
+    )
+
+
+class ScreenAndRecordForm(ScreenForm, RecordingFields):
+    """The screening page: the list, which way, and whom it goes to or comes from."""

@@ -7,11 +7,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from desk.auth.permissions import require
+from desk.cases.lifecycle import Refused
 from desk.extensions import db
 from desk.i18n import current_language, tr
+from desk.provisions import screening as provision_screening
+from desk.provisions import service as provisions
 from desk.suppression import entries, runs
 from desk.suppression.errors import SuppressionError
-from desk.suppression.forms import EntryForm, ScreenForm, SearchForm
+from desk.suppression.forms import EntryForm, ScreenAndRecordForm, SearchForm
 from desk.suppression.models import DIRECTIONS, ORIGINS, SCOPES, ScreeningRun
 
 blueprint = Blueprint("suppression", __name__, url_prefix="/staff/suppression")
@@ -76,27 +79,56 @@ def add_entry():
 @blueprint.route("/screen", methods=["GET", "POST"])
 @require("suppression.manage")
 def screen():
-    form = ScreenForm()
+    form = ScreenAndRecordForm()
+    form.counterparty.choices = [("", tr("記録しない", "Do not record"))] + [
+        (c.code, f"{c.code} — {c.name}") for c in provisions.counterparties(active_only=True)
+    ]
     status, error_message = 200, None
     if form.validate_on_submit():
         upload = form.file.data
         try:
+            wanted = _recording(form)
+            data = upload.read()
             run = runs.screen_upload(
-                upload.read(),
+                data,
                 list_name=upload.filename or "list.csv",
                 direction=form.direction.data,
                 actor=current_user,
             )
+            if wanted is not None:
+                entry = provision_screening.record_upload(run, data, wanted, actor=current_user)
         except SuppressionError as error:
             db.session.rollback()
             form.file.errors.append(error.message(current_language()))
             status = 400
+        except Refused as refused:
+            db.session.rollback()
+            error_message, status = refused.message(current_language()), 400
         else:
             db.session.commit()
+            if wanted is not None:
+                flash(
+                    tr(
+                        f"照合し、{entry.counterparty.name}への提供として記録しました（{entry.number}）。"
+                        if entry.direction == "provision"
+                        else f"照合し、{entry.counterparty.name}からの受領として記録しました（{entry.number}）。",
+                        f"Screened, and recorded as {'provided to' if entry.direction == 'provision' else 'received from'} {entry.counterparty.name} ({entry.number}).",
+                    ),
+                    "success",
+                )
             return redirect(url_for("suppression.show_run", run_id=run.id))
     elif request.method == "POST":
         status = 400
     return render_template("staff/suppression/screen.html", form=form, error_message=error_message), status
+
+
+def _recording(form):
+    """The record the screening will make (checked before the list is screened), or None."""
+    if not form.counterparty.data:
+        return None
+    return provision_screening.particulars(
+        form.direction.data, form.counterparty.data, form.basis.data, form.acquisition.data
+    )
 
 
 @blueprint.route("/screenings")

@@ -1,0 +1,103 @@
+"""Answering a request for the records (Art. 33(5), `record_disclosure`): every record of
+provision and receipt searched for the principal, confirmed by the officer, and the matches
+put in the reply as its 別紙 table ("no record" is an answer too)."""
+
+from __future__ import annotations
+
+from desk.audit.service import record as audit
+from desk.cases.lifecycle import Refused
+from desk.cases.service import require_status
+from desk.decisions.data import SEARCHABLE, record_search
+from desk.extensions import db
+from desk.formatting import format_date
+from desk.provisions.bases import DIRECTIONS
+from desk.provisions.forms import ConfirmForm
+from desk.provisions.index import Hit, find_person, person_digests
+
+KIND = "record_disclosure"
+#: The columns of the reply's table, in the case's language.
+COLUMNS = {
+    "ja": ["年月日", "相手方", "区分", "個人データの項目"],
+    "en": ["Date", "Counterparty", "Provided or received", "Data items"],
+}
+
+
+def items_of(case):
+    return [item for item in case.items if item.kind == KIND]
+
+
+def hits_for(case) -> list[Hit]:
+    """The records whose list holds the principal of `case` (identity from the case)."""
+    principal = case.principal
+    if principal is None:
+        return []
+    return find_person(
+        person_digests(
+            name=principal.name, birth_date=principal.birth_date, phone=principal.phone, address=principal.address
+        )
+    )
+
+
+def table_of(hits: list[Hit], lang: str) -> dict:
+    rows = []
+    for hit in hits:
+        entry = hit.record
+        party = entry.counterparty
+        who = party.name + (f"（{party.address}）" if party.address and lang != "en" else "")
+        if lang == "en" and party.address:
+            who = f"{party.name} ({party.address})"
+        rows.append(
+            [
+                format_date(entry.occurred_on, "era", lang),
+                who,
+                DIRECTIONS[entry.direction][1 if lang == "en" else 0],
+                entry.items,
+            ]
+        )
+    return {"columns": COLUMNS["en" if lang == "en" else "ja"], "rows": rows}
+
+
+def confirm(case, *, actor) -> int:
+    """The officer confirms the search: the matches go into the reply as its 別紙 table (or
+    none, for "no record"), and the search is noted among the case's searches."""
+    require_status(case, SEARCHABLE, "第三者提供記録の照合結果を確定", "confirm the search of the records")
+    items = items_of(case)
+    if not items:
+        raise Refused("第三者提供記録の開示の請求ではありません。", "This case does not ask for the records.")
+    hits = hits_for(case)
+    lang = case.language or "ja"
+    for item in items:
+        details = dict(item.details or {})
+        details["provision_records"] = [h.record.id for h in hits]
+        if hits:
+            details["disclosed"] = table_of(hits, lang)
+        else:
+            details.pop("disclosed", None)
+        item.details = details
+    numbers = "、".join(h.record.number for h in hits)
+    record_search(
+        case,
+        "第三者提供記録（提供記録・受領記録）",
+        f"該当する記録 {len(hits)} 件" + (f"（{numbers}）" if hits else "：記録はありません"),
+        actor=actor,
+    )
+    db.session.flush()
+    audit("provisions.disclosure_confirmed", actor=actor, case=case, detail={"records": len(hits)})
+    return len(hits)
+
+
+def panel_context(case) -> dict:
+    relevant = bool(items_of(case))
+    if not relevant:
+        return {"relevant": False}
+    confirmed = next(
+        (item.details or {} for item in items_of(case) if "provision_records" in (item.details or {})), None
+    )
+    return {
+        "relevant": True,
+        "hits": hits_for(case),
+        "confirmed": confirmed,
+        "searchable": case.status in SEARCHABLE,
+        "form": ConfirmForm(),
+        "directions": DIRECTIONS,
+    }

@@ -1,0 +1,95 @@
+"""Recording from a screening: the list delivered (the screened output, exactly what left)
+as a provision, or the list acquired (as it arrived) as a receipt, once the provider's
+statement of how it acquired the list is confirmed. The record is checked before the
+list is screened, so a refused receipt leaves no screening behind either."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from desk.cases.lifecycle import Refused
+from desk.clock import today
+from desk.provisions.models import Counterparty, ProvisionRecord
+from desk.provisions.service import Particulars, check, counterparty_by_code, record_list
+from desk.storage import service as storage
+from desk.suppression import runs
+from desk.suppression.csv_input import open_csv
+
+#: screening direction -> record direction
+RECORDED_AS = {"delivery": "provision", "acquired": "receipt"}
+
+
+def items_of_list(data: bytes) -> str:
+    """The data items of a list: its header, as the list names its columns."""
+    csv_in = open_csv(io.BytesIO(data))
+    try:
+        header = next(csv.reader(csv_in.text), [])
+    finally:
+        csv_in.text.detach()
+    return "、".join(h.strip().lstrip("\ufeff") for h in header if h.strip())
+
+
+def particulars(direction: str, counterparty: Counterparty | str, basis: str, acquisition: str | None, items="-"):
+    if direction not in RECORDED_AS:
+        raise Refused("名簿の種類を選んでください。", "Choose which list this is.")
+    if isinstance(counterparty, str):
+        counterparty = counterparty_by_code(counterparty)
+    found = Particulars(
+        direction=RECORDED_AS[direction],
+        counterparty=counterparty,
+        basis=basis,
+        items=items,
+        occurred_on=today(),
+        acquisition=acquisition,
+    )
+    check(found)
+    return found
+
+
+def screen_file_and_record(
+    input_path: Path,
+    output_path: Path,
+    report_path: Path | None,
+    *,
+    direction: str,
+    counterparty: str,
+    basis: str,
+    acquisition: str | None,
+    overrides=None,
+    operator: str | None = None,
+    matcher=None,
+):
+    """`desk screen … --to/--from COUNTERPARTY`: the screening, then its record."""
+    wanted = particulars(direction, counterparty, basis, acquisition)
+    run = runs.screen_file(
+        input_path,
+        output_path,
+        report_path,
+        direction=direction,
+        overrides=overrides,
+        operator=operator,
+        matcher=matcher,
+    )
+    listed = Path(output_path if direction == "delivery" else input_path).read_bytes()
+    wanted.items = items_of_list(listed)
+    entry = record_list(
+        wanted,
+        listed,
+        list_name=Path(input_path).name,
+        via="screening",
+        operator=operator,
+        screening_run_id=run.id,
+        overrides=overrides,
+    )
+    return run, entry
+
+
+def record_upload(run, data: bytes, wanted: Particulars, *, actor) -> ProvisionRecord:
+    """The screening page: record the run's output (delivery) or the upload itself (acquired)."""
+    if wanted.direction == "provision":
+        output = next(f for f in run.files if f.kind == "output")
+        data = storage.read(output)
+    wanted.items = items_of_list(data)
+    return record_list(wanted, data, list_name=run.list_name, via="screening", actor=actor, screening_run_id=run.id)

@@ -352,8 +352,16 @@ class LetterFrame:
             texts = [str(column)] + [str(r[index]) for r in rows[:100] if index < len(r) and r[index] is not None]
             widest = max(sum(char_widths(t, style.fontName, style.fontSize)) for t in texts) + 8
             wants.append(min(max(widest, 18 * mm), total * 0.6))
-        scale = total / sum(wants)
-        return [w * scale for w in wants]
+        if sum(wants) <= total:
+            return [w * total / sum(wants) for w in wants]
+        # Too wide: short columns (a date, a code) keep their width, so that 令和8年11月20日
+        # never breaks before its 日; the long ones share what is left.
+        short = [w if w <= 40 * mm else 0 for w in wants]
+        rest = total - sum(short)
+        long_total = sum(w for w in wants if w > 40 * mm)
+        if not long_total or rest < long_total * 0.4:
+            return [w * total / sum(wants) for w in wants]
+        return [s or w * rest / long_total for s, w in zip(short, wants, strict=True)]
 
     def ki(self, word: str = "記") -> Paragraph:
         return self.para(word, "center")

@@ -15,6 +15,11 @@ from desk.provisions.forms import ConfirmForm
 from desk.provisions.index import Hit, find_person, person_digests
 
 KIND = "record_disclosure"
+#: How the reply names the direction, to the principal.
+LETTER_DIRECTIONS = {
+    "provision": ("当社から提供", "Provided by us"),
+    "receipt": ("当社が受領", "Received by us"),
+}
 #: The columns of the reply's table, in the case's language.
 COLUMNS = {
     "ja": ["年月日", "相手方", "区分", "個人データの項目"],
@@ -50,7 +55,7 @@ def table_of(hits: list[Hit], lang: str) -> dict:
             [
                 format_date(entry.occurred_on, "era", lang),
                 who,
-                DIRECTIONS[entry.direction][1 if lang == "en" else 0],
+                LETTER_DIRECTIONS[entry.direction][1 if lang == "en" else 0],
                 entry.items,
             ]
         )

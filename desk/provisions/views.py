@@ -9,6 +9,7 @@ from flask_login import current_user
 from desk.auth.permissions import require
 from desk.cases.lifecycle import Refused
 from desk.cases.service import by_reference
+from desk.clock import today
 from desk.extensions import db
 from desk.i18n import current_language, tr
 from desk.provisions import disclosure, service
@@ -54,6 +55,8 @@ def show_record(record_id: str):
 def new_record():
     form = RecordForm()
     form.counterparty.choices = [(str(c.id), f"{c.code} — {c.name}") for c in service.counterparties(True)]
+    if request.method == "GET":
+        form.occurred_on.data = today()
     status, error = 200, None
     if form.validate_on_submit():
         counterparty = (
@@ -90,9 +93,9 @@ def new_record():
 @require("retention.hold")
 def hold(record_id: str):
     entry = _get(ProvisionRecord, record_id)
-    form = HoldForm()
     releasing = request.form.get("release") == "1"
-    if not releasing and not form.validate_on_submit():
+    form = ConfirmForm() if releasing else HoldForm()
+    if not form.validate_on_submit():
         flash(tr("保全の理由を入力してください。", "Give the reason for the hold."), "error")
         return redirect(url_for("provisions.show_record", record_id=entry.id))
     try:

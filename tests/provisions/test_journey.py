@@ -92,7 +92,7 @@ def test_receipt_screening_delivery_disclosure_and_disposal(app, runner, client,
     db.session.refresh(item)
     table = item.details["disclosed"]
     assert table["columns"] == ["年月日", "相手方", "区分", "個人データの項目"]
-    assert [row[2] for row in table["rows"]] == ["受領", "提供"]
+    assert [row[2] for row in table["rows"]] == ["当社が受領", "当社から提供"]
     item.outcome = "disclosed"
     db.session.commit()
 

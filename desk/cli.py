@@ -279,7 +279,7 @@ def screen_command(input_file, output, report, direction, columns, recipient, pr
     recorded = None
     try:
         if recipient or provider:
-            run, recorded = _screen_and_record(
+            run, recorded, listed = _screen_and_record(
                 input_file, output, report, direction, columns, recipient, provider, basis, acquisition
             )
         else:
@@ -304,6 +304,9 @@ def screen_command(input_file, output, report, direction, columns, recipient, pr
         f"report: {report or default_report_path(Path(output))} (log #{run.id}, {run.direction})"
     )
     if recorded is not None:
+        from desk.provisions.screening import index_screened
+
+        index_screened(recorded, listed)
         click.echo(
             f"recorded {recorded.number}: {recorded.direction} of {recorded.person_count} people, "
             f"{'to' if recorded.direction == 'provision' else 'from'} {recorded.counterparty.code}, "

@@ -72,6 +72,8 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
     report["throttles_swept"] = sweep_throttles()
     echo(f"throttle: {report['throttles_swept']} expired counter(s) removed")
     report["disposed"] = retention.dispose(as_of, actor_kind="system", echo=echo).disposed
+    report["provision_records_indexed"] = provisions.index_pending()
+    echo(f"provisions: {len(report['provision_records_indexed'])} record(s) whose list was still to be indexed indexed")
     report["provision_records_disposed"] = _dispose_provision_records(as_of, echo)
     return report
 

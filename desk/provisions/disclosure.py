@@ -4,6 +4,8 @@ put in the reply as its 別紙 table ("no record" is an answer too)."""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from desk.audit.service import record as audit
 from desk.cases.lifecycle import Refused
 from desk.cases.service import require_status
@@ -13,6 +15,7 @@ from desk.formatting import format_date
 from desk.provisions.bases import DIRECTIONS
 from desk.provisions.forms import ConfirmForm
 from desk.provisions.index import Hit, find_person, person_digests
+from desk.provisions.service import pending_index
 
 KIND = "record_disclosure"
 #: How the reply names the direction, to the principal.
@@ -69,6 +72,12 @@ def confirm(case, *, actor) -> int:
     items = items_of(case)
     if not items:
         raise Refused("第三者提供記録の開示の請求ではありません。", "This case does not ask for the records.")
+    waiting = pending_count()
+    if waiting:
+        raise Refused(
+            f"索引を作成中の記録が{waiting}件あります。作成が終わってから確定してください（desk daily でも作成されます）。",
+            f"{waiting} record(s) are still being indexed: confirm once they are done (desk daily also indexes them).",
+        )
     hits = hits_for(case)
     lang = case.language or "ja"
     for item in items:
@@ -91,6 +100,10 @@ def confirm(case, *, actor) -> int:
     return len(hits)
 
 
+def pending_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(pending_index().subquery())) or 0
+
+
 def panel_context(case) -> dict:
     relevant = bool(items_of(case))
     if not relevant:
@@ -105,4 +118,5 @@ def panel_context(case) -> dict:
         "searchable": case.status in SEARCHABLE,
         "form": ConfirmForm(),
         "directions": DIRECTIONS,
+        "pending": pending_count(),
     }

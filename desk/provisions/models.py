@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, false, true
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.clock import now
@@ -70,6 +70,11 @@ class ProvisionRecord(EncryptedFile, db.Model):
     person_count: Mapped[int] = mapped_column(Integer, default=0)
     #: Rows the index holds (person_count until disposal, then 0).
     indexed_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the list's people were indexed; NULL while the index is still to be built (a
+    #: screening indexes right after the screened list is written; `desk daily` catches up).
+    indexed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The command line's --column mapping, so the list can be indexed later as it was screened.
+    column_overrides: Mapped[dict | None] = mapped_column(JSON)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     #: The command line's OS user when recorded there.
     operator: Mapped[str | None] = mapped_column(String(100))
@@ -99,6 +104,8 @@ class RecordPerson(db.Model):
     record_id: Mapped[int] = mapped_column(ForeignKey("provision_records.id", ondelete="CASCADE"), index=True)
     #: The person's row on the list (1 = first row after the header).
     row: Mapped[int] = mapped_column(Integer)
+    #: The first 16 bytes of each HMAC-SHA256: enough never to collide across billions of rows,
+    #: and half the index.
     birth_key: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     address_key: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     phone_key: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)

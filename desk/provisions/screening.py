@@ -11,8 +11,9 @@ from pathlib import Path
 
 from desk.cases.lifecycle import Refused
 from desk.clock import today
+from desk.extensions import db
 from desk.provisions.models import Counterparty, ProvisionRecord
-from desk.provisions.service import Particulars, check, counterparty_by_code, record_list
+from desk.provisions.service import Particulars, check, counterparty_by_code, index_record, record_list
 from desk.storage import service as storage
 from desk.suppression import runs
 from desk.suppression.csv_input import open_csv
@@ -82,8 +83,17 @@ def screen_file_and_record(
         operator=operator,
         screening_run_id=run.id,
         overrides=overrides,
+        index_now=False,
     )
-    return run, entry
+    return run, entry, listed
+
+
+def index_screened(entry: ProvisionRecord, listed: bytes) -> int:
+    """After the screening and its record are committed: the list's people indexed (if this is
+    interrupted, `desk daily` indexes the stored list; until then the case page says so)."""
+    count = index_record(entry, listed)
+    db.session.commit()
+    return count
 
 
 def record_upload(run, data: bytes, wanted: Particulars, *, actor) -> ProvisionRecord:

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from desk import settings
 from desk.audit.service import record as audit
 from desk.cases.lifecycle import Refused
+from desk.clock import now
 from desk.extensions import db
 from desk.provisions.bases import BASES, DIRECTIONS, RECORDED
 from desk.provisions.index import index_list
@@ -139,9 +140,11 @@ def record_list(
     operator: str | None = None,
     screening_run_id: int | None = None,
     overrides: dict[str, list[str]] | None = None,
+    index_now: bool = True,
 ) -> ProvisionRecord:
     """Record a provision or receipt of the CSV list `data`: the list stored encrypted, its
-    people indexed by keyed hashes. Refused (nothing saved) when the law does not allow it."""
+    people indexed by keyed hashes — now, or (index_now=False) by index_record once the
+    caller has committed. Refused (nothing saved) when the law does not allow it."""
     check(particulars)
     entry = ProvisionRecord(
         direction=particulars.direction,
@@ -160,12 +163,11 @@ def record_list(
     if particulars.direction == "receipt" and particulars.counterparty.provides_by_optout:
         entry.optout_published_on = particulars.counterparty.optout_published_on
         entry.optout_reference = particulars.counterparty.optout_reference
+    entry.column_overrides = overrides or None
     db.session.add(entry)
     db.session.flush()
-    try:
-        entry.person_count = entry.indexed_count = index_list(entry, data, overrides)
-    except SuppressionError as error:
-        raise Refused(error.message("ja"), error.message("en")) from None
+    if index_now:
+        index_record(entry, data)
     storage.store(entry, data, "text/csv")
     db.session.flush()
     audit(
@@ -182,6 +184,39 @@ def record_list(
         },
     )
     return entry
+
+
+def index_record(entry: ProvisionRecord, data: bytes | None = None) -> int:
+    """Build the index of a record's list (from `data`, or the stored file)."""
+    if data is None:
+        data = storage.read(entry)
+    try:
+        entry.person_count = entry.indexed_count = index_list(entry, data, entry.column_overrides)
+    except SuppressionError as error:
+        raise Refused(error.message("ja"), error.message("en")) from None
+    entry.indexed_at = now()
+    db.session.flush()
+    return entry.person_count
+
+
+def pending_index():
+    """Records whose list is kept but not indexed yet (a screening interrupted before it indexed)."""
+    return select(ProvisionRecord).where(
+        ProvisionRecord.indexed_at.is_(None),
+        ProvisionRecord.disposed_on.is_(None),
+        ProvisionRecord.wrapped_key.is_not(None),
+    )
+
+
+def index_pending() -> list[str]:
+    """The daily job's catch-up: index every record still waiting, one transaction each."""
+    done = []
+    for record_id in db.session.scalars(pending_index().with_only_columns(ProvisionRecord.id)).all():
+        entry = db.session.get(ProvisionRecord, record_id)
+        index_record(entry)
+        db.session.commit()
+        done.append(entry.number)
+    return done
 
 
 MANUAL_HEADER = ["氏名", "生年月日", "住所", "電話番号"]

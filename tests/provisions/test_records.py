@@ -254,3 +254,43 @@ def test_the_dashboard_counts_records_per_month_and_counterparty(app, client, ru
     page = client.get("/staff/dashboard").get_data(as_text=True)
     assert 'data-table="provisions-months"' in page and "2026-12" in page
     assert 'data-table="provisions-counterparties"' in page and "client-b" in page
+
+
+def test_a_list_not_yet_indexed_blocks_the_confirmation_until_the_daily_run_indexes_it(app, client, runner, parties):
+    """A screening interrupted after its record was committed: the case page says so and refuses to
+    confirm a search that could miss the list; `desk daily` indexes the stored list, then it is found."""
+    from desk.cases.service import transition
+    from desk.provisions import service
+    from tests.helpers import make_case
+
+    wanted = service.Particulars(
+        direction="provision",
+        counterparty=db.session.get(Counterparty, parties["client"].id),
+        basis="optout",
+        items="氏名、生年月日",
+        occurred_on=date(2026, 12, 1),
+    )
+    listed = "氏名,生年月日\r\n山田 花子,1980-04-01\r\n".encode()
+    entry = service.record_list(wanted, listed, list_name="l.csv", via="screening", index_now=False)
+    db.session.commit()
+    case = make_case(("record_disclosure",))
+    transition(case, "in_progress", on=date(2026, 12, 2))
+    db.session.commit()
+    login(client, make_staff("officer"))
+    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "索引を作成中の記録が1件あります" in page
+    refused = client.post(
+        f"/staff/provisions/cases/{case.reference}/confirm",
+        data={"csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
+    assert "作成が終わってから確定してください" in refused.get_data(as_text=True)
+    db.session.refresh(case.items[0])
+    assert "provision_records" not in (case.items[0].details or {})
+
+    daily = runner.invoke(args=["desk", "daily"])
+    assert "provisions: 1 record(s) whose list was still to be indexed indexed" in daily.output
+    db.session.refresh(entry)
+    assert entry.person_count == 1 and entry.indexed_at is not None
+    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert entry.number in page and "索引を作成中" not in page

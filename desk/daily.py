@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from desk.cases import lifecycle
 from desk.cases.models import Case
 from desk.decisions.service import propose_lapses
+from desk.delivery.service import expire as expire_packages
 from desk.extensions import db
 from desk.intake.staging import purge_stale
 from desk.provisions import service as provisions
@@ -69,6 +70,11 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
     report["screening_files_shredded"] = purge_results(as_of)
     db.session.commit()
     echo(f"suppression: {report['screening_files_shredded']} screened list file(s) shredded")
+    report["packages_shredded"] = expire_packages()
+    db.session.commit()
+    echo(
+        f"delivery: {report['packages_shredded']} electronically delivered package(s) shredded at the end of their period"
+    )
     report["throttles_swept"] = sweep_throttles()
     echo(f"throttle: {report['throttles_swept']} expired counter(s) removed")
     report["disposed"] = retention.dispose(as_of, actor_kind="system", echo=echo).disposed

@@ -4,6 +4,7 @@ from desk.audit.models import AuditEvent, AuditHead
 from desk.auth.models import StaffUser
 from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, Requester, RequestItem
 from desk.decisions.models import Approval, DataSearch
+from desk.delivery.models import DeliveryPackage
 from desk.fees.models import FeePayment
 from desk.identity.models import Document, Verification
 from desk.intake.models import IntakeSend
@@ -25,6 +26,7 @@ __all__ = [
     "RequestItem",
     "Requester",
     "FeePayment",
+    "DeliveryPackage",
     "Document",
     "IntakeSend",
     "Letter",

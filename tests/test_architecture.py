@@ -69,6 +69,6 @@ def test_a_fresh_app_has_every_hook_registered(tmp_path):
     assert "desk.decisions.service.supersede_lapse" not in entering.get("lapsed", [])
     assert found["extended"] == ["desk.letters.service.queue_extension_notice"]
     assert "staff/suppression/panel.html" in found["panels"] and "staff/cases/panels/retention.html" in found["panels"]
-    assert found["files"] == ["documents", "letters"]
+    assert found["files"] == ["delivery_packages", "documents", "letters"]
     unaccounted = set(found["case_tables"]) - set(found["erased"]) - set(KEPT_AT_DISPOSAL)
     assert not unaccounted, f"tables keyed by case that disposal neither erases nor keeps on purpose: {unaccounted}"

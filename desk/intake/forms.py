@@ -213,7 +213,9 @@ class RequestForm(DeskForm):
             ]
         self.kinds.data = kinds
         if self.wants_disclosure:
-            if self.delivery_method.data not in catalogue.DELIVERY_METHODS:
+            from desk.delivery.service import offered_methods
+
+            if self.delivery_method.data not in offered_methods():
                 self.delivery_method.errors = list(self.delivery_method.errors) + [
                     tr("開示の方法を選んでください。", "Choose how you want the disclosure.")
                 ]

@@ -72,6 +72,12 @@ class StatusView:
     sent: list = field(default_factory=list)
     upload: object = None
     limits: object = None
+    #: The package of an electronically delivered reply (desk.delivery), if any.
+    package: object = None
+    #: The case waits for an answer to a question: the page takes it in text.
+    answer: object = None
+    #: The request can still be withdrawn at the requester's word.
+    withdrawable: bool = False
 
 
 #: Wrong codes an address may give for one reference in a day before it has to wait.
@@ -171,7 +177,12 @@ def view_of(case) -> StatusView:
         .where(Letter.case_id == case.id, Letter.dispatched_on.is_not(None))
         .order_by(Letter.dispatched_on, Letter.id)
     )
-    owed = balance(case) if case.is_open else 0
+    from desk.cases import lifecycle
+    from desk.delivery.service import state_of
+    from desk.intake.status_actions import answer_form
+
+    # Only what is asked now: a balance shows while the fee is what the case waits for.
+    owed = balance(case) if case.status == "awaiting_fee" else 0
     return StatusView(
         reference=case.reference,
         arrived_on=case.arrived_on,
@@ -189,4 +200,7 @@ def view_of(case) -> StatusView:
         sent=sent_documents(case),
         upload=upload_form(case),
         limits=Limits.from_settings(),
+        package=state_of(case),
+        answer=answer_form(case),
+        withdrawable=case.status in lifecycle.WITHDRAWABLE,
     )

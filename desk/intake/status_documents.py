@@ -87,7 +87,9 @@ def send_documents():
     except Refused as refusal:
         db.session.rollback()
         view = view_of(by_reference(case.reference))
-        return render_template("public/intake/status.html", form=None, view=view, refused=refusal.message()), 400
+        return render_template(
+            "public/intake/status.html", form=None, view=view, refused=tr(refusal.ja, refusal.en)
+        ), 400
     remember(case)
     view = view_of(case)
     return render_template(

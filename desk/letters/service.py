@@ -448,8 +448,47 @@ def dispatch_reply(case, sent_on: date, method: str, *, actor) -> Letter:
     letter.dispatch_method = method
     # Entering "dispatched" stores the reply as sent (store_reply_on_dispatch).
     transition(case, "dispatched", actor=actor, on=sent_on, detail={"method": method, "letter_id": letter.id})
+    if method == "electronic":
+        _deliver_electronically(case, letter, actor=actor)
+    elif case.delivery_method == "electronic" and _disclosed_without_paper_reason(case):
+        raise LetterError(
+            "ご本人は電磁的記録による提供を選んでいます。書面で送る場合は、決定の画面で書面とする理由を記録してください（法第33条第2項）。",
+            "The principal chose an electronic record. To send paper, record on the decision why paper is used (Art. 33(2)).",
+        )
     transition(case, "completed", actor=actor, on=sent_on)
     return letter
+
+
+def _disclosed_without_paper_reason(case) -> list:
+    return [
+        item
+        for item in case.items
+        if item.outcome in ("disclosed", "partly_disclosed")
+        and not str((item.details or {}).get("fallback_to_paper_reason") or "").strip()
+    ]
+
+
+def _deliver_electronically(case, letter: Letter, *, actor) -> None:
+    """The requester chose an electronic record: the reply as sent and the disclosed data
+    go to their page as one package (desk.delivery)."""
+    from desk.delivery.service import publish
+
+    if case.delivery_method != "electronic":
+        raise LetterError(
+            "ご本人は電磁的記録による提供を選んでいないため、電子的な方法では送れません。",
+            "The principal did not choose an electronic record, so the reply cannot be sent electronically.",
+        )
+    if not settings.get("electronic_delivery"):
+        raise LetterError(
+            "電磁的記録による提供は設定で無効になっています。",
+            "Delivery as an electronic record is turned off in the settings.",
+        )
+    stored = db.session.scalars(
+        select(Letter)
+        .where(Letter.case_id == case.id, Letter.kind == "reply", Letter.wrapped_key.is_not(None))
+        .order_by(Letter.id.desc())
+    ).first()
+    publish(case, stored or letter, actor=actor)
 
 
 def store_reply_on_dispatch(case, actor=None, on: date | None = None) -> None:

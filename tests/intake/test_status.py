@@ -95,7 +95,7 @@ def test_the_question_asked_is_on_the_status_page(client, app):
     open_pause(case).message = "どの期間の購入履歴をご希望か、お知らせください。"
     db.session.commit()
     html = look(client, case.reference, code)
-    assert "ご請求の内容についてのご回答" in html and "どの期間の購入履歴をご希望か、お知らせください。" in html
+    assert "下記のお尋ねへのご回答" in html and "どの期間の購入履歴をご希望か、お知らせください。" in html
     assert "令和8年11月18日" in html
     english = client.post("/requests/status?lang=en", data={"reference": case.reference, "code": code})
     assert "Your answer to our question below" in english.get_data(as_text=True)

@@ -69,7 +69,7 @@ def test_withdrawal_asks_first_then_closes_the_case(client, app):
     assert "requester.withdrew" in _actions(case)
 
 
-def test_a_new_code_goes_only_to_the_address_held(client, app, smtp):
+def test_a_new_code_goes_only_to_the_address_held(client, app, smtp):  # noqa: F811
     """The new code is mailed to the case's address, the old one stops working, and asking
     again and again is throttled; the answer is the same for a reference that does not exist."""
     _, inbox = smtp

@@ -78,6 +78,10 @@ class StatusView:
     answer: object = None
     #: The request can still be withdrawn at the requester's word.
     withdrawable: bool = False
+    #: How the principal chose to receive a disclosure (catalogue.DELIVERY_METHODS), if asked.
+    delivery_method: str | None = None
+    #: Documents the officer found deficient, with the officer's note, while documents are awaited.
+    missing: list = field(default_factory=list)
 
 
 #: Wrong codes an address may give for one reference in a day before it has to wait.
@@ -203,4 +207,12 @@ def view_of(case) -> StatusView:
         package=state_of(case),
         answer=answer_form(case),
         withdrawable=case.status in lifecycle.WITHDRAWABLE,
+        delivery_method=case.delivery_method,
+        missing=[
+            (catalogue.DOCUMENT_KINDS.get(d.kind), (d.deficiency or "").strip())
+            for d in case.documents
+            if d.review == "deficient"
+        ]
+        if case.status == "awaiting_documents"
+        else [],
     )

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from desk import settings
 from desk.cases.models import Case, RequestItem
-from desk.catalogue import CHANNELS, OUTCOMES, PROXY_KINDS, REQUEST_KINDS, REQUESTER_ROLES
+from desk.catalogue import CHANNELS, DISPATCH_METHODS, OUTCOMES, PROXY_KINDS, REQUEST_KINDS, REQUESTER_ROLES
 from desk.extensions import db
 from desk.fees.models import FeePayment
 from desk.letters.models import Letter
@@ -44,6 +44,7 @@ _COLUMNS = (
     ("letter_shortfall", "補正依頼の発送日", "Shortfall notice sent"),
     ("letter_extension", "延長通知の発送日", "Extension notice sent"),
     ("letter_reply", "回答書の発送日", "Reply sent"),
+    ("reply_method", "回答の送付方法", "Reply sent by"),
     ("letter_lapse", "請求なし通知の発送日", "Lapse notice sent"),
     ("closed_on", "完了日", "Completed"),
     ("retention_until", "廃棄予定日", "Retention date"),
@@ -105,16 +106,21 @@ def rows(lang: str = "ja", batch: int = 500) -> Iterator[list[str]]:
             ).all()
         )
         letters: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for case_id, kind, sent in db.session.execute(
-            select(Letter.case_id, Letter.kind, Letter.dispatched_on)
+        reply_methods: dict[int, str] = {}
+        for case_id, kind, sent, method in db.session.execute(
+            select(Letter.case_id, Letter.kind, Letter.dispatched_on, Letter.dispatch_method)
             .where(Letter.case_id.in_(ids), Letter.dispatched_on.is_not(None))
             .order_by(Letter.dispatched_on, Letter.id)
         ):
             letters[(case_id, kind)].append(sent.isoformat())
+            if kind == "reply" and method:
+                reply_methods[case_id] = method
         for case in cases:
             common_tail = (
                 [str(int(fees.get(case.id) or 0))]
-                + [" ".join(letters.get((case.id, kind), ())) for kind in LETTER_KINDS]
+                + [" ".join(letters.get((case.id, kind), ())) for kind in LETTER_KINDS[:4]]
+                + [_label(DISPATCH_METHODS, reply_methods.get(case.id), lang)]
+                + [" ".join(letters.get((case.id, kind), ())) for kind in LETTER_KINDS[4:]]
                 + [_iso(case.closed_on), _iso(disposal_due(case.closed_on, years)), _iso(case.disposed_on)]
             )
             for item in items.get(case.id) or [None]:

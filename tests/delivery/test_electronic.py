@@ -37,7 +37,7 @@ def _actions(case) -> list[str]:
     )
 
 
-def test_electronic_dispatch_end_to_end(client, app, smtp):
+def test_electronic_dispatch_end_to_end(client, app, smtp, runner, tmp_path):
     """Dispatched electronically: the case completes with the method recorded, the e-mail
     (no personal data) names the reference and the page, the page with the code offers the
     package, which holds the reply, the data as BOM CSV and PDF and the attached file, is
@@ -93,6 +93,12 @@ def test_electronic_dispatch_end_to_end(client, app, smtp):
     assert actions.count("delivery.downloaded") == 5
     for action in ("letter.dispatched", "delivery.published", "delivery.shredded"):
         assert action in actions
+
+    out = tmp_path / "register.csv"
+    assert runner.invoke(args=["desk", "export-register", "-o", str(out)]).exit_code == 0
+    register = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    row = next(r for r in register if r["受付番号"] == case.reference)
+    assert row["回答の送付方法"] == "電子的な方法による提供" and row["回答書の発送日"] == "2026-11-24"
 
 
 def test_the_package_is_never_served_without_the_code(client, app):

@@ -1,7 +1,7 @@
 """electronic delivery packages on the requester's page (Art. 33(1))
 
-Revision ID: 0020_delivery_packages
-Revises: 0019_provision_records
+Revision ID: 0021_delivery_packages
+Revises: 0020_provision_index_pending
 Create Date: 2026-12-02 01:50:00
 
 One new table: each package (reply PDF, disclosed data as CSV and PDF, attached files) is
@@ -14,8 +14,8 @@ import desk.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0020_delivery_packages'
-down_revision = '0019_provision_records'
+revision = '0021_delivery_packages'
+down_revision = '0020_provision_index_pending'
 branch_labels = None
 depends_on = None
 

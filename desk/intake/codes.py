@@ -29,6 +29,15 @@ def new_code() -> str:
     return "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
 
 
+def letter_code(reference: str, letter_id: int) -> str:
+    """The code a posted "access_code" letter carries: derived from a key and the letter, so
+    the print run and the stored copy print the same code while only its hash is kept."""
+    mac = hmac.new(_key(), f"letter\n{reference}\n{letter_id}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(mac[:10], "big")
+    raw = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(LENGTH))
+    return "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
+
+
 def normalise(typed: str | None) -> str:
     text = unicodedata.normalize("NFKC", typed or "").upper().translate(_TYPOS)
     return "".join(c for c in text if c in ALPHABET)

@@ -29,6 +29,7 @@ LETTER_NAMES = {
     "extension": ("回答期限の延長のお知らせ", "Notice that our answer will take longer"),
     "reply": ("回答書", "Our answer"),
     "lapse": ("手続き終了のお知らせ", "Notice that the request was closed"),
+    "access_code": ("アクセスコード再発行のお知らせ", "Your new access code"),
 }
 
 

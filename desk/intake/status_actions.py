@@ -95,9 +95,9 @@ def withdraw_request(case) -> None:
 
 
 def request_new_code(reference: str, address: str) -> str:
-    """Send a new access code to the e-mail address the case holds, never to one typed now;
-    the old code stops working. Returns what happened ("sent", "no_address", "throttled",
-    "unknown"); the page says the same to all but "throttled", so it tells nobody whether a
+    """Send a new access code to the e-mail address the case holds, or else by a letter to
+    its postal address (the print run), never to one typed now; the old code stops working.
+    Returns what happened ("sent", "posted", "no_address", "throttled", "unknown"); the page says the same to all but "throttled", so it tells nobody whether a
     reference exists."""
     from desk.intake.service import send_mail
     from desk.intake.status import clean_reference
@@ -112,17 +112,35 @@ def request_new_code(reference: str, address: str) -> str:
         record("access_code.reissue_refused", actor=None, case=case, detail={"why": "throttled"})
         return "throttled"
     addressee = case.addressee
-    if addressee is None or not addressee.email:
-        record("access_code.reissue_refused", actor=None, case=case, detail={"why": "no e-mail address"})
+    if addressee is not None and addressee.email:
+        code = codes.new_code()
+        subject, body = new_code_text(reference, code, case.language or "ja")
+        if send_mail(case, addressee.email, subject, body, what="new-code"):
+            case.access_code_hash = codes.code_hash(case.reference, code)
+            record("access_code.reissued", actor=None, case=case, detail={"to": "e-mail on file"})
+            return "sent"
+    if addressee is not None and addressee.address:
+        return _by_post(case)
+    record("access_code.reissue_refused", actor=None, case=case, detail={"why": "no address on file"})
+    return "no_address"
+
+
+def _by_post(case) -> str:
+    """A letter with the new code to the postal address the case holds, through the print
+    run; the code is derived from the letter, so only its hash is kept, and the old code
+    stops working now."""
+    from desk.letters import service as letters
+
+    try:
+        letter = letters.queue(case, "access_code", actor=None)
+    except Refused:
+        record("access_code.reissue_refused", actor=None, case=case, detail={"why": "no letter can be made"})
         return "no_address"
-    code = codes.new_code()
-    subject, body = new_code_text(reference, code, case.language or "ja")
-    if not send_mail(case, addressee.email, subject, body, what="new-code"):
-        record("access_code.reissue_refused", actor=None, case=case, detail={"why": "mail not sent"})
-        return "no_address"
-    case.access_code_hash = codes.code_hash(case.reference, code)
-    record("access_code.reissued", actor=None, case=case, detail={"to": "e-mail on file"})
-    return "sent"
+    case.access_code_hash = codes.code_hash(case.reference, codes.letter_code(case.reference, letter.id))
+    record(
+        "access_code.reissued", actor=None, case=case, detail={"to": "postal address on file", "letter_id": letter.id}
+    )
+    return "posted"
 
 
 def new_code_text(reference: str, code: str, lang: str) -> tuple[str, str]:

@@ -56,6 +56,7 @@ LETTER_KINDS: dict[str, Entry] = {
         Entry("extension", "回答期限延長のお知らせ", "Extension of the response date"),
         Entry("reply", "回答書", "Reply (decision)"),
         Entry("lapse", "請求がなかったものとして取り扱う旨のお知らせ", "Request treated as not made"),
+        Entry("access_code", "アクセスコード再発行のお知らせ", "New access code"),
     ]
 }
 LANGUAGES = ("ja", "en")
@@ -135,8 +136,12 @@ def lapsed_items(case) -> list:
     return [item for item in case.items if item.outcome == "lapsed"]
 
 
+#: Letters made only on the requester's word, never offered on the case page.
+ON_REQUEST_ONLY = frozenset({"access_code"})
+
+
 def applicable_kinds(case) -> list[str]:
-    return [kind for kind in LETTER_KINDS if why_not(case, kind) is None]
+    return [kind for kind in LETTER_KINDS if kind not in ON_REQUEST_ONLY and why_not(case, kind) is None]
 
 
 def _deficient_documents(case) -> list[dict]:
@@ -283,9 +288,14 @@ def _addressee(case, lang: str):
     return Addressee(to.name, to.postal_code, to.address, on_behalf)
 
 
-def render(case, kind: str, lang: str | None = None, dated: date | None = None) -> bytes:
+def render(case, kind: str, lang: str | None = None, dated: date | None = None, letter: Letter | None = None) -> bytes:
     """The PDF of one letter of the case, or LetterError saying why it cannot be made."""
     lang = lang or case.language or "ja"
+    if kind in ON_REQUEST_ONLY and letter is None:
+        raise LetterError(
+            "この文書は、ご本人のお申出により印刷待ちに入ったものだけを作成します。",
+            "This letter is made only from the one queued at the requester's request.",
+        )
     if lang not in LANGUAGES:
         raise LetterError(f"言語は ja 又は en です: {lang}", f"The language must be ja or en, not {lang}")
     problem = why_not(case, kind)
@@ -293,6 +303,13 @@ def render(case, kind: str, lang: str | None = None, dated: date | None = None) 
         raise problem
     dated = dated or today()
     ctx, tables = context(case, kind, lang, dated)
+    if kind == "access_code":
+        from desk.intake.codes import letter_code
+
+        from flask import has_request_context, url_for
+
+        ctx["access_code"] = letter_code(case.reference, letter.id)
+        ctx["status_page"] = url_for("intake.status", _external=True) if has_request_context() else ""
     from desk.letters import markup
     from desk.letters.frame import LetterFrame
 
@@ -304,7 +321,7 @@ def render(case, kind: str, lang: str | None = None, dated: date | None = None) 
 
 
 def render_letter(letter: Letter, dated: date | None = None) -> bytes:
-    return render(letter.case, letter.kind, letter.language, dated or letter.dated_on)
+    return render(letter.case, letter.kind, letter.language, dated or letter.dated_on, letter=letter)
 
 
 def combine(pdfs: list[bytes]) -> bytes:
@@ -375,6 +392,8 @@ def still_called_for(case, kind: str) -> bool:
         return case.status in ("approved", "dispatched")
     if kind == "lapse":
         return bool(lapsed_items(case)) and case.status not in ("withdrawn", "disposed")
+    if kind == "access_code":
+        return True  # until sent or disposed of (why_not above), whatever the case's state
     return case.is_open and case.status != "dispatched"
 
 

@@ -168,3 +168,22 @@ def test_the_public_notice_states_the_methods_offered(client, app):
     form = client.get("/requests/new/principal").get_data(as_text=True)
     assert "delivery-fieldset" in form
     assert 'value="electronic"' not in form and 'value="paper"' in form
+
+
+def test_disposal_shreds_a_package_still_available(client, app):
+    """A package still within its period when its case is disposed of is shredded with the case."""
+    from desk.retention import service as retention
+
+    case, _ = electronic_request()
+    decide(case)
+    assert _dispatch(app, case).status_code == 302
+    package = db.session.scalars(select(DeliveryPackage).where(DeliveryPackage.case_id == case.id)).one()
+    package.available_until = package.published_at + timedelta(days=3650)  # a setting changed in between
+    db.session.commit()
+    file = path_of(package.storage_name)
+    assert file.exists()
+    assert retention.dispose(date(2029, 1, 5)).disposed == [case.reference]
+    db.session.expire_all()
+    package = db.session.get(DeliveryPackage, package.id)
+    assert package.wrapped_key is None and package.destroyed_at is not None
+    assert not file.exists()

@@ -78,7 +78,7 @@ def test_a_new_code_goes_only_to_the_address_held(client, app, smtp):  # noqa: F
     page = client.get("/requests/status/new-code").get_data(as_text=True)
     assert "別の宛先を指定することはできません" in page
     answer = client.post("/requests/status/new-code", data={"reference": case.reference, "email": "x@evil.example"})
-    assert "新しいアクセスコードをお送りしました" in answer.get_data(as_text=True)
+    assert "これまでのコードは使えなくなります" in answer.get_data(as_text=True)
     assert len(inbox.messages) == 1 and inbox.messages[0][0] == ["hanako@example.com"]
     body = message_from_bytes(inbox.messages[0][1], policy=policy.default).get_content()
     new = next(line.strip() for line in body.splitlines() if line.startswith("    "))
@@ -86,9 +86,42 @@ def test_a_new_code_goes_only_to_the_address_held(client, app, smtp):  # noqa: F
     assert "受付番号" in _open(client, case, new) and "正しくありません" not in _open(client, case, new)
     assert "access_code.reissued" in _actions(case)
     unknown = client.post("/requests/status/new-code", data={"reference": "2026-999999"}).get_data(as_text=True)
-    assert "新しいアクセスコードをお送りしました" in unknown
+    assert "これまでのコードは使えなくなります" in unknown
     for _ in range(2):
         client.post("/requests/status/new-code", data={"reference": case.reference})
     throttled = client.post("/requests/status/new-code", data={"reference": case.reference}).get_data(as_text=True)
     assert "本日はこれ以上お受けできません" in throttled
     assert len(inbox.messages) == 3
+
+
+def test_without_an_e_mail_address_the_new_code_comes_by_post(client, app, tmp_path):
+    """No e-mail address: a letter to the postal address joins the print run; the code it
+    prints (the same in the run and in the copy stored at dispatch) opens the page and the
+    old code no longer does; the case page never offers the letter for preview."""
+    import re
+
+    from desk.letters import service as letters
+    from tests.letters.conftest import pdf_text, squash
+
+    case, old = electronic_request(email=None)
+    client.post("/requests/status/new-code", data={"reference": case.reference})
+    queued = [letter for letter in letters.queued_letters() if letter.case_id == case.id]
+    assert [letter.kind for letter in queued] == ["access_code"]
+    assert "access_code" not in letters.applicable_kinds(case)
+    staff = app.test_client()
+    login(staff, make_staff("officer"))
+    assert staff.get(f"/staff/cases/{case.reference}/letters/access_code.pdf?lang=ja").status_code != 200
+    _, pdf = letters.print_run([queued[0].id])
+    db.session.commit()
+    text = squash(pdf_text(pdf, tmp_path))
+    code = re.search(
+        r"記受付番号\d{4}-\d{6}アクセスコード([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", text
+    ).group(1)
+    assert "正しくありません" in _open(client, case, old)
+    assert "正しくありません" not in _open(client, case, code)
+    letters.mark_sent([queued[0].id], on=date(2026, 12, 2), method="ordinary_mail")
+    db.session.commit()
+    stored = squash(pdf_text(letters.read_stored(queued[0]), tmp_path))
+    db.session.commit()
+    assert code in stored
+    assert "アクセスコード再発行のお知らせ" in _open(client, case, code)

@@ -304,9 +304,9 @@ def render(case, kind: str, lang: str | None = None, dated: date | None = None, 
     dated = dated or today()
     ctx, tables = context(case, kind, lang, dated)
     if kind == "access_code":
-        from desk.intake.codes import letter_code
-
         from flask import has_request_context, url_for
+
+        from desk.intake.codes import letter_code
 
         ctx["access_code"] = letter_code(case.reference, letter.id)
         ctx["status_page"] = url_for("intake.status", _external=True) if has_request_context() else ""

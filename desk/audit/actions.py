@@ -56,6 +56,14 @@ ACTIONS: dict[str, Entry] = {
         Entry("letter.withdrawn", "発送待ちの通知書を取り下げ", "Queued letter withdrawn"),
         Entry("letter.dispatched", "回答書を発送・保存", "Reply dispatched and kept"),
         Entry("letter.not_stored", "回答書を保存できず", "Reply could not be kept"),
+        # the requester's own page and electronic delivery
+        Entry("requester.answered", "請求者が質問に回答（状況確認ページから）", "Requester answered (status page)"),
+        Entry("requester.withdrew", "請求者が請求を取り下げ（状況確認ページから）", "Requester withdrew (status page)"),
+        Entry("access_code.reissued", "アクセスコードを再発行", "Access code reissued"),
+        Entry("access_code.reissue_refused", "アクセスコードの再発行を拒否", "Access code reissue refused"),
+        Entry("delivery.published", "回答を状況確認ページで公開（電磁的記録）", "Reply published electronically"),
+        Entry("delivery.downloaded", "請求者が回答をダウンロード", "Reply downloaded by the requester"),
+        Entry("delivery.shredded", "電子交付のファイルを消去", "Electronic delivery package shredded"),
         # suppression
         Entry("suppression.added", "提供停止名簿に登録", "Added to the suppression register"),
         Entry("suppression.not_added", "提供停止名簿への登録なし", "Not added to the suppression register"),

@@ -86,7 +86,7 @@ def test_principal_disclosure_request_and_status(app, live_server, page):
     assert case_count() == 1 and document_count() == 2
     look_up_status(page, base, reference, code)
     assert page.locator(".status-now").inner_text() == "受け付けました"
-    expect(page.get_by_text("手数料 1,000円")).to_be_visible()
+    expect(page.locator("section.waiting > ul > li").first).to_contain_text("手数料 1,000円（未払いの額）")
     shot(page, "ja-4-status")
 
 

@@ -161,6 +161,10 @@ def guessing_text(reference: str, lang: str) -> tuple[str, str]:
     )
 
 
+# The states in which the page asks for a balance still owed.
+FEE_SHOWN_WHILE = ("received", "verifying", "in_progress", "awaiting_fee")
+
+
 def look_up(reference: str, code: str) -> StatusView | None:
     """The case's status, or None for any wrong pair (the same answer, the same work)."""
     reference = clean_reference(reference)
@@ -186,8 +190,10 @@ def view_of(case) -> StatusView:
     from desk.delivery.service import state_of
     from desk.intake.status_actions import answer_form
 
-    # Only what is asked now: a balance shows while the fee is what the case waits for.
-    owed = balance(case) if case.status == "awaiting_fee" else 0
+    # Only what is asked now: the balance shows while the fee is what the case waits for, and
+    # before anything else is asked (a web applicant pays after sending the form); while we
+    # wait for documents or an answer, only those are asked.
+    owed = balance(case) if case.status in FEE_SHOWN_WHILE else 0
     return StatusView(
         reference=case.reference,
         arrived_on=case.arrived_on,

@@ -41,11 +41,16 @@ def format_date(day: date | None, style: str = "short", lang: str | None = None)
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def format_datetime(moment: datetime | None, lang: str | None = None) -> str:
+def format_datetime(moment: datetime | None, style: str = "short", lang: str | None = None) -> str:
+    """short: 2026/11/22 14:05 (staff screens); era: 令和8年11月22日 14:05 / 22 November 2026, 14:05
+    (public pages, where a date reads as in a letter)."""
     if moment is None:
         return "—"
     moment = local(moment)
     lang = lang or current_language()
+    if style == "era":
+        day = format_date(moment.date(), "era", lang)
+        return f"{day} {moment:%H:%M}" if lang == "ja" else f"{day}, {moment:%H:%M}"
     return moment.strftime("%Y/%m/%d %H:%M") if lang == "ja" else moment.strftime("%d %b %Y %H:%M")
 
 

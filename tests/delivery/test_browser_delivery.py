@@ -178,6 +178,9 @@ def test_the_page_in_each_state_at_375px(app, live_server, browser, lang):
     )
     look_up_status(page, base, case.reference, code)
     expect(page.locator(".download-form")).to_be_visible()
+    # the period ends on a date written as the rest of the page writes dates
+    until = r"令和\d+年\d+月\d+日 \d\d:\d\d" if lang == "ja" else r"\d+ [A-Z][a-z]+ \d{4}, \d\d:\d\d"
+    expect(page.locator(".package .due strong").first).to_have_text(re.compile(until))
     shot(page, f"status-{lang}-4-delivered")
 
     package = db.session.scalars(select(DeliveryPackage).where(DeliveryPackage.case_id == case.id)).one()

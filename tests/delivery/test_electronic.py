@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 import zipfile
 from datetime import date, timedelta
 from email import message_from_bytes, policy
@@ -77,7 +78,10 @@ def test_electronic_dispatch_end_to_end(client, app, smtp, runner, tmp_path):
     assert rows[0] == ["項目", "内容", "取得日"] and len(rows) == 3 and rows[1][0] == "項目1"
     assert archive.read(csv_name.replace(".csv", ".pdf")).startswith(b"%PDF")
     assert archive.read(f"{case.reference}_file_1.pdf").startswith(b"%PDF")
-    assert archive.read(f"{case.reference}_reply.pdf").startswith(b"%PDF")
+    reply_pdf = tmp_path / "reply.pdf"
+    reply_pdf.write_bytes(archive.read(f"{case.reference}_reply.pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(reply_pdf), "-"], capture_output=True, text=True).stdout
+    assert "電磁的記録の提供" in text and case.reference in text  # the method actually used
 
     for _ in range(4):  # five downloads by default
         assert client.post("/requests/status/download").status_code == 200

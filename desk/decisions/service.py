@@ -175,7 +175,13 @@ def _has_disclosed_data(item: RequestItem) -> bool:
 
 
 def needs_approval(case: Case) -> bool:
-    return any(item.outcome and catalogue.OUTCOMES[item.outcome].needs_approval for item in case.items)
+    """Whether the decision goes to a supervisor. A kind that lapsed for the unpaid fee was
+    approved as a lapse already (approve_lapse is the only way an item lapses): it asks for
+    no second approval of the kinds that went on."""
+    return any(
+        item.outcome and item.outcome != "lapsed" and catalogue.OUTCOMES[item.outcome].needs_approval
+        for item in case.items
+    )
 
 
 def submit(case: Case, *, actor) -> None:

@@ -453,3 +453,63 @@ def record_proxy_unconfirmed(case: Case, *, actor) -> None:
     check.proxy_result, check.proxy_by_id, check.proxy_at = "unconfirmed", actor.id, now()
     db.session.flush()
     record("proxy.unconfirmed", actor=actor, case=case, detail={"proxy_kind": case.proxy_kind})
+
+
+@dataclass(frozen=True)
+class NeededDocument:
+    """One thing the requester still has to send: a document kind (or a choice of kinds),
+    with the officer's note where a document sent was deficient."""
+
+    ja: str
+    en: str
+    note: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+def documents_still_needed(case: Case) -> list[NeededDocument]:
+    """What the requester must still send, and only that: each document reviewed as
+    deficient (with the officer's note), each document of the proxy's checklist not yet
+    sent, and proof of identity while none is in hand. A document received and not yet
+    reviewed is in hand: it is never asked for again. The notice asking for documents and
+    the notice closing the request for want of them print this list."""
+    documents = [d for d in case.documents if d.destroyed_at is None]
+    needed = [
+        NeededDocument(
+            kind.ja if (kind := catalogue.DOCUMENT_KINDS.get(d.kind)) else (d.label or "書類"),
+            kind.en if kind else (d.label or "A document"),
+            (d.deficiency or "").strip(),
+        )
+        for d in documents
+        if d.review == "deficient"
+    ]
+    in_hand = {d.kind for d in documents if d.review in ("received", "acceptable") and not certificate_too_old(d)}
+    asked = {d.kind for d in documents if d.review == "deficient"}
+    missing = authority_missing(case)
+    if missing and not any(all(d.code in in_hand for d in alternative) for alternative in missing):
+        still = [[d for d in alternative if d.code not in in_hand and d.code not in asked] for alternative in missing]
+        if len(still) == 1:
+            needed += [NeededDocument(d.ja, d.en) for d in still[0]]
+        elif all(still):
+            needed.append(
+                NeededDocument(
+                    "、又は".join("及び".join(d.ja for d in alt) for alt in still),
+                    "; or ".join(" and ".join(d.en for d in alt) for alt in still),
+                )
+            )
+    check = verification_of(case)
+    identified = check is not None and check.identity_result == "identified"
+    party = identity_party(case)
+    identity_kinds = {d.kind for d in identity_documents(case)}
+    if not identified and assess_identity(case).rule is None and not (identity_kinds & (in_hand | asked)):
+        proxy = party == "proxy"
+        needed.append(
+            NeededDocument(
+                ("代理人の" if proxy else "")
+                + "本人確認書類（運転免許証など顔写真付きのもの1点、又は顔写真のないもの2点）",
+                ("The proxy's proof of identity" if proxy else "Proof of identity")
+                + ": one document with a photo (such as a driver's licence), or two without",
+            )
+        )
+    return needed

@@ -41,7 +41,7 @@ from desk.fees.payment import ways_to_pay
 from desk.fees.service import amount_paid, balance
 from desk.fees.service import fee_due as fees_due
 from desk.formatting import format_yen
-from desk.identity.models import Document
+from desk.identity.service import documents_still_needed
 from desk.letters.models import Letter
 from desk.storage.service import read, store
 
@@ -144,18 +144,6 @@ def applicable_kinds(case) -> list[str]:
     return [kind for kind in LETTER_KINDS if kind not in ON_REQUEST_ONLY and why_not(case, kind) is None]
 
 
-def _deficient_documents(case) -> list[dict]:
-    """Documents the officer marked deficient, with the officer's note (the template words
-    what to send when none is marked)."""
-    documents = db.session.scalars(
-        select(Document).where(Document.case_id == case.id, Document.review == "deficient").order_by(Document.id)
-    )
-    return [
-        {"kind": DOCUMENT_KINDS.get(d.kind), "label": d.label or "", "deficiency": (d.deficiency or "").strip()}
-        for d in documents
-    ]
-
-
 def _attachment_table(details: dict) -> tuple[list[str], list[list[str]]] | None:
     disclosed = (details or {}).get("disclosed")
     if not isinstance(disclosed, dict):
@@ -239,13 +227,15 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "paper": DELIVERY_METHODS["paper"],
         "fee_due": fee_due,
         "fee_paid": amount_paid(case) if fee_due else 0,
+        # What the lapsed kinds owed and was never paid (fee_due no longer counts them).
+        "unpaid_at_lapse": max(settings.fee_due(case.kinds) - amount_paid(case), 0) if kind == "lapse" else 0,
         "balance": owed,
         "ways_to_pay": ways_to_pay(owed, case.channel, case.reference),
         "shortfall_reason": shortfall_reason,
         "asked": (pause.message or "").strip() if pause else "",
         "lapsed_kinds": [REQUEST_KINDS[item.kind] for item in lapsed_items(case)],
         "going_on_kinds": [REQUEST_KINDS[item.kind] for item in case.items if item.outcome != "lapsed"],
-        "deficient_documents": _deficient_documents(case) if kind == "shortfall" else [],
+        "needed_documents": documents_still_needed(case) if kind in ("shortfall", "lapse") else [],
         "proxy_alternatives": (
             [[DOCUMENT_KINDS[c] for c in alternative] for alternative in PROXY_KINDS[case.proxy_kind].requirements]
             if case.proxy_kind in PROXY_KINDS

@@ -17,8 +17,9 @@ from desk.cases.service import by_reference, open_pause, transition
 from desk.clock import today
 from desk.extensions import db
 from desk.identity.models import Document
+from tests import browser_steps as steps
 from tests.delivery.conftest import decide, electronic_request
-from tests.helpers import PASSWORD, make_staff
+from tests.helpers import make_staff
 from tests.intake import samples
 from tests.intake.test_browser_intake import fill_principal, look_up_status, shot, upload
 
@@ -26,12 +27,7 @@ pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, base):
-    officer = make_staff("officer", name="佐藤 花子")
-    page.goto(f"{base}/staff/login")
-    page.get_by_label("メールアドレス").fill(officer.email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
-    page.wait_for_url("**/staff/cases")
+    steps.sign_in(page, base, make_staff("officer", name="佐藤 花子"))
 
 
 def _actions(case_id) -> list[str]:

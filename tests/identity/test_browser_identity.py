@@ -18,7 +18,8 @@ from desk.cases.models import Case
 from desk.clock import today
 from desk.extensions import db
 from desk.intake import codes
-from tests.helpers import PASSWORD, make_case, make_staff
+from tests.browser_steps import sign_in as _sign_in
+from tests.helpers import make_case, make_staff
 from tests.workbench.helpers import card_pdf, make_document
 
 pytestmark = pytest.mark.browser
@@ -30,14 +31,6 @@ def _png(colour) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (640, 400), colour).save(out, "PNG")
     return out.getvalue()
-
-
-def _sign_in(page, url, user):
-    page.goto(f"{url}/staff/login")
-    page.get_by_label("メールアドレス").fill(user.email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
-    page.wait_for_url("**/staff/cases")
 
 
 def _shots(browser, url, path, selectors, name, user=None, before=None):

@@ -142,17 +142,20 @@ def test_shortfall_for_documents_lists_the_deficient_ones(app, tmp_path):
 
 
 def test_shortfall_for_documents_of_a_proxy_names_what_proves_the_authority(app, tmp_path):
-    """With nothing marked deficient, the letter asks for identity and the proxy kind's documents."""
+    """With nothing sent yet, the letter asks for the proxy's identity and each document of
+    the proxy kind's checklist."""
     from desk.cases.service import transition
     from tests.helpers import make_case
 
     case = make_case(("correction",), proxy_kind="delegated")
     transition(case, "awaiting_documents", on=date(2026, 11, 4))
     text = squash(pdf_text(service.render(case, "shortfall", "ja", dated=DAY), tmp_path))
-    assert "本人確認書類" in text
-    assert squash("委任状（本人の実印を押印したもの）及び本人の印鑑登録証明書（発行から3か月以内）") in text
+    assert squash("・委任状（本人の実印を押印したもの）・本人の印鑑登録証明書（発行から3か月以内）") in text
+    assert squash("・代理人の本人確認書類（運転免許証など顔写真付きのもの1点") in text
     text = squash(pdf_text(service.render(case, "shortfall", "en", dated=DAY), tmp_path))
-    assert squash("Power of attorney sealed with the principal's registered seal and") in text
+    assert squash("- Power of attorney sealed with the principal's registered seal") in text
+    assert squash("- The principal's seal registration certificate") in text
+    assert squash("- The proxy's proof of identity") in text
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

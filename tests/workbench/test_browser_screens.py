@@ -11,7 +11,8 @@ import pytest
 from desk.cases.service import transition
 from desk.decisions.models import Approval
 from desk.extensions import db
-from tests.helpers import PASSWORD, make_case, make_staff
+from tests.browser_steps import sign_in as _sign_in
+from tests.helpers import make_case, make_staff
 
 pytestmark = pytest.mark.browser
 
@@ -33,14 +34,6 @@ els => els.map(el => {
   return {text: el.textContent.trim(), ratio: (a + 0.05) / (b + 0.05)};
 })
 """
-
-
-def _sign_in(page, url, user):
-    page.goto(f"{url}/staff/login?lang=ja")
-    page.get_by_label("メールアドレス").fill(user.email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
-    page.wait_for_load_state()
 
 
 def _awaiting(drafter):

@@ -9,27 +9,11 @@ from desk.cases.models import Case
 from desk.clock import today
 from desk.extensions import db
 from desk.letters.models import Letter
-from tests.helpers import PASSWORD, make_case, make_staff
+from tests import browser_steps as steps
+from tests.helpers import make_case, make_staff
 from tests.workbench.helpers import make_document
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, url, user):
-    page.goto(f"{url}/staff/login")
-    page.get_by_label("メールアドレス").fill(user.email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
-    # An officer lands on the queue, a supervisor on the approvals inbox.
-    page.wait_for_url("**/staff/approvals" if user.role == "supervisor" else "**/staff/cases")
-
-
-def _sign_out(page):
-    page.get_by_role("button", name="サインアウト").click()
-
-
-def _expect_status(page, label: str) -> None:
-    expect(page.locator(".case-title .status")).to_have_text(label)
 
 
 def _case(case) -> Case:
@@ -46,33 +30,18 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     licence = make_document(case, "drivers_licence", label="運転免許証 1/1")
     url = live_server.url
 
-    _sign_in(page, url, officer)
+    steps.sign_in(page, url, officer)
     page.get_by_role("link", name=case.reference).click()
     page.get_by_role("button", name="自分が担当する").click()
     expect(page.locator(".case-header dd").filter(has_text="佐藤 花子")).to_be_visible()
 
-    page.locator(f"#document-{licence.id}").get_by_label("確認結果").select_option("acceptable")
-    page.locator(f"#document-{licence.id}").get_by_role("button", name="記録").click()
-    identity = page.locator("#identity")
-    identity.get_by_label("本人確認書類の住所").fill("東京都渋谷区神宮前1-2-3")
-    identity.get_by_label("当社の記録上の住所").fill("東京都渋谷区神宮前一丁目２番３号")
-    identity.get_by_role("button", name="住所を記録して照合").click()
-    expect(page.locator("#identity").get_by_text("一致", exact=True)).to_have_count(2)
-    page.locator("#identity").get_by_role("button", name="本人と確認した").click()
-    _expect_status(page, "調査中")
+    steps.confirm_identity(page, licence)
 
-    fees = page.locator("#fees")
-    fees.get_by_label("金額（円）").fill("500")
-    fees.get_by_label("支払方法").select_option("postage_stamps")
-    fees.get_by_role("button", name="入金を記録").click()
-    page.locator("#fees").get_by_role("button", name="不足の通知を作成").click()
-    _expect_status(page, "手数料待ち")
+    steps.record_payment(page, 500, "postage_stamps")
+    steps.ask_for_fee(page)
     expect(page.locator("#dispatch").get_by_text("手数料不足の通知")).to_be_visible()
-    fees = page.locator("#fees")
-    fees.get_by_label("金額（円）").fill("500")
-    fees.get_by_label("支払方法").select_option("bank_transfer")
-    fees.get_by_role("button", name="入金を記録").click()
-    _expect_status(page, "調査中")
+    steps.record_payment(page, 500, "bank_transfer")
+    steps.expect_status(page, "調査中")
     expect(page.locator("#fees").get_by_text("不足なし")).to_be_visible()
 
     data = page.locator("#data")
@@ -91,26 +60,21 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     )
     decision.get_by_label("開示しない項目（1行に1項目）").fill("通話記録のうち第三者の発言部分")
     decision.get_by_role("button", name="この決定を保存").click()
-    page.locator("#decision").get_by_role("button", name="決定を確定して責任者の承認に回す").click()
-    _expect_status(page, "承認待ち")
+    steps.submit_decision(page, "承認待ち")
     expect(page.locator("#approval").get_by_text("責任者の承認を待っています")).to_be_visible()
-    _sign_out(page)
+    steps.sign_out(page)
 
     # The supervisor lands on the approvals inbox and approves from there.
-    _sign_in(page, url, supervisor)
-    row = page.locator("li.approval-item", has_text=case.reference)
-    expect(row).to_contain_text("決定")
-    row.get_by_role("button", name="承認する").click()
-    page.wait_for_url("**/staff/approvals")
+    steps.sign_in(page, url, supervisor)
+    steps.approve_from_inbox(page, case)
     expect(page.locator(".flash-success")).to_contain_text("回答書は本日の発送に入りました")
-    expect(page.locator("li.approval-item", has_text=case.reference)).to_have_count(0)
-    page.goto(f"{url}/staff/cases/{case.reference}")
-    _expect_status(page, "承認済・発送待ち")
+    steps.open_case(page, url, case)
+    steps.expect_status(page, "承認済・発送待ち")
 
     dispatch = page.locator("#dispatch")
     dispatch.get_by_label("発送方法").select_option("simple_registered")
     dispatch.get_by_role("button", name="発送を記録して完了").click()
-    _expect_status(page, "完了")
+    steps.expect_status(page, "完了")
 
     done = _case(case)
     assert done.status == "completed" and done.closed_on == today()
@@ -132,31 +96,25 @@ def test_proxy_case_refused_for_unconfirmed_authority(app, live_server, page):
     attorney = make_document(case, "power_of_attorney", "proxy", label="委任状")
     url = live_server.url
 
-    _sign_in(page, url, officer)
-    page.goto(f"{url}/staff/cases/{case.reference}")
-    proxy = page.locator("#proxy")
-    expect(proxy.get_by_text("未提出")).to_be_visible()  # no seal certificate
-    document = page.locator(f"#document-{attorney.id}")
-    document.get_by_label("確認結果").select_option("deficient")
-    document.get_by_label("不備の内容").fill("実印ではなく認印が押印されている")
-    document.get_by_role("button", name="記録").click()
-    expect(page.locator(f"#document-{attorney.id}").get_by_text("実印ではなく認印が押印されている")).to_be_visible()
+    steps.sign_in(page, url, officer)
+    steps.open_case(page, url, case)
+    expect(page.locator("#proxy").get_by_text("未提出")).to_be_visible()  # no seal certificate
+    steps.review_document(page, attorney, "deficient", "実印ではなく認印が押印されている")
     expect(page.locator("#proxy").get_by_role("button", name="代理権を確認した")).to_be_disabled()
     expect(page.locator("#proxy-incomplete")).to_contain_text(
         "委任状（本人の実印を押印したもの）と本人の印鑑登録証明書"
     )
     page.locator("#proxy").get_by_role("button", name="代理権が確認できない（不開示等の理由として起案）").click()
-    _expect_status(page, "決定起案済")
+    steps.expect_status(page, "決定起案済")
     expect(page.locator("#decision dd div").get_by_text("代理権が確認できない", exact=True)).to_have_count(2)
-    page.locator("#decision").get_by_role("button", name="決定を確定して責任者の承認に回す").click()
-    _expect_status(page, "承認待ち")
-    _sign_out(page)
+    steps.submit_decision(page, "承認待ち")
+    steps.sign_out(page)
 
-    _sign_in(page, url, supervisor)
-    page.goto(f"{url}/staff/cases/{case.reference}")
+    steps.sign_in(page, url, supervisor)
+    steps.open_case(page, url, case)
     page.locator("#approval").get_by_role("button", name="承認する").click()
     page.locator("#dispatch").get_by_role("button", name="発送を記録して完了").click()
-    _expect_status(page, "完了")
+    steps.expect_status(page, "完了")
 
     done = _case(case)
     assert {(i.kind, i.outcome, tuple(i.grounds)) for i in done.items} == {
@@ -177,8 +135,8 @@ def test_officer_masks_a_number_by_dragging(app, live_server, page):
     officer = make_staff("officer")
     case = make_case()
     document = make_document(case, "health_insurance", label="健康保険の資格確認書")
-    _sign_in(page, live_server.url, officer)
-    page.goto(f"{live_server.url}/staff/cases/{case.reference}")
+    steps.sign_in(page, live_server.url, officer)
+    steps.open_case(page, live_server.url, case)
     page.locator(f"#document-{document.id}").get_by_role("link", name="個人番号等を塗りつぶす").click()
     stage = page.locator(".mask-stage")
     expect(stage.locator("img")).to_be_visible()

@@ -5,6 +5,7 @@ Every command exits 0 on success, non-zero with a one-line reason on stderr othe
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 
@@ -267,7 +268,15 @@ def letter_command(reference, kind, output, lang, calibration):
     metavar="TEXT",
     help="with --from (required): the provider's statement of how it acquired the list, as confirmed",
 )
-def screen_command(input_file, output, report, direction, columns, recipient, provider, basis, acquisition):
+@click.option(
+    "--channel",
+    type=click.Choice(["email", "post", "phone", "sms"]),
+    help="a marketing list: e-mail and SMS keep only opted-in addresses, every channel removes its opt-outs",
+)
+@click.option("--purpose", metavar="PURPOSE", help="with --channel: the purpose (setting consent_purposes)")
+def screen_command(
+    input_file, output, report, direction, columns, recipient, provider, basis, acquisition, channel, purpose
+):
     """Screen a CSV list against the suppression register (and record its provision or receipt)."""
     import getpass
     from pathlib import Path
@@ -277,10 +286,11 @@ def screen_command(input_file, output, report, direction, columns, recipient, pr
     from desk.suppression.runs import default_report_path, screen_file
 
     recorded = None
+    consent = _consent_filter(channel, purpose)
     try:
         if recipient or provider:
             run, recorded, listed = _screen_and_record(
-                input_file, output, report, direction, columns, recipient, provider, basis, acquisition
+                input_file, output, report, direction, columns, recipient, provider, basis, acquisition, consent
             )
         else:
             run = screen_file(
@@ -290,6 +300,7 @@ def screen_command(input_file, output, report, direction, columns, recipient, pr
                 direction=direction,
                 overrides=parse_column_options(columns),
                 operator=getpass.getuser(),
+                consent=consent,
             )
     except SuppressionError as error:
         db.session.rollback()
@@ -303,6 +314,8 @@ def screen_command(input_file, output, report, direction, columns, recipient, pr
         f"{run.rows_removed} removed, {run.rows_in - run.rows_removed} written to {output}; "
         f"report: {report or default_report_path(Path(output))} (log #{run.id}, {run.direction})"
     )
+    if consent is not None:
+        click.echo(f"{run.consent_removed} of the removed rows by {channel} consent for {purpose}")
     if recorded is not None:
         from desk.provisions.screening import index_screened
 
@@ -314,7 +327,24 @@ def screen_command(input_file, output, report, direction, columns, recipient, pr
         )
 
 
-def _screen_and_record(input_file, output, report, direction, columns, recipient, provider, basis, acquisition):
+def _consent_filter(channel, purpose):
+    """`desk screen --channel C --purpose P`: the consent register of that channel and purpose."""
+    if not channel and not purpose:
+        return None
+    if not (channel and purpose):
+        fail("give --channel and --purpose together", 2)
+    from desk.cases.lifecycle import Refused
+    from desk.consent.screening import ChannelFilter
+
+    try:
+        return ChannelFilter.from_database(channel, purpose)
+    except Refused as refused:
+        fail(refused.message("en"), 2)
+
+
+def _screen_and_record(
+    input_file, output, report, direction, columns, recipient, provider, basis, acquisition, consent=None
+):
     """`desk screen --to/--from`: the record is checked before the list is screened."""
     import getpass
     from pathlib import Path
@@ -340,6 +370,7 @@ def _screen_and_record(input_file, output, report, direction, columns, recipient
             acquisition=acquisition,
             overrides=parse_column_options(columns),
             operator=getpass.getuser(),
+            consent=consent,
         )
     except Refused as refused:
         db.session.rollback()
@@ -413,3 +444,59 @@ def dispose_command(as_of, dry_run, pause_per_case):
     day = parse_date(as_of)
     rehearsal_only(day, dry_run)
     commands.dispose(day, dry_run=dry_run, actor_kind="cli", pause_per_case=pause_per_case)
+
+
+@desk_cli.command("consent-headers")
+@click.argument("email")
+@click.argument("purpose")
+def consent_headers_command(email, purpose):
+    """Print List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) for one address and purpose."""
+    from desk.cases.lifecycle import Refused
+    from desk.consent import links, service
+    from desk.consent.keys import Keyring, address_for
+
+    try:
+        service.check_purpose(purpose, "given")
+        digest = address_for("email", email=email).digest(Keyring())
+        headers = links.list_unsubscribe_headers(digest, purpose)
+    except Refused as refused:
+        fail(refused.message("en"), 2)
+    for name, value in headers:
+        click.echo(f"{name}: {value}")
+
+
+@desk_cli.command("consent-import")
+@click.argument("input_file", type=click.File("rb"))
+@click.option("--channel", type=click.Choice(["email", "post", "phone", "sms"]), help="for rows that name none")
+@click.option("--purpose", metavar="PURPOSE", help="for rows that name none")
+def consent_import_command(input_file, channel, purpose):
+    """Import consent records (given or withdrawn) from another system: every row, or none."""
+    from desk.consent.imports import import_records
+    from desk.suppression.errors import SuppressionError
+
+    try:
+        count = import_records(
+            input_file, source_name=os.path.basename(input_file.name), channel=channel, purpose=purpose
+        )
+    except SuppressionError as error:
+        db.session.rollback()
+        fail(f"{input_file.name}: {error.message('en')}; nothing was imported")
+    db.session.commit()
+    click.echo(f"imported {count} consent record(s) from {input_file.name}")
+
+
+@desk_cli.command("export-consents")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the CSV here (default: standard output)")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+def export_consents_command(output, lang):
+    """The consent log for an audit: UTF-8 with BOM, no address in clear."""
+    from desk.consent.export import write_log
+
+    if output:
+        with open(output, "wb") as fh:
+            count = write_log(fh, lang, actor=None)
+    else:
+        count = write_log(sys.stdout.buffer, lang, actor=None)
+    db.session.commit()
+    if output:
+        click.echo(f"wrote {count} consent record(s) to {output}")

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from desk.cases import lifecycle
 from desk.cases.models import Case
+from desk.consent import service as consent
 from desk.decisions.service import propose_lapses
 from desk.delivery.service import expire as expire_packages
 from desk.extensions import db
@@ -62,6 +63,7 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
         )
         report["disposed"] = [due.reference for due in retention.dispose(as_of, dry_run=True, echo=echo).cases]
         report["provision_records_disposed"] = _dispose_provision_records(as_of, echo, dry_run=True)
+        report["consent_disposed"] = _dispose_consent(as_of, echo, dry_run=True)
         return report
     report["staging_purged"] = purge_stale()
     echo(f"intake: {report['staging_purged']} abandoned upload(s) removed from staging")
@@ -81,7 +83,20 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
     report["provision_records_indexed"] = provisions.index_pending()
     echo(f"provisions: {len(report['provision_records_indexed'])} record(s) whose list was still to be indexed indexed")
     report["provision_records_disposed"] = _dispose_provision_records(as_of, echo)
+    report["consent_disposed"] = _dispose_consent(as_of, echo)
     return report
+
+
+def _dispose_consent(as_of: date, echo, *, dry_run: bool = False) -> dict:
+    """Consent records past consent_keep_days after a withdrawal; unconfirmed sign-ups' addresses once their link expired."""
+    done = consent.dispose(as_of, dry_run=dry_run)
+    if not dry_run:
+        db.session.commit()
+    echo(
+        f"consent: {done['records']} record(s) {'would be ' if dry_run else ''}disposed of after their keeping period; "
+        f"{done['signups_erased']} unconfirmed sign-up address(es) {'would be ' if dry_run else ''}erased"
+    )
+    return done
 
 
 def _dispose_provision_records(as_of: date, echo, *, dry_run: bool = False) -> list[str]:

@@ -3,6 +3,7 @@
 from desk.audit.models import AuditEvent, AuditHead
 from desk.auth.models import StaffUser
 from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, Requester, RequestItem
+from desk.consent.models import ConsentRecord, ConsentSignup, ConsentState
 from desk.decisions.models import Approval, DataSearch
 from desk.delivery.models import DeliveryPackage
 from desk.fees.models import FeePayment
@@ -44,4 +45,7 @@ __all__ = [
     "Counterparty",
     "ProvisionRecord",
     "RecordPerson",
+    "ConsentRecord",
+    "ConsentSignup",
+    "ConsentState",
 ]

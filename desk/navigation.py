@@ -16,6 +16,7 @@ STAFF_MENU = (
     ("letters.print_run", "letters.print", "本日の発送", "Print run"),
     ("suppression.register", "suppression.view", "提供停止名簿", "Suppression register"),
     ("provisions.records", "provisions.view", "第三者提供記録", "Provision records"),
+    ("consent.overview", "consent.view", "広告・宣伝の同意", "Marketing consent"),
     ("reports.dashboard", "dashboard.view", "ダッシュボード", "Dashboard"),
     ("retention.overview", "retention.view", "保存・廃棄", "Retention"),
     ("audit.audit_log", "audit.view", "監査ログ", "Audit log"),

@@ -50,6 +50,7 @@ KEPT_AT_DISPOSAL = {
     "disposed_cases": "the disposal record",
     "audit_events": "the audit trail keeps no personal data",
     "suppression_entries": "the register outlives the case by design (keyed hashes, masked names)",
+    "consent_records": "opt-outs outlive the case by design and follow their own keeping period (keyed hashes, masked addresses)",
 }
 
 

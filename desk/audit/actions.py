@@ -81,6 +81,13 @@ ACTIONS: dict[str, Entry] = {
             "provisions.disclosure_confirmed", "第三者提供記録の照合結果を確定", "Search of provision records confirmed"
         ),
         Entry("provisions.exported", "提供記録を出力", "Provision records exported"),
+        # marketing consent
+        Entry("consent.requested", "配信登録の申込み（確認メール送信）", "Marketing sign-up asked (confirmation sent)"),
+        Entry("consent.given", "広告・宣伝の同意を記録", "Marketing consent recorded"),
+        Entry("consent.withdrawn", "配信停止を記録", "Marketing opt-out recorded"),
+        Entry("consent.imported", "同意の記録を取込み", "Consent records imported"),
+        Entry("consent.exported", "同意の記録を出力", "Consent log exported"),
+        Entry("consent.disposed", "同意の記録を廃棄", "Consent records disposed of"),
         # retention
         Entry("retention.hold_placed", "訴訟等による保存（リーガルホールド）を設定", "Legal hold placed"),
         Entry("retention.hold_released", "リーガルホールドを解除", "Legal hold released"),

@@ -28,6 +28,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "provisions.record": frozenset({OFFICER, SUPERVISOR}),
     #: Counterparties (提供先・提供元) are kept by a supervisor.
     "provisions.counterparties": frozenset({SUPERVISOR}),
+    #: Marketing consent: opt-ins, opt-outs, their history and the consent log.
+    "consent.view": frozenset({OFFICER, SUPERVISOR, AUDITOR}),
+    "consent.manage": frozenset({OFFICER, SUPERVISOR}),
     "letters.print": frozenset({OFFICER, SUPERVISOR}),
     "audit.view": frozenset({AUDITOR, SUPERVISOR, ADMIN}),
     "settings.edit": frozenset({ADMIN}),

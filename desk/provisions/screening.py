@@ -61,6 +61,7 @@ def screen_file_and_record(
     overrides=None,
     operator: str | None = None,
     matcher=None,
+    consent=None,
 ):
     """`desk screen … --to/--from COUNTERPARTY`: the screening, then its record."""
     wanted = particulars(direction, counterparty, basis, acquisition)
@@ -72,6 +73,7 @@ def screen_file_and_record(
         overrides=overrides,
         operator=operator,
         matcher=matcher,
+        consent=consent,
     )
     listed = Path(output_path if direction == "delivery" else input_path).read_bytes()
     wanted.items = items_of_list(listed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import g, has_app_context
 from sqlalchemy import select
 
@@ -104,6 +106,15 @@ def validate(definition: SettingDef, value):
             if unknown:
                 raise SettingError(
                     key, f"不明な支払方法です: {', '.join(unknown)}", f"Unknown payment method: {', '.join(unknown)}"
+                )
+        if key == "consent_purposes":
+            codes = [line.partition("|")[0].strip() for line in lines]
+            wrong = [c for c in codes if not re.fullmatch(r"[a-z0-9_]{1,40}", c) or c == "all"]
+            if wrong or len(set(codes)) != len(codes):
+                raise SettingError(
+                    key,
+                    "1行に「コード|日本語|English」で、コードは英小文字・数字・_（all 以外、重複なし）にしてください。",
+                    "One code|日本語|English a line; codes of lower-case letters, digits and _ (not all, no repeats).",
                 )
         return lines
     if definition.type == "choice":

@@ -90,6 +90,11 @@ class ScreeningRun(db.Model):
     #: SHA-256 of the list as received and of the list as written: ties the log to the files.
     input_sha256: Mapped[str] = mapped_column(String(64))
     output_sha256: Mapped[str] = mapped_column(String(64))
+    #: Screened for marketing by channel (desk.consent): the channel, the purpose and the
+    #: rows its consent removed (NULL for a screening against the register alone).
+    channel: Mapped[str | None] = mapped_column(String(8))
+    purpose: Mapped[str | None] = mapped_column(String(40))
+    consent_removed: Mapped[int | None] = mapped_column(Integer)
 
     staff = relationship("StaffUser")
     files: Mapped[list[ScreeningFile]] = relationship(back_populates="run", order_by="ScreeningFile.id")

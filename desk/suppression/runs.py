@@ -47,6 +47,7 @@ def screen_file(
     actor=None,
     operator: str | None = None,
     matcher: Matcher | None = None,
+    consent=None,
 ) -> ScreeningRun:
     """Screen a CSV file into OUTPUT and REPORT (beside it by default), and log the run.
     Both are written to temporary files in their own directories and renamed only when the
@@ -65,7 +66,7 @@ def screen_file(
             rep_fd, rep_tmp = tempfile.mkstemp(dir=report_path.parent, prefix=".screen-", suffix=".part")
             temporaries.append(rep_tmp)
             with open(out_fd, "wb", buffering=1 << 20) as out, open(rep_fd, "wb") as rep:
-                result = screen_stream(source, out, rep, matcher=matcher, overrides=overrides)
+                result = screen_stream(source, out, rep, matcher=matcher, overrides=overrides, consent=consent)
         os.replace(out_tmp, output_path)
         temporaries.remove(out_tmp)
         os.replace(rep_tmp, report_path)
@@ -82,16 +83,25 @@ def screen_file(
         via="cli",
         input_sha256=_sha256_of(input_path),
         output_sha256=_sha256_of(output_path),
+        consent=consent,
     )
 
 
 def screen_upload(
-    data: bytes, *, list_name: str, direction: str, actor, overrides: dict[str, list[str]] | None = None
+    data: bytes,
+    *,
+    list_name: str,
+    direction: str,
+    actor,
+    overrides: dict[str, list[str]] | None = None,
+    consent=None,
 ) -> ScreeningRun:
     """Screen an uploaded list; keep the screened list and the report encrypted for download."""
     _check_direction(direction)
     output, report = io.BytesIO(), io.BytesIO()
-    result = screen_stream(io.BytesIO(data), output, report, matcher=Matcher.from_database(), overrides=overrides)
+    result = screen_stream(
+        io.BytesIO(data), output, report, matcher=Matcher.from_database(), overrides=overrides, consent=consent
+    )
     run = log_screening(
         result,
         list_name=list_name,
@@ -101,6 +111,7 @@ def screen_upload(
         via="web",
         input_sha256=_sha256_of(data),
         output_sha256=_sha256_of(output.getvalue()),
+        consent=consent,
     )
     for kind, buffer in (("output", output), ("report", report)):
         stored = ScreeningFile(run_id=run.id, kind=kind)
@@ -129,6 +140,7 @@ def log_screening(
     via: str,
     input_sha256: str,
     output_sha256: str,
+    consent=None,
 ) -> ScreeningRun:
     run = ScreeningRun(
         screened_at=now(),
@@ -143,6 +155,9 @@ def log_screening(
         encoding=result.encoding,
         input_sha256=input_sha256,
         output_sha256=output_sha256,
+        channel=getattr(consent, "channel", None),
+        purpose=getattr(consent, "purpose", None),
+        consent_removed=result.consent_removed if consent is not None else None,
     )
     db.session.add(run)
     db.session.flush()
@@ -155,6 +170,7 @@ def log_screening(
             "direction": direction,
             "rows_in": result.rows_in,
             "rows_removed": result.rows_removed,
+            **({"channel": consent.channel, "purpose": consent.purpose} if consent is not None else {}),
         },
     )
     return run

@@ -40,6 +40,8 @@ class ScreeningResult:
     encoding: str
     register_size: int
     matches: list[tuple[int, str, str]]  # (row, rule, entry number)
+    #: Rows removed by the channel's consent filter (desk.consent.screening), when one was given.
+    consent_removed: int = 0
 
 
 def screen_stream(
@@ -49,9 +51,12 @@ def screen_stream(
     *,
     matcher: Matcher,
     overrides: dict[str, list[str]] | None = None,
+    consent=None,
 ) -> ScreeningResult:
     """Read a CSV list from `source`, write the rows nobody on the register matches to
     `output` and one line per removed row to `report`, both in the list's own encoding.
+    `consent` (a desk.consent.screening.ChannelFilter) also removes the rows its channel's
+    consent does not allow, with its reason in the report.
     Raises SuppressionError (with the line) on malformed input; the caller discards the outputs."""
     # Rows are plain lists without cycles: the cyclic collector would only walk the large
     # caches again and again (a third of the run on a million rows). Reference counting
@@ -60,7 +65,7 @@ def screen_stream(
     gc.disable()
     try:
         csv_in = open_csv(source)
-        screening = _Screening(csv_in, output, matcher)
+        screening = _Screening(csv_in, output, matcher, consent)
         with read_errors(source, csv_in, screening.reader):
             screening.read(overrides)
         screening.close()
@@ -72,6 +77,7 @@ def screen_stream(
             csv_in.encoding,
             matcher.size,
             [(m[0], m[2], m[3]) for m in screening.matches],
+            consent.removed if consent is not None else 0,
         )
     finally:
         if collecting:
@@ -81,8 +87,8 @@ def screen_stream(
 class _Screening:
     """One pass over one list: its columns, the rows kept so far and the matches found."""
 
-    def __init__(self, csv_in: CsvSource, output: BinaryIO, matcher: Matcher):
-        self.csv_in, self.matcher = csv_in, matcher
+    def __init__(self, csv_in: CsvSource, output: BinaryIO, matcher: Matcher, consent=None):
+        self.csv_in, self.matcher, self.consent = csv_in, matcher, consent
         self.reader = csv.reader(csv_in.text)
         self.out_text = io.TextIOWrapper(output, encoding=csv_in.encoding, newline="")
         self.writer = csv.writer(self.out_text, lineterminator=csv_in.newline)
@@ -97,6 +103,8 @@ class _Screening:
         except StopIteration:
             raise SuppressionError("ファイルが空です。", "the file is empty", line=1) from None
         self._plan(resolve_columns(header, overrides))
+        if self.consent is not None:
+            self.consent.plan(header, self.columns)
         self.width = len(header)
         self.writer.writerow(header)
         line = self.reader.line_num
@@ -106,6 +114,8 @@ class _Screening:
             first_line = first_line if exact_lines else None
             blanks = self._blank_rows(chunk, first_line)
             found = self._matches(chunk, blanks)
+            if self.consent is not None:
+                found += self.consent.removals(chunk, {k for k, _, _ in found})
             self._write(chunk, found, first_line)
             self.records += len(chunk)
             self.rows_in += len(chunk) - blanks
@@ -235,9 +245,10 @@ def _write_report(report: BinaryIO, csv_in: CsvSource, matcher: Matcher, matches
     report_text = io.TextIOWrapper(report, encoding=csv_in.encoding, errors="replace", newline="")
     report_writer = csv.writer(report_text, lineterminator=csv_in.newline)
     report_writer.writerow(REPORT_HEADER)
-    described = matcher.describe({m[3] for m in matches})
+    described = matcher.describe({m[3] for m in matches if isinstance(m[3], int)})
     for match in matches:
-        match[3:] = described[match[3]]
+        # a register entry's id, or the consent filter's own report columns
+        match[3:] = described[match[3]] if isinstance(match[3], int) else match[3]
     report_writer.writerows(matches)
     report_text.flush()
     report_text.detach()

@@ -1,0 +1,27 @@
+"""Marketing consent: opt-in records and opt-outs per channel and purpose, the public sign-up with double opt-in, one-click unsubscribe, and screening by channel."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """The public pages and the staff pages; the case page's panel (opt-outs from a cessation
+    or stop-provision case, the history for a disclosure); the dashboard's figures. Screening
+    by channel plugs into `desk screen` (desk.cli) as the suppression screening's filter."""
+    from desk.cases import hooks
+    from desk.consent import service
+    from desk.consent.cases import panel_context
+    from desk.consent.channels import ACTIONS, CHANNELS, METHODS
+    from desk.consent.purposes import label
+    from desk.consent.views import blueprint, public_pages
+
+    app.register_blueprint(public_pages)
+    app.register_blueprint(blueprint)
+    hooks.add_panel(
+        app, hooks.Panel("staff/consent/panel.html", order=135, permission="consent.view", context=panel_context)
+    )
+    app.jinja_env.globals["consent_figures"] = service.figures
+    app.jinja_env.globals.update(
+        CONSENT_CHANNELS=CHANNELS, CONSENT_ACTIONS=ACTIONS, CONSENT_METHODS=METHODS, consent_purpose_label=label
+    )

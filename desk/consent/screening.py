@@ -1,0 +1,211 @@
+"""Screening a list by channel: e-mail and SMS keep only addresses with a valid, unwithdrawn opt-in for the purpose; every channel removes its opt-outs.
+
+Plugged into the suppression screening (desk.suppression.screening) as its `consent`
+filter, so one pass over the list applies both, the statutory register on top. Per chunk
+of rows the e-mail cells are normalised together (one NFKC and lower-casing of the joined
+chunk) and each is hashed once with keyed BLAKE2b; the opt-ins and opt-outs are sets of
+digests in memory. Phones are normalised once per distinct number; post looks at the
+address only for a row whose name is that of someone who opted out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import select
+
+from desk.cases.lifecycle import Refused
+from desk.consent.channels import ALL_PURPOSES, CHANNELS
+from desk.consent.keys import Keyring, email_key, postal_key
+from desk.consent.models import ConsentState
+from desk.consent.purposes import purposes
+from desk.extensions import db
+from desk.suppression.csv_input import Columns, cell, header_key
+from desk.suppression.errors import SuppressionError
+from desk.text import names, phones
+
+#: Header spellings of the e-mail column (compared as desk.suppression.csv_input.header_key does).
+EMAIL_HEADERS = (
+    "メールアドレス",
+    "メール",
+    "電子メール",
+    "電子メールアドレス",
+    "Eメール",
+    "Eメールアドレス",
+    "email",
+    "e-mail",
+    "emailaddress",
+    "mail",
+    "mailaddress",
+)
+_EMAIL_KEYS = {header_key(h) for h in EMAIL_HEADERS}
+_WHITESPACE = re.compile(r"[^\S\x00]+")
+
+#: report rule -> (ja, en)
+RULES = {
+    "consent_no_opt_in": ("同意（オプトイン）がない", "No opt-in for this purpose"),
+    "consent_opted_out": ("配信停止の申出がある", "Opted out"),
+    "consent_no_address": ("宛先が空欄", "No address in the row"),
+}
+
+
+class ChannelFilter:
+    """The consent register of one channel and purpose in memory, and the rows it removes."""
+
+    def __init__(self, channel: str, purpose: str, given: set[bytes], opted_out: set[bytes], names_out: set[bytes]):
+        self.channel, self.purpose = channel, purpose
+        self.opt_in = CHANNELS[channel].opt_in_required
+        self.given, self.opted_out, self.names_out = given, opted_out, names_out
+        keyring = Keyring()
+        self.keyring = keyring
+        self.removed = 0
+        self._digest = keyring.digest[CHANNELS[channel].key]
+        self._name_digest = keyring.digest["name"]
+        self._phones: dict[str, bytes | None] = {}
+        self._names: dict[str, bool] = {}
+        self.scope = f"{channel}:{purpose}"
+
+    @classmethod
+    def from_database(cls, channel: str, purpose: str) -> ChannelFilter:
+        if channel not in CHANNELS:
+            raise Refused(
+                f"媒体は {', '.join(CHANNELS)} のいずれかです。", f"channel must be one of {', '.join(CHANNELS)}"
+            )
+        if purpose not in purposes():
+            raise Refused(
+                f"目的は {', '.join(purposes())} のいずれかです（設定 consent_purposes）。",
+                f"purpose must be one of {', '.join(purposes())} (setting consent_purposes)",
+            )
+        table = ConsentState.__table__
+        connection = db.session.connection()
+
+        def digests(*conditions) -> set[bytes]:
+            rows = connection.execute(select(table.c.key_hash).where(table.c.channel == channel, *conditions)).scalars()
+            return {bytes(d) for d in rows}
+
+        given = digests(table.c.purpose == purpose, table.c.state == "given")
+        opted_out = digests(table.c.purpose == purpose, table.c.state == "withdrawn")
+        opted_out |= digests(table.c.purpose == ALL_PURPOSES, table.c.state == "withdrawn") - given
+        names_out = set()
+        if CHANNELS[channel].key == "postal":
+            rows = connection.execute(
+                select(table.c.name_hash).where(
+                    table.c.channel == channel,
+                    table.c.purpose.in_((purpose, ALL_PURPOSES)),
+                    table.c.state == "withdrawn",
+                    table.c.name_hash.is_not(None),
+                )
+            ).scalars()
+            names_out = {bytes(d) for d in rows}
+        return cls(channel, purpose, given, opted_out, names_out)
+
+    def plan(self, header: list[str], columns: Columns) -> None:
+        """The columns this channel reads; a list without them stops before anything is written."""
+        self.columns = columns
+        kind = CHANNELS[self.channel].key
+        if kind == "email":
+            found = [i for i, h in enumerate(header) if header_key(h) in _EMAIL_KEYS]
+            if not found:
+                raise SuppressionError(
+                    "メールアドレスの列が見つかりません（メールアドレス、email など）。",
+                    "no e-mail column found (looked for メールアドレス, メール, email, e-mail …)",
+                    line=1,
+                )
+            self.column = found[0]
+        elif kind == "phone" and not columns.phone:
+            raise SuppressionError(
+                "電話番号の列が見つかりません。", "no phone column found (電話番号, TEL, phone …)", line=1
+            )
+        elif kind == "postal" and not columns.address:
+            raise SuppressionError("住所の列が見つかりません。", "no address column found (住所, address …)", line=1)
+
+    def removals(self, chunk: list[list[str]], skip: set[int]) -> list[tuple[int, str, tuple]]:
+        """(row in chunk, rule, report columns) of every row this channel removes; rows in
+        `skip` (blank lines, rows the register already removed) are left alone."""
+        kind = CHANNELS[self.channel].key
+        if kind == "email":
+            digests, empty = self._email_digests(chunk)
+        elif kind == "phone":
+            digests, empty = self._phone_digests(chunk)
+        else:
+            return self._post_removals(chunk, skip)
+        described = ("", self.scope, "", "")
+        found = []
+        if self.opt_in:
+            given, opted_out = self.given, self.opted_out
+            for k in [k for k, d in enumerate(digests) if d not in given]:
+                if k in skip or not chunk[k]:
+                    continue
+                d = digests[k]
+                rule = (
+                    "consent_no_address"
+                    if d is None
+                    else "consent_opted_out"
+                    if d in opted_out
+                    else "consent_no_opt_in"
+                )
+                found.append((k, rule, described))
+        else:
+            opted_out = self.opted_out
+            found = [
+                (k, "consent_opted_out", described)
+                for k, d in enumerate(digests)
+                if d is not None and d in opted_out and k not in skip
+            ]
+        del empty
+        self.removed += len(found)
+        return found
+
+    def _email_digests(self, chunk):
+        column = self.column
+        cells = [row[column] if row else "" for row in chunk]
+        joined = "\x00".join(cells)
+        if joined.isascii():
+            text = joined.lower()
+            if " " in text or "\t" in text:
+                text = _WHITESPACE.sub("", text)
+        else:
+            text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", joined).lower())
+        parts = text.split("\x00")
+        if len(parts) != len(cells):  # a cell held a NUL: one at a time
+            parts = [email_key(c) or "" for c in cells]
+        digest = self._digest
+        digests = [digest(p.encode()).digest() if p else None for p in parts]
+        return digests, None
+
+    def _phone_digests(self, chunk):
+        columns, cache, digest = self.columns.phone, self._phones, self._digest
+        found = []
+        for row in chunk:
+            raw = cell(row, columns) if row else ""
+            value = cache.get(raw, False)
+            if value is False:
+                key = phones.phone_key(raw)
+                value = cache[raw] = digest(key.encode()).digest() if key else None
+                if len(cache) > 2_000_000:
+                    cache.clear()
+            found.append(value)
+        return found, None
+
+    def _post_removals(self, chunk, skip):
+        if not self.names_out:
+            return []
+        name_columns, address_columns = self.columns.name, self.columns.address
+        known, name_digest, names_out = self._names, self._name_digest, self.names_out
+        found = []
+        for k, row in enumerate(chunk):
+            if not row or k in skip:
+                continue
+            raw = cell(row, name_columns)
+            hit = known.get(raw)
+            if hit is None:
+                key = names.name_key(raw)
+                hit = known[raw] = bool(key) and name_digest(key.encode()).digest() in names_out
+            if not hit:
+                continue
+            key = postal_key(raw, cell(row, address_columns))
+            if key and self._digest(key.encode()).digest() in self.opted_out:
+                found.append((k, "consent_opted_out", ("", self.scope, "", "")))
+        self.removed += len(found)
+        return found

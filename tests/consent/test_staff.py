@@ -1,0 +1,156 @@
+"""Staff: permissions, entry by phone or counter, look-up with the history, a case's opt-outs and history, the dashboard, the export, disposal."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from desk import daily
+from desk.consent import service
+from desk.consent.keys import address_for
+from desk.consent.models import ConsentRecord, ConsentState
+from desk.extensions import db
+from tests.helpers import login, make_case, make_staff
+
+
+@pytest.mark.parametrize(
+    "role,path,expected",
+    [
+        ("officer", "/staff/consent", 200),
+        ("auditor", "/staff/consent", 200),
+        ("admin", "/staff/consent", 403),
+        ("auditor", "/staff/consent/new", 403),
+        ("auditor", "/staff/consent/import", 403),
+        ("supervisor", "/staff/consent/new", 200),
+        ("auditor", "/staff/consent/export.csv", 200),
+    ],
+)
+def test_permissions(client, app, role, path, expected):
+    """Viewing and the export need consent.view; entry and import need consent.manage."""
+    login(client, make_staff(role))
+    assert client.get(path).status_code == expected
+
+
+def test_phone_opt_out_by_staff_then_look_up_shows_the_history(client, app):
+    """An officer records a consent on paper and a withdrawal by phone; the look-up lists both with times, newest state withdrawn."""
+    officer = make_staff("officer", name="佐藤 花子")
+    login(client, officer)
+    form = {
+        "channel": "email",
+        "purpose": "newsletter",
+        "action": "given",
+        "method": "paper_form",
+        "occurred_at": "2026-11-01 10:00",
+        "email": "hanako@example.com",
+        "shown_text": "メールマガジンの送付に同意します。",
+        "text_version": "paper-3",
+    }
+    assert client.post("/staff/consent/new", data=form).status_code == 302
+    no_time = client.post("/staff/consent/new", data={**form, "occurred_at": "そのうち"})
+    assert no_time.status_code == 400 and "日時として読めません" in no_time.get_data(as_text=True)
+    assert (
+        client.post(
+            "/staff/consent/new",
+            data={**form, "action": "withdrawn", "method": "phone", "occurred_at": "2026-11-20 15:30"},
+        ).status_code
+        == 302
+    )
+    page = client.post("/staff/consent", data={"email": "HANAKO@example.com"}).get_data(as_text=True)
+    assert "2026/11/01 10:00" in page and "2026/11/20 15:30" in page
+    assert "ha＊＊＊@example.com" in page and "佐藤 花子" in page and "停止" in page
+    assert "hanako@example.com" not in page.split('id="history"')[1]
+
+
+def test_case_records_opt_outs_and_disclosure_lists_history(client, app):
+    """A cessation case records the principal's opt-outs from its panel (tied to the case);
+    a disclosure case of the same person lists them."""
+    officer = make_staff("officer")
+    login(client, officer)
+    case = make_case(("cessation",), email="hanako@example.com")
+    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert 'id="consent"' in page and "配信停止を記録" in page
+    response = client.post(
+        f"/staff/consent/cases/{case.reference}/opt-out",
+        data={"channels": ["email", "post", "phone"], "purpose": "all"},
+    )
+    assert response.status_code == 302
+    records = list(db.session.scalars(select(ConsentRecord).order_by(ConsentRecord.id)))
+    assert [(r.channel, r.purpose, r.method, r.case_id) for r in records] == [
+        ("email", "all", "case", case.id),
+        ("post", "all", "case", case.id),
+        ("phone", "all", "case", case.id),
+    ]
+    disclosure = make_case(("disclosure",), email="hanako@example.com")
+    page = client.get(f"/staff/cases/{disclosure.reference}").get_data(as_text=True)
+    section = page.split('id="consent"')[1]
+    assert section.count('data-action="withdrawn"') == 3 and "配信停止を記録" not in section
+    other = make_case(("correction",))
+    assert 'id="consent"' not in client.get(f"/staff/cases/{other.reference}").get_data(as_text=True)
+
+
+def test_dashboard_counts_and_export(client, app):
+    """Opt-ins and opt-outs per month per channel; the export has every record, masked, and is audited."""
+    address = address_for("email", email="hanako@example.com")
+    service.add(
+        address,
+        purpose="newsletter",
+        action="given",
+        method="paper_form",
+        occurred_at=datetime(2026, 10, 5, tzinfo=UTC),
+    )
+    service.add(
+        address, purpose="newsletter", action="withdrawn", method="phone", occurred_at=datetime(2026, 11, 5, tzinfo=UTC)
+    )
+    service.add(address_for("phone", phone="090-1234-5678"), purpose="all", action="withdrawn", method="phone")
+    db.session.commit()
+    login(client, make_staff("supervisor"))
+    page = client.get("/staff/dashboard?from=2026-01-01&to=2026-12-31").get_data(as_text=True)
+    section = page.split('data-table="consent-months"')[1].split("</table>")[0]
+    assert "2026-10" in section and "2026-11" in section
+    export = client.get("/staff/consent/export.csv")
+    text = export.data.decode("utf-8-sig")
+    lines = text.strip().split("\r\n")
+    assert len(lines) == 4 and lines[0].startswith("記録番号,媒体,目的")
+    assert "hanako@example.com" not in text and "ha＊＊＊@example.com" in text
+    from desk.audit.models import AuditEvent
+
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "consent.exported")) == 1
+
+
+def test_daily_disposes_of_history_after_the_keeping_period(app):
+    """consent_keep_days after a withdrawal: e-mail history and state go (nothing can be sent
+    without an opt-in anyway); for phone the opt-out stays as a key and screening still removes it."""
+    email = address_for("email", email="hanako@example.com")
+    phone = address_for("phone", phone="090-1234-5678")
+    service.add(
+        email, purpose="newsletter", action="given", method="paper_form", occurred_at=datetime(2026, 9, 1, tzinfo=UTC)
+    )
+    service.add(
+        email, purpose="newsletter", action="withdrawn", method="phone", occurred_at=datetime(2026, 10, 1, tzinfo=UTC)
+    )
+    service.add(phone, purpose="all", action="withdrawn", method="phone", occurred_at=datetime(2026, 10, 1, tzinfo=UTC))
+    service.add(
+        address_for("email", email="kept@example.com"),
+        purpose="newsletter",
+        action="given",
+        method="paper_form",
+        occurred_at=datetime(2026, 9, 1, tzinfo=UTC),
+    )
+    db.session.commit()
+    early = daily.run(date(2026, 11, 1), echo=lambda *_: None)
+    assert early["consent_disposed"]["records"] == 0
+    report = daily.run(date(2026, 11, 2), echo=lambda *_: None)
+    assert report["consent_disposed"]["records"] == 3
+    db.session.expire_all()
+    left = list(db.session.scalars(select(ConsentRecord)))
+    assert [r.address_masked for r in left] == ["ke＊＊＊@example.com"]
+    states = {(s.channel, s.state, s.record_id is None) for s in db.session.scalars(select(ConsentState))}
+    assert states == {("phone", "withdrawn", True), ("email", "given", False)}
+    from desk.consent.screening import ChannelFilter
+
+    assert (
+        phone.digest(__import__("desk.consent.keys", fromlist=["Keyring"]).Keyring())
+        in ChannelFilter.from_database("phone", "offers").opted_out
+    )

@@ -71,6 +71,7 @@ def _areas() -> list:
     """Every area, from the ground up: an area's hooks run after those of the areas below it."""
     from desk import (
         admin,
+        api,
         audit,
         auth,
         cases,
@@ -109,6 +110,7 @@ def _areas() -> list:
         public,
         admin,
         reports,
+        api,
     ]
 
 
@@ -177,6 +179,10 @@ def _register_error_pages(app: Flask) -> None:
 
     def page(code: int):
         def handler(error):
+            # An area may answer its own addresses' errors in its own format (the API: problem+json).
+            for applies, respond in app.extensions.get("desk_error_formats", ()):
+                if applies():
+                    return respond(error, code)
             return render_template("errors/error.html", code=code), code
 
         return handler

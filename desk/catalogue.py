@@ -582,6 +582,17 @@ ROLES: dict[str, Entry] = {
     ]
 }
 
+#: What an API key may do (desk/api). A key holds one or more; each endpoint needs one.
+API_SCOPES: dict[str, Entry] = {
+    e.code: e
+    for e in [
+        Entry("cases:read", "案件の一覧・内容の参照（書類を除く）", "List and read cases (without documents)"),
+        Entry("cases:documents", "案件の書類の参照・取得", "Read and download a case's documents"),
+        Entry("cases:write", "他の経路で受け付けた請求の登録", "Register a request received by another channel"),
+        Entry("suppression:screen", "提供停止名簿との照合", "Screen people against the suppression register"),
+    ]
+}
+
 
 def entry(table: dict, code: str | None):
     """Look a code up in a catalogue table, None for None; a stored unknown code is a bug."""

@@ -500,3 +500,67 @@ def export_consents_command(output, lang):
     db.session.commit()
     if output:
         click.echo(f"wrote {count} consent record(s) to {output}")
+
+
+@desk_cli.group("api-key")
+def api_key_cli():
+    """API keys for the systems around the desk (/api/v1/)."""
+
+
+@api_key_cli.command("create")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    help="cases:read, cases:documents, cases:write, suppression:screen",
+)
+@click.option("--expires", "expires", required=True, help="last day the key works, YYYY-MM-DD")
+def api_key_create(name, scopes, expires):
+    """Make a key; it is printed once, only its hash is kept."""
+    from desk.api import keys
+    from desk.cases.lifecycle import Refused
+
+    try:
+        expires_on = date.fromisoformat(expires)
+    except ValueError:
+        fail(f"--expires must be a date as YYYY-MM-DD, not {expires!r}", 2)
+    try:
+        key, secret = keys.create_key(name, list(scopes), expires_on, actor_kind="cli")
+    except Refused as refusal:
+        db.session.rollback()
+        fail(refusal.en, 2)
+    db.session.commit()
+    click.echo(f"key {key.id} ({key.name}): {' '.join(key.scopes)}, until {expires_on.isoformat()}", err=True)
+    click.echo("shown once; keep it now:", err=True)
+    click.echo(secret)
+
+
+@api_key_cli.command("list")
+def api_key_list():
+    """Every key: id, prefix, state, scopes, expiry, last use (never the key)."""
+    from desk.api import keys
+    from desk.clock import now
+
+    at = now()
+    for key in keys.all_keys():
+        used = key.last_used_at.isoformat(timespec="seconds") if key.last_used_at else "never"
+        click.echo(
+            f"{key.id}\t{key.prefix}…\t{key.state(at)}\t{','.join(key.scopes)}\t"
+            f"until {key.expires_at.isoformat(timespec='minutes')}\tlast used {used}\t{key.name}"
+        )
+
+
+@api_key_cli.command("revoke")
+@click.argument("key_id", type=int)
+def api_key_revoke(key_id):
+    """Stop a key at once."""
+    from desk.api import keys
+
+    key = keys.by_id(key_id)
+    if key is None:
+        fail(f"no API key {key_id}")
+    changed = keys.revoke(key, actor_kind="cli")
+    db.session.commit()
+    click.echo(f"key {key.id} revoked" if changed else f"key {key.id} was already revoked")

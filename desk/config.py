@@ -39,6 +39,8 @@ def load(overrides: dict | None = None) -> dict:
         # desk-db:// keeps the counters in desk's own database (desk.throttle): shared by every
         # worker and app server without a server of its own.
         "RATELIMIT_STORAGE_URI": env.get("DESK_RATELIMIT_STORAGE_URI", "desk-db://"),
+        # Submissions of the request form, and of the API's POST /api/v1/requests, per address.
+        "INTAKE_RATE_LIMIT": env.get("DESK_INTAKE_RATE_LIMIT", "30 per hour"),
         # Lookups on the status page per address (desk.intake.views).
         "STATUS_RATE_LIMIT": env.get("DESK_STATUS_RATE_LIMIT", "10 per minute;40 per hour"),
         "SESSION_COOKIE_SECURE": env.get("DESK_COOKIE_SECURE", "0") == "1",

@@ -18,6 +18,11 @@ def select_locale() -> str:
     if not has_request_context():
         return "ja"
     asked = request.args.get("lang")
+    if request.path.startswith("/api/"):
+        # The API reads no cookie: ?lang= for this call, else Accept-Language.
+        if asked in LANGUAGES:
+            return asked
+        return request.accept_languages.best_match(LANGUAGES, default="ja") or "ja"
     if asked in LANGUAGES:
         session["lang"] = asked
         return asked

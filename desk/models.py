@@ -1,5 +1,6 @@
 """Every model of every area, imported in one place for Alembic and the tests."""
 
+from desk.api.models import ApiKey
 from desk.audit.models import AuditEvent, AuditHead
 from desk.auth.models import StaffUser
 from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, Requester, RequestItem
@@ -17,6 +18,7 @@ from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntr
 from desk.throttle import ThrottleCounter
 
 __all__ = [
+    "ApiKey",
     "AuditEvent",
     "AuditHead",
     "StaffUser",

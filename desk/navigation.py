@@ -21,6 +21,7 @@ STAFF_MENU = (
     ("retention.overview", "retention.view", "保存・廃棄", "Retention"),
     ("audit.audit_log", "audit.view", "監査ログ", "Audit log"),
     ("admin.staff_list", "staff.manage", "職員", "Staff"),
+    ("api_keys.key_list", "api.keys", "APIキー", "API keys"),
     ("settings.edit_settings", "settings.edit", "設定", "Settings"),
 )
 

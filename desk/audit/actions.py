@@ -16,7 +16,11 @@ ACTIONS: dict[str, Entry] = {
         Entry("case.extended", "回答期限を延長", "Deadline extended"),
         Entry("case.note_added", "メモを追加", "Note added"),
         Entry("case.possible_duplicate", "重複の可能性を検出", "Possible duplicate flagged"),
-        Entry("intake.submitted", "ウェブで請求を受付", "Web request submitted"),
+        Entry(
+            "intake.submitted",
+            "請求を受付（ウェブ・API・職員の登録）",
+            "Request submitted (web, API or staff registration)",
+        ),
         # identity and documents
         Entry("identity.addresses_recorded", "住所を照合", "Addresses recorded"),
         Entry("identity.confirmed", "本人確認済", "Identity confirmed"),
@@ -119,6 +123,15 @@ ACTIONS: dict[str, Entry] = {
         Entry("staff.role_changed", "役割を変更", "Role changed"),
         Entry("staff.deactivated", "職員を無効化", "Staff deactivated"),
         Entry("staff.reactivated", "職員を再有効化", "Staff reactivated"),
+        # the API (desk/api)
+        Entry("api.key_created", "APIキーを発行", "API key made"),
+        Entry("api.key_revoked", "APIキーを無効化", "API key revoked"),
+        Entry("api.key_used", "APIキーで操作", "API key used"),
+        Entry(
+            "api.key_refused",
+            "APIキーでの操作を拒否（期限切れ・無効化済み・権限なし）",
+            "API key refused (expired, revoked or out of scope)",
+        ),
         # the trail itself
         Entry("audit.keyed", "監査ログを鍵付きの連鎖に移行", "Audit trail moved to a keyed chain"),
     ]

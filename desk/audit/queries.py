@@ -38,7 +38,7 @@ def events(f: AuditFilter, page: int = 1, per_page: int = 50):
         query = query.where(AuditEvent.action == f.action)
     if f.actor_id:
         query = query.where(AuditEvent.actor_id == f.actor_id)
-    elif f.actor_kind in ("system", "public"):
+    elif f.actor_kind in ("system", "public", "api"):
         query = query.where(AuditEvent.actor_kind == f.actor_kind)
     if f.reference:
         query = query.where(AuditEvent.case_reference == f.reference)

@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({AUDITOR, SUPERVISOR, ADMIN}),
     "settings.edit": frozenset({ADMIN}),
     "staff.manage": frozenset({ADMIN}),
+    #: API keys for the systems around the desk (desk/api).
+    "api.keys": frozenset({ADMIN}),
     #: One's own account: password, two-step sign-in.
     "account.own": frozenset({OFFICER, SUPERVISOR, ADMIN, AUDITOR}),
 }

@@ -290,6 +290,9 @@ CHANNEL_CHOICES = [c for c in catalogue.CHANNELS if c not in ("web", "api")]
 class RegistrationForm(RequestForm):
     """Staff registering a paper, fax, e-mail or counter application."""
 
+    #: The channels this form registers.
+    channels = CHANNEL_CHOICES
+
     channel = SelectField(lazy("受付経路", "Channel"), choices=list(CHANNEL_CHOICES), validate_choice=False)
     arrived_on = DateField(
         lazy("到達日", "Date of arrival"),
@@ -310,7 +313,7 @@ class RegistrationForm(RequestForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        if self.channel.data not in CHANNEL_CHOICES:
+        if self.channel.data not in self.channels:
             self.channel.errors = list(self.channel.errors) + [tr("受付経路を選んでください。", "Choose the channel.")]
             ok = False
         if self.language.data not in ("ja", "en"):

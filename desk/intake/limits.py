@@ -44,7 +44,9 @@ class CappedFile(io.BytesIO):
 
 def cap_uploads() -> None:
     """Before an upload page reads its form: a higher ceiling, and files kept within budget."""
-    if request.endpoint not in UPLOAD_ENDPOINTS or request.method != "POST":
+    # Other areas (the API) name their upload endpoints in app.extensions["desk_upload_endpoints"].
+    endpoints = UPLOAD_ENDPOINTS | current_app.extensions.get("desk_upload_endpoints", frozenset())
+    if request.endpoint not in endpoints or request.method != "POST":
         return
     limits = Limits.from_settings()
     # One byte more than the limit, so that a file over it is seen to be over it.

@@ -46,7 +46,11 @@ def _person(form) -> Person:
     return Person(**data)
 
 
-def _application(form: RequestForm, uploads, *, channel="web", arrived_on=None, language=None, stamps=0) -> Application:
+def application_from(
+    form: RequestForm, uploads, *, channel="web", arrived_on=None, language=None, stamps=0
+) -> Application:
+    """What the service takes, from a validated form: the request form, staff registration
+    and the API (desk.api), which validates the same forms."""
     return Application(
         kinds=list(form.kinds.data),
         principal=_person(form.principal.form),
@@ -130,7 +134,7 @@ def new_request(who: str | None = None):
         except LookupError:
             staging.discard()
             return render_template("public/intake/form.html", **_page_context(form, slots, expired=True)), 400
-        application = _application(
+        application = application_from(
             form, uploads_from(slots, reading.kinds, {k: v for k, v in files.items() if k in reading.kinds})
         )
         addressee = application.proxy if application.proxy else application.principal
@@ -275,7 +279,7 @@ def register_case():
             "staff/intake/register.html",
             **_page_context(form, slots, reading, kinds_chosen=_slot_kinds(slots), rejected=True),
         ), 400
-    application = _application(
+    application = application_from(
         form,
         uploads_from(slots, reading.kinds, reading.new),
         channel=form.channel.data,

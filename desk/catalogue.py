@@ -62,6 +62,12 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("refused", "実施しない", "Refused", refusal=True),
         Outcome("withdrawn", "取下げ", "Withdrawn", terminal_without_decision=True),
         Outcome("lapsed", "請求がなかったものとして取扱い", "Treated as not made", terminal_without_decision=True),
+        Outcome(
+            "not_a_request",
+            "法定の請求に当たらない（問い合わせとして対応）",
+            "Not a statutory request (handled as an inquiry)",
+            terminal_without_decision=True,
+        ),
     ]
 }
 
@@ -541,6 +547,8 @@ CHANNELS: dict[str, Entry] = {
         Entry("fax", "FAX", "Fax"),
         Entry("email", "電子メール", "E-mail"),
         Entry("counter", "窓口", "At the counter"),
+        # A request made by phone reaches the desk as an inquiry that becomes a case.
+        Entry("phone", "電話", "Phone"),
         Entry("api", "API", "API"),
     ]
 }
@@ -559,8 +567,12 @@ PAYMENT_METHODS: dict[str, Entry] = {
         Entry("postage_stamps", "郵便切手", "Postage stamps"),
         Entry("bank_transfer", "銀行振込", "Bank transfer"),
         Entry("cash", "窓口での現金払い", "Cash at the counter"),
+        # A negative row: what was received goes back (a case that was not a statutory request).
+        Entry("refund", "返還", "Refunded"),
     ]
 }
+#: What a requester may pay with (a refund is recorded by desk itself).
+PAYING_METHODS = tuple(code for code in PAYMENT_METHODS if code != "refund")
 
 DISPATCH_METHODS: dict[str, Entry] = {
     e.code: e

@@ -175,6 +175,32 @@ def export_register_command(output, lang):
     click.echo(f"register: {count} row(s) written to {output}")
 
 
+@desk_cli.command("export-inquiries")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="the CSV file to write (UTF-8 with BOM, CRLF)",
+)
+@click.option(
+    "--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="language of the header and labels"
+)
+def export_inquiries_command(output, lang):
+    """Inquiries and complaints as CSV, one row per inquiry (codes and dates, no names)."""
+    from desk.audit.service import record
+    from desk.reports import inquiries
+
+    try:
+        count = inquiries.write(output, lang=lang)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    record("inquiries.exported", detail={"lang": lang, "via": "cli", "rows": count})
+    db.session.commit()
+    click.echo(f"inquiries: {count} row(s) written to {output}")
+
+
 @desk_cli.command("letter")
 @click.argument("reference", required=False)
 @click.argument("kind", required=False)

@@ -61,7 +61,9 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
         echo(
             "intake, storage, suppression: abandoned uploads, orphaned files and old screening results are left alone in a dry run"
         )
-        report["disposed"] = [due.reference for due in retention.dispose(as_of, dry_run=True, echo=echo).cases]
+        rehearsal = retention.dispose(as_of, dry_run=True, echo=echo)
+        report["disposed"] = [due.reference for due in rehearsal.cases]
+        report["inquiries_disposed"] = rehearsal.inquiries
         report["provision_records_disposed"] = _dispose_provision_records(as_of, echo, dry_run=True)
         report["consent_disposed"] = _dispose_consent(as_of, echo, dry_run=True)
         return report
@@ -79,7 +81,9 @@ def run(as_of: date, echo=print, *, dry_run: bool = False) -> dict:
     )
     report["throttles_swept"] = sweep_throttles()
     echo(f"throttle: {report['throttles_swept']} expired counter(s) removed")
-    report["disposed"] = retention.dispose(as_of, actor_kind="system", echo=echo).disposed
+    disposal = retention.dispose(as_of, actor_kind="system", echo=echo)
+    report["disposed"] = disposal.disposed
+    report["inquiries_disposed"] = disposal.inquiries
     report["provision_records_indexed"] = provisions.index_pending()
     echo(f"provisions: {len(report['provision_records_indexed'])} record(s) whose list was still to be indexed indexed")
     report["provision_records_disposed"] = _dispose_provision_records(as_of, echo)

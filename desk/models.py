@@ -9,6 +9,7 @@ from desk.decisions.models import Approval, DataSearch
 from desk.delivery.models import DeliveryPackage
 from desk.fees.models import FeePayment
 from desk.identity.models import Document, Verification
+from desk.inquiries.models import Inquiry, InquiryAttachment, InquiryCase
 from desk.intake.models import IntakeSend
 from desk.letters.models import Letter
 from desk.provisions.models import Counterparty, ProvisionRecord, RecordPerson
@@ -50,4 +51,7 @@ __all__ = [
     "ConsentRecord",
     "ConsentSignup",
     "ConsentState",
+    "Inquiry",
+    "InquiryAttachment",
+    "InquiryCase",
 ]

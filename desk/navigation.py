@@ -12,6 +12,7 @@ from desk.i18n import tr
 STAFF_MENU = (
     ("approvals.inbox", "decision.approve", "承認待ち", "Approvals"),
     ("cases.queue", "case.view", "案件一覧", "Cases"),
+    ("inquiries.queue", "inquiry.view", "問い合わせ・苦情", "Inquiries"),
     ("intake.register_case", "case.register", "郵送等の受付", "Register mail-in"),
     ("letters.print_run", "letters.print", "本日の発送", "Print run"),
     ("suppression.register", "suppression.view", "提供停止名簿", "Suppression register"),

@@ -51,6 +51,7 @@ KEPT_AT_DISPOSAL = {
     "audit_events": "the audit trail keeps no personal data",
     "suppression_entries": "the register outlives the case by design (keyed hashes, masked names)",
     "consent_records": "opt-outs outlive the case by design and follow their own keeping period (keyed hashes, masked addresses)",
+    "inquiry_cases": "ids only: the link between an inquiry and a case; the inquiry has its own retention",
 }
 
 

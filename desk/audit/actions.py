@@ -51,6 +51,24 @@ ACTIONS: dict[str, Entry] = {
             "「請求なしとして終了」を差し戻し、新しい期限を設定",
             "Lapse not approved; new due date given",
         ),
+        # inquiries and complaints
+        Entry("inquiry.received", "問い合わせ・苦情を受付", "Inquiry received"),
+        Entry("inquiry.assigned", "問い合わせの担当者を設定", "Inquiry assignee set"),
+        Entry("inquiry.answered", "問い合わせに回答", "Inquiry answered"),
+        Entry("inquiry.reply_queued", "問い合わせへの回答書を発送待ちに追加", "Inquiry reply letter queued"),
+        Entry("inquiry.letter_viewed", "問い合わせへの回答書を表示", "Inquiry reply letter viewed"),
+        Entry("inquiry.closed", "問い合わせを終了", "Inquiry closed"),
+        Entry("inquiry.reopened", "問い合わせを対応中に戻す", "Inquiry reopened"),
+        Entry("inquiry.attachment_added", "問い合わせにファイルを添付", "File attached to an inquiry"),
+        Entry("inquiry.attachment_viewed", "問い合わせの添付ファイルを閲覧", "Inquiry attachment viewed"),
+        Entry("inquiry.case_opened", "問い合わせから請求の案件を開始", "Case opened from the inquiry"),
+        Entry(
+            "inquiry.from_case", "法定の請求に当たらない案件を問い合わせとして引継ぎ", "Inquiry carried on from a case"
+        ),
+        Entry("inquiry.disposed", "問い合わせの記録を廃棄", "Inquiry disposed of"),
+        Entry("inquiries.exported", "問い合わせ・苦情の一覧を出力", "Inquiries exported"),
+        Entry("case.from_inquiry", "問い合わせから請求として受付", "Case opened from an inquiry"),
+        Entry("fee.refunded", "手数料を返還（法定の請求に当たらない）", "Fee refunded (not a statutory request)"),
         # letters
         Entry("letter.queued", "通知書を発送待ちに追加", "Letter queued"),
         Entry("letter.rendered", "通知書を作成", "Letter rendered"),

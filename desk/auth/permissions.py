@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "consent.view": frozenset({OFFICER, SUPERVISOR, AUDITOR}),
     "consent.manage": frozenset({OFFICER, SUPERVISOR}),
     "letters.print": frozenset({OFFICER, SUPERVISOR}),
+    #: Inquiries and complaints (desk.inquiries): read like cases, worked like cases.
+    "inquiry.view": frozenset({OFFICER, SUPERVISOR, AUDITOR}),
+    "inquiry.work": frozenset({OFFICER, SUPERVISOR}),
     "audit.view": frozenset({AUDITOR, SUPERVISOR, ADMIN}),
     "settings.edit": frozenset({ADMIN}),
     "staff.manage": frozenset({ADMIN}),

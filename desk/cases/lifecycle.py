@@ -78,6 +78,14 @@ _STATES = [
         closed=True,
     ),
     State(
+        "not_a_request",
+        "法定の請求に当たらないため終了",
+        "Closed: not a statutory request",
+        "法律上の請求に当たらないため、お問い合わせとしてお受けしています",
+        "Not a request under the Act: we are handling it as an inquiry",
+        closed=True,
+    ),
+    State(
         "disposed",
         "廃棄済",
         "Disposed",
@@ -111,10 +119,54 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "completed": frozenset({"disposed"}),
     "withdrawn": frozenset({"disposed"}),
     "lapsed": frozenset({"disposed"}),
+    "not_a_request": frozenset({"disposed"}),
     "disposed": frozenset(),
 }
 for _state in WITHDRAWABLE:
     TRANSITIONS[_state] = TRANSITIONS[_state] | {"withdrawn"}
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A way between a case and an inquiry (desk.inquiries carries it out)."""
+
+    code: str
+    #: The case's states it can start from.
+    from_states: frozenset[str]
+    #: The state the case enters (a new case from an inquiry starts in it).
+    to_state: str
+    #: Every request kind of the case takes this outcome (kept after disposal).
+    item_outcome: str | None = None
+    #: A fee received is returned, and nothing is owed.
+    keeps_fee: bool = True
+    #: Whether the case still counts in the register of requests and the dashboard.
+    in_register: bool = True
+
+
+#: An inquiry that turns out to be a statutory request opens a case; a case that turns out
+#: not to be one (about a deceased person, by a third party, …) closes into an inquiry
+#: before its reply is sent: no fee kept, out of the register of requests.
+CONVERSIONS: dict[str, Conversion] = {
+    c.code: c
+    for c in [
+        Conversion("inquiry_to_case", frozenset(), "received"),
+        Conversion(
+            "case_to_inquiry",
+            frozenset(WITHDRAWABLE),
+            "not_a_request",
+            item_outcome="not_a_request",
+            keeps_fee=False,
+            in_register=False,
+        ),
+    ]
+}
+#: Outcomes whose case has left the register of requests (they outlive disposal).
+OUT_OF_REGISTER_OUTCOMES = frozenset(
+    c.item_outcome for c in CONVERSIONS.values() if not c.in_register and c.item_outcome
+)
+for _conversion in CONVERSIONS.values():
+    for _state in _conversion.from_states:
+        TRANSITIONS[_state] = TRANSITIONS[_state] | {_conversion.to_state}
 
 
 class Refused(Exception):

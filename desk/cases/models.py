@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, and_, event, false, or_
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, and_, event, exists, false, or_
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from desk.cases import lifecycle, search
 from desk.clock import now
@@ -113,6 +113,13 @@ class Case(db.Model):
             cls.status.in_(sorted(lifecycle.OPEN - lifecycle.WAITING)),
             or_(cls.internal_target_on < as_of, cls.statutory_horizon_on < as_of),
         )
+
+    @classmethod
+    def in_register(cls):
+        """The condition for a case that counts as a statutory request: not one closed into
+        an inquiry (lifecycle.CONVERSIONS; its kinds' outcome outlives disposal)."""
+        item = aliased(RequestItem)  # the outer query may join request_items itself
+        return ~exists().where(item.case_id == cls.id, item.outcome.in_(sorted(lifecycle.OUT_OF_REGISTER_OUTCOMES)))
 
     @property
     def principal(self) -> Requester | None:

@@ -13,6 +13,6 @@ def register(app: Flask) -> None:
     from desk.decisions.models import DataSearch
     from desk.decisions.service import supersede_lapse
 
-    for state in sorted(lifecycle.OPEN | {"withdrawn"}):
+    for state in sorted(lifecycle.OPEN | {"withdrawn", "not_a_request"}):
         hooks.on_enter(app, state, supersede_lapse)
     hooks.erase_at_disposal(app, DataSearch)

@@ -28,7 +28,7 @@ def amount_paid(case: Case) -> int:
 def fee_due(case: Case) -> int:
     """The fee the application owes: once, if any kind still in question carries one. The
     kinds that lapsed for the unpaid fee owe nothing more (the fee is not refunded either)."""
-    return settings.fee_due([item.kind for item in case.items if item.outcome != "lapsed"])
+    return settings.fee_due([item.kind for item in case.items if item.outcome not in ("lapsed", "not_a_request")])
 
 
 def balance(case: Case) -> int:
@@ -47,7 +47,7 @@ def payments_of(case: Case) -> list[FeePayment]:
 def record_payment(case: Case, amount: int, method: str, received_on: date, *, actor) -> FeePayment:
     """A payment arrived; once nothing is owed, a case waiting for its fee resumes."""
     require_status(case, lifecycle.OPEN - {"dispatched"}, "手数料を記録", "record a payment")
-    if method not in catalogue.PAYMENT_METHODS:
+    if method not in catalogue.PAYING_METHODS:
         raise Refused("支払方法を選んでください。", "Choose a payment method.")
     if amount < 1:
         raise Refused("金額は1円以上で入力してください。", "The amount must be at least 1 yen.")
@@ -61,6 +61,22 @@ def record_payment(case: Case, amount: int, method: str, received_on: date, *, a
     if case.status == "awaiting_fee" and balance(case) == 0:
         transition(case, working_state(case), actor=actor, on=received_on, detail={"reason": "fee_paid"})
     return payment
+
+
+def refund_all(case: Case, on: date, *, actor=None) -> int:
+    """Return whatever was received for a case that keeps no fee (closed as not a statutory
+    request): one negative row of method "refund", audited. Returns the yen returned."""
+    paid = amount_paid(case)
+    if paid <= 0:
+        return 0
+    db.session.add(
+        FeePayment(
+            case_id=case.id, amount=-paid, method="refund", received_on=on, recorded_by_id=getattr(actor, "id", None)
+        )
+    )
+    db.session.flush()
+    record("fee.refunded", actor=actor, case=case, detail={"amount": paid})
+    return paid
 
 
 def ask_for_fee(case: Case, due_on: date | None, *, actor) -> None:

@@ -284,7 +284,7 @@ class RequestForm(DeskForm):
         return pairs
 
 
-CHANNEL_CHOICES = [c for c in catalogue.CHANNELS if c not in ("web", "api")]
+CHANNEL_CHOICES = [c for c in catalogue.CHANNELS if c not in ("web", "api", "phone")]
 
 
 class RegistrationForm(RequestForm):

@@ -100,6 +100,11 @@ def new_request(who: str | None = None):
         return render_template("public/intake/form.html", **_page_context(form, slots_for(who)))
 
     staging.purge_stale()
+    if request.form.get("principal_deceased"):
+        # Only a living person has these rights: a request about a deceased person is an
+        # inquiry (desk.inquiries), explained there; no case, no fee, nothing staged kept.
+        staging.discard()
+        return redirect(url_for("inquiries_public.new_inquiry", about="deceased"))
     form = RequestForm()
     if who not in WHO:
         return redirect(url_for("intake.new_request"))
@@ -271,6 +276,17 @@ def register_case():
     if request.method == "GET":
         form = RegistrationForm(who=who, arrived_on=today(), channel="mail")
         return render_template("staff/intake/register.html", **_page_context(form, slots))
+    if request.form.get("principal_deceased"):
+        # Recorded as an inquiry instead (desk.inquiries), with the explanation there.
+        channel = request.form.get("channel")
+        return redirect(
+            url_for(
+                "inquiries.register_inquiry",
+                category="deceased",
+                channel=channel if channel in ("mail", "fax", "email", "counter") else "mail",
+                **{"from": "intake"},
+            )
+        )
     form = RegistrationForm()
     valid = form.validate()
     reading = read_slots(slots, request.form, request.files, set())

@@ -17,8 +17,11 @@ class Letter(EncryptedFile, db.Model):
     __tablename__ = "letters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    #: "ack", "shortfall", "extension", "reply" or "lapse".
+    #: The case the letter is about; None for a letter about an inquiry.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: The inquiry a reply (kind "inquiry_reply") answers (desk.inquiries).
+    inquiry_id: Mapped[int | None] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    #: "ack", "shortfall", "extension", "reply", "lapse", "access_code" or "inquiry_reply".
     kind: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2), default="ja")
     #: Date printed on the letter.
@@ -42,3 +45,15 @@ class Letter(EncryptedFile, db.Model):
         return and_(cls.dispatched_on.is_(None), cls.storage_name.is_(None), cls.withdrawn_at.is_(None))
 
     case = relationship("Case", backref="letters")
+    inquiry = relationship("Inquiry")
+
+    @property
+    def reference(self) -> str:
+        """The reference of what the letter is about: its case, or its inquiry."""
+        return self.case.reference if self.case_id is not None else self.inquiry.reference
+
+    def audit_subject(self) -> dict:
+        """The audit arguments naming what the letter is about."""
+        if self.case_id is not None:
+            return {"case": self.case}
+        return {"case_reference": self.inquiry.reference}

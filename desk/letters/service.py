@@ -57,6 +57,8 @@ LETTER_KINDS: dict[str, Entry] = {
         Entry("reply", "回答書", "Reply (decision)"),
         Entry("lapse", "請求がなかったものとして取り扱う旨のお知らせ", "Request treated as not made"),
         Entry("access_code", "アクセスコード再発行のお知らせ", "New access code"),
+        # The answer to an inquiry (desk.inquiries), not to a case.
+        Entry("inquiry_reply", "お問い合わせへのご回答", "Reply to an inquiry"),
     ]
 }
 LANGUAGES = ("ja", "en")
@@ -96,6 +98,11 @@ def why_not(case, kind: str) -> LetterError | None:
     if kind not in LETTER_KINDS:
         return LetterError(
             f"不明な文書の種類です: {kind}", f"Unknown letter kind: {kind} (use {', '.join(LETTER_KINDS)})"
+        )
+    if kind in INQUIRY_KINDS:
+        return LetterError(
+            "お問い合わせへの回答書は、お問い合わせの画面から作成します。",
+            "A reply to an inquiry is made from the inquiry's page.",
         )
     if case.disposed_on or case.status == "disposed":
         return LetterError(
@@ -138,10 +145,14 @@ def lapsed_items(case) -> list:
 
 #: Letters made only on the requester's word, never offered on the case page.
 ON_REQUEST_ONLY = frozenset({"access_code"})
+#: Letters about an inquiry, never about a case.
+INQUIRY_KINDS = frozenset({"inquiry_reply"})
 
 
 def applicable_kinds(case) -> list[str]:
-    return [kind for kind in LETTER_KINDS if kind not in ON_REQUEST_ONLY and why_not(case, kind) is None]
+    return [
+        kind for kind in LETTER_KINDS if kind not in ON_REQUEST_ONLY | INQUIRY_KINDS and why_not(case, kind) is None
+    ]
 
 
 def _attachment_table(details: dict) -> tuple[list[str], list[list[str]]] | None:
@@ -311,6 +322,10 @@ def render(case, kind: str, lang: str | None = None, dated: date | None = None, 
 
 
 def render_letter(letter: Letter, dated: date | None = None) -> bytes:
+    if letter.inquiry_id is not None:
+        from desk.inquiries.letters import render_reply
+
+        return render_reply(letter.inquiry, letter.language, dated or letter.dated_on)
     return render(letter.case, letter.kind, letter.language, dated or letter.dated_on, letter=letter)
 
 
@@ -397,7 +412,7 @@ def withdraw(letter: Letter, reason: str, *, actor=None) -> None:
     record(
         "letter.withdrawn",
         actor=actor,
-        case=letter.case,
+        **letter.audit_subject(),
         detail={"kind": letter.kind, "letter_id": letter.id, "reason": reason},
     )
 
@@ -421,7 +436,7 @@ def dispatch(letter: Letter, *, on: date, method: str | None, actor=None) -> Non
     record(
         "letter.dispatched",
         actor=actor,
-        case=letter.case,
+        **letter.audit_subject(),
         detail={"kind": letter.kind, "letter_id": letter.id, "method": letter.dispatch_method},
     )
 
@@ -436,9 +451,21 @@ def mark_sent(letter_ids: list[int], *, on: date, method: str, actor=None) -> li
     if not letters:
         raise LetterError("発送済みにする文書がありません。", "There are no queued letters to mark as sent.")
     for letter in letters:
-        require_day(letter.case, on, "発送日", "dispatch date")
+        if letter.inquiry_id is not None:
+            if on < letter.inquiry.received_on or on > today():
+                raise LetterError(
+                    "発送日は、お問い合わせの受付日から今日までの日付にしてください。",
+                    "The dispatch date must lie between the inquiry's arrival and today.",
+                )
+        else:
+            require_day(letter.case, on, "発送日", "dispatch date")
     for letter in letters:
-        if letter.kind == "reply" and letter.case.status == "approved":
+        if letter.inquiry_id is not None:
+            from desk.inquiries.service import letter_sent
+
+            dispatch(letter, on=on, method=method, actor=actor)
+            letter_sent(letter, on, actor=actor)
+        elif letter.kind == "reply" and letter.case.status == "approved":
             dispatch_reply(letter.case, on, method, actor=actor)
         else:
             dispatch(letter, on=on, method=method, actor=actor)
@@ -584,7 +611,7 @@ def sent_copy(case, kind: str, lang: str) -> Letter | None:
 
 def read_stored(letter: Letter, actor=None) -> bytes:
     data = read(letter)
-    record("letter.read", actor=actor, case=letter.case, detail={"kind": letter.kind, "letter_id": letter.id})
+    record("letter.read", actor=actor, **letter.audit_subject(), detail={"kind": letter.kind, "letter_id": letter.id})
     return data
 
 

@@ -168,8 +168,8 @@ def withdraw_letter(letter_id: str):
         db.session.commit()
         flash(
             tr(
-                f"{letter.case.reference} の文書を発送待ちから外しました（発送しません）。",
-                f"The letter for {letter.case.reference} is out of the print run and will not be sent.",
+                f"{letter.reference} の文書を発送待ちから外しました（発送しません）。",
+                f"The letter for {letter.reference} is out of the print run and will not be sent.",
             ),
             "success",
         )

@@ -73,7 +73,7 @@ def received_per_month(r: DateRange) -> dict[str, dict[str, int]]:
     rows = db.session.execute(
         select(month, RequestItem.kind, func.count())
         .join(RequestItem, RequestItem.case_id == Case.id)
-        .where(Case.arrived_on.between(r.start, r.end))
+        .where(Case.arrived_on.between(r.start, r.end), Case.in_register())
         .group_by(month, RequestItem.kind)
     ).all()
     result = {m: dict.fromkeys(REQUEST_KINDS, 0) for m in stats.months_between(r.start, r.end)}

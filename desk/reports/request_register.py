@@ -83,7 +83,7 @@ def rows(lang: str = "ja", batch: int = 500) -> Iterator[list[str]]:
                 Case.closed_on,
                 Case.disposed_on,
             )
-            .where(Case.id > last_id)
+            .where(Case.id > last_id, Case.in_register())
             .order_by(Case.id)
             .limit(batch)
         ).all()

@@ -14,7 +14,9 @@ from desk.catalogue import OUTCOMES, REFUSAL_GROUNDS, REQUEST_KINDS
 from desk.clock import today
 from desk.extensions import db
 from desk.i18n import current_language, label, tr
+from desk.inquiries.catalogue import CATEGORIES as INQUIRY_CATEGORIES
 from desk.reports import charts, request_register, stats
+from desk.reports import inquiries as inquiry_report
 from desk.reports.figures import DateRange
 from desk.reports.figures import dashboard as compute
 
@@ -162,6 +164,8 @@ def dashboard():
     return render_template(
         "staff/reports/dashboard.html",
         board=board,
+        inquiries=inquiry_report.figures(r, today()),
+        inquiry_categories=INQUIRY_CATEGORIES,
         charts=_charts(board),
         errors=errors,
         fmt=_fmt,
@@ -178,6 +182,20 @@ def register_csv():
     db.session.commit()
     filename = f"register-{today().isoformat()}.csv"
     response = Response(stream_with_context(request_register.csv_chunks(lang)), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blueprint.route("/inquiries.csv")
+@require("register.export")
+def inquiries_csv():
+    """The register's sibling: inquiries and complaints, codes and dates, no names."""
+    lang = current_language()
+    record("inquiries.exported", actor=current_user, detail={"lang": lang, "via": "web"})
+    db.session.commit()
+    filename = f"inquiries-{today().isoformat()}.csv"
+    response = Response(stream_with_context(inquiry_report.csv_chunks(lang)), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

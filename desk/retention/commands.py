@@ -22,6 +22,7 @@ def dispose(
                 f"due {due.due_on.isoformat()}, {due.documents} file(s))"
             )
         echo(f"dry run: {len(report.cases)} case(s) due on {as_of.isoformat()}; nothing changed")
+        report.inquiries = _inquiries(as_of, dry_run=True, actor_kind=actor_kind, echo=echo)
         return report
 
     pause = (lambda: time.sleep(pause_per_case)) if pause_per_case > 0 else None
@@ -54,4 +55,17 @@ def dispose(
             f"and the next run retries them",
             err=True,
         )
+    report.inquiries = _inquiries(as_of, dry_run=False, actor_kind=actor_kind, echo=echo)
     return report
+
+
+def _inquiries(as_of: date, *, dry_run: bool, actor_kind: str, echo) -> list[str]:
+    """Inquiries and complaints past `inquiry_retention_years` after closing, in the same run."""
+    from desk.inquiries.service import dispose as dispose_inquiries
+
+    done = dispose_inquiries(as_of, dry_run=dry_run, actor_kind=actor_kind)
+    echo(
+        f"inquiries: {len(done)} inquiry record(s) {'would be ' if dry_run else ''}disposed of "
+        f"(person, matter, answer and files destroyed; skeleton kept)" + (f": {', '.join(done)}" if done else "")
+    )
+    return done

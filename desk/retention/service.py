@@ -214,6 +214,8 @@ class DisposalReport:
     #: Files that could not be deleted this time (retried next run).
     files_left: int = 0
     run: DisposalRun | None = None
+    #: Inquiries disposed of (or, in a dry run, due) by the same run (desk.inquiries).
+    inquiries: list[str] = field(default_factory=list)
 
 
 def _leftover_files(connection) -> list[tuple[type, int, str]]:

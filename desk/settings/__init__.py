@@ -102,7 +102,7 @@ def validate(definition: SettingDef, value):
         if key == "payment_methods":
             from desk.catalogue import PAYMENT_METHODS
 
-            unknown = [line for line in lines if line not in PAYMENT_METHODS]
+            unknown = [line for line in lines if line not in PAYMENT_METHODS or line == "refund"]
             if unknown:
                 raise SettingError(
                     key, f"不明な支払方法です: {', '.join(unknown)}", f"Unknown payment method: {', '.join(unknown)}"

@@ -106,7 +106,9 @@ class PaymentForm(DeskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.method.choices = choices((code, label(entry)) for code, entry in catalogue.PAYMENT_METHODS.items())
+        self.method.choices = choices(
+            (code, label(catalogue.PAYMENT_METHODS[code])) for code in catalogue.PAYING_METHODS
+        )
 
 
 class ShortfallForm(DeskForm):

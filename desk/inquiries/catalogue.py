@@ -99,7 +99,7 @@ class State(Entry):
 STATES: dict[str, State] = {
     s.code: s
     for s in [
-        State("open", "対応中", "Open"),
+        State("open", "未回答", "Not yet answered"),
         State("answered", "回答済", "Answered"),
         State("closed", "終了", "Closed", closed=True),
         State("disposed", "廃棄済", "Disposed", closed=True),

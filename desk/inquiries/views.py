@@ -240,11 +240,11 @@ def show_inquiry(reference: str):
 
 
 def _render(inquiry, status: int = 200, **forms_given):
-    answer_form = forms_given.get("answer_form") or forms.AnswerForm(formdata=None, answered_on=today())
+    answer_form = forms_given.get("answer_form") or forms.AnswerForm(formdata=None, answered_on=today(), prefix="said")
     if "answer_form" not in forms_given:
         answer_form.channel.data = "phone"
     reply_form = forms_given.get("reply_form") or forms.ReplyLetterForm(
-        formdata=None, answer=inquiry.answer, lang=inquiry.language
+        formdata=None, answer=inquiry.answer, lang=inquiry.language, prefix="reply"
     )
     open_case_form = forms_given.get("open_case_form") or forms.OpenCaseForm(
         formdata=None, arrived_on=inquiry.received_on
@@ -304,7 +304,7 @@ def assign_inquiry(reference: str):
 @require("inquiry.work")
 def answer_inquiry(reference: str):
     inquiry = _inquiry(reference)
-    form = forms.AnswerForm()
+    form = forms.AnswerForm(prefix="said")
     if not form.validate():
         return _render(inquiry, 400, answer_form=form)
     return _act(
@@ -322,7 +322,7 @@ def answer_inquiry(reference: str):
 @require("inquiry.work")
 def reply_inquiry(reference: str):
     inquiry = _inquiry(reference)
-    form = forms.ReplyLetterForm()
+    form = forms.ReplyLetterForm(prefix="reply")
     if not form.validate():
         return _render(inquiry, 400, reply_form=form)
     return _act(

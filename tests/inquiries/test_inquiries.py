@@ -18,6 +18,7 @@ from desk.extensions import db
 from desk.fees.models import FeePayment
 from desk.inquiries.models import Inquiry, InquiryAttachment
 from desk.letters.models import Letter
+from desk.reports.figures import DateRange, dashboard
 from desk.storage import service as storage
 from tests.helpers import login, make_case, make_staff
 from tests.letters.conftest import pdf_text, squash
@@ -81,7 +82,13 @@ def _register(client, **data) -> Inquiry:
     return _inquiry(response.headers["Location"].rsplit("/", 1)[-1].split("#")[0])
 
 
+#: The inquiry page's two answer forms carry their own prefixes.
+PREFIXES = {"reply": "reply-", "answer": "said-"}
+
+
 def _act(client, inquiry: Inquiry, action: str, **data):
+    prefix = PREFIXES.get(action, "")
+    data = {f"{prefix}{key}": value for key, value in data.items()}
     page = client.get(f"/staff/inquiries/{inquiry.reference}")
     response = client.post(
         f"/staff/inquiries/{inquiry.reference}/{action}",
@@ -183,7 +190,7 @@ def test_answered_by_letter_through_the_print_run_then_closed(client, app, tmp_p
         assert inquiry.reference in run and "山田 一郎" in run
         pdf = client.get("/staff/letters/print-run.pdf")
         text = squash(pdf_text(pdf.data, tmp_path))
-        assert "お問い合わせについて（回答）" in text and "配信を停止しました" in text and inquiry.reference in text
+        assert "ご意見（苦情）について（回答）" in text and "配信を停止しました" in text and inquiry.reference in text
         response = client.post(
             "/staff/letters/print-run",
             data={
@@ -281,7 +288,10 @@ def test_a_case_closed_as_not_a_statutory_request_keeps_no_fee_and_leaves_the_re
     login(auditing, supervisor)
     web_register = auditing.get("/staff/register.csv").get_data(as_text=True)
     assert kept.reference in web_register and case.reference not in web_register
-    # A case already dispatched cannot be closed so.
+    # Nor among the dashboard's requests: of the two cases that arrived, one is counted.
+    board = dashboard(DateRange(date(2026, 11, 1), date(2026, 11, 30)), TODAY)
+    assert board.received["2026-11"]["disclosure"] == 0 and board.received["2026-11"]["correction"] == 1
+    # Closed, it offers the conversion no more.
     assert "法定の請求に当たらないものとして終了" not in client.get(f"/staff/cases/{case.reference}").get_data(
         as_text=True
     )

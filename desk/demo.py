@@ -19,6 +19,7 @@ from desk.cases.search import search_keys
 from desk.clock import local_zone, today, travel
 from desk.extensions import db
 from desk.fees.models import FeePayment
+from desk.inquiries.service import Particulars, close_case_as_inquiry, receive, record_answer
 from desk.intake.samples import add_sample_documents
 
 DEMO_PASSWORD = "desk-demo-2026"
@@ -112,6 +113,8 @@ JOURNEYS = {
     ],
     "withdrawn": [("verifying", 1), ("withdrawn", 3)],
     "lapsed": [("awaiting_fee", 1), ("lapsed", 16)],
+    # An heir asked about a deceased parent: closed into an inquiry (desk.inquiries).
+    "not_a_request": [("verifying", 1), ("not_a_request", 2)],
 }
 #: How long ago (days) cases of each state arrived: open work is recent, closed work older.
 AGE = {
@@ -127,6 +130,7 @@ AGE = {
     "completed": (20, 400),
     "withdrawn": (10, 300),
     "lapsed": (30, 300),
+    "not_a_request": (5, 60),
 }
 GRANT = {
     "purpose_notice": "notified",
@@ -264,7 +268,10 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
                     item.outcome = "lapsed"
                     if item.kind in ("purpose_notice", "disclosure", "record_disclosure"):
                         item.grounds = ["fee_unpaid"]
-            service.transition(case, step, actor=None if step == "lapsed" else actor, on=day)
+            if step == "not_a_request":
+                close_case_as_inquiry(case, "deceased", actor=actor, on=day)
+            else:
+                service.transition(case, step, actor=None if step == "lapsed" else actor, on=day)
             if step == "in_progress" and rng.random() < 0.4:
                 case.notes.append(
                     CaseNote(
@@ -272,7 +279,7 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
                     )
                 )
     fee = settings.fee_due(case.kinds)
-    if fee and state not in ("awaiting_fee", "lapsed", "received"):
+    if fee and state not in ("awaiting_fee", "lapsed", "received", "not_a_request"):
         with travel(_moment(arrived + timedelta(days=1), rng)):
             db.session.add(
                 FeePayment(
@@ -323,4 +330,38 @@ def load(count: int = 60) -> int:
         case = _make_case(state, rng, staff, arrived)
         add_sample_documents(case, random.Random(case.id))
         db.session.commit()
+    _demo_inquiries(staff, now_day)
     return count
+
+
+def _demo_inquiries(staff, now_day: date) -> None:
+    """A complaint from the web form, answered by phone, and an anonymous question by phone."""
+    officer = staff["officer@example.jp"]
+    with travel(_moment(now_day - timedelta(days=6), random.Random(1))):
+        complaint = receive(
+            Particulars(
+                category="complaint",
+                matter="退会の手続をしたのに、ダイレクトメールが届き続けています。",
+                channel="web",
+                name="小林 直子",
+                email="naoko.kobayashi@example.com",
+            )
+        )
+    with travel(_moment(now_day - timedelta(days=4), random.Random(2))):
+        record_answer(
+            complaint,
+            "お詫びのうえ、配信を停止したこと、次回の発送分から届かなくなることをお伝えした。",
+            now_day - timedelta(days=4),
+            "phone",
+            actor=officer,
+        )
+    with travel(_moment(now_day - timedelta(days=1), random.Random(3))):
+        receive(
+            Particulars(
+                category="question",
+                matter="会員情報をどの会社と共同利用しているか知りたいとの電話（匿名）。",
+                channel="phone",
+            ),
+            actor=officer,
+        )
+    db.session.commit()

@@ -78,7 +78,7 @@ class InquiryForm(DeskForm):
         filters=[_strip],
         validators=[fits(Requester.address)],
     )
-    send_token = HiddenField()
+    send_token = HiddenField(validators=[Length(max=64)])
 
     #: Categories this form offers.
     public_only = True

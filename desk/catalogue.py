@@ -601,7 +601,12 @@ API_SCOPES: dict[str, Entry] = {
         Entry("cases:read", "案件の一覧・内容の参照（書類を除く）", "List and read cases (without documents)"),
         Entry("cases:documents", "案件の書類の参照・取得", "Read and download a case's documents"),
         Entry("cases:write", "他の経路で受け付けた請求の登録", "Register a request received by another channel"),
-        Entry("suppression:screen", "提供停止名簿との照合", "Screen people against the suppression register"),
+        Entry(
+            "suppression:screen",
+            "提供停止名簿・配信の同意との照合",
+            "Screen people against the suppression register and marketing consent",
+        ),
+        Entry("consent:write", "配信の同意・撤回（オプトアウト）の記録", "Record a marketing consent or an opt-out"),
     ]
 }
 

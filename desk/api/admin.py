@@ -50,9 +50,11 @@ def key_list():
         form.name.errors = list(form.name.errors) + [refusal.message(current_language())]
         return _page(form, status=400)
     db.session.commit()
+    fresh = NewKeyForm(formdata=None)
+    fresh.expires_on.data = today() + timedelta(days=min(90, int(settings.get("api_key_max_days"))))
     response = render_template(
         "staff/api/keys.html",
-        form=NewKeyForm(formdata=None),
+        form=fresh,
         keys=keys.all_keys(),
         at=now(),
         shown=(key, secret),

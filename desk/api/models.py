@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.clock import now
+from desk.clock import local_zone, now
 from desk.extensions import db
 from desk.types import UTCDateTime
 
@@ -36,6 +36,11 @@ class ApiKey(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     created_by = relationship("StaffUser", foreign_keys=[created_by_id])
+
+    @property
+    def last_day(self) -> date:
+        """The last day the key works, at the business (it stops at the end of that day)."""
+        return (self.expires_at - timedelta(microseconds=1)).astimezone(local_zone()).date()
 
     def usable(self, at: datetime) -> bool:
         return self.revoked_at is None and at < self.expires_at

@@ -184,14 +184,33 @@ class Registered(BaseModel):
 
 class PersonToScreen(Closed):
     name: str | None = Field(default=None, max_length=100, description="氏名 / full name")
+    email: str | None = Field(default=None, max_length=254, description="配信の同意を見るとき / for marketing consent")
     furigana: str | None = Field(default=None, max_length=100, description="フリガナ / reading")
     birth_date: str | None = Field(default=None, max_length=40, description="生年月日 / date of birth")
     phone: str | None = Field(default=None, max_length=40)
     address: str | None = Field(default=None, max_length=300)
 
 
+ConsentChannel = Literal["email", "post", "phone", "sms"]
+
+
 class ScreenAsk(Closed):
     people: list[PersonToScreen] = Field(min_length=1, max_length=1000)
+    #: With a channel and a purpose, each person's marketing consent is looked at too.
+    channel: ConsentChannel | None = Field(default=None, description="配信の媒体 / marketing channel")
+    purpose: str | None = Field(
+        default=None, max_length=40, description="配信の目的（設定 consent_purposes のコード） / purpose code"
+    )
+
+
+class ConsentAnswer(BaseModel):
+    channel: str
+    purpose: str
+    #: given, withdrawn, or null (never asked).
+    state: Literal["given", "withdrawn"] | None
+    #: Whether a message may be sent: after consent on e-mail and SMS, unless opted out on
+    #: post and phone, and never to someone the register stops from all use.
+    may_send: bool
 
 
 class ScreenResult(BaseModel):
@@ -203,10 +222,46 @@ class ScreenResult(BaseModel):
     #: The register entry (S-000123), or null.
     entry: str | None
     scope: Label | None
+    consent: ConsentAnswer | None = None
 
 
 class Screened(BaseModel):
     results: list[ScreenResult]
     suppressed: int
-    #: Whether marketing opt-outs were consulted too (they are not kept by desk yet).
+    #: Whether marketing consent and opt-outs were looked at (a channel and purpose were given).
     opt_outs_consulted: bool
+
+
+class ConsentAsk(Closed):
+    channel: ConsentChannel
+    purpose: str = Field(
+        min_length=1,
+        max_length=40,
+        description="目的のコード、撤回は all も可 / purpose code; all for a withdrawal from every purpose",
+    )
+    action: Literal["given", "withdrawn"]
+    method: Literal[
+        "web_form", "email_confirmation", "paper_form", "phone", "counter", "import", "unsubscribe_link", "optout_page"
+    ]
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    name: str | None = Field(default=None, max_length=100)
+    postal_address: str | None = Field(default=None, max_length=300)
+    occurred_at: datetime | None = Field(
+        default=None, description="時差付き、省略時は今 / with its UTC offset; now if absent"
+    )
+    shown_text: str | None = Field(
+        default=None, max_length=4000, description="同意のときに示した文言 / the wording shown"
+    )
+    text_version: str | None = Field(default=None, max_length=40)
+    source: str | None = Field(default=None, max_length=200, description="記録元のシステム / the system it came from")
+
+
+class ConsentRecorded(BaseModel):
+    #: The new record's number; null when a withdrawal repeats one already in force.
+    record: int | None
+    channel: str
+    purpose: str
+    action: str
+    state: Literal["given", "withdrawn"] | None
+    address_masked: str

@@ -17,7 +17,7 @@ from desk import catalogue
 from desk.api import keys
 from desk.api.problems import MEDIA_TYPE, Problem, field_error
 from desk.api.schemas import ProblemDocument
-from desk.extensions import db
+from desk.extensions import db, limiter
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
@@ -44,8 +44,8 @@ class Operation:
     responses: dict[int, tuple] = field(default_factory=dict)
     #: Accepts an Idempotency-Key header (a repeated key returns the first result).
     idempotent: bool = False
-    #: Answers 429 when a throttle is exceeded.
-    throttled: bool = False
+    #: The throttle (a Flask-Limiter limit string, or a function giving one); answers 429 beyond it.
+    limit: object = None
     #: Media types of a "binary" response.
     binary_types: tuple[str, ...] = ()
 
@@ -168,6 +168,9 @@ def api_operation(blueprint: Blueprint, rule: str, method: str, **declaration):
                 db.session.commit()
             return response
 
+        if op.limit is not None:
+            # The limit wraps the function the route calls, so Flask-Limiter counts each request once.
+            handle = limiter.limit(op.limit, methods=[method.upper()])(handle)
         blueprint.add_url_rule(rule, endpoint=op.operation_id, view_func=handle, methods=[method.upper()])
         return handle
 
@@ -296,7 +299,7 @@ def document() -> dict:
             standard += [413, 415, 422]
         if op.query is not None:
             standard.append(422)
-        if op.throttled:
+        if op.limit is not None:
             standard.append(429)
         for status in sorted(set(standard)):
             entry["responses"].setdefault(str(status), _problem_response(_STANDARD_DESCRIPTIONS[status]))
@@ -323,6 +326,7 @@ def document() -> dict:
             {"name": "public", "description": "公開（キー不要） / Public (no key)"},
             {"name": "cases", "description": "案件（APIキー） / Cases (API key)"},
             {"name": "suppression", "description": "提供停止名簿（APIキー） / Suppression register (API key)"},
+            {"name": "consent", "description": "配信の同意（APIキー） / Marketing consent (API key)"},
             {"name": "meta", "description": "このAPIの説明 / About this API"},
         ],
         "paths": paths,

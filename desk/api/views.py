@@ -21,9 +21,14 @@ from desk.api.problems import Problem, field_error
 from desk.api.spec import API_VERSION, api_operation, as_json, document
 from desk.audit.service import record
 from desk.cases import lifecycle
+from desk.cases.lifecycle import Refused
 from desk.cases.models import Case
 from desk.cases.service import by_reference
-from desk.extensions import db, limiter
+from desk.consent import keys as consent_keys
+from desk.consent import service as consent_service
+from desk.consent.purposes import purposes as consent_purposes
+from desk.consent.screening import decide_one
+from desk.extensions import db
 from desk.forms import field_maximum
 from desk.i18n import current_language
 from desk.identity.models import Document
@@ -297,9 +302,8 @@ def _intake_limit() -> str:
         503: (None, ("混雑", "Busy")),
     },
     idempotent=True,
-    throttled=True,
+    limit=_intake_limit,
 )
-@limiter.limit(_intake_limit, methods=["POST"])
 def submit_request():
     _require_multipart()
     token = _idempotency_token("request")
@@ -352,9 +356,8 @@ def _status_limit() -> str:
         200: (schemas.Status, ("請求の状況", "The request's status")),
         404: (None, ("受付番号とアクセスコードの組み合わせが見つからない", "No such reference and access code")),
     },
-    throttled=True,
+    limit=_status_limit,
 )
-@limiter.limit(_status_limit, methods=["POST"])
 def read_status(body: schemas.StatusAsk):
     found = status_service.attempt(body.reference, body.access_code, get_remote_address())
     if isinstance(found, status_service.Wait):
@@ -670,10 +673,10 @@ def _registered(completion: dict, repeated: bool) -> schemas.Registered:
     description=(
         "1人または少人数（設定「APIで1回に照合できる人数」まで）を、名簿の照合と同じ規則（氏名またはフリガナに、"
         "生年月日・電話番号・住所のいずれかの一致）で照合します。送った内容は保存しません。"
-        "マーケティングのオプトアウトはまだ desk にないため照合していません（opt_outs_consulted）。",
+        "channel と purpose を指定すると、配信の同意・オプトアウトも見ます（consent）。",
         "One person or a few (up to the setting 'People screened in one API call'), by the rules lists are "
         "screened by (a name or reading confirmed by a date of birth, a phone or an address). Nothing sent is "
-        "kept. Marketing opt-outs are not kept by desk yet and are not consulted (opt_outs_consulted).",
+        "kept. With a channel and a purpose, marketing consent and opt-outs are looked at too (consent).",
     ),
     tag="suppression",
     scope="suppression:screen",
@@ -693,24 +696,129 @@ def screen(key, body: schemas.ScreenAsk):
                 )
             ],
         )
+    if (body.channel is None) != (body.purpose is None):
+        raise Problem(
+            422,
+            errors=[
+                field_error(
+                    "purpose" if body.purpose is None else "channel",
+                    "配信の同意を見るには channel と purpose を両方指定してください。",
+                    "Give both channel and purpose to look at marketing consent.",
+                )
+            ],
+        )
+    if body.purpose is not None and body.purpose not in consent_purposes():
+        raise Problem(
+            422,
+            errors=[
+                field_error(
+                    "purpose",
+                    f"目的は {', '.join(consent_purposes())} のいずれかです（設定 consent_purposes）。",
+                    f"purpose must be one of {', '.join(consent_purposes())} (setting consent_purposes).",
+                )
+            ],
+        )
     hits = screen_people(
         [
             ScreenPerson(name=p.name, furigana=p.furigana, birth_date=p.birth_date, phone=p.phone, address=p.address)
             for p in body.people
         ]
     )
-    results = [
-        schemas.ScreenResult(
-            index=i,
-            suppressed=hit is not None,
-            rule=hit.rule if hit else None,
-            entry=hit.entry_number if hit else None,
-            scope=_pair_label(hit.scope, SUPPRESSION_SCOPES.get(hit.scope, (hit.scope, hit.scope))) if hit else None,
+    results = []
+    for i, (person, hit) in enumerate(zip(body.people, hits, strict=True)):
+        consent = None
+        if body.channel is not None:
+            state, may_send = decide_one(
+                body.channel,
+                body.purpose,
+                email=person.email,
+                phone=person.phone,
+                name=person.name,
+                postal_address=person.address,
+            )
+            consent = schemas.ConsentAnswer(
+                channel=body.channel,
+                purpose=body.purpose,
+                state=state,
+                may_send=may_send and not (hit is not None and hit.scope == "all_use"),
+            )
+        results.append(
+            schemas.ScreenResult(
+                index=i,
+                suppressed=hit is not None,
+                rule=hit.rule if hit else None,
+                entry=hit.entry_number if hit else None,
+                scope=_pair_label(hit.scope, SUPPRESSION_SCOPES.get(hit.scope, (hit.scope, hit.scope)))
+                if hit
+                else None,
+                consent=consent,
+            )
         )
-        for i, hit in enumerate(hits)
-    ]
     g.api_detail = {"people": len(results), "suppressed": sum(r.suppressed for r in results)}
-    return as_json(schemas.Screened(results=results, suppressed=g.api_detail["suppressed"], opt_outs_consulted=False))
+    return as_json(
+        schemas.Screened(
+            results=results, suppressed=g.api_detail["suppressed"], opt_outs_consulted=body.channel is not None
+        )
+    )
+
+
+@api_operation(
+    blueprint,
+    "/consents",
+    "POST",
+    operation_id="record_consent",
+    summary=("配信の同意・撤回を記録する", "Record a marketing consent or an opt-out"),
+    description=(
+        "CRMやメール配信ツールが受けた同意（方法・示した文言・日時とともに）またはオプトアウトを、"
+        "同意の記録（追記のみ）に加えます。すでに撤回済みの撤回は新しい記録を作りません（record は null）。",
+        "Adds a consent taken by a CRM or mailing tool (with its method, the wording shown and when) or an "
+        "opt-out to the append-only consent records. A withdrawal already in force makes no new record (record null).",
+    ),
+    tag="consent",
+    scope="consent:write",
+    body=schemas.ConsentAsk,
+    responses={
+        201: (schemas.ConsentRecorded, ("記録した", "Recorded")),
+        200: (schemas.ConsentRecorded, ("すでに撤回済み", "Already withdrawn")),
+    },
+)
+def record_consent(key, body: schemas.ConsentAsk):
+    if body.occurred_at is not None and body.occurred_at.tzinfo is None:
+        raise Problem(
+            422,
+            errors=[field_error("occurred_at", "時差（+09:00 など）を付けてください。", "Give a UTC offset (+09:00).")],
+        )
+    try:
+        address = consent_keys.address_for(
+            body.channel, email=body.email, phone=body.phone, name=body.name, postal_address=body.postal_address
+        )
+        options = {
+            "occurred_at": body.occurred_at,
+            "shown_text": body.shown_text,
+            "text_version": body.text_version,
+            "source": body.source or f"api key {key.id}",
+        }
+        if body.action == "withdrawn":
+            entry = consent_service.withdraw(address, body.purpose, method=body.method, **options)
+        else:
+            entry = consent_service.add(address, purpose=body.purpose, action="given", method=body.method, **options)
+    except Refused as refusal:
+        db.session.rollback()
+        raise Problem(422, errors=[field_error("body", refusal.ja, refusal.en)]) from None
+    state = consent_service.state_of(address.channel, address.digest(consent_keys.Keyring()), body.purpose)
+    db.session.commit()
+    g.api_detail = {"channel": body.channel, "action": body.action, "record": entry.id if entry else None}
+    return as_json(
+        schemas.ConsentRecorded(
+            record=entry.id if entry else None,
+            channel=body.channel,
+            purpose=body.purpose,
+            action=body.action,
+            state=state if state in ("given", "withdrawn") else None,
+            address_masked=address.masked,
+        ),
+        201 if entry is not None else 200,
+    )
 
 
 # ----------------------------------------------------------------------------- errors and headers

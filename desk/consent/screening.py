@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from desk.cases.lifecycle import Refused
 from desk.consent.channels import ALL_PURPOSES, CHANNELS
-from desk.consent.keys import Keyring, email_key, postal_key
+from desk.consent.keys import Keyring, address_for, email_key, postal_key
 from desk.consent.models import ConsentState
 from desk.consent.purposes import purposes
 from desk.extensions import db
@@ -209,3 +209,35 @@ class ChannelFilter:
                 found.append((k, "consent_opted_out", ("", self.scope, "", "")))
         self.removed += len(found)
         return found
+
+
+def decide_one(channel: str, purpose: str, *, email=None, phone=None, name=None, postal_address=None):
+    """One person on one channel for one purpose, by the list filter's rules: (state, may
+    send). state is "given", "withdrawn" or None (never asked); an opt-in channel (e-mail,
+    SMS) may send only after consent, the others unless the person opted out (by post, a
+    withdrawal under the same name also counts). No address for the channel: (None, False)."""
+    from desk.consent.service import check_purpose, state_of
+
+    check_purpose(purpose, "given")
+    try:
+        address = address_for(channel, email=email, phone=phone, name=name, postal_address=postal_address)
+    except Refused:
+        return None, False
+    keyring = Keyring()
+    state = state_of(channel, address.digest(keyring), purpose)
+    name_digest = address.name_digest(keyring)
+    if state != "given" and name_digest is not None:
+        table = ConsentState.__table__
+        named_out = db.session.execute(
+            select(table.c.id).where(
+                table.c.channel == channel,
+                table.c.purpose.in_((purpose, ALL_PURPOSES)),
+                table.c.state == "withdrawn",
+                table.c.name_hash == name_digest,
+            )
+        ).first()
+        if named_out is not None:
+            state = "withdrawn"
+    if CHANNELS[channel].opt_in_required:
+        return state, state == "given"
+    return state, state != "withdrawn"

@@ -93,7 +93,18 @@ def test_each_scope_is_enforced(client):
         ),
         "cases:documents": lambda h: client.get(f"/api/v1/cases/{case.reference}/documents/999", headers=h),
     }
-    expected = {"cases:read": 200, "suppression:screen": 200, "cases:write": 201, "cases:documents": 404}
+    calls["consent:write"] = lambda h: client.post(
+        "/api/v1/consents",
+        json={"channel": "email", "purpose": "all", "action": "withdrawn", "method": "import", "email": "a@example.jp"},
+        headers=h,
+    )
+    expected = {
+        "cases:read": 200,
+        "suppression:screen": 200,
+        "cases:write": 201,
+        "cases:documents": 404,
+        "consent:write": 201,
+    }
     for scope, call in calls.items():
         others = [s for s in calls if s != scope]
         without = call(bearer(make_key(*others)))
@@ -202,3 +213,54 @@ def test_registering_from_another_channel_queues_the_acknowledgement(client):
     assert first.get_json()["channel"]["code"] == "mail"
     assert [e.detail["channel"] for e in _events("intake.submitted")] == ["mail"]
     assert len(_events("letter.queued")) == 1
+
+
+def test_consent_recorded_and_screened_by_channel(client):
+    """A CRM records an e-mail consent and a postal opt-out; screening by channel says who may be sent to."""
+    writer = bearer(make_key("consent:write"))
+    given = client.post(
+        "/api/v1/consents",
+        json={
+            "channel": "email",
+            "purpose": "newsletter",
+            "action": "given",
+            "method": "web_form",
+            "email": "Hanako@Example.com",
+            "shown_text": "メールマガジンを受け取る",
+            "text_version": "2026-10",
+        },
+        headers=writer,
+    )
+    assert given.status_code == 201, given.get_data(as_text=True)
+    assert given.get_json()["state"] == "given" and "hanako@example.com" not in given.get_json()["address_masked"]
+    out = {"channel": "post", "purpose": "all", "action": "withdrawn", "method": "paper_form"}
+    out |= {"name": "佐藤 一郎", "postal_address": "大阪府大阪市北区梅田1-1-1"}
+    assert client.post("/api/v1/consents", json=out, headers=writer).status_code == 201
+    again = client.post("/api/v1/consents", json={**out, "purpose": "offers"}, headers=writer)
+    assert again.status_code == 200 and again.get_json()["record"] is None
+    reader = bearer(make_key("suppression:screen"))
+    people = [
+        {"name": "山田 花子", "email": "hanako@example.com"},
+        {"name": "鈴木 美咲", "email": "misaki@example.com"},
+    ]
+    by_mail = client.post(
+        "/api/v1/screenings", json={"people": people, "channel": "email", "purpose": "newsletter"}, headers=reader
+    ).get_json()
+    assert by_mail["opt_outs_consulted"] is True
+    assert [(r["consent"]["state"], r["consent"]["may_send"]) for r in by_mail["results"]] == [
+        ("given", True),
+        (None, False),
+    ]
+    posted = [
+        {"name": "佐藤　一郎", "address": "大阪府大阪市北区梅田１－１－１"},
+        {"name": "鈴木 美咲", "address": "東京都港区1-1"},
+    ]
+    by_post = client.post(
+        "/api/v1/screenings", json={"people": posted, "channel": "post", "purpose": "offers"}, headers=reader
+    ).get_json()
+    assert [r["consent"]["may_send"] for r in by_post["results"]] == [False, True]
+    refused = client.post(
+        "/api/v1/screenings", json={"people": people, "channel": "email", "purpose": "nothing"}, headers=reader
+    )
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "purpose"
+    assert [e.detail["channel"] for e in _events("consent.given")] == ["email"]

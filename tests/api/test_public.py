@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import select
 
@@ -31,6 +32,7 @@ def test_openapi_document_is_valid_openapi_3_1(client):
         "read_document",
         "register_case",
         "screen_people",
+        "record_consent",
     }
     fields = document["paths"]["/api/v1/requests"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert {"principal-name", "principal_id-kind", "principal_id-files", "proxy-name"} <= set(fields["properties"])
@@ -125,3 +127,18 @@ def test_public_submissions_are_audited_without_personal_data(client):
     submit(client)
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "intake.submitted")).one()
     assert event.detail["channel"] == "api" and "山田" not in str(event.detail)
+
+
+@pytest.fixture
+def throttled(app_config):
+    """The throttles on, as in production, with small limits."""
+    app_config.update(RATELIMIT_ENABLED=True, INTAKE_RATE_LIMIT="2 per hour", STATUS_RATE_LIMIT="3 per minute")
+
+
+def test_the_form_s_throttle_counts_each_api_request_once(throttled, client):
+    """With the intake limit at 2 per hour, the third request from an address gets a 429 problem."""
+    answers = [submit(client).status_code for _ in range(3)]
+    assert answers == [201, 201, 429]
+    limited = submit(client)
+    assert limited.mimetype == "application/problem+json" and limited.get_json()["status"] == 429
+    assert case_count() == 2

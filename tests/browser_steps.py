@@ -41,42 +41,51 @@ def open_case(page, url: str, case) -> None:
     expect(page.locator(".case-title")).to_contain_text(case.reference)
 
 
+def open_panel(page, element_id: str):
+    """The case page folds every panel but the next step's: open the one holding
+    `element_id` as a person would (a click on its line), and return the element."""
+    fold = page.locator(f"details.fold:has(#{element_id})")
+    if fold.count() and fold.get_attribute("open") is None:
+        fold.locator("> summary").click()
+    return page.locator(f"#{element_id}")
+
+
 def expect_status(page, label: str) -> None:
     expect(page.locator(".case-title .status")).to_have_text(label)
 
 
 def review_document(page, document, result: str = "acceptable", deficiency: str = "") -> None:
     """Record the review of one document: 適 (acceptable), 不備 (deficient, with the note)."""
-    row = page.locator(f"#document-{document.id}")
+    row = open_panel(page, f"document-{document.id}")
     row.get_by_label("確認結果").select_option(result)
     if deficiency:
         row.get_by_label("不備の内容").fill(deficiency)
     row.get_by_role("button", name="記録").click()
     if deficiency:
-        expect(page.locator(f"#document-{document.id}").get_by_text(deficiency)).to_be_visible()
+        expect(open_panel(page, f"document-{document.id}").get_by_text(deficiency)).to_be_visible()
 
 
 def compare_addresses(
     page, on_document: str = "東京都渋谷区神宮前1-2-3", in_records: str = "東京都渋谷区神宮前一丁目２番３号"
 ) -> None:
-    identity = page.locator("#identity")
+    identity = open_panel(page, "identity")
     identity.get_by_label("本人確認書類の住所").fill(on_document)
     identity.get_by_label("当社の記録上の住所").fill(in_records)
     identity.get_by_role("button", name="住所を記録して照合").click()
-    expect(page.locator("#identity").get_by_text("一致", exact=True)).to_have_count(2)
+    expect(open_panel(page, "identity").get_by_text("一致", exact=True)).to_have_count(2)
 
 
 def confirm_identity(page, document, status: str = "調査中") -> None:
     """The identity document reviewed as acceptable, the addresses compared, 本人と確認した."""
     review_document(page, document)
     compare_addresses(page)
-    page.locator("#identity").get_by_role("button", name="本人と確認した").click()
+    open_panel(page, "identity").get_by_role("button", name="本人と確認した").click()
     expect_status(page, status)
 
 
 def record_payment(page, amount: int, method: str) -> None:
-    fees = page.locator("#fees")
-    payments = page.locator("#fees table tbody tr")
+    fees = open_panel(page, "fees")
+    payments = open_panel(page, "fees").locator("table tbody tr")
     before = payments.count()
     fees.get_by_label("金額（円）").fill(str(amount))
     fees.get_by_label("支払方法").select_option(method)
@@ -85,13 +94,13 @@ def record_payment(page, amount: int, method: str) -> None:
 
 
 def ask_for_fee(page) -> None:
-    page.locator("#fees").get_by_role("button", name="不足の通知を作成").click()
+    open_panel(page, "fees").get_by_role("button", name="不足の通知を作成").click()
     expect_status(page, "手数料待ち")
 
 
 def ask_requester(page, what: str, due_on, body: str) -> None:
     """Ask for documents (what="documents") or a clarification ("clarification")."""
-    requests = page.locator("#requests")
+    requests = open_panel(page, "requests")
     requests.get_by_label("照会の種類").select_option(what)
     requests.get_by_label("提出期限").fill(due_on.isoformat())
     requests.get_by_label("依頼する内容").fill(body)
@@ -102,17 +111,17 @@ def ask_requester(page, what: str, due_on, body: str) -> None:
 def decide(page, item, outcome: str, **fields: str) -> None:
     """Choose the outcome of one request (its label, e.g. 「全部開示」, 「実施」) and
     fill any labelled field given (label=text), then save the decision."""
-    panel = page.locator(f"#item-{item.id}")
+    panel = open_panel(page, f"item-{item.id}")
     panel.get_by_label(outcome, exact=True).check()
     for label, text in fields.items():
         panel.get_by_label(label).fill(text)
     panel.get_by_role("button", name="この決定を保存").click()
-    expect(page.locator(f"#item-{item.id} h3 .badge")).to_have_text(outcome)
+    expect(open_panel(page, f"item-{item.id}").locator("h3 .badge")).to_have_text(outcome)
 
 
 def submit_decision(page, status: str) -> None:
     """決定を確定 (straight to 承認済 where nothing needs a supervisor, else to 承認待ち)."""
-    page.locator("#decision").get_by_role("button", name="決定を確定").first.click()
+    open_panel(page, "decision").get_by_role("button", name="決定を確定").first.click()
     expect_status(page, status)
 
 

@@ -35,6 +35,18 @@ class Panel:
     permission: str = "case.view"
     #: Extra data for the template, computed from the case.
     context: Callable[[Any], dict] | None = None
+    #: The panel's name on its folded line (ja, en); the page guides by it.
+    title: tuple[str, str] = ("", "")
+    #: Where the panel stands, in one line for its folded summary: `summary(case, context)`
+    #: gives a (ja, en) pair, or None when there is nothing to say.
+    summary: Callable[[Any, dict], tuple[str, str] | None] | None = None
+
+    @property
+    def key(self) -> str:
+        """The panel's short name (its template's stem: "identity", "fees", "letters"…)."""
+        parts = self.template.removesuffix(".html").split("/")
+        # An area's own panel template is often just ".../<area>/panel.html".
+        return parts[-2] if parts[-1] == "panel" and len(parts) > 1 else parts[-1]
 
 
 @dataclass(frozen=True, eq=False)

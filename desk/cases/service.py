@@ -288,6 +288,17 @@ def assign(case: Case, assignee, *, actor=None) -> None:
     record("case.assigned", actor=actor, case=case, detail={"assignee_id": case.assignee_id})
 
 
+def take_if_unassigned(case: Case, *, actor) -> bool:
+    """The first piece of work on an unassigned open case gives it to whoever did it (an
+    officer or supervisor), so nobody has to assign it first; True when it did."""
+    if case.assignee_id is not None or not case.is_open:
+        return False
+    if not getattr(actor, "active", False) or actor.role not in ("officer", "supervisor"):
+        return False
+    assign(case, actor, actor=actor)
+    return True
+
+
 def add_note(case: Case, body: str, *, actor) -> CaseNote:
     if case.status == "disposed" or case.disposed_on:
         # Disposal erased the case's personal data; a note now would bring some back.

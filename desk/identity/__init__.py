@@ -11,13 +11,21 @@ def register(app: Flask) -> None:
     from sqlalchemy import func, or_
 
     from desk.cases import hooks
+    from desk.i18n import current_language
     from desk.identity.models import Document, Verification
-    from desk.identity.panel import documents_context
+    from desk.identity.panel import documents_context, documents_summary
+    from desk.identity.service import document_name
 
+    app.jinja_env.filters["document_name"] = lambda document: document_name(document, current_language())
     hooks.add_panel(
         app,
         hooks.Panel(
-            "staff/cases/panels/documents.html", order=20, permission="document.view", context=documents_context
+            "staff/cases/panels/documents.html",
+            order=20,
+            permission="document.view",
+            context=documents_context,
+            title=("提出書類", "Documents"),
+            summary=documents_summary,
         ),
     )
     hooks.erase_at_disposal(

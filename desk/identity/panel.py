@@ -49,3 +49,19 @@ def documents_context(case) -> dict:
             "requester": tr("依頼者が追加", "sent by the requester"),
         },
     }
+
+
+def documents_summary(case, panel: dict) -> tuple[str, str] | None:
+    documents = [d for _, group in panel["groups"] for d in group]
+    if not documents:
+        return ("提出書類なし", "No documents")
+    waiting = sum(1 for d in documents if d.review == "received")
+    deficient = sum(1 for d in documents if d.review == "deficient")
+    ja, en = [f"{len(documents)}点"], [f"{len(documents)} document{'s' if len(documents) != 1 else ''}"]
+    if waiting:
+        ja.append(f"未確認 {waiting}点")
+        en.append(f"{waiting} not reviewed")
+    if deficient:
+        ja.append(f"不備 {deficient}点")
+        en.append(f"{deficient} deficient")
+    return ("・".join(ja), ", ".join(en))

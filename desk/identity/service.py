@@ -255,6 +255,28 @@ def confirm_identity(case: Case, *, actor) -> None:
     move_to(case, working_state(case), actor=actor)
 
 
+def review_and_confirm(
+    case: Case, acceptable_ids: list[int], document_address: str, records_address: str, *, actor
+) -> tuple[str, str] | None:
+    """The identity check in one step: the listed identity documents reviewed as acceptable,
+    the addresses recorded and compared, and the identity confirmed when nothing blocks it.
+    What is recorded stays; if something still blocks the confirmation, its reason (ja, en)
+    is returned and the officer sees the comparison on the page."""
+    documents = {d.id: d for d in identity_documents(case)}
+    for document_id in acceptable_ids:
+        document = documents.get(document_id)
+        if document is None:
+            raise Refused("その本人確認書類はこの案件にありません。", "No such identity document on this case.")
+        if document.review != "acceptable":
+            review_document(document, "acceptable", "", document.issued_on, actor=actor)
+    record_addresses(case, document_address, records_address, actor=actor)
+    assessment = assess_identity(case)
+    if assessment.blockers:
+        return assessment.blockers[0]
+    confirm_identity(case, actor=actor)
+    return None
+
+
 _TAIL = re.compile(r"^[0-9A-Za-z]{1,4}$")
 
 
@@ -355,6 +377,32 @@ def add_document(case: Case, party: str, kind: str, file: CheckedFile, *, actor=
         detail={"document_id": document.id, "kind": kind, "party": party, "pages": file.pages},
     )
     return document
+
+
+_POSITION = re.compile(r"\s(\d+)/(\d+)$")
+_ADDED = re.compile(r"（追加(?:\s(\d+))?）$")
+
+
+def document_name(document: Document, lang: str) -> str:
+    """What a document is, from the catalogue in the reader's language: the label stored at
+    upload is Japanese (「運転免許証 2/3」, 「委任状（追加 2）」), so only its page or its
+    number among later additions is taken from it."""
+    kind = catalogue.DOCUMENT_KINDS.get(document.kind)
+    if kind is not None:
+        name = kind.label(lang)
+    else:
+        name = {"enclosure": ("同封書類", "Enclosure"), "application": ("請求書", "Application form")}.get(
+            document.kind, (document.kind, document.kind)
+        )[1 if lang == "en" else 0]
+    stored = document.label or ""
+    if position := _POSITION.search(stored):
+        return f"{name} {position.group(1)}/{position.group(2)}"
+    if added := _ADDED.search(stored):
+        number = added.group(1)
+        if lang == "en":
+            return f"{name} (added{' ' + number if number else ''})"
+        return f"{name}（追加{' ' + number if number else ''}）"
+    return name
 
 
 def whose_label(party: str) -> str:

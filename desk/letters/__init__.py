@@ -13,7 +13,7 @@ def register(app: Flask) -> None:
     from sqlalchemy import case, or_
 
     from desk.cases import hooks, lifecycle
-    from desk.letters import service
+    from desk.letters import panel, service
     from desk.letters.models import Letter
     from desk.letters.views import blueprint
 
@@ -29,7 +29,16 @@ def register(app: Flask) -> None:
     hooks.on_enter(app, "lapsed", service.queue_on_entering("lapse"))
     hooks.on_enter(app, "dispatched", service.store_reply_on_dispatch)
     hooks.on_extended(app, service.queue_extension_notice)
-    hooks.add_panel(app, hooks.Panel("staff/cases/panels/letters.html", order=100, context=service.panel_context))
+    hooks.add_panel(
+        app,
+        hooks.Panel(
+            "staff/cases/panels/letters.html",
+            order=100,
+            context=panel.context,
+            title=("文書と発送", "Letters and dispatch"),
+            summary=panel.summary,
+        ),
+    )
     hooks.erase_at_disposal(
         app,
         Letter,

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from desk.catalogue import DISPATCH_METHODS
 from desk.forms import DeskForm
-from desk.i18n import lazy
+from desk.i18n import label, lazy
 from desk.letters.service import LANGUAGES, LETTER_KINDS
 
 
@@ -45,3 +45,20 @@ class MarkSentForm(DeskForm):
         super().__init__(*args, **kwargs)
         self.letter_ids.choices = [(letter.id, str(letter.id)) for letter in letters]
         self.method.choices = [(code, e.en if lang == "en" else e.ja) for code, e in DISPATCH_METHODS.items()]
+
+
+class DispatchForm(DeskForm):
+    """The reply of one case sent, from its case page (the print run marks many at once)."""
+
+    sent_on = DateField(
+        lazy("発送日", "Sent on"),
+        validators=[
+            InputRequired(message=lazy("日付を YYYY-MM-DD の形で入力してください。", "Enter a date as YYYY-MM-DD."))
+        ],
+        format="%Y-%m-%d",
+    )
+    method = SelectField(lazy("発送方法", "Method"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.method.choices = [(code, label(entry)) for code, entry in DISPATCH_METHODS.items()]

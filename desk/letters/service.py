@@ -578,6 +578,7 @@ def panel_context(case) -> dict:
     letters = list(db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)))
     return {
         "letter_kinds": LETTER_KINDS,
+        "letters": letters,
         "applicable": [] if disposed else applicable_kinds(case),
         "stored": [letter for letter in letters if letter.wrapped_key is not None and not disposed],
         "queued": [

@@ -16,6 +16,19 @@ def register(app: Flask) -> None:
     app.register_blueprint(blueprint)
     hooks.add_panel(
         app,
-        hooks.Panel("staff/provisions/panel.html", order=75, permission="case.view", context=panel_context),
+        hooks.Panel(
+            "staff/provisions/panel.html",
+            order=75,
+            permission="case.view",
+            context=panel_context,
+            title=("第三者提供記録の照合", "Records of provision and receipt"),
+            summary=lambda case, panel: (
+                ("照合を確定済", "Search confirmed")
+                if panel.get("confirmed")
+                else ("未確定", "Not confirmed yet")
+                if panel.get("relevant")
+                else None
+            ),
+        ),
     )
     app.jinja_env.globals["provision_figures"] = service.figures

@@ -16,5 +16,12 @@ def register(app: Flask) -> None:
     hooks.on_enter(app, "completed", on_case_completed)
     hooks.add_panel(
         app,
-        hooks.Panel("staff/suppression/panel.html", order=130, permission="suppression.view", context=panel_context),
+        hooks.Panel(
+            "staff/suppression/panel.html",
+            order=130,
+            permission="suppression.view",
+            context=panel_context,
+            title=("提供停止名簿", "Suppression register"),
+            summary=lambda case, panel: ("登録済", "On the register") if panel.get("entries") else None,
+        ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from desk import catalogue, settings
@@ -16,7 +16,7 @@ from desk.fees import service as fees
 from desk.formatting import format_date
 from desk.i18n import current_language, label, tr
 from desk.intake.service import duplicates_of
-from desk.workbench import queries
+from desk.workbench import guide, queries
 from desk.workbench.panels import header
 
 blueprint = Blueprint("cases", __name__, url_prefix="/staff")
@@ -128,20 +128,77 @@ def show_case(reference: str):
     return render_case(case)
 
 
+#: Which panel holds each workbench form (by the form's name, or its prefix before "-"), so
+#: a form shown again with its errors is shown in an open panel.
+_FORM_PANELS = {
+    "addresses": "identity",
+    "counter": "identity",
+    "link": "identity",
+    "identity": "identity",
+    "quick": "identity",
+    "payment": "fees",
+    "shortfall": "fees",
+    "ask": "requests",
+    "reply": "requests",
+    "search": "data",
+    "table": "data",
+    "attach": "data",
+    "decision": "decision",
+    "return": "approval",
+    "lapse": "approval",
+    "extend": "procedures",
+    "withdraw": "procedures",
+    "dispatch": "letters",
+    "add_document": "documents",
+    "note": "notes",
+}
+
+
 def render_case(case, status: int = 200):
-    """The case page; a workbench action whose form failed shows it again with status 400."""
-    panels = [
-        (panel.template, panel.context(case) if panel.context else {})
-        for panel in hooks.of().panels
-        if can(current_user, panel.permission)
-    ]
+    """The case page; a workbench action whose form failed shows it again with status 400.
+
+    The next step (desk.workbench.guide) comes first with its panel open; every other
+    panel is folded to one line that says where it stands; the timeline goes to the side."""
+    step = guide.next_step(case, can_approve=can(current_user, "decision.approve"))
+    failed = {
+        _FORM_PANELS.get(name, _FORM_PANELS.get(name.split("-")[0])) for name in getattr(g, "workbench_forms", {})
+    }
+    if any(name.startswith("review-") for name in getattr(g, "workbench_forms", {})):
+        failed |= {"identity", "proxy", "data", "documents"}
+    wanted = request.args.get("open", "")
+    wanted = _FORM_PANELS.get(wanted, _FORM_PANELS.get(wanted.split("-")[0], wanted))
+    lang = current_language()
+    panels = []
+    for panel in hooks.of().panels:
+        if not can(current_user, panel.permission):
+            continue
+        context = panel.context(case) if panel.context else {}
+        line = panel.summary(case, context) if panel.summary else None
+        panels.append(
+            {
+                "key": panel.key,
+                "template": panel.template,
+                "panel": context,
+                "title": tr(*panel.title, lang) if panel.title[0] else "",
+                "summary": tr(*line, lang) if line else "",
+                "open": panel.key in failed or panel.key == wanted,
+            }
+        )
+    step_panel = next((p for p in panels if step and p["key"] == step.panel), None)
     return render_template(
         "staff/cases/show.html",
         case=case,
-        panels=panels,
+        panels=[p for p in panels if p is not step_panel and p["key"] not in _SIDE],
+        side=[p for p in panels if p["key"] in _SIDE],
+        step=step,
+        step_panel=step_panel,
         today=today(),
         fee_due=fees.fee_due(case),
         header=header(case),
         closed=settings.closed_days(),
         days_left=deadlines.business_days_left,
     ), status
+
+
+#: Panels shown beside the work (below it on a narrow screen).
+_SIDE = ("timeline", "notes")

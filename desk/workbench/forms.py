@@ -74,6 +74,19 @@ class AddressForm(DeskForm):
     )
 
 
+class QuickIdentityForm(DeskForm):
+    """The identity check in one step when everything agrees: the documents seen as
+    acceptable, the two addresses, and the confirmation."""
+
+    accept = None  # set below, once MultiCheckboxField exists
+    document_address = TextAreaField(
+        lazy("本人確認書類の住所", "Address on the identity document"), validators=[Optional(), Length(max=300)]
+    )
+    records_address = TextAreaField(
+        lazy("当社の記録上の住所", "Address in our records"), validators=[Optional(), Length(max=300)]
+    )
+
+
 class ReviewForm(DeskForm):
     review = SelectField(
         lazy("確認結果", "Review"),
@@ -220,15 +233,6 @@ class LapseReturnForm(DeskForm):
     )
 
 
-class DispatchForm(DeskForm):
-    sent_on = DateField(lazy("発送日", "Sent on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d")
-    method = SelectField(lazy("発送方法", "Method"), choices=[])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.method.choices = choices((code, label(entry)) for code, entry in catalogue.DISPATCH_METHODS.items())
-
-
 class WithdrawForm(DeskForm):
     channel = SelectField(lazy("取下げの連絡方法", "Withdrawal received by"), choices=[])
     received_on = DateField(
@@ -249,3 +253,8 @@ class MaskForm(DeskForm):
             Length(max=200_000),
         ]
     )
+
+
+QuickIdentityForm.accept = MultiCheckboxField(
+    lazy("「適」と確認した本人確認書類", "Identity documents seen and acceptable"), coerce=int, validate_choice=False
+)

@@ -22,12 +22,12 @@ from desk.decisions import service as decisions
 from desk.decisions.models import Approval
 from desk.extensions import db
 from desk.fees import service as fees
-from desk.i18n import label
+from desk.formatting import format_date
+from desk.i18n import current_language, label
 from desk.identity import addresses
 from desk.identity import forms as identity_forms
 from desk.identity import service as identity_checks
 from desk.intake import service as intake_service
-from desk.letters.models import Letter
 from desk.workbench import forms
 from desk.workbench.queries import assignable_staff, timeline
 
@@ -69,9 +69,19 @@ def identity(case: Case) -> dict:
         "counter",
         lambda: identity_forms.CounterCheckForm(formdata=None, kinds=list(check.counter_kinds or []) if check else []),
     )
+    unreviewed = [d for d in identity_checks.identity_documents(case) if d.review == "received" and d.wrapped_key]
+    quick_form = _form(
+        "quick",
+        lambda: forms.QuickIdentityForm(
+            formdata=None,
+            document_address=check.document_address if check else "",
+            records_address=check.records_address if check else "",
+        ),
+    )
+    quick_form.accept.choices = forms.choices((d.id, _document_name(d)) for d in unreviewed)
     link_form = _form("link", lambda: identity_forms.LinkForm(formdata=None))
     link_form.document_id.choices = forms.choices(
-        [("", "—")] + [(str(d.id), d.label or label(catalogue.DOCUMENT_KINDS[d.kind])) for d in assessment.linkable]
+        [("", "—")] + [(str(d.id), _document_name(d)) for d in assessment.linkable]
     )
     documents = identity_checks.identity_documents(case) + identity_checks.linking_documents(case)
     return {
@@ -80,6 +90,8 @@ def identity(case: Case) -> dict:
         "address_form": address_form,
         "counter_form": counter_form,
         "link_form": link_form,
+        "quick_form": quick_form,
+        "unreviewed": unreviewed,
         "action_form": forms.ActionForm(formdata=None),
         "documents": [_document_entry(d) for d in documents],
         "rules": catalogue.IDENTITY_RULES,
@@ -91,10 +103,15 @@ def identity(case: Case) -> dict:
     }
 
 
+def _document_name(document) -> str:
+    return identity_checks.document_name(document, current_language())
+
+
 def _document_entry(document) -> dict:
     return {
         "document": document,
         "kind": catalogue.DOCUMENT_KINDS.get(document.kind),
+        "name": _document_name(document),
         "too_old": identity_checks.certificate_too_old(document),
         "form": _form(
             f"review-{document.id}",
@@ -279,20 +296,135 @@ def procedures(case: Case) -> dict:
     }
 
 
-def dispatch(case: Case) -> dict:
-    letters = list(db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)))
-    default_method = "electronic" if case.delivery_method == "electronic" else "simple_registered"
-    return {
-        "letters": letters,
-        "dispatch_form": _form(
-            "dispatch", lambda: forms.DispatchForm(formdata=None, sent_on=today(), method=default_method)
-        ),
-    }
-
-
 def notes(case: Case) -> dict:
     return {"note_form": _form("note", lambda: forms.NoteForm(formdata=None))}
 
 
 def timeline_panel(case: Case) -> dict:
     return {"timeline": timeline(case), "actions": ACTIONS}
+
+
+# --------------------------------------------------------------------------- one-line summaries
+# What each folded panel says on its one line: (ja, en), worked out from the panel's context.
+
+
+def _days(day) -> tuple[str, str]:
+    return format_date(day, "short", "ja"), format_date(day, "short", "en")
+
+
+def people_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    roles = [p.role for p in case.requesters]
+    if not roles:
+        return ("個人情報は廃棄済み", "Personal details disposed of")
+    if case.proxy_kind:
+        kind = catalogue.PROXY_KINDS[case.proxy_kind]
+        return (f"代理人（{kind.ja}）による請求", f"Asked by a proxy ({kind.en})")
+    return ("本人による請求", "Asked by the principal")
+
+
+def identity_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    check = panel.get("check")
+    if check and check.identity_result == "identified":
+        ja, en = _days(check.identity_at)
+        return (f"確認済 {ja}", f"Identified {en}")
+    if check and check.identity_result == "unidentified":
+        return ("本人確認できず", "Cannot be identified")
+    assessment = panel.get("assessment")
+    if assessment and not assessment.blockers:
+        return ("確認できます（未完了）", "Ready to confirm")
+    return ("未確認", "Not checked yet")
+
+
+def proxy_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    if not panel.get("applies"):
+        return None
+    check = panel.get("check")
+    if check and check.proxy_result == "confirmed":
+        return ("代理権を確認済", "Authority confirmed")
+    if check and check.proxy_result == "unconfirmed":
+        return ("代理権を確認できず", "Authority not confirmed")
+    return (
+        ("書類がそろっています（未確認）", "Documents complete, not confirmed")
+        if panel.get("satisfied")
+        else (
+            "書類が不足しています",
+            "Documents missing",
+        )
+    )
+
+
+def fee_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    if not panel["due"] and not panel["payments"]:
+        return ("手数料なし", "No fee")
+    if panel["balance"]:
+        owed_ja, owed_en = f"{panel['balance']:,}円", f"¥{panel['balance']:,}"
+        if case.status == "awaiting_fee" and case.requester_due_on:
+            ja, en = _days(case.requester_due_on)
+            return (f"{owed_ja}不足・期限 {ja}", f"{owed_en} owed, due {en}")
+        return (f"{owed_ja}不足", f"{owed_en} owed")
+    return (f"納付済 {panel['paid']:,}円", f"Paid ¥{panel['paid']:,}")
+
+
+def requests_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    pauses = panel["pauses"]
+    if not pauses:
+        return ("照会なし", "Nothing asked")
+    open_ = [p for p in pauses if not p.ended_on]
+    if open_:
+        ja, en = _days(open_[-1].due_on)
+        return (f"回答待ち・期限 {ja}", f"Waiting for a reply, due {en}")
+    return (
+        f"照会 {len(pauses)}件（回答済）",
+        f"{len(pauses)} asked, answered" if len(pauses) != 1 else "1 asked, answered",
+    )
+
+
+def data_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    searches = len(panel["searches"])
+    tables = sum(1 for t in panel["tables"] if (t["item"].details or {}).get("disclosed"))
+    if not searches and not tables:
+        return ("未調査", "Not located yet")
+    parts_ja = [f"調査 {searches}件"] if searches else []
+    parts_en = [f"{searches} search{'es' if searches != 1 else ''}"] if searches else []
+    if tables:
+        parts_ja.append("開示データあり")
+        parts_en.append("data to disclose saved")
+    return ("・".join(parts_ja), ", ".join(parts_en))
+
+
+def decision_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    entries = panel["entries"]
+    decided = [e for e in entries if e["outcome"]]
+    if not decided:
+        return ("未決定", "Not decided yet")
+    if len(decided) < len(entries):
+        return (f"{len(entries)}件中{len(decided)}件決定", f"{len(decided)} of {len(entries)} decided")
+    return (
+        "・".join(e["outcome"].ja for e in entries),
+        ", ".join(e["outcome"].en for e in entries),
+    )
+
+
+def approval_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    if case.status == "awaiting_approval":
+        return ("承認待ち", "Awaiting approval")
+    if panel.get("returned") and case.status == "decision_drafted":
+        return ("差戻し（理由あり）", "Returned with a reason")
+    approved = [a for a in panel["approvals"] if a.result == "approved"]
+    if approved:
+        ja, en = _days(approved[-1].decided_at)
+        return (f"承認済 {ja}", f"Approved {en}")
+    return None
+
+
+def procedures_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    extensions = panel["extensions"]
+    if extensions:
+        days = sum(x.business_days for x in extensions)
+        return (f"{days}営業日延長", f"Extended by {days} business day{'s' if days != 1 else ''}")
+    return ("延長なし", "Not extended")
+
+
+def timeline_summary(case: Case, panel: dict) -> tuple[str, str] | None:
+    count = len(panel["timeline"])
+    return (f"{count}件", f"{count} entr{'ies' if count != 1 else 'y'}")

@@ -26,6 +26,7 @@ from desk.identity.forms import AddDocumentForm
 from desk.identity.models import Document
 from desk.intake import asking
 from desk.letters import service as letters
+from desk.letters.forms import DispatchForm
 from desk.storage.service import StorageError
 from desk.workbench import forms, masking
 from desk.workbench.case_page import render_case
@@ -45,7 +46,8 @@ def _back(case, anchor: str):
     """Back to the case, or to the approvals inbox when the action was taken there."""
     if request.args.get("from") == "approvals":
         return redirect(url_for("approvals.inbox"))
-    return redirect(url_for("cases.show_case", reference=case.reference, _anchor=anchor))
+    # The panel acted in stays open on the page the officer comes back to.
+    return redirect(url_for("cases.show_case", reference=case.reference, open=anchor, _anchor=anchor))
 
 
 #: What happens next, per state the case is left in: the second half of every action's
@@ -99,9 +101,20 @@ def _outcome_message(case, done_ja: str, done_en: str) -> str:
     )
 
 
-def _act(reference: str, form_class, name: str, action, done_ja, done_en: str = "", anchor: str | None = None):
+def _act(
+    reference: str,
+    form_class,
+    name: str,
+    action,
+    done_ja,
+    done_en: str = "",
+    anchor: str | None = None,
+    take: bool = True,
+):
     """The shape of every action: a valid form → the service → commit → back to the page.
-    `done_ja` may be a function of the case after the action, giving the (ja, en) pair."""
+    `done_ja` may be a function of the case after the action, giving the (ja, en) pair.
+    The first piece of work on an unassigned case assigns it to the actor (`take`; not for
+    a supervisor's approval, which is no work on the case)."""
     case = _case(reference)
     form = form_class()
     if not form.validate_on_submit():
@@ -109,6 +122,7 @@ def _act(reference: str, form_class, name: str, action, done_ja, done_en: str = 
         return render_case(case, status=400)
     try:
         action(case, form)
+        taken = take and cases.take_if_unassigned(case, actor=current_user)
         db.session.commit()
     except Refused as refusal:
         db.session.rollback()
@@ -123,7 +137,10 @@ def _act(reference: str, form_class, name: str, action, done_ja, done_en: str = 
     else:
         if callable(done_ja):
             done_ja, done_en = done_ja(case)
-        flash(_outcome_message(case, done_ja, done_en), "success")
+        message = _outcome_message(case, done_ja, done_en)
+        if taken:
+            message += tr("（この案件の担当になりました。）", " (You are now assigned this case.)")
+        flash(message, "success")
     return _back(case, anchor or name)
 
 
@@ -145,7 +162,9 @@ def assign_case(reference):
             assignee = None
         cases.assign(case, assignee, actor=current_user)
 
-    return _act(reference, forms.AssignForm, "assign", action, "担当者を変更しました。", "Assignee changed.", "top")
+    return _act(
+        reference, forms.AssignForm, "assign", action, "担当者を変更しました。", "Assignee changed.", "top", take=False
+    )
 
 
 @blueprint.post("/notes")
@@ -192,6 +211,38 @@ def confirm_identity(reference):
         "本人確認を完了しました。",
         "Identity confirmed.",
     )
+
+
+@blueprint.post("/identity/quick")
+@require("case.work")
+def quick_identity(reference):
+    """Documents acceptable, addresses compared and identity confirmed in one step."""
+    blocked = []
+
+    def action(case, form):
+        blocker = identity.review_and_confirm(
+            case,
+            list(form.accept.data or []),
+            form.document_address.data or "",
+            form.records_address.data or "",
+            actor=current_user,
+        )
+        if blocker:
+            blocked.append(blocker)
+
+    def done(case):
+        if blocked:
+            ja, en = blocked[0]
+            return (
+                f"書類と住所を記録しました。本人確認はまだ完了していません：{ja}",
+                f"Documents and addresses recorded; identity not confirmed yet: {en}",
+            )
+        return (
+            "書類を「適」とし、住所が一致したので本人確認を完了しました。",
+            "Documents accepted, addresses agree: identity confirmed.",
+        )
+
+    return _act(reference, forms.QuickIdentityForm, "quick", action, done, anchor="identity")
 
 
 @blueprint.post("/identity/unidentified")
@@ -256,6 +307,7 @@ def add_document(reference):
     try:
         for file in files:
             identity.add_document(case, party, kind, file, actor=current_user)
+        cases.take_if_unassigned(case, actor=current_user)
         db.session.commit()
     except Refused as refusal:
         db.session.rollback()
@@ -522,6 +574,7 @@ def approve(reference):
         "決定を承認しました。",
         "Decision approved.",
         "approval",
+        take=False,
     )
 
 
@@ -536,6 +589,7 @@ def return_decision(reference):
         "決定を理由とともに起案者に差し戻しました。起案者が修正して、もう一度承認に回します。",
         "Returned to the drafter with your reason: they revise the decision and submit it again.",
         "approval",
+        take=False,
     )
 
 
@@ -550,6 +604,7 @@ def approve_lapse(reference):
         "請求がなかったものとして扱い、その旨のお知らせを本日の発送に入れました。",
         "The request is treated as not made; the notice is in the print run.",
         "approval",
+        take=False,
     )
 
 
@@ -564,6 +619,7 @@ def return_lapse(reference):
         "終了せず、依頼者に新しい期限を与えました。",
         "Not lapsed: the requester has a new due date.",
         "approval",
+        take=False,
     )
 
 
@@ -586,12 +642,12 @@ def extend(reference):
 def dispatch(reference):
     return _act(
         reference,
-        forms.DispatchForm,
+        DispatchForm,
         "dispatch",
         lambda case, form: letters.dispatch_reply(case, form.sent_on.data, form.method.data, actor=current_user),
         "発送を記録しました。",
         "Dispatch recorded.",
-        "dispatch",
+        "letters",
     )
 
 

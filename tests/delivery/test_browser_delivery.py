@@ -22,6 +22,7 @@ from tests.delivery.conftest import decide, electronic_request
 from tests.helpers import make_staff
 from tests.intake import samples
 from tests.intake.test_browser_intake import fill_principal, look_up_status, shot, upload
+from tests.workbench.helpers import open_panel
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +49,7 @@ def test_electronic_delivery_journey(app, live_server, page, browser, smtp):
     page.get_by_role("button", name="入力内容を確認する").click()
     page.get_by_role("button", name="この内容で送信する").click()
     page.wait_for_url("**/requests/done")
-    reference, code = page.locator("#reference").inner_text(), page.locator("#access-code").inner_text()
+    reference, code = open_panel(page, "reference").inner_text(), open_panel(page, "access-code").inner_text()
     case = by_reference(reference)
     assert case.delivery_method == "electronic"
     decide(case, on=today())
@@ -57,7 +58,7 @@ def test_electronic_delivery_journey(app, live_server, page, browser, smtp):
     officer = browser.new_context(locale="ja-JP").new_page()
     _sign_in(officer, base)
     officer.goto(f"{base}/staff/cases/{reference}")
-    dispatch = officer.locator("#dispatch")
+    dispatch = officer.locator("#letters")
     expect(dispatch.locator("select[name=method]")).to_have_value("electronic")
     dispatch.get_by_role("button", name="発送を記録して完了").click()
     officer.wait_for_load_state()

@@ -18,6 +18,7 @@ from desk.cases.models import Case
 from desk.clock import today
 from desk.extensions import db
 from desk.intake import codes
+from tests.browser_steps import open_panel
 from tests.browser_steps import sign_in as _sign_in
 from tests.helpers import make_case, make_staff
 from tests.workbench.helpers import card_pdf, make_document
@@ -67,28 +68,28 @@ def test_mail_in_proxy_case_with_documents_that_arrive_later(app, live_server, p
 
     _sign_in(page, url, officer)
     page.goto(f"{url}/staff/cases/{case.reference}")
-    proxy = page.locator("#proxy")
+    proxy = open_panel(page, "proxy")
     expect(proxy.get_by_role("button", name="代理権を確認した")).to_be_disabled()
-    expect(page.locator("#documents .flash-warning")).to_contain_text("委任状")
-    document = page.locator(f"#document-{attorney.id}")
+    expect(open_panel(page, "documents").locator(".flash-warning")).to_contain_text("委任状")
+    document = open_panel(page, f"document-{attorney.id}")
     document.get_by_label("確認結果").select_option("acceptable")
     document.get_by_role("button", name="記録").click()
     # The warning now lists only what is still missing.
-    expect(page.locator("#documents .flash-warning")).to_contain_text("本人の印鑑登録証明書")
-    expect(page.locator("#documents .flash-warning")).not_to_contain_text("委任状")
-    expect(page.locator("#proxy-incomplete")).not_to_contain_text("委任状")
-    page.locator(f"#document-{front.id}").get_by_label("確認結果").select_option("deficient")
-    page.locator(f"#document-{front.id}").get_by_label("不備の内容").fill("裏面（住所変更の記載）がない")
-    page.locator(f"#document-{front.id}").get_by_role("button", name="記録").click()
+    expect(open_panel(page, "documents").locator(".flash-warning")).to_contain_text("本人の印鑑登録証明書")
+    expect(open_panel(page, "documents").locator(".flash-warning")).not_to_contain_text("委任状")
+    expect(open_panel(page, "proxy-incomplete")).not_to_contain_text("委任状")
+    open_panel(page, f"document-{front.id}").get_by_label("確認結果").select_option("deficient")
+    open_panel(page, f"document-{front.id}").get_by_label("不備の内容").fill("裏面（住所変更の記載）がない")
+    open_panel(page, f"document-{front.id}").get_by_role("button", name="記録").click()
 
-    requests = page.locator("#requests")
+    requests = open_panel(page, "requests")
     requests.get_by_label("照会の種類").select_option("documents")
     requests.get_by_label("依頼する内容").fill("本人の印鑑登録証明書と、運転免許証の裏面をお送りください。")
     requests.get_by_role("button", name="照会を記録").click()
     expect(page.locator(".case-title .status")).to_have_text("書類待ち")
 
     # The seal certificate arrives by post: staff add the scan.
-    add = page.locator("#documents form.add-document")
+    add = open_panel(page, "documents").locator("form.add-document")
     add.get_by_label("書類の種類").select_option("proxy:seal_certificate")
     add.get_by_label("ファイル（PDF・JPEG・PNG）").set_input_files(
         files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": card_pdf(1)}]
@@ -115,32 +116,32 @@ def test_mail_in_proxy_case_with_documents_that_arrive_later(app, live_server, p
 
     # The officer reviews both, records the reply and confirms authority and identity.
     page.goto(f"{url}/staff/cases/{case.reference}")
-    expect(page.locator("#documents").get_by_text("依頼者が追加")).to_be_visible()
-    expect(page.locator("#documents").get_by_text("職員が追加")).to_be_visible()
+    expect(open_panel(page, "documents").get_by_text("依頼者が追加")).to_be_visible()
+    expect(open_panel(page, "documents").get_by_text("職員が追加")).to_be_visible()
     db.session.expire_all()
     added = {d.origin: d for d in db.session.get(Case, case.id).documents if d.origin}
     seal, back = added["staff"], added["requester"]
-    document = page.locator(f"#document-{seal.id}")
+    document = open_panel(page, f"document-{seal.id}")
     document.get_by_label("確認結果").select_option("acceptable")
     document.get_by_label("発行日").fill(today().isoformat())
     document.get_by_role("button", name="記録").click()
-    document = page.locator(f"#document-{back.id}")
+    document = open_panel(page, f"document-{back.id}")
     document.get_by_label("確認結果").select_option("acceptable")
     document.get_by_role("button", name="記録").click()
-    expect(page.locator("#documents .flash-warning")).to_have_count(0)
-    page.locator("#requests").get_by_role("button", name="回答を受領した（期限の計算を再開）").click()
+    expect(open_panel(page, "documents").locator(".flash-warning")).to_have_count(0)
+    open_panel(page, "requests").get_by_role("button", name="回答を受領した（期限の計算を再開）").click()
     expect(page.locator(".case-title .status")).to_have_text("本人確認中")
 
-    identity = page.locator("#identity")
+    identity = open_panel(page, "identity")
     identity.get_by_label("本人確認書類の住所").fill("大阪市北区中之島1-3-20")
     identity.get_by_label("当社の記録上の住所").fill("東京都渋谷区神宮前1丁目2番3号")
     identity.get_by_role("button", name="住所を記録して照合").click()
-    expect(page.locator("#compare-document")).to_contain_text("建物名・部屋番号が一方にだけ記載")
-    expect(page.locator("#compare-records")).to_contain_text("一致")
-    page.locator("#proxy").get_by_role("button", name="代理権を確認した").click()
+    expect(open_panel(page, "compare-document")).to_contain_text("建物名・部屋番号が一方にだけ記載")
+    expect(open_panel(page, "compare-records")).to_contain_text("一致")
+    open_panel(page, "proxy").get_by_role("button", name="代理権を確認した").click()
     expect(page.locator(".case-title .status")).to_have_text("本人確認中")
     _shots(browser, url, f"/staff/cases/{case.reference}", ["#identity", "#proxy", "#documents"], "proxy-case", officer)
-    page.locator("#identity").get_by_role("button", name="本人と確認した").click()
+    open_panel(page, "identity").get_by_role("button", name="本人と確認した").click()
     expect(page.locator(".case-title .status")).to_have_text("調査中")
     done = db.session.get(Case, case.id)
     db.session.refresh(done)
@@ -177,8 +178,8 @@ def test_screenshots_of_a_mismatch_and_the_status_upload(app, live_server, brows
 
     def open_status(page):
         page.goto(f"{live_server.url}/requests/status")
-        page.locator("#reference").fill(case.reference)
-        page.locator("#code").fill(code)
+        open_panel(page, "reference").fill(case.reference)
+        open_panel(page, "code").fill(code)
         page.locator("form button[type=submit]").click()
 
     for width in WIDTHS:

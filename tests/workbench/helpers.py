@@ -10,6 +10,9 @@ from PIL import Image, ImageDraw
 from desk.extensions import db
 from desk.identity.models import Document
 from desk.storage.service import store
+from tests.browser_steps import open_panel
+
+__all__ = ["card_pdf", "card_png", "make_document", "open_panel"]
 
 
 def card_png(width: int = 400, height: int = 250) -> bytes:

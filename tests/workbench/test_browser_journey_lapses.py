@@ -30,7 +30,7 @@ from desk.letters.models import Letter
 from desk.retention.service import due_on
 from tests import browser_steps as steps
 from tests.helpers import make_case, make_staff
-from tests.workbench.helpers import make_document
+from tests.workbench.helpers import make_document, open_panel
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,7 @@ def test_a_missing_seal_certificate_is_asked_for_then_the_request_lapses(app, li
     steps.open_case(page, url, case)
     steps.confirm_identity(page, licence, status="本人確認中")  # the proxy is identified; authority not yet
     steps.review_document(page, attorney)
-    expect(page.locator("#proxy-incomplete")).to_contain_text("本人の印鑑登録証明書")
+    expect(open_panel(page, "proxy-incomplete")).to_contain_text("本人の印鑑登録証明書")
     steps.ask_requester(page, "documents", due, "ご本人の印鑑登録証明書の原本を1通、下記の期限までにお送りください。")
     rows = steps.print_run_rows(page, url)
     expect(rows).to_have_count(1)
@@ -138,7 +138,9 @@ def test_an_unpaid_fee_ends_the_disclosure_and_the_stop_provision_is_carried_out
         steps.open_case(page, url, case)
         steps.expect_status(page, "調査中")
         disclosure, stop = _case(case).items
-        expect(page.locator(f"#item-{disclosure.id} h3 .badge")).to_have_text("請求がなかったものとして取扱い")
+        expect(open_panel(page, f"item-{disclosure.id}").locator("h3 .badge")).to_have_text(
+            "請求がなかったものとして取扱い"
+        )
         steps.decide(page, stop, "実施")
         steps.submit_decision(page, "承認済・発送待ち")
         rows = steps.print_run_rows(page, url)

@@ -16,7 +16,7 @@ from desk.letters.models import Letter
 from desk.retention.service import due_on
 from tests import browser_steps as steps
 from tests.helpers import make_case, make_staff
-from tests.workbench.helpers import make_document
+from tests.workbench.helpers import make_document, open_panel
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("DESK_SCREENSHOT_DIR")
@@ -42,8 +42,8 @@ def test_fee_short_then_paid_to_a_reply_sent_from_the_print_run(app, live_server
     expect(page.get_by_text("印刷を待っている文書はありません。")).to_be_visible()  # the notice withdrew itself
 
     steps.open_case(page, url, case)
-    page.locator("#data textarea[name=table]").fill("項目\t内容\n氏名\t山田 花子\n会員番号\tA-1029")
-    page.locator("#data").get_by_role("button", name="開示データを保存").click()
+    open_panel(page, "data").locator("textarea[name=table]").fill("項目\t内容\n氏名\t山田 花子\n会員番号\tA-1029")
+    open_panel(page, "data").get_by_role("button", name="開示データを保存").click()
     disclosure, correction = case.items
     steps.decide(page, disclosure, "全部開示")
     steps.decide(

@@ -11,7 +11,7 @@ from desk.extensions import db
 from desk.letters.models import Letter
 from tests import browser_steps as steps
 from tests.helpers import make_case, make_staff
-from tests.workbench.helpers import make_document
+from tests.workbench.helpers import make_document, open_panel
 
 pytestmark = pytest.mark.browser
 
@@ -39,20 +39,22 @@ def test_web_request_from_received_to_completed(app, live_server, page):
 
     steps.record_payment(page, 500, "postage_stamps")
     steps.ask_for_fee(page)
-    expect(page.locator("#dispatch").get_by_text("手数料不足の通知")).to_be_visible()
+    expect(
+        open_panel(page, "letters").locator("table.case-letters").get_by_text("手数料・書類・ご確認のお願い")
+    ).to_be_visible()
     steps.record_payment(page, 500, "bank_transfer")
     steps.expect_status(page, "調査中")
-    expect(page.locator("#fees").get_by_text("不足なし")).to_be_visible()
+    expect(open_panel(page, "fees").get_by_text("不足なし")).to_be_visible()
 
-    data = page.locator("#data")
+    data = open_panel(page, "data")
     data.get_by_label("調査したシステム・台帳").fill("顧客管理システム、コールセンター記録")
     data.get_by_label("調査結果").fill("会員情報1件、通話記録2件")
     data.get_by_role("button", name="調査結果を記録").click()
-    page.locator("#data textarea[name=table]").fill("項目\t内容\n氏名\t山田 花子\n会員番号\tA-1029")
-    page.locator("#data").get_by_role("button", name="開示データを保存").click()
-    expect(page.locator("#data table.disclosed").get_by_text("A-1029")).to_be_visible()
+    open_panel(page, "data").locator("textarea[name=table]").fill("項目\t内容\n氏名\t山田 花子\n会員番号\tA-1029")
+    open_panel(page, "data").get_by_role("button", name="開示データを保存").click()
+    expect(open_panel(page, "data").locator("table.disclosed").get_by_text("A-1029")).to_be_visible()
 
-    decision = page.locator("#decision")
+    decision = open_panel(page, "decision")
     decision.get_by_label("一部開示", exact=True).check()
     decision.get_by_label("本人又は第三者の生命・身体・財産その他の権利利益を害するおそれ").check()
     decision.get_by_label("理由の説明（不開示・一部開示等では必須）").fill(
@@ -61,7 +63,7 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     decision.get_by_label("開示しない項目（1行に1項目）").fill("通話記録のうち第三者の発言部分")
     decision.get_by_role("button", name="この決定を保存").click()
     steps.submit_decision(page, "承認待ち")
-    expect(page.locator("#approval").get_by_text("責任者の承認を待っています")).to_be_visible()
+    expect(open_panel(page, "approval").get_by_text("責任者の承認を待っています")).to_be_visible()
     steps.sign_out(page)
 
     # The supervisor lands on the approvals inbox and approves from there.
@@ -71,7 +73,7 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     steps.open_case(page, url, case)
     steps.expect_status(page, "承認済・発送待ち")
 
-    dispatch = page.locator("#dispatch")
+    dispatch = open_panel(page, "letters")
     dispatch.get_by_label("発送方法").select_option("simple_registered")
     dispatch.get_by_role("button", name="発送を記録して完了").click()
     steps.expect_status(page, "完了")
@@ -98,22 +100,24 @@ def test_proxy_case_refused_for_unconfirmed_authority(app, live_server, page):
 
     steps.sign_in(page, url, officer)
     steps.open_case(page, url, case)
-    expect(page.locator("#proxy").get_by_text("未提出")).to_be_visible()  # no seal certificate
+    expect(open_panel(page, "proxy").get_by_text("未提出")).to_be_visible()  # no seal certificate
     steps.review_document(page, attorney, "deficient", "実印ではなく認印が押印されている")
-    expect(page.locator("#proxy").get_by_role("button", name="代理権を確認した")).to_be_disabled()
-    expect(page.locator("#proxy-incomplete")).to_contain_text(
+    expect(open_panel(page, "proxy").get_by_role("button", name="代理権を確認した")).to_be_disabled()
+    expect(open_panel(page, "proxy-incomplete")).to_contain_text(
         "委任状（本人の実印を押印したもの）と本人の印鑑登録証明書"
     )
-    page.locator("#proxy").get_by_role("button", name="代理権が確認できない（不開示等の理由として起案）").click()
+    open_panel(page, "proxy").get_by_role("button", name="代理権が確認できない（不開示等の理由として起案）").click()
     steps.expect_status(page, "決定起案済")
-    expect(page.locator("#decision dd div").get_by_text("代理権が確認できない", exact=True)).to_have_count(2)
+    expect(
+        open_panel(page, "decision").locator("dd div").get_by_text("代理権が確認できない", exact=True)
+    ).to_have_count(2)
     steps.submit_decision(page, "承認待ち")
     steps.sign_out(page)
 
     steps.sign_in(page, url, supervisor)
     steps.open_case(page, url, case)
-    page.locator("#approval").get_by_role("button", name="承認する").click()
-    page.locator("#dispatch").get_by_role("button", name="発送を記録して完了").click()
+    open_panel(page, "approval").get_by_role("button", name="承認する").click()
+    open_panel(page, "letters").get_by_role("button", name="発送を記録して完了").click()
     steps.expect_status(page, "完了")
 
     done = _case(case)
@@ -137,7 +141,7 @@ def test_officer_masks_a_number_by_dragging(app, live_server, page):
     document = make_document(case, "health_insurance", label="健康保険の資格確認書")
     steps.sign_in(page, live_server.url, officer)
     steps.open_case(page, live_server.url, case)
-    page.locator(f"#document-{document.id}").get_by_role("link", name="個人番号等を塗りつぶす").click()
+    open_panel(page, f"document-{document.id}").get_by_role("link", name="個人番号等を塗りつぶす").click()
     stage = page.locator(".mask-stage")
     expect(stage.locator("img")).to_be_visible()
     box = stage.bounding_box()

@@ -171,6 +171,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
     suffix = "_en" if lang == "en" else ""
     addressee, principal, proxy = case.addressee, case.principal, case.proxy
     fee_due = fees_due(case)
+    paid = amount_paid(case)
     items, tables, attachment_number = [], {}, 0
     for number, item in enumerate(case.items, start=1):
         outcome = OUTCOMES.get(item.outcome) if item.outcome else None
@@ -202,7 +203,9 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
                 "alternative_measure": str(details.get("alternative_measure") or "").strip(),
                 "fallback_reason": str(details.get("fallback_to_paper_reason") or "").strip(),
                 "attachment": attachment,
+                # Only where a fee was paid: nothing is "not refunded" to someone who paid nothing.
                 "fee_note": bool(fee_due)
+                and paid > 0
                 and kind_entry.fee_allowed
                 and item.outcome in ("not_disclosed", "not_notified"),
             }
@@ -246,6 +249,17 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "asked": (pause.message or "").strip() if pause else "",
         "lapsed_kinds": [REQUEST_KINDS[item.kind] for item in lapsed_items(case)],
         "going_on_kinds": [REQUEST_KINDS[item.kind] for item in case.items if item.outcome != "lapsed"],
+        # An unpaid fee ends only the kinds that carry one: the fee notice warns of those only.
+        "free_kinds": [
+            REQUEST_KINDS[item.kind]
+            for item in case.items
+            if item.outcome is None and item.kind not in set(settings.get("fee_kinds"))
+        ],
+        "fee_kinds": [
+            REQUEST_KINDS[item.kind]
+            for item in case.items
+            if item.outcome is None and item.kind in set(settings.get("fee_kinds"))
+        ],
         "needed_documents": documents_still_needed(case) if kind in ("shortfall", "lapse") else [],
         "proxy_alternatives": (
             [[DOCUMENT_KINDS[c] for c in alternative] for alternative in PROXY_KINDS[case.proxy_kind].requirements]

@@ -38,6 +38,12 @@ def test_every_kind_names_the_addressee_reference_and_date(full_case, lapsed_cas
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_reply_states_every_outcome_and_every_ground_in_full_words(full_case, lang, tmp_path):
     """Outcome labels, ground sentences, explanations, withheld items and details all appear."""
+    from desk.extensions import db
+    from desk.fees.models import FeePayment
+
+    db.session.add(
+        FeePayment(case_id=full_case.id, amount=1000, method="postage_stamps", received_on=date(2026, 11, 5))
+    )
     text = squash(pdf_text(service.render(full_case, "reply", lang, dated=DAY), tmp_path))
     for item in full_case.items:
         assert squash(OUTCOMES[item.outcome].label(lang)) in text, item.outcome
@@ -57,6 +63,17 @@ def test_reply_states_every_outcome_and_every_ground_in_full_words(full_case, la
     assert squash(fee_note) in text
     assert squash("商品・サービスの提供のため" if lang == "ja" else "To provide our goods and services") in text
     assert squash("ご購入履歴（注文番号A00003）") in text  # the 別紙 table
+
+
+def test_a_refusal_without_a_payment_has_no_fee_note(app, tmp_path):
+    """Nothing is 'not refunded' to a requester who paid nothing (seen in the PNG of an
+    `unidentified` refusal)."""
+    from tests.helpers import make_case
+
+    case = make_case(("disclosure",))
+    case.items[0].outcome, case.items[0].grounds = "not_disclosed", ["unidentified"]
+    text = squash(pdf_text(service.render(case, "reply", "ja", dated=DAY), tmp_path))
+    assert "不開示" in text and "手数料は返還" not in text
 
 
 def test_reply_without_refusal_has_no_fee_note(app, tmp_path):
@@ -113,7 +130,7 @@ def test_shortfall_says_what_is_owed_how_to_pay_by_when_and_the_consequence(full
         squash(
             "ご請求はなかったものとして取り扱わせていただきます"
             if lang == "ja"
-            else "your request will be treated as not made"
+            else "we will close your request, treating it as though it had not been made"
         )
         in text
     )
@@ -365,3 +382,40 @@ def test_frame_is_reusable_without_an_addressee(app, tmp_path):
     text = squash(pdf_text(data, tmp_path))
     assert "保有個人データの廃棄証明書" in text and "D-2026-001" in text and "株式会社サンプル商事" in text
     assert page_count(data) == 1
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_lapse_letter_names_what_did_not_arrive(app, lang, tmp_path):
+    """Documents: the ones still needed; a question: the question as asked; the fee: the
+    amount unpaid. Never a fee where the case lapsed for something else."""
+    from desk.cases.service import open_pause, transition
+    from desk.decisions.service import lapse
+    from tests.helpers import make_case, make_staff
+
+    supervisor = make_staff("supervisor")
+    documents = make_case(("correction",), proxy_kind="delegated")
+    transition(documents, "awaiting_documents", on=date(2026, 11, 4))
+    lapse(documents, "documents", actor=supervisor, on=date(2026, 11, 19))
+    question = make_case(("disclosure",), name="照会 未回答")
+    transition(question, "awaiting_clarification", on=date(2026, 11, 4))
+    open_pause(question).message = "どの期間の購入履歴をご希望でしょうか。"
+    lapse(question, "clarification", actor=supervisor, on=date(2026, 11, 19))
+    fee = make_case(("disclosure",), name="手数料 未納")
+    transition(fee, "awaiting_fee", on=date(2026, 11, 4))
+    lapse(fee, "fee", actor=supervisor, on=date(2026, 11, 19))
+
+    text = squash(pdf_text(service.render(documents, "lapse", lang, dated=DAY), tmp_path))
+    if lang == "ja":
+        assert squash("未提出の書類・委任状（本人の実印を押印したもの）・本人の印鑑登録証明書") in text
+        assert "手数料" not in text
+    else:
+        assert squash("Not received- Power of attorney sealed with the principal's registered seal") in text
+        assert squash("asking you to send the documents listed below by 18 November 2026") in text
+        assert "fee" not in text
+    text = squash(pdf_text(service.render(question, "lapse", lang, dated=DAY), tmp_path))
+    assert (
+        squash(("未回答のお尋ね" if lang == "ja" else "Our question") + "どの期間の購入履歴をご希望でしょうか。")
+        in text
+    )
+    text = squash(pdf_text(service.render(fee, "lapse", lang, dated=DAY), tmp_path))
+    assert squash("未納の手数料1,000円" if lang == "ja" else "Fee unpaid¥1,000") in text

@@ -123,6 +123,9 @@ def test_an_unpaid_fee_ends_the_disclosure_and_the_stop_provision_is_carried_out
     steps.print_run_rows(page, url)
     notice = steps.squash(steps.pdf_text(steps.print_ticked(page), tmp_path))
     assert steps.squash("不足額1,000円") in notice and steps.squash(f"お支払い期限{_era(due)}（必着）") in notice
+    # The warning speaks of the disclosure only: the stop-provision carries no fee.
+    assert steps.squash("保有個人データの開示のご請求はなかったものとして取り扱わせていただきます") in notice
+    assert steps.squash("第三者提供の停止のご請求は手数料を要しませんので、引き続き対応いたします。") in notice
     steps.mark_sent(page)
     steps.sign_out(page)
 

@@ -17,6 +17,7 @@ from desk.extensions import db
 from desk.fees.service import balance
 from desk.forms import DeskForm
 from desk.i18n import lazy, tr
+from desk.identity.service import documents_still_needed
 from desk.identity.uploads import Limits
 from desk.intake import codes
 from desk.letters.models import Letter
@@ -215,11 +216,8 @@ def view_of(case) -> StatusView:
         answer=answer_form(case),
         withdrawable=case.status in lifecycle.WITHDRAWABLE,
         delivery_method=case.delivery_method,
-        missing=[
-            (catalogue.DOCUMENT_KINDS.get(d.kind), (d.deficiency or "").strip())
-            for d in case.documents
-            if d.review == "deficient"
-        ]
+        # The same list the notice asking for documents prints: only what is still needed.
+        missing=[(needed, needed.note) for needed in documents_still_needed(case)]
         if case.status == "awaiting_documents"
         else [],
     )

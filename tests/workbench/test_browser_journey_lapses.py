@@ -26,10 +26,12 @@ from desk.cases.models import Case
 from desk.clock import local_zone, today
 from desk.extensions import db
 from desk.formatting import era_date, format_date
+from desk.intake import codes
 from desk.letters.models import Letter
 from desk.retention.service import due_on
 from tests import browser_steps as steps
 from tests.helpers import make_case, make_staff
+from tests.intake.test_browser_intake import look_up_status
 from tests.workbench.helpers import make_document, open_panel
 
 pytestmark = pytest.mark.browser
@@ -54,10 +56,15 @@ def _era(day) -> str:
     return steps.squash(era_date(day))
 
 
-def test_a_missing_seal_certificate_is_asked_for_then_the_request_lapses(app, live_server, page, runner, tmp_path):
+def test_a_missing_seal_certificate_is_asked_for_then_the_request_lapses(
+    app, live_server, page, browser, runner, tmp_path
+):
     officer = make_staff("officer", name="佐藤 花子")
     supervisor = make_staff("supervisor", name="高橋 誠")
     case = make_case(("disclosure",), proxy_kind="delegated", arrived_on=today() - timedelta(days=1))
+    access_code = codes.new_code()
+    case.access_code_hash = codes.code_hash(case.reference, access_code)
+    db.session.commit()
     licence = make_document(case, "drivers_licence", "proxy", label="代理人の運転免許証")
     attorney = make_document(case, "power_of_attorney", "proxy", label="委任状")
     url, due = live_server.url, today() + timedelta(days=14)
@@ -78,6 +85,13 @@ def test_a_missing_seal_certificate_is_asked_for_then_the_request_lapses(app, li
     assert "委任状" not in notice and "運転免許証" not in notice
     assert steps.squash(f"ご提出期限{_era(due)}（必着）") in notice
     steps.mark_sent(page)
+    # The requester's page asks for the same document, and only that one.
+    requester = browser.new_page(locale="ja-JP")
+    look_up_status(requester, url, case.reference, access_code)
+    expect(requester.locator(".missing-documents li")).to_have_count(1)
+    expect(requester.locator(".missing-documents")).to_contain_text("本人の印鑑登録証明書（発行から3か月以内）")
+    expect(requester.locator(".due")).to_contain_text(era_date(due))
+    requester.close()
     (sent,) = _letters(case)
     assert (sent.kind, sent.dispatched_on) == ("shortfall", today())
     steps.sign_out(page)

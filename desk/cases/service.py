@@ -19,6 +19,7 @@ from desk.cases.lifecycle import Refused, TransitionRefused
 from desk.cases.models import Case, CaseExtension, CaseNote, CasePause
 from desk.clock import now, today
 from desk.extensions import db
+from desk.text.characters import japanese_sentence
 
 
 def require_status(case: Case, allowed, ja_action: str, en_action: str) -> None:
@@ -259,6 +260,11 @@ def extend(case: Case, business_days: int, reason: str, *, actor=None, on: date 
     require_status(case, lifecycle.OPEN - {"approved", "dispatched"}, "期限を延長", "extend the deadline")
     if not reason.strip():
         raise Refused("延長の理由を入力してください。", "Give the reason for the extension.")
+    if case.language == "en" and japanese_sentence(reason):
+        raise Refused(
+            "この案件のお知らせは英語で作成します。延長の理由は英語で入力してください（通知書にそのまま記載されます）。",
+            "This case's letters are in English: give the reason in English (the notice prints it as you write it).",
+        )
     if business_days < 1:
         raise Refused("延長する日数は1営業日以上にしてください。", "An extension adds at least one business day.")
     extension = CaseExtension(

@@ -8,7 +8,6 @@ partial outcomes and lapses need a supervisor's approval, never the drafter's ow
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,6 +25,7 @@ from desk.extensions import db
 from desk.identity import service as identity
 from desk.letters import service as letters
 from desk.letters.models import Letter
+from desk.text.characters import japanese_sentence
 
 #: The letter that tells the requester what a pause waits for (and by when).
 NOTICE_OF_PAUSE = {"fee": "shortfall", "documents": "shortfall", "clarification": "shortfall"}
@@ -97,7 +97,7 @@ def decide(item: RequestItem, draft: Draft, *, actor) -> None:
         # sentences (a name or an address in Japanese is fine).
         for name in ("explanation", "corrected", "alternative_measure", "fallback_to_paper_reason", "withheld"):
             value = getattr(draft, name)
-            if _japanese_sentence("\n".join(value) if isinstance(value, list) else value):
+            if japanese_sentence("\n".join(value) if isinstance(value, list) else value):
                 errors[name] = (
                     "この案件の回答書は英語で作成します。回答書に記載される文章は英語で入力してください。",
                     "This case is answered in English: write the text the reply prints in English.",
@@ -156,14 +156,6 @@ def refuse_proxy_unconfirmed(case: Case, *, actor) -> None:
     """The proxy's authority cannot be confirmed: recorded, and every kind drafted as refused."""
     identity.record_proxy_unconfirmed(case, actor=actor)
     draft_refusal(case, "proxy_unconfirmed", actor=actor)
-
-
-#: Japanese prose rather than a name or an address: kana runs or Japanese sentence punctuation.
-_JAPANESE_SENTENCE = re.compile(r"[\u3041-\u309f]{2}|[。、]")
-
-
-def _japanese_sentence(text: str) -> bool:
-    return bool(_JAPANESE_SENTENCE.search(text or ""))
 
 
 def _has_disclosed_data(item: RequestItem) -> bool:

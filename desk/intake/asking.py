@@ -11,6 +11,7 @@ from desk.cases.service import open_pause, require_day, require_status, transiti
 from desk.clock import today
 from desk.extensions import db
 from desk.identity.service import working_state
+from desk.text.characters import japanese_sentence
 
 #: What can be asked of the requester -> the state the case waits in.
 ASK_STATES = {"documents": "awaiting_documents", "clarification": "awaiting_clarification"}
@@ -26,6 +27,11 @@ def ask_requester(case: Case, what: str, due_on: date | None, body: str, *, acto
         raise Refused(
             "お尋ねする内容を入力してください（通知書にそのまま記載されます）。",
             "Write the question: the notice prints it as you write it.",
+        )
+    if case.language == "en" and japanese_sentence(body):
+        raise Refused(
+            "この案件のお知らせは英語で作成します。依頼する内容は英語で入力してください（通知書にそのまま記載されます）。",
+            "This case's letters are in English: write what you ask in English (the notice prints it as you write it).",
         )
     transition(case, ASK_STATES[what], actor=actor, due_on=due_on, detail={"asked": what})
     # The notice (queued by the letters area on entering the waiting state) prints it.

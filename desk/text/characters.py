@@ -61,3 +61,13 @@ def character_class(codes) -> re.Pattern:
             parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(code)) if code != start else ""))
             start = None
     return re.compile("[" + "".join(parts) + "]")
+
+
+#: Japanese prose rather than a name or an address: kana runs or Japanese sentence punctuation.
+_JAPANESE_SENTENCE = re.compile(r"[\u3041-\u309f]{2}|[。、]")
+
+
+def japanese_sentence(text: str | None) -> bool:
+    """Whether the text holds a Japanese sentence (a name or an address alone does not):
+    what an English letter must not print."""
+    return bool(_JAPANESE_SENTENCE.search(text or ""))

@@ -62,3 +62,27 @@ def test_a_request_for_documents_prints_the_officers_note(client, app, tmp_path)
         (notice,) = _notices(case)
         ja = squash(pdf_text(service.render(case, "shortfall", "ja"), tmp_path))
         assert squash("ご提出書類について（お知らせ）") in ja and squash(note) in ja
+
+
+def test_an_english_case_is_asked_and_extended_in_english(client, app, tmp_path):
+    """The notice prints the officer's text as typed: on a case answered in English, a
+    Japanese question or extension reason is refused, an English one goes into the letter."""
+    with time_machine.travel("2026-11-10 10:00 +09:00", tick=False):
+        case = make_case(("disclosure",), arrived_on=date(2026, 11, 9))
+        case.language = "en"
+        db.session.commit()
+        login(client, make_staff("officer"))
+        base = f"/staff/cases/{case.reference}"
+        ask = {"what": "clarification", "due_on": "2026-11-24", "body": QUESTION}
+        refused = client.post(f"{base}/ask", data=ask, follow_redirects=True).get_data(as_text=True)
+        assert "依頼する内容は英語で入力してください" in refused and _notices(case) == []
+        extend = {"business_days": "5", "reason": "確認に時間を要するため。"}
+        refused = client.post(f"{base}/extend", data=extend, follow_redirects=True).get_data(as_text=True)
+        assert "延長の理由は英語で入力してください" in refused
+        assert db.session.scalars(select(Letter).where(Letter.case_id == case.id)).all() == []
+        question = "Which period of your purchase history would you like to see?"
+        asked = client.post(f"{base}/ask", data={"what": "clarification", "due_on": "2026-11-24", "body": question})
+        assert asked.status_code == 302
+        case = db.session.get(Case, case.id)
+        en = squash(pdf_text(service.render(case, "shortfall", "en"), tmp_path))
+        assert squash(f"Our question{question}") in en

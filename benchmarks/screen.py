@@ -4,7 +4,12 @@ Prints the rows per second of `desk screen` (runs.screen_file: load the register
 normalise, match, write list and report, hash both files, log the run) beside the floor:
 merely reading and writing the same CSV with the csv module. Target: within 3x of the floor.
 
-    .venv/bin/python benchmarks/screen.py [--rows 1000000] [--entries 100000]
+    .venv/bin/python benchmarks/screen.py [--rows 1000000] [--entries 100000] [--channel email]
+
+With --channel email the list has an e-mail column and desk screen runs as
+`--channel email --purpose newsletter`: the consent register holds an opt-in for 96% of
+the list's addresses and an opt-out for 1% (the rest never asked), and the floor reads
+and writes the same wider list.
 
 Uses a throw-away SQLite instance in a temporary directory; never touches instance/.
 """
@@ -115,22 +120,65 @@ def build(args, rng, work, db, insert, SuppressionEntry) -> None:
 
     source = work / "list.csv"
     suppressed = 0
+    consent_given, consent_withdrawn = [], []
     with open(source, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["氏名", "フリガナ", "生年月日", "電話番号", "住所", "会員番号"])
-        for _ in range(args.rows):
+        writer.writerow(
+            ["氏名", "フリガナ", "生年月日", "電話番号", "住所", "会員番号"]
+            + (["メールアドレス"] if args.channel else [])
+        )
+        for number in range(args.rows):
             if rng.random() < 0.01:
                 suppressed += 1
-                writer.writerow(rewritten(rng.choice(register), rng))
+                row = rewritten(rng.choice(register), rng)
             else:
                 p = person(rng)
-                writer.writerow(
-                    [p["name"], "", p["birth"].isoformat(), p["phone"], p["address"], f"C{rng.randrange(10**8):08d}"]
-                )
+                row = [p["name"], "", p["birth"].isoformat(), p["phone"], p["address"], f"C{rng.randrange(10**8):08d}"]
+            if args.channel:
+                email = f"member{number}.{rng.randrange(10**6)}@example{number % 50}.jp"
+                row.append(email)
+                draw = rng.random()
+                if draw < 0.96:
+                    consent_given.append(email)
+                elif draw < 0.97:
+                    consent_withdrawn.append(email)
+            writer.writerow(row)
+    if args.channel:
+        build_consent(db, insert, consent_given, consent_withdrawn)
     size = source.stat().st_size
     print(
         f"list: {args.rows:,} rows ({size / 1e6:.0f} MB, UTF-8), {suppressed:,} of them register people "
         f"rewritten (variant kanji, era dates, +81, 丁目番号)"
+    )
+
+
+def build_consent(db, insert, given: list[str], withdrawn: list[str]) -> None:
+    """The consent register's states for the list's addresses (Core bulk inserts)."""
+    from datetime import UTC, datetime
+
+    from desk.consent.keys import Keyring, email_key
+    from desk.consent.models import ConsentState
+
+    started = time.perf_counter()
+    keyring = Keyring()
+    moment = datetime(2026, 11, 1, tzinfo=UTC)
+    rows = [
+        {
+            "channel": "email",
+            "purpose": "newsletter",
+            "key_hash": keyring("email", email_key(e)),
+            "state": state,
+            "sequence": i,
+            "changed_at": moment,
+        }
+        for i, (e, state) in enumerate([(e, "given") for e in given] + [(e, "withdrawn") for e in withdrawn])
+    ]
+    for start in range(0, len(rows), 50_000):
+        db.session.execute(insert(ConsentState), rows[start : start + 50_000])
+    db.session.commit()
+    print(
+        f"consent register: {len(given):,} opt-ins and {len(withdrawn):,} opt-outs for newsletter "
+        f"built in {time.perf_counter() - started:.1f} s"
     )
 
 
@@ -214,6 +262,11 @@ def main() -> None:
     parser.add_argument("--data", help="keep the generated register and list in this directory and reuse them")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
+        "--channel",
+        choices=["email"],
+        help="screen as a marketing list by channel (--channel email --purpose newsletter)",
+    )
+    parser.add_argument(
         "--record",
         action="store_true",
         help="also screen with recording on (--direction delivery --to a counterparty: Art. 29 record, list stored and indexed)",
@@ -264,7 +317,8 @@ def main() -> None:
                         "--data",
                         str(work),
                         "--build-only",
-                    ],
+                    ]
+                    + (["--channel", args.channel] if args.channel else []),
                     check=True,
                 )
             source = work / "list.csv"
@@ -278,8 +332,15 @@ def main() -> None:
 
             def screen() -> None:
                 text.clear_caches()
+                consent = None
+                if args.channel:
+                    from desk.consent.screening import ChannelFilter
+
+                    consent = ChannelFilter.from_database(args.channel, "newsletter")
                 screenings.append(
-                    runs.screen_file(source, work / "screened.csv", direction="delivery", operator="bench")
+                    runs.screen_file(
+                        source, work / "screened.csv", direction="delivery", operator="bench", consent=consent
+                    )
                 )
                 db.session.commit()
 
@@ -301,8 +362,9 @@ def main() -> None:
             print(
                 f"floor  (csv read + write):  {floor:7.2f} s  {rows / floor:>12,.0f}  {floor_cpu:8.2f} s  {rows / floor_cpu:>12,.0f}"
             )
+            label = f"--channel {args.channel}" if args.channel else "desk screen"
             print(
-                f"screen (desk screen):       {elapsed:7.2f} s  {rows / elapsed:>12,.0f}  {elapsed_cpu:8.2f} s  {rows / elapsed_cpu:>12,.0f}"
+                f"screen ({label}):{' ' * max(1, 18 - len(label))}{elapsed:7.2f} s  {rows / elapsed:>12,.0f}  {elapsed_cpu:8.2f} s  {rows / elapsed_cpu:>12,.0f}"
             )
             print(
                 f"ratio: {elapsed / floor:.2f}x the floor by wall time, {elapsed_cpu / floor_cpu:.2f}x by CPU time "
@@ -311,6 +373,7 @@ def main() -> None:
             print(
                 f"removed {run.rows_removed:,} of {run.rows_in:,} rows (about 1% planted; any extra are strangers "
                 f"who share both a name and a date of birth, phone or address with someone on the register)"
+                + (f"; {run.consent_removed:,} of them by e-mail consent" if args.channel else "")
             )
             if args.record:
                 measure_recording(args, db, source, work, floor, floor_cpu, rows)

@@ -22,6 +22,17 @@ def register(app: Flask) -> None:
         app, hooks.Panel("staff/consent/panel.html", order=135, permission="consent.view", context=panel_context)
     )
     app.jinja_env.globals["consent_figures"] = service.figures
+    app.jinja_env.filters["consent_time"] = consent_time
     app.jinja_env.globals.update(
         CONSENT_CHANNELS=CHANNELS, CONSENT_ACTIONS=ACTIONS, CONSENT_METHODS=METHODS, consent_purpose_label=label
     )
+
+
+def consent_time(moment) -> str:
+    """A record's moment to the second, in the business's zone, naming the zone: evidence reads unambiguously."""
+    from desk.clock import local
+
+    if moment is None:
+        return "—"
+    shown = local(moment)
+    return shown.strftime("%Y/%m/%d %H:%M:%S ") + (shown.tzname() or shown.strftime("%z"))

@@ -153,7 +153,6 @@ def optout():
                 name=form.name.data,
                 postal_address=form.postal_address.data,
             )
-            service.check_purpose(form.purpose.data, "withdrawn")
         except Refused as refused:
             db.session.rollback()
             error, status = refused.message(current_language()), 400

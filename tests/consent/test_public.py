@@ -159,3 +159,14 @@ def test_public_optout_for_post_and_phone(client, app):
     assert records[0].address_masked == "山＊ 花＊ 東京都渋谷区＊＊＊" and records[1].address_masked.endswith("5678")
     details = [e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "consent.withdrawn"))]
     assert details and all("山田" not in str(d) and "5678" not in str(d) for d in details)
+
+
+def test_sign_up_form_may_be_framed_only_by_the_configured_sites(client, app):
+    """consent_embed_origins lets those sites frame the sign-up form (and only it); otherwise no one may."""
+    assert "frame-ancestors 'none'" in client.get("/consent/signup?embed=1").headers["Content-Security-Policy"]
+    set_setting("consent_embed_origins", "https://www.example.jp")
+    embedded = client.get("/consent/signup?embed=1")
+    assert "frame-ancestors 'self' https://www.example.jp" in embedded.headers["Content-Security-Policy"]
+    assert 'class="public-header"' not in embedded.get_data(as_text=True)
+    assert embedded.headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in client.get("/consent/optout").headers["Content-Security-Policy"]

@@ -17,6 +17,7 @@ from desk.cases.models import Case
 from desk.extensions import db
 from desk.inquiries.models import Inquiry
 from desk.letters.models import Letter
+from tests import browser_steps as steps
 from tests.helpers import PASSWORD, make_staff
 
 pytestmark = pytest.mark.browser
@@ -121,7 +122,7 @@ def test_complaint_answered_by_letter_deceased_parent_and_phone_inquiry_to_case(
     expect(page.get_by_role("heading", name="請求を登録しました")).to_be_visible()
     case = db.session.scalars(select(Case)).one()
     page.get_by_role("link", name="案件を開く").click()
-    panel = page.locator("#not-a-request")
+    panel = steps.open_panel(page, "not-a-request")  # folded on the guided case page
     expect(panel).to_contain_text("この請求は問い合わせから開始しました")
     panel.get_by_role("link", name=phone.reference).click()
     expect(page.locator("#links")).to_contain_text(case.reference)

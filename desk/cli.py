@@ -149,18 +149,27 @@ def audit_head_command(output):
     click.echo(f"audit head exported: event {head['last_id']} of {head['events']} to {output}")
 
 
+def csv_export(command):
+    """The options every CSV export for an audit takes: where to write it and in which language."""
+    command = click.option(
+        "--lang",
+        type=click.Choice(["ja", "en"]),
+        default="ja",
+        show_default=True,
+        help="language of the header and labels",
+    )(command)
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        required=True,
+        type=click.Path(dir_okay=False, writable=True),
+        help="the CSV file to write (UTF-8 with BOM, CRLF)",
+    )(command)
+
+
 @desk_cli.command("export-register")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True),
-    help="the CSV file to write (UTF-8 with BOM, CRLF)",
-)
-@click.option(
-    "--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="language of the header and labels"
-)
+@csv_export
 def export_register_command(output, lang):
     """The register of requests as CSV, one row per case and kind, for audits."""
     from desk.audit.service import record
@@ -176,17 +185,7 @@ def export_register_command(output, lang):
 
 
 @desk_cli.command("export-inquiries")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True),
-    help="the CSV file to write (UTF-8 with BOM, CRLF)",
-)
-@click.option(
-    "--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="language of the header and labels"
-)
+@csv_export
 def export_inquiries_command(output, lang):
     """Inquiries and complaints as CSV, one row per inquiry (codes and dates, no names)."""
     from desk.audit.service import record

@@ -4,7 +4,7 @@ from desk.api.models import ApiKey
 from desk.audit.models import AuditEvent, AuditHead
 from desk.auth.models import StaffUser
 from desk.cases.models import Case, CaseExtension, CaseNote, CasePause, Requester, RequestItem
-from desk.consent.models import ConsentRecord, ConsentSignup, ConsentState
+from desk.consent.models import ConsentDroppedPurpose, ConsentRecord, ConsentSignup, ConsentState
 from desk.decisions.models import Approval, DataSearch
 from desk.delivery.models import DeliveryPackage
 from desk.fees.models import FeePayment
@@ -50,6 +50,7 @@ __all__ = [
     "RecordPerson",
     "ConsentRecord",
     "ConsentSignup",
+    "ConsentDroppedPurpose",
     "ConsentState",
     "Inquiry",
     "InquiryAttachment",

@@ -94,3 +94,18 @@ class ConsentSignup(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: When the address was erased (confirmed, or the link expired).
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ConsentDroppedPurpose(db.Model):
+    """A purpose that was in the setting consent_purposes and is no longer: nothing can be
+    screened or sent for it since, so its records are kept consent_keep_days from
+    `dropped_at` and then disposed of. Noted by the disposal run the first time it finds
+    records of a purpose the setting no longer names (so the period counts from then, never
+    from earlier); forgotten if the purpose comes back."""
+
+    __tablename__ = "consent_dropped_purposes"
+
+    purpose: Mapped[str] = mapped_column(String(40), primary_key=True)
+    dropped_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    #: When its records were disposed of (the row stays, so the run does not count them again).
+    disposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

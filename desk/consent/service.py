@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, case, delete, func, select, update
 
 from desk import settings
 from desk.audit.service import record as audit
@@ -13,7 +13,7 @@ from desk.cases.lifecycle import Refused
 from desk.clock import local_zone, now
 from desk.consent.channels import ACTIONS, ALL_PURPOSES, CHANNELS, METHODS
 from desk.consent.keys import Address, Keyring, address_for
-from desk.consent.models import ConsentRecord, ConsentSignup, ConsentState
+from desk.consent.models import ConsentDroppedPurpose, ConsentRecord, ConsentSignup, ConsentState
 from desk.consent.purposes import purposes
 from desk.extensions import db
 
@@ -184,21 +184,54 @@ def log_page(page: int = 1, per_page: int = 50):
 
 
 def figures(months: int = 12) -> list[dict]:
-    """Opt-ins and opt-outs per month per channel (by the date they happened, local time), newest first."""
-    zone = local_zone()
+    """Opt-ins and opt-outs per month per channel (by the moment they happened, in local
+    time), newest first: counted by the database. The local months' edges are worked out
+    here (in UTC, so a zone with summer time is right too) and the database sorts each
+    record into its month with one CASE, on SQLite and PostgreSQL alike."""
+    counted = ConsentRecord.action.in_(("given", "withdrawn"))
+    first, last = db.session.execute(
+        select(func.min(ConsentRecord.occurred_at), func.max(ConsentRecord.occurred_at)).where(counted)
+    ).one()
+    if first is None:
+        return []
+    edges = _month_edges(_as_utc(first), _as_utc(last))
+    month = case(*((ConsentRecord.occurred_at >= start, label) for label, start in reversed(edges)), else_=None)
+    each = select(month.label("month"), ConsentRecord.channel, ConsentRecord.action).where(counted).subquery()
     rows = db.session.execute(
-        select(ConsentRecord.occurred_at, ConsentRecord.channel, ConsentRecord.action).where(
-            ConsentRecord.action.in_(("given", "withdrawn"))
+        select(each.c.month, each.c.channel, each.c.action, func.count()).group_by(
+            each.c.month, each.c.channel, each.c.action
         )
     ).all()
     counts: dict[str, dict] = {}
-    for moment, channel, action in rows:
-        month = moment.astimezone(zone).strftime("%Y-%m")
+    for label, channel, action, count in rows:
+        if label is None:
+            continue
         row = counts.setdefault(
-            month, {"month": month, **{f"{c}_{a}": 0 for c in CHANNELS for a in ("given", "withdrawn")}}
+            label, {"month": label, **{f"{c}_{a}": 0 for c in CHANNELS for a in ("given", "withdrawn")}}
         )
-        row[f"{channel}_{action}"] += 1
+        row[f"{channel}_{action}"] = count
     return [counts[m] for m in sorted(counts, reverse=True)[:months]]
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """A moment read by an aggregate (which skips the column type: SQLite gives a string)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _month_edges(first: datetime, last: datetime) -> list[tuple[str, datetime]]:
+    """("YYYY-MM", the UTC instant that local month starts) from first's month to last's, oldest first."""
+    zone = local_zone()
+    local = first.astimezone(zone)
+    year, month = local.year, local.month
+    end = last.astimezone(zone)
+    edges = []
+    while (year, month) <= (end.year, end.month):
+        start = datetime(year, month, 1, tzinfo=zone).astimezone(UTC)
+        edges.append((f"{year:04d}-{month:02d}", start))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return edges
 
 
 def count_records() -> int:
@@ -256,6 +289,8 @@ def dispose(as_of: date, *, dry_run: bool = False) -> dict:
         ConsentRecord.signup_id.in_(unconfirmed),
     )
     requested = len(db.session.scalars(old_requests).all())
+    dropped = _dispose_dropped_purposes(cutoff, dry_run=dry_run)
+    records += dropped["records"]
     if not dry_run:
         if expired:
             db.session.execute(
@@ -263,10 +298,62 @@ def dispose(as_of: date, *, dry_run: bool = False) -> dict:
             )
         db.session.execute(delete(ConsentRecord).where(ConsentRecord.id.in_(old_requests)))
         if records or requested or expired:
-            audit(
-                "consent.disposed",
-                actor_kind="system",
-                detail={"records": records + requested, "signups_erased": len(expired)},
-            )
+            detail = {"records": records + requested, "signups_erased": len(expired)}
+            if dropped["purposes"]:
+                detail["dropped_purposes"] = dropped["purposes"]
+            audit("consent.disposed", actor_kind="system", detail=detail)
         db.session.flush()
-    return {"records": records + requested, "signups_erased": len(expired)}
+    return {"records": records + requested, "signups_erased": len(expired), "dropped_purposes": dropped["purposes"]}
+
+
+def note_dropped_purposes() -> None:
+    """Note each purpose that has records or states but is no longer in the setting (from
+    now: the period never starts before desk saw it gone), and forget a purpose that came
+    back."""
+    current = set(purposes())
+    used = set(db.session.scalars(select(ConsentRecord.purpose).distinct())) | set(
+        db.session.scalars(select(ConsentState.purpose).distinct())
+    )
+    used.discard(ALL_PURPOSES)
+    known = {row.purpose: row for row in db.session.scalars(select(ConsentDroppedPurpose))}
+    for code, row in known.items():
+        if code in current:
+            db.session.delete(row)
+    for code in sorted(used - current - set(known)):
+        db.session.add(ConsentDroppedPurpose(purpose=code, dropped_at=now()))
+    db.session.flush()
+
+
+def _dispose_dropped_purposes(cutoff: datetime, *, dry_run: bool) -> dict:
+    """A purpose dropped from the setting before the cutoff: every record of it goes, with
+    the states (nothing can be sent for it); for post and phone an opt-out stays as a key,
+    honoured again if the purpose ever comes back. A dry run notes nothing (a purpose first
+    seen gone now is not due anyway)."""
+    if not dry_run:
+        note_dropped_purposes()
+    due = list(
+        db.session.scalars(
+            select(ConsentDroppedPurpose).where(
+                ConsentDroppedPurpose.dropped_at < cutoff, ConsentDroppedPurpose.disposed_at.is_(None)
+            )
+        )
+    )
+    records, codes = 0, []
+    for row in due:
+        doomed = select(ConsentRecord.id).where(ConsentRecord.purpose == row.purpose)
+        found = len(db.session.scalars(doomed).all())
+        records += found
+        codes.append(row.purpose)
+        if dry_run:
+            continue
+        opt_in = [code for code, channel in CHANNELS.items() if channel.opt_in_required]
+        of_purpose = ConsentState.purpose == row.purpose
+        db.session.execute(
+            delete(ConsentState).where(
+                of_purpose, (ConsentState.channel.in_(opt_in)) | (ConsentState.state != "withdrawn")
+            )
+        )
+        db.session.execute(update(ConsentState).where(ConsentState.record_id.in_(doomed)).values(record_id=None))
+        db.session.execute(delete(ConsentRecord).where(ConsentRecord.id.in_(doomed)))
+        row.disposed_at = now()
+    return {"records": records, "purposes": codes}

@@ -722,8 +722,8 @@ SETTINGS: dict[str, SettingDef] = {
             "配信の目的（1行に「コード|日本語|English」）",
             "Marketing purposes (one code|日本語|English a line)",
             "consent",
-            help_ja="同意と配信停止は目的ごとに記録します。コードは英小文字・数字・_ で、一度使ったら変えないでください（記録と照合がコードで結びついています）。",
-            help_en="Consent and opt-outs are recorded per purpose. Codes are lower-case letters, digits and _; never change a code once used (records and screening refer to it).",
+            help_ja="同意と配信停止は目的ごとに記録します。コードは英小文字・数字・_ で、一度使ったら変えないでください（記録と照合がコードで結びついています）。目的を削除すると、その目的の記録は日次処理が削除を確認した日から保存日数のあいだ保存し、その後廃棄します。",
+            help_en="Consent and opt-outs are recorded per purpose. Codes are lower-case letters, digits and _; never change a code once used (records and screening refer to it). A purpose taken out keeps its records for the keeping period from the day the daily job first finds it gone, then they are disposed of.",
         ),
         SettingDef(
             "consent_text",

@@ -154,3 +154,108 @@ def test_daily_disposes_of_history_after_the_keeping_period(app):
         phone.digest(__import__("desk.consent.keys", fromlist=["Keyring"]).Keyring())
         in ChannelFilter.from_database("phone", "offers").opted_out
     )
+
+
+def test_figures_count_by_local_month_in_the_database(app):
+    """The dashboard's counts per month and channel come from one grouped query; a record at
+    00:30 on 1 November in Tokyo (15:30 UTC on 31 October) counts in November."""
+    email = address_for("email", email="hanako@example.com")
+    post = address_for("post", name="山田 花子", postal_address="東京都渋谷区神南1-2-3")
+    at = lambda *args: datetime(*args, tzinfo=UTC)  # noqa: E731
+    service.add(email, purpose="newsletter", action="given", method="paper_form", occurred_at=at(2026, 10, 31, 14, 59))
+    service.add(email, purpose="offers", action="given", method="paper_form", occurred_at=at(2026, 10, 31, 15, 30))
+    service.add(email, purpose="newsletter", action="withdrawn", method="phone", occurred_at=at(2026, 11, 20, 9, 0))
+    service.add(post, purpose="all", action="withdrawn", method="phone", occurred_at=at(2026, 11, 30, 15, 0))
+    service.add(
+        address_for("email", email="taro@example.com"),
+        purpose="newsletter",
+        action="requested",
+        method="web_form",
+        occurred_at=at(2026, 9, 1),
+    )
+    db.session.commit()
+    months = service.figures()
+    assert [m["month"] for m in months] == ["2026-12", "2026-11", "2026-10"]
+    december, november, october = months
+    assert (october["email_given"], october["email_withdrawn"]) == (1, 0)
+    assert (november["email_given"], november["email_withdrawn"]) == (1, 1)
+    assert december["post_withdrawn"] == 1 and december["email_given"] == 0
+    assert [m["month"] for m in service.figures(months=2)] == ["2026-12", "2026-11"]
+
+
+def test_records_of_a_dropped_purpose_are_kept_then_disposed_of(app):
+    """A purpose taken out of consent_purposes: its records stay (and stay in the history)
+    for consent_keep_days from the day the disposal run first finds it gone, then go; a
+    phone opt-out for it stays as a key; the purposes still in the setting are untouched."""
+    import time_machine
+
+    from tests.consent.conftest import set_setting
+
+    email = address_for("email", email="hanako@example.com")
+    phone = address_for("phone", phone="090-1234-5678")
+    with time_machine.travel("2026-09-01 10:00 +0900", tick=False):
+        service.add(email, purpose="offers", action="given", method="paper_form")
+        service.add(email, purpose="newsletter", action="given", method="paper_form")
+        service.add(phone, purpose="offers", action="withdrawn", method="phone")
+        db.session.commit()
+    set_setting("consent_purposes", ["newsletter|メールマガジン|Newsletter"])
+    with time_machine.travel("2026-10-01 10:00 +0900", tick=False):
+        first = daily.run(date(2026, 10, 1), echo=lambda *_: None)
+        db.session.commit()
+    assert first["consent_disposed"]["records"] == 0
+    assert db.session.scalar(select(func.count(ConsentRecord.id))) == 3
+    with time_machine.travel("2026-11-01 10:00 +0900", tick=False):
+        dry = daily.run(date(2026, 11, 1), echo=lambda *_: None, dry_run=True)
+        kept = daily.run(date(2026, 11, 1), echo=lambda *_: None)
+        db.session.commit()
+    # The phone opt-out went its own way, 31 days after it was made; the e-mail consent
+    # for the dropped purpose is still kept on 1 November ...
+    assert dry["consent_disposed"]["records"] == kept["consent_disposed"]["records"] == 1
+    assert kept["consent_disposed"]["dropped_purposes"] == []
+    assert [(r.channel, r.purpose) for r in db.session.scalars(select(ConsentRecord).order_by(ConsentRecord.id))] == [
+        ("email", "offers"),
+        ("email", "newsletter"),
+    ]
+    # ... and goes on 2 November, 31 days after the run first found the purpose gone.
+    with time_machine.travel("2026-11-02 10:00 +0900", tick=False):
+        gone = daily.run(date(2026, 11, 2), echo=lambda *_: None)
+        db.session.commit()
+    assert gone["consent_disposed"]["records"] == 1
+    assert gone["consent_disposed"]["dropped_purposes"] == ["offers"]
+    db.session.expire_all()
+    left = [(r.channel, r.purpose) for r in db.session.scalars(select(ConsentRecord))]
+    assert left == [("email", "newsletter")]
+    states = {(s.channel, s.purpose, s.state, s.record_id is None) for s in db.session.scalars(select(ConsentState))}
+    assert states == {("email", "newsletter", "given", False), ("phone", "offers", "withdrawn", True)}
+    with time_machine.travel("2026-11-03 10:00 +0900", tick=False):
+        again = daily.run(date(2026, 11, 3), echo=lambda *_: None)
+    assert again["consent_disposed"]["records"] == 0
+    from desk.audit.models import AuditEvent
+
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "consent.disposed").order_by(AuditEvent.id)
+    ).all()
+    assert [e.detail.get("dropped_purposes") for e in events] == [None, ["offers"]]
+
+
+def test_a_purpose_that_comes_back_is_no_longer_counted_as_dropped(app):
+    """Dropped, then restored before the period ends: nothing is disposed of."""
+    import time_machine
+
+    from tests.consent.conftest import set_setting
+
+    email = address_for("email", email="hanako@example.com")
+    with time_machine.travel("2026-09-01 10:00 +0900", tick=False):
+        service.add(email, purpose="offers", action="given", method="paper_form")
+        db.session.commit()
+    original = service.purposes()
+    set_setting("consent_purposes", ["newsletter|メールマガジン|Newsletter"])
+    with time_machine.travel("2026-09-02 10:00 +0900", tick=False):
+        daily.run(date(2026, 9, 2), echo=lambda *_: None)
+        db.session.commit()
+    set_setting("consent_purposes", [f"{c}|{e.ja}|{e.en}" for c, e in original.items()])
+    with time_machine.travel("2026-12-01 10:00 +0900", tick=False):
+        report = daily.run(date(2026, 12, 1), echo=lambda *_: None)
+        db.session.commit()
+    assert report["consent_disposed"]["records"] == 0
+    assert db.session.scalar(select(func.count(ConsentRecord.id))) == 1

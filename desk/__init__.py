@@ -21,7 +21,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
 
@@ -64,6 +64,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.cli.add_command(desk_cli)
     logging.getLogger("werkzeug").addFilter(_NoQueryStrings())
+    from desk.bodies import BodyDeadline
+
+    app.wsgi_app = BodyDeadline(app.wsgi_app, app.config["BODY_TIMEOUT"], app.config["MAX_CONTENT_LENGTH"])
     return app
 
 

@@ -13,6 +13,7 @@ only themselves down, and the person at their own desk still gets in.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -54,13 +55,23 @@ def _params() -> tuple:
     return ()
 
 
+_hashers_lock = threading.Lock()
+
+
 def _hasher() -> PasswordHasher:
     key = _params()
-    if key not in _hashers:
-        _hashers[key] = PasswordHasher(**dict(key))
-        # Verified against when the e-mail is unknown, so both paths take the same time.
-        _dummy_hashes[key] = _hashers[key].hash("not-a-real-password-but-takes-as-long")
-    return _hashers[key]
+    hasher = _hashers.get(key)
+    if hasher is None:
+        # Threaded workers (gunicorn gthread) sign people in at once: the dummy hash is made
+        # before the hasher is published, under a lock, so no thread sees one without the other.
+        with _hashers_lock:
+            hasher = _hashers.get(key)
+            if hasher is None:
+                hasher = PasswordHasher(**dict(key))
+                # Verified against when the e-mail is unknown, so both paths take the same time.
+                _dummy_hashes[key] = hasher.hash("not-a-real-password-but-takes-as-long")
+                _hashers[key] = hasher
+    return hasher
 
 
 def _dummy_hash() -> str:

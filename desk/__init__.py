@@ -15,13 +15,18 @@ from desk.extensions import babel, csrf, db, limiter, login_manager, migrate
 __version__ = "0.1.0"
 
 
+# How long an SQLite connection waits for another's write to finish before giving up; after
+# that the request is answered 503 ("busy, try again"), not 500 (_register_error_pages).
+SQLITE_BUSY_TIMEOUT_MS = 30000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     # SQLite leaves foreign keys off unless asked; WAL lets readers work while one writes.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
         cursor.close()
 
 
@@ -194,6 +199,26 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, page(code))
+
+    from sqlalchemy.exc import OperationalError
+
+    def database_busy(error: OperationalError):
+        # SQLite stayed locked past its busy_timeout: nothing was saved; say "try again".
+        if "database is locked" not in str(error.orig):
+            raise error
+        from werkzeug.exceptions import ServiceUnavailable
+
+        db.session.rollback()
+        for applies, respond in app.extensions.get("desk_error_formats", ()):
+            if applies():
+                response = app.make_response(respond(ServiceUnavailable(), 503))
+                break
+        else:
+            response = app.make_response((render_template("errors/busy.html"), 503))
+        response.headers["Retry-After"] = "30"
+        return response
+
+    app.register_error_handler(OperationalError, database_busy)
     app.register_error_handler(CSRFError, lambda e: (render_template("errors/error.html", code="csrf"), 400))
 
 

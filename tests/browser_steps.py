@@ -60,9 +60,11 @@ def review_document(page, document, result: str = "acceptable", deficiency: str 
     row.get_by_label("確認結果").select_option(result)
     if deficiency:
         row.get_by_label("不備の内容").fill(deficiency)
-    row.get_by_role("button", name="記録").click()
+    # Wait for the page the review leads to: looking before it arrives finds the old page.
+    with page.expect_navigation():
+        row.get_by_role("button", name="記録").click()
     if deficiency:
-        expect(open_panel(page, f"document-{document.id}").get_by_text(deficiency)).to_be_visible()
+        expect(page.locator(f"#document-{document.id}").get_by_text(deficiency)).to_be_visible()
 
 
 def compare_addresses(

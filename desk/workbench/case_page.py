@@ -17,7 +17,7 @@ from desk.formatting import format_date
 from desk.i18n import current_language, label, tr
 from desk.intake.service import duplicates_of
 from desk.workbench import guide, queries
-from desk.workbench.panels import header
+from desk.workbench.panels import header, review_panel
 
 blueprint = Blueprint("cases", __name__, url_prefix="/staff")
 
@@ -163,9 +163,12 @@ def render_case(case, status: int = 200):
     failed = {
         _FORM_PANELS.get(name, _FORM_PANELS.get(name.split("-")[0])) for name in getattr(g, "workbench_forms", {})
     }
-    if any(name.startswith("review-") for name in getattr(g, "workbench_forms", {})):
-        failed |= {"identity", "proxy", "data", "documents"}
+    for name in getattr(g, "workbench_forms", {}):
+        if name.startswith("review-"):
+            failed.add(review_panel(case, name.removeprefix("review-")))
     wanted = request.args.get("open", "")
+    if wanted.startswith("document-"):
+        wanted = review_panel(case, wanted.removeprefix("document-")) or ""
     wanted = _FORM_PANELS.get(wanted, _FORM_PANELS.get(wanted.split("-")[0], wanted))
     lang = current_language()
     panels = []

@@ -124,6 +124,21 @@ def _document_entry(document) -> dict:
     }
 
 
+def review_panel(case: Case, document_id: str) -> str | None:
+    """The panel whose row reviews document `document_id` (identity, proxy or data), so the
+    page an officer comes back to after a review or a mask has that row open."""
+    document = next((d for d in case.documents if str(d.id) == document_id), None)
+    if document is None:
+        return None
+    if document.kind == "disclosed_data":
+        return "data"
+    if case.proxy_kind and document in identity_checks.proxy_documents(case):
+        return "proxy"
+    if document in identity_checks.identity_documents(case) + identity_checks.linking_documents(case):
+        return "identity"
+    return "documents"
+
+
 def proxy(case: Case) -> dict:
     if not case.proxy_kind:
         return {"applies": False}

@@ -144,6 +144,32 @@ def test_proxy_authority_needs_acceptable_recent_documents(client, app):
     assert {"document.reviewed", "proxy.confirmed"} <= set(_actions(case))
 
 
+def _fold_open(html: str, key: str) -> bool:
+    return f'<details class="fold" id="fold-{key}" open>' in html
+
+
+def test_the_page_after_a_review_opens_the_panel_holding_the_document(client, app):
+    """An officer who records a review comes back to that document's row open, whichever
+    panel reviews it: a power of attorney in 代理権の確認, a driving licence in 本人確認."""
+    _, case = _work_case(client, proxy_kind="delegated")
+    attorney = make_document(case, "power_of_attorney", "proxy")
+    licence = make_document(case, "drivers_licence", "proxy")
+    after_attorney = client.post(
+        _url(case, f"documents/{attorney.id}/review"),
+        data={"review": "deficient", "deficiency": "認印が押印されている"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert _fold_open(after_attorney, "proxy")
+    assert not _fold_open(after_attorney, "documents")
+    refused = client.post(
+        _url(case, f"documents/{licence.id}/review"), data={"review": "deficient"}, follow_redirects=True
+    )
+    page = refused.get_data(as_text=True)
+    assert "不備の内容を入力" in page
+    assert not _fold_open(page, "proxy")  # the licence is reviewed in 本人確認, the next step (open anyway)
+    assert f'id="document-{licence.id}"' in page
+
+
 def test_stale_certificate_is_flagged(client, app):
     """A certificate issued more than three months ago is flagged on the page."""
     _, case = _work_case(client, proxy_kind="adult_guardian")

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app, has_request_context
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
 from desk.audit.models import AuditEvent, AuditHead
 from desk.clock import now
@@ -108,9 +109,24 @@ def head_of_chain(connection=None) -> str:
     connection = connection if connection is not None else db.session.connection()
     last_hash = connection.execute(_READ_HEAD).scalar()
     if last_hash is None:
+        return _make_head(connection, _READ_HEAD)
+    return last_hash
+
+
+def _make_head(connection, reread) -> str:
+    """The head row, made by the trail's first append. Two first appends at once (two
+    workers on an empty PostgreSQL database) must not both insert it, or the second fails
+    with a duplicate key: the second waits for the first's row (ON CONFLICT DO NOTHING) and
+    builds on it. SQLite has one writer at a time, so its first append is alone."""
+    if connection.dialect.name != "postgresql":
         connection.execute(_NEW_HEAD)
         return GENESIS
-    return last_hash
+    connection.execute(
+        postgresql_insert(_HEAD)
+        .values(id=1, last_id=0, last_hash=GENESIS)
+        .on_conflict_do_nothing(index_elements=["id"])
+    )
+    return connection.execute(reread).scalar()
 
 
 def followed_a_moved_head(error: BaseException) -> bool:
@@ -155,8 +171,7 @@ def record(
     if follows is None:
         follows = head.scalar()
         if follows is None:
-            connection.execute(_NEW_HEAD)
-            follows = GENESIS
+            follows = _make_head(connection, _LOCK_HEAD)
     event = {
         "at": now(),
         "actor_id": getattr(actor, "id", None),

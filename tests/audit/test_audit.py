@@ -74,3 +74,34 @@ def test_no_personal_data_in_the_trail(app):
     dump = " ".join(str((e.action, e.detail, e.case_reference)) for e in db.session.scalars(select(AuditEvent)))
     for secret in ("宮本", "ミヤモト", "090-1111-2222", "musashi", "神宮前"):
         assert secret not in dump
+
+
+def test_two_first_appends_at_once_both_land_on_one_chain(app):
+    """On an empty trail two transactions append their first event at the same time (two
+    workers, the first two submissions): the second waits for the first's head row instead of
+    failing on its duplicate key (PostgreSQL gave 500), and the trail verifies with both."""
+    import threading
+    import time
+
+    first = db.engine.connect()
+    record("case.viewed", actor_kind="system", case_reference="2026-000001", connection=first)
+    outcome = []
+
+    def second():
+        with app.app_context(), db.engine.connect() as connection:
+            try:
+                record("case.viewed", actor_kind="system", case_reference="2026-000002", connection=connection)
+                connection.commit()
+                outcome.append("appended")
+            except Exception as error:  # noqa: BLE001 (the failure is what is looked at)
+                outcome.append(type(error).__name__)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.5)  # the second append is waiting for the first's head row
+    first.commit()
+    first.close()
+    thread.join(30)
+    assert outcome == ["appended"]
+    result = verify()
+    assert result.ok and result.checked == 2

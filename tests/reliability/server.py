@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -12,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from html import unescape
 from pathlib import Path
 
 from desk.config import PROJECT_ROOT
@@ -68,9 +70,8 @@ class Browser:
 
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
 
     def request(self, path: str, data=None, files: dict[str, tuple[str, bytes]] | None = None) -> tuple[int, str]:
         headers = {}
@@ -109,3 +110,67 @@ class Browser:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+#: What a worker killed mid-request looks like to its client.
+CONNECTION_ERRORS = (urllib.error.URLError, ConnectionError, http.client.HTTPException, TimeoutError)
+
+
+def worker_pids(server: Gunicorn) -> list[int]:
+    """The gunicorn master's children (its workers), read from /proc."""
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
+    return [int(pid) for pid in children.read_text().split()]
+
+
+_ERROR = r'<p class="error"[^>]*>([^<]*)</p>'
+
+
+class Submission:
+    """One requester going through the public form: open it, confirm with an ID image, send,
+    read the completion page. A step whose connection breaks (its worker killed) is tried
+    again as a person would, with the cookie and page they already have: a send retried
+    after its answer was lost must return the first case's completion page."""
+
+    def __init__(self, base: str, fields: dict, files: dict[str, tuple[str, bytes]], attempts: int = 8):
+        self.browser, self.fields, self.files, self.attempts = Browser(base), fields, files, attempts
+        self.retries = 0
+
+    def _try(self, step):
+        for attempt in range(self.attempts):
+            try:
+                return step()
+            except CONNECTION_ERRORS:
+                if attempt == self.attempts - 1:
+                    raise
+                self.retries += 1
+                time.sleep(0.2)
+
+    def run(self) -> tuple[str, str]:
+        """(reference, access code) as the completion page shows them."""
+        token = self._try(lambda: self.browser.csrf("/requests/new?who=principal"))
+        data = {**self.fields, "csrf_token": token, "action": "confirm"}
+        status, page = self._try(lambda: self.browser.request("/requests/new", data, files=self.files))
+        if status != 200 or 'name="send_token"' not in page:
+            raise AssertionError(f"confirm: {status} {re.findall(_ERROR, page)}")
+        sent = confirmation_fields(page)
+        sent["action"] = "send"
+        status, _ = self._try(lambda: self.browser.request("/requests/new", sent))
+        if status != 302:
+            raise AssertionError(f"send: {status}")
+        status, done = self._try(lambda: self.browser.request("/requests/done"))
+        reference = re.search(r'id="reference">([^<]+)<', done)
+        code = re.search(r'id="access-code">([^<]+)<', done)
+        if status != 200 or not reference or not code:
+            raise AssertionError(f"completion page: {status}")
+        return reference.group(1), code.group(1)
+
+
+def confirmation_fields(html: str) -> dict:
+    """The hidden inputs of the confirmation page (its CSRF and send tokens among them), to post back."""
+    data: dict = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html):
+        data.setdefault(name, []).append(unescape(value))
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    if token:
+        data["csrf_token"] = token.group(1)
+    return data

@@ -27,6 +27,7 @@ from desk.catalogue import REQUEST_KINDS
 from desk.clock import now
 from desk.delivery.models import DeliveryPackage
 from desk.extensions import db
+from desk.provisions.disclosure import letter_table
 from desk.storage.service import path_of, read, shred_key, store
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
@@ -91,6 +92,8 @@ def _tables(case) -> list[tuple[str, list[str], list[list[str]]]]:
         number += 1
         columns = [str(c) for c in disclosed["columns"]]
         rows = [[("" if v is None else str(v)) for v in row] for row in disclosed.get("rows") or []]
+        # The records search's table in the reply's language, as the reply prints it.
+        columns, rows = letter_table(disclosed, case.language or "ja") or (columns, rows)
         tables.append((f"{number}-{REQUEST_KINDS[item.kind].code}", columns, rows))
     return tables
 

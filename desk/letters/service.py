@@ -43,6 +43,7 @@ from desk.fees.service import fee_due as fees_due
 from desk.formatting import format_yen
 from desk.identity.service import documents_still_needed
 from desk.letters.models import Letter
+from desk.provisions.disclosure import letter_table
 from desk.storage.service import read, store
 
 log = logging.getLogger(__name__)
@@ -155,10 +156,15 @@ def applicable_kinds(case) -> list[str]:
     ]
 
 
-def _attachment_table(details: dict) -> tuple[list[str], list[list[str]]] | None:
+def _attachment_table(details: dict, lang: str) -> tuple[list[str], list[list[str]]] | None:
+    """The item's 別紙 table in the letter's language: a table the records search made is
+    built again from its records (desk.provisions.disclosure); one typed is printed as typed."""
     disclosed = (details or {}).get("disclosed")
     if not isinstance(disclosed, dict):
         return None
+    rebuilt = letter_table(disclosed, lang)
+    if rebuilt is not None:
+        return rebuilt
     columns = [str(c) for c in disclosed.get("columns") or []]
     rows = [[("" if v is None else str(v)) for v in row] for row in disclosed.get("rows") or []]
     if not columns:
@@ -178,7 +184,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         details = item.details or {}
         attachment = None
         if item.outcome in ("disclosed", "partly_disclosed"):
-            table = _attachment_table(details)
+            table = _attachment_table(details, lang)
             if table:
                 attachment_number += 1
                 key = f"a{attachment_number}"

@@ -4,6 +4,8 @@ put in the reply as its 別紙 table ("no record" is an answer too)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from desk.audit.service import record as audit
@@ -15,6 +17,7 @@ from desk.formatting import format_date
 from desk.provisions.bases import DIRECTIONS
 from desk.provisions.forms import ConfirmForm
 from desk.provisions.index import Hit, find_person, person_digests
+from desk.provisions.items import items_in
 from desk.provisions.service import pending_index
 
 KIND = "record_disclosure"
@@ -46,23 +49,64 @@ def hits_for(case) -> list[Hit]:
     )
 
 
-def table_of(hits: list[Hit], lang: str) -> dict:
-    rows = []
+def records_of(hits: list[Hit]) -> list[dict]:
+    """The matched records as the reply lists them, in no language yet: the date, the
+    counterparty as recorded (its name and address when the search is confirmed), the
+    direction's code and the items as recorded. table_in names them in a letter's language."""
+    found = []
     for hit in hits:
         entry = hit.record
         party = entry.counterparty
-        who = party.name + (f"（{party.address}）" if party.address and lang != "en" else "")
-        if lang == "en" and party.address:
-            who = f"{party.name} ({party.address})"
+        found.append(
+            {
+                "record": entry.number,
+                "on": entry.occurred_on.isoformat(),
+                "counterparty": party.name,
+                "address": party.address or "",
+                "direction": entry.direction,
+                "items": entry.items,
+            }
+        )
+    return found
+
+
+def table_in(records: list[dict], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The 別紙 table of the matched records in `lang`: headings, dates ('1 December 2026' /
+    令和8年12月1日), directions and data items (desk.provisions.items) in that language."""
+    lang = "en" if lang == "en" else "ja"
+    rows = []
+    for found in records:
+        who, address = found.get("counterparty") or "", found.get("address") or ""
+        if address:
+            who = f"{who} ({address})" if lang == "en" else f"{who}（{address}）"
+        direction = LETTER_DIRECTIONS.get(found.get("direction"))
         rows.append(
             [
-                format_date(entry.occurred_on, "era", lang),
+                format_date(date.fromisoformat(found["on"]), "era", lang),
                 who,
-                LETTER_DIRECTIONS[entry.direction][1 if lang == "en" else 0],
-                entry.items,
+                direction[1 if lang == "en" else 0] if direction else str(found.get("direction") or ""),
+                items_in(found.get("items"), lang),
             ]
         )
-    return {"columns": COLUMNS["en" if lang == "en" else "ja"], "rows": rows}
+    return list(COLUMNS[lang]), rows
+
+
+def table_of(hits: list[Hit], lang: str) -> dict:
+    """The table stored on the request item: in the case's language for the case page (and
+    for the officer to edit, which makes it a table of their own), with the records it was
+    built from, so each letter builds it again in its own language."""
+    records = records_of(hits)
+    columns, rows = table_in(records, lang)
+    return {"columns": columns, "rows": rows, "records": records}
+
+
+def letter_table(disclosed: dict, lang: str) -> tuple[list[str], list[list[str]]] | None:
+    """A stored 別紙 table in a letter's language: built again from its records when the
+    search made it; None for a table the officer typed (the letter prints it as typed)."""
+    records = disclosed.get("records") if isinstance(disclosed, dict) else None
+    if not isinstance(records, list):
+        return None
+    return table_in(records, lang)
 
 
 def confirm(case, *, actor) -> int:

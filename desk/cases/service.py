@@ -52,9 +52,16 @@ def new_reference(case: Case) -> str:
     return f"{case.arrived_on.year}-{case.id:06d}"
 
 
-def open_case(*, channel: str, arrived_on: date, language: str = "ja", actor=None, **fields) -> Case:
-    """Create a case in state "received". People and items are added by the caller
-    (intake) before the flush that assigns the reference."""
+def open_case(
+    *, channel: str, arrived_on: date, language: str = "ja", actor=None, audited: bool = True, **fields
+) -> Case:
+    """Create a case in state "received". People, items and documents may be given in
+    `fields` (requesters=[...], items=[...], documents=[...]): they are then inserted by the
+    same flush that assigns the reference, and nothing has to be read back.
+
+    With `audited=False` the caller records the case's opening itself, as intake does in
+    its one "intake.submitted" event (to status "received"): one append, not two saying
+    the same thing."""
     case = Case(
         channel=channel,
         arrived_on=arrived_on,
@@ -67,8 +74,10 @@ def open_case(*, channel: str, arrived_on: date, language: str = "ja", actor=Non
     db.session.add(case)
     db.session.flush()
     case.reference = new_reference(case)
-    recompute_deadlines(case)
-    record("case.opened", actor=actor, case=case, to_status="received", detail={"channel": channel})
+    # A case opened a moment ago has no pause and no extension to read back.
+    recompute_deadlines(case, pauses=[], extended=0)
+    if audited:
+        record("case.opened", actor=actor, case=case, to_status="received", detail={"channel": channel})
     return case
 
 
@@ -93,10 +102,11 @@ def extension_days(case: Case) -> int:
     return sum(db.session.scalars(select(CaseExtension.business_days).where(CaseExtension.case_id == case.id)))
 
 
-def recompute_deadlines(case: Case) -> None:
-    """Derive every stored deadline of the case from its arrival, pauses and extensions."""
-    pauses = pauses_of(case)
-    extended = extension_days(case)
+def recompute_deadlines(case: Case, *, pauses: list | None = None, extended: int | None = None) -> None:
+    """Derive every stored deadline of the case from its arrival, pauses and extensions
+    (read from the database unless the caller knows them, as open_case does)."""
+    pauses = pauses_of(case) if pauses is None else pauses
+    extended = extension_days(case) if extended is None else extended
     case.statutory_horizon_on = deadlines.statutory_horizon(case.arrived_on)
     case.internal_target_on = deadlines.internal_target(
         case.arrived_on,

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from desk import catalogue, settings
 from desk.audit.service import record
@@ -110,30 +110,48 @@ def _requester(person: Person, role: str, proxy_kind: str | None = None) -> Requ
     return row
 
 
-def find_duplicates(case: Case) -> list[Case]:
-    """Earlier cases of the same principal (normalised name and date of birth) asking for
-    one of the same kinds within the window. Flagged for the officer; never merged."""
-    principal = case.principal
+#: Earlier cases of one principal asking for one of the same kinds: on the indexed search
+#: key of the name (ix_requesters_name_key), built once with its parameters bound per call.
+_DUPLICATES = (
+    select(Case.id, Case.reference, Case.arrived_on)
+    .join(Requester, Requester.case_id == Case.id)
+    .join(RequestItem, RequestItem.case_id == Case.id)
+    .where(
+        Requester.role == "principal",
+        Requester.name_key == bindparam("name_key"),
+        Requester.birth_date == bindparam("birth_date"),
+        Case.id != bindparam("case_id"),
+        Case.arrived_on >= bindparam("since"),
+        Case.arrived_on <= bindparam("until"),
+        RequestItem.kind.in_(bindparam("kinds", expanding=True)),
+    )
+    .distinct()
+    .order_by(Case.arrived_on, Case.id)
+)
+
+
+def find_duplicates(case: Case, principal: Requester | None = None, kinds: list[str] | None = None) -> list[str]:
+    """References of earlier cases of the same principal (normalised name and date of
+    birth) asking for one of the same kinds within the window. Flagged for the officer;
+    never merged. Reads committed rows only (this case is excluded), so nothing pending
+    is flushed for it; `principal` and `kinds` spare reading back what the caller built."""
+    principal = principal if principal is not None else case.principal
+    kinds = kinds if kinds is not None else case.kinds
     if principal is None or principal.birth_date is None or not principal.name_key:
         return []
     since = case.arrived_on - timedelta(days=int(settings.get("duplicate_window_days")))
-    query = (
-        select(Case)
-        .join(Requester, Requester.case_id == Case.id)
-        .join(RequestItem, RequestItem.case_id == Case.id)
-        .where(
-            Requester.role == "principal",
-            Requester.name_key == principal.name_key,
-            Requester.birth_date == principal.birth_date,
-            Case.id != case.id,
-            Case.arrived_on >= since,
-            Case.arrived_on <= case.arrived_on + timedelta(days=1),
-            RequestItem.kind.in_(case.kinds),
-        )
-        .distinct()
-        .order_by(Case.arrived_on, Case.id)
+    rows = db.session.connection().execute(
+        _DUPLICATES,
+        {
+            "name_key": principal.name_key,
+            "birth_date": principal.birth_date,
+            "case_id": case.id,
+            "since": since,
+            "until": case.arrived_on + timedelta(days=1),
+            "kinds": list(kinds),
+        },
     )
-    return list(db.session.scalars(query))
+    return [row.reference for row in rows]
 
 
 def duplicates_of(case: Case) -> list[Case]:
@@ -165,38 +183,64 @@ def duplicates_of(case: Case) -> list[Case]:
 
 def submit(application: Application, *, actor=None) -> Submission:
     """Create the case with everything in it. Flushes; the caller commits. Any exception
-    leaves nothing once the caller rolls back (files written here are removed then)."""
+    leaves nothing once the caller rolls back (files written here are removed then).
+
+    The files are encrypted and written first, then the case, its people, items and
+    documents go in with one flush; the audit events (one for the submission, more only
+    for enclosed stamps, a possible duplicate or a paper acknowledgement) are appended
+    after everything else is done, so the audit chain's head is locked only from then to
+    the caller's commit."""
     arrived_on = application.arrived_on or today()
     is_proxy = application.requester_type == "proxy"
     wants_disclosure = any(catalogue.REQUEST_KINDS[k].disclosure for k in application.kinds)
-    case = cases.open_case(
-        channel=application.channel,
-        arrived_on=arrived_on,
-        language=application.language,
-        actor=actor,
-        requester_type=application.requester_type,
-        proxy_kind=application.proxy_kind if is_proxy else None,
-        delivery_method=application.delivery_method if wants_disclosure else None,
-    )
-    case.requesters.append(_requester(application.principal, "principal"))
-    if is_proxy and application.proxy is not None:
-        case.requesters.append(_requester(application.proxy, "proxy", application.proxy_kind))
-    for kind in application.kinds:
-        case.items.append(RequestItem(kind=kind, particulars=application.particulars or None))
-    db.session.flush()
-
+    documents = []
     for upload in application.uploads:
         document = Document(
-            case_id=case.id,
             party=upload.party,
             kind=upload.kind,
             label=document_label(upload.kind, upload.position, upload.of),
         )
         storage.store(document, upload.file.data, upload.file.media_type)
-        db.session.add(document)
+        documents.append(document)
+    principal = _requester(application.principal, "principal")
+    requesters = [principal]
+    if is_proxy and application.proxy is not None:
+        requesters.append(_requester(application.proxy, "proxy", application.proxy_kind))
+    case = cases.open_case(
+        channel=application.channel,
+        arrived_on=arrived_on,
+        language=application.language,
+        actor=actor,
+        audited=False,  # the "intake.submitted" event below says the case was opened
+        requester_type=application.requester_type,
+        proxy_kind=application.proxy_kind if is_proxy else None,
+        delivery_method=application.delivery_method if wants_disclosure else None,
+        requesters=requesters,
+        items=[RequestItem(kind=kind, particulars=application.particulars or None) for kind in application.kinds],
+        documents=documents,
+    )
 
     code = codes.new_code()
     case.access_code_hash = codes.code_hash(case.reference, code)
+
+    duplicates = find_duplicates(case, principal, application.kinds)
+    if duplicates:
+        case.possible_duplicate = True
+
+    # The opening comes first in the trail, then what came with it.
+    record(
+        "intake.submitted",
+        actor=actor,
+        case=case,
+        to_status="received",
+        detail={
+            "channel": application.channel,
+            "kinds": list(application.kinds),
+            "requester_type": application.requester_type,
+            "proxy_kind": application.proxy_kind if is_proxy else None,
+            "documents": len(application.uploads),
+        },
+    )
 
     if application.stamps_enclosed:
         db.session.add(
@@ -216,28 +260,14 @@ def submit(application: Application, *, actor=None) -> Submission:
             detail={"amount": application.stamps_enclosed, "method": "postage_stamps"},
         )
 
-    duplicates = find_duplicates(case)
     if duplicates:
-        case.possible_duplicate = True
-        record("case.possible_duplicate", actor=actor, case=case, detail={"matches": [d.reference for d in duplicates]})
+        record("case.possible_duplicate", actor=actor, case=case, detail={"matches": duplicates})
 
     if application.channel in PAPER_CHANNELS:
         letters.queue(case, "ack", lang=application.language, actor=actor, on=arrived_on)
 
-    record(
-        "intake.submitted",
-        actor=actor,
-        case=case,
-        detail={
-            "channel": application.channel,
-            "kinds": list(application.kinds),
-            "requester_type": application.requester_type,
-            "proxy_kind": application.proxy_kind if is_proxy else None,
-            "documents": len(application.uploads),
-        },
-    )
     db.session.flush()
-    return Submission(case=case, access_code=code, duplicates=[d.reference for d in duplicates])
+    return Submission(case=case, access_code=code, duplicates=duplicates)
 
 
 # ----------------------------------------------------------------------------- e-mail

@@ -28,7 +28,11 @@ def _cache() -> dict:
     if "_desk_settings" not in g:
         from desk.settings.models import Setting
 
-        g._desk_settings = {row.key: row.value for row in db.session.scalars(select(Setting))}
+        # Read once per request (another worker may have changed one since), as plain rows:
+        # two columns, no objects to build and track in the session.
+        table = Setting.__table__
+        rows = db.session.connection().execute(select(table.c.key, table.c.value))
+        g._desk_settings = dict(rows.all())
     return g._desk_settings
 
 

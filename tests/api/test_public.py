@@ -127,6 +127,8 @@ def test_public_submissions_are_audited_without_personal_data(client):
     submit(client)
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "intake.submitted")).one()
     assert event.detail["channel"] == "api" and "山田" not in str(event.detail)
+    # One append per submission: the same event says the case opened (to "received").
+    assert event.to_status == "received" and db.session.scalars(select(AuditEvent.action)).all() == ["intake.submitted"]
 
 
 @pytest.fixture

@@ -63,8 +63,10 @@ def test_officer_registers_a_mail_in_application(client, app):
     letter = db.session.scalars(select(Letter)).one()
     assert letter.kind == "ack" and letter.dispatched_on is None and letter.storage_name is None
     assert sorted(d.kind for d in case.documents) == ["enclosure", "passport"]
-    opened = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.opened")).one()
-    assert opened.actor_id == officer.id
+    # One event says the case was opened and how (not case.opened beside intake.submitted).
+    opened = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "intake.submitted")).one()
+    assert (opened.actor_id, opened.to_status, opened.detail["channel"]) == (officer.id, "received", "mail")
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.opened")).all()
 
 
 def test_registration_refuses_a_future_arrival_and_stores_nothing(client, app):

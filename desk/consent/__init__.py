@@ -11,7 +11,7 @@ def register(app: Flask) -> None:
     by channel plugs into `desk screen` (desk.cli) as the suppression screening's filter."""
     from desk.cases import hooks
     from desk.consent import service
-    from desk.consent.cases import panel_context
+    from desk.consent.cases import panel_context, panel_summary
     from desk.consent.channels import ACTIONS, CHANNELS, METHODS
     from desk.consent.purposes import label
     from desk.consent.views import blueprint, public_pages
@@ -19,7 +19,15 @@ def register(app: Flask) -> None:
     app.register_blueprint(public_pages)
     app.register_blueprint(blueprint)
     hooks.add_panel(
-        app, hooks.Panel("staff/consent/panel.html", order=135, permission="consent.view", context=panel_context)
+        app,
+        hooks.Panel(
+            "staff/consent/panel.html",
+            order=135,
+            permission="consent.view",
+            context=panel_context,
+            title=("広告・宣伝の同意", "Marketing consent"),
+            summary=panel_summary,
+        ),
     )
     app.jinja_env.globals["consent_figures"] = service.figures
     app.jinja_env.filters["consent_time"] = consent_time

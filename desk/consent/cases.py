@@ -74,3 +74,19 @@ def panel_context(case) -> dict:
         "channels": [a.channel for a in addresses],
         "form": form,
     }
+
+
+def panel_summary(case, panel: dict) -> tuple[str, str] | None:
+    """The folded line: how many consent records the principal has, and how many opt-outs."""
+    if not panel.get("relevant"):
+        return None
+    records, states = panel["records"], panel["states"]
+    if not records:
+        return ("記録なし", "No records")
+    withdrawn = sum(1 for s in states if s.state == "withdrawn")
+    ja = f"記録{len(records)}件"
+    en = f"{len(records)} record{'s' if len(records) != 1 else ''}"
+    if withdrawn:
+        ja += f"・停止{withdrawn}件"
+        en += f", {withdrawn} opt-out{'s' if withdrawn != 1 else ''}"
+    return (ja, en)

@@ -11,11 +11,18 @@ def register(app: Flask) -> None:
     Disposal is a step of `desk daily` and `desk dispose` (desk.daily, desk.cli); the
     dashboard's figures and `export-inquiries` live in desk.reports."""
     from desk.cases import hooks
-    from desk.inquiries.views import blueprint, case_panel_context, public
+    from desk.inquiries.views import blueprint, case_panel_context, case_panel_summary, public
 
     app.register_blueprint(public)
     app.register_blueprint(blueprint)
     hooks.add_panel(
         app,
-        hooks.Panel("staff/inquiries/case_panel.html", order=95, permission="case.view", context=case_panel_context),
+        hooks.Panel(
+            "staff/inquiries/panel.html",
+            order=95,
+            permission="case.view",
+            context=case_panel_context,
+            title=("問い合わせとの関連", "Inquiries"),
+            summary=case_panel_summary,
+        ),
     )

@@ -478,6 +478,16 @@ def close_case_as_inquiry(case_reference: str):
     return _back(inquiry)
 
 
+def case_panel_summary(case, panel: dict) -> tuple[str, str] | None:
+    """The folded line: the inquiry the case is linked to, or that it can close into one."""
+    if panel["links"]:
+        references = "、".join(link.inquiry.reference for link in panel["links"])
+        return (f"問い合わせ {references}", f"Inquiry {references.replace('、', ', ')}")
+    if panel["can_close"]:
+        return ("法定の請求に当たらない場合に使用", "For a case that is not a statutory request")
+    return None
+
+
 def case_panel_context(case) -> dict:
     """The case page's panel: linked inquiries, and closing the case into one."""
     conversion = CONVERSIONS["case_to_inquiry"]

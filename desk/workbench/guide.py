@@ -60,12 +60,16 @@ def next_step(case: Case, can_approve: bool = False) -> Step | None:
                 "決定を確認し、承認するか理由を添えて差し戻してください。",
                 "Review the decision: approve it or return it with a reason.",
             )
-        return Step("approval", "責任者の承認を待っています。", "Waiting for a supervisor's approval.")
+        return Step(
+            "approval",
+            "責任者の承認を待っています。承認されると回答書が本日の発送に入ります。",
+            "Waiting for a supervisor's approval: once approved, the reply goes into the print run.",
+        )
     if status == "approved":
         return Step(
             "letters",
-            "回答書を印刷して発送し、発送を記録してください。",
-            "Print and send the reply, then record the dispatch.",
+            "印刷待ちの回答書を印刷して発送し、発送を記録してください。",
+            "Print the reply waiting in the print run, send it, then record the dispatch.",
         )
     if status == "dispatched":
         return Step("letters", "回答書は発送済みです。", "The reply has been sent.")

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from desk.audit.service import record
 from desk.auth.models import StaffUser
-from desk.auth.permissions import require
+from desk.auth.permissions import can, require
 from desk.cases import service as cases
 from desk.cases.lifecycle import Refused
 from desk.cases.models import RequestItem
@@ -28,7 +28,7 @@ from desk.intake import asking
 from desk.letters import service as letters
 from desk.letters.forms import DispatchForm
 from desk.storage.service import StorageError
-from desk.workbench import forms, masking
+from desk.workbench import forms, guide, masking
 from desk.workbench.case_page import render_case
 from desk.workbench.panels import decision_form_choices
 
@@ -50,40 +50,9 @@ def _back(case, anchor: str):
     return redirect(url_for("cases.show_case", reference=case.reference, open=anchor, _anchor=anchor))
 
 
-#: What happens next, per state the case is left in: the second half of every action's
-#: message (the first says what was done), so the officer is never told a step is finished
-#: while the case waits for someone else.
-NEXT_STEP: dict[str, tuple[str, str]] = {
-    "received": ("次は本人確認です。", "Next: check the requester's identity."),
-    "verifying": ("本人確認・代理権の確認を続けてください。", "Next: finish the identity and proxy checks."),
-    "awaiting_fee": (
-        "依頼者の手数料を待っています（期限は停止中）。届いたら入金を記録してください。",
-        "Waiting for the requester's fee (the clock is paused): record the payment when it arrives.",
-    ),
-    "awaiting_documents": (
-        "依頼者の書類を待っています（期限は停止中）。届いたら追加して確認してください。",
-        "Waiting for the requester's documents (the clock is paused): add and review them when they arrive.",
-    ),
-    "awaiting_clarification": (
-        "依頼者の回答を待っています（期限は停止中）。届いたら受領を記録してください。",
-        "Waiting for the requester's answer (the clock is paused): record it when it arrives.",
-    ),
-    "in_progress": (
-        "次はデータの調査と、請求ごとの決定の起案です。",
-        "Next: locate the data and draft a decision for each kind.",
-    ),
-    "decision_drafted": (
-        "すべての請求を決定したら「決定を確定」してください。",
-        "Next: when every kind is decided, submit the decision.",
-    ),
-    "awaiting_approval": (
-        "責任者の承認を待っています。承認されると回答書が本日の発送に入ります。",
-        "Waiting for a supervisor: once approved, the reply goes into the print run.",
-    ),
-    "approved": (
-        "回答書は本日の発送に入りました。印刷して発送したら、発送を記録してください。",
-        "The reply is in the print run: print and send it, then record the dispatch.",
-    ),
+#: What an action's message says last when the case has no next step (it is closed): the
+#: open states take theirs from the guide, the same words the page's next step shows.
+CLOSED_OUTCOME: dict[str, tuple[str, str]] = {
     "dispatched": ("発送済みです。", "The reply has been sent."),
     "completed": ("案件は完了しました。", "The case is complete."),
     "withdrawn": ("案件は取下げで終了しました。", "The case is closed as withdrawn."),
@@ -92,9 +61,14 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
 
 
 def _outcome_message(case, done_ja: str, done_en: str) -> str:
-    """What was done, the state the case is in now, and what happens next."""
+    """What was done, the state the case is in now, and what happens next: the page's own
+    next step (desk.workbench.guide), so the message and the page never disagree."""
     state = case.state
-    next_ja, next_en = NEXT_STEP.get(case.status, ("", ""))
+    step = guide.next_step(case, can_approve=can(current_user, "decision.approve"))
+    if step:
+        next_ja, next_en = f"次の作業：{step.ja}", f"Next: {step.en}"
+    else:
+        next_ja, next_en = CLOSED_OUTCOME.get(case.status, ("", ""))
     return tr(
         f"{done_ja}現在の状態：{state.ja}。{next_ja}",
         f"{done_en} Now: {state.en}. {next_en}".strip(),
@@ -571,8 +545,8 @@ def approve(reference):
         forms.ActionForm,
         "approval",
         lambda case, form: decisions.approve(case, actor=current_user),
-        "決定を承認しました。",
-        "Decision approved.",
+        "決定を承認しました。回答書は本日の発送に入りました。",
+        "Decision approved; the reply is in the print run.",
         "approval",
         take=False,
     )

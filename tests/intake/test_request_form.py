@@ -330,3 +330,14 @@ def test_a_passport_alone_is_not_enough(client):
         client, principal_fields(**{"principal_id-kind": "passport", "principal_id2-kind": "resident_record"}), files
     )
     assert ok.status_code == 200, errors(ok.get_data(as_text=True))
+
+
+def test_completion_page_says_how_to_replace_a_lost_code(client):
+    """The status page sends a new code to the address on file, so the completion page must
+    not say a lost code can never be replaced: it links to the request for a new one."""
+    page = confirm(client, principal_fields(), {"principal_id": [(samples.jpeg(), "l.jpg")]}).get_data(as_text=True)
+    send(client, page)
+    done = client.get("/requests/done").get_data(as_text=True)
+    assert "再発行はできません" not in done
+    link = re.search(r'<a href="([^"]+)">新しいアクセスコードをお申し込みください</a>', done).group(1)
+    assert client.get(link).status_code == 200

@@ -129,4 +129,4 @@ def test_messages_say_the_state_now_and_what_happens_next(client, app):
     client.post("/staff/logout")
     login(client, make_staff("supervisor"))
     page = _flash(client.post(_url(case, "approval/approve") + "?from=approvals&lang=en", follow_redirects=True))
-    assert "Decision approved. Now: Approved, to dispatch. The reply is in the print run" in page
+    assert "Decision approved; the reply is in the print run. Now: Approved, to dispatch. Next: Print the reply" in page

@@ -600,3 +600,15 @@ def test_an_english_reply_asks_for_english_text(client, app):
         explanation="Disclosure would seriously impede our audit of 東京都渋谷区 branch records.",
     )
     assert english.status_code == 302
+
+
+def test_the_message_after_an_action_names_the_pages_next_step(client, app):
+    """After identity is confirmed on a disclosure whose fee is unpaid, the message says the
+    fee comes next, as the page's next step does (not the state's generic 'locate the data')."""
+    _, case = _work_case(client)
+    page = client.get(_identify(client, case).headers["Location"]).get_data(as_text=True)
+    assert _reload(case).status == "in_progress"
+    assert "本人確認を完了しました。現在の状態：調査中。次の作業：手数料が不足しています。" in page
+    assert "次はデータの調査" not in page
+    heading = page[page.index('id="next-step-title"') :][:400]
+    assert "手数料が不足しています" in heading

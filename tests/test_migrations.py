@@ -222,3 +222,44 @@ def test_upgrade_fills_the_given_name_keys(empty_database_url, tmp_path):
         assert [tuple(r) for r in rows] == [(1, "美咲", "ミサキ"), (2, None, None)]
         downgrade(revision="0017_throttle_counters")
         db.engine.dispose()
+
+
+def test_upgrade_rebuilds_the_provision_index_from_the_stored_lists(empty_database_url, tmp_path):
+    """After 0026 a list indexed before it (combined digests) is marked to be indexed again;
+    `desk daily`'s step indexes it from the stored encrypted list and the person is found."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from desk.provisions import service as provisions
+    from desk.provisions.index import find_person, person_digests
+    from desk.provisions.models import ProvisionRecord
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "INSTANCE_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0025_consent_dropped_purposes")
+        party = provisions.save_counterparty(None, {"code": "c", "name": "株式会社シー", "active": True}, actor=None)
+        listed = "氏名,生年月日,電話番号\r\n髙橋 美咲,1985-03-09,090-1234-5678\r\n".encode()
+        wanted = provisions.Particulars("provision", party, "consent", "氏名、生年月日", date(2026, 12, 1))
+        entry = provisions.record_list(wanted, listed, list_name="l.csv", via="manual", index_now=False)
+        entry.person_count = entry.indexed_count = 1
+        entry.indexed_at = entry.created_at
+        db.session.commit()
+        db.session.execute(
+            text("INSERT INTO provision_record_people (id, record_id, row, birth_key) VALUES (1, :r, 1, :k)"),
+            {"r": entry.id, "k": b"\x01" * 16},
+        )
+        db.session.commit()
+        record_id = entry.id
+        db.session.remove()
+        upgrade()
+        entry = db.session.get(ProvisionRecord, record_id)
+        assert entry.indexed_at is None and entry.indexed_count == 0 and entry.wrapped_key is not None
+        assert db.session.scalar(text("SELECT count(*) FROM provision_record_people")) == 0
+        assert provisions.index_pending() == [entry.number]
+        hits = find_person(person_digests("高橋 美咲", date(1985, 3, 9)))
+        assert [h.record.id for h in hits] == [record_id]
+        assert db.session.scalar(select(ProvisionRecord.indexed_count)) == 1
+        db.session.remove()
+        downgrade(revision="0025_consent_dropped_purposes")
+        db.engine.dispose()

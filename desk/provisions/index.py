@@ -1,8 +1,12 @@
-"""The keyed index of a recorded list: one row per person with three digests, so that one person is found across every list without any list being readable in the database.
+"""The keyed index of a recorded list: one row per person with the suppression register's
+own digests of the name, the date of birth, the phone and the address, so that one person is
+found across every list without any list being readable in the database.
 
-Each digest is the suppression register's HMAC-SHA256 (its key and its normalisation, from
-desk.suppression.keys and desk.text) of the normalised name joined to one more field: the
-date of birth, the address, the phone. Someone holding the database alone can test no name.
+Each digest is the register's HMAC-SHA256 (its key, its per-field tags and its normalisation,
+from desk.suppression.keys and desk.text) cut to 16 bytes. A screening has already computed
+the name's digest of every distinct name on the list and the birth date's of many dates:
+its matcher is passed in and those are reused, not computed twice. Someone holding the
+database alone can test no name.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import io
 from dataclasses import dataclass
 from itertools import islice
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, text
 
 from desk.extensions import db
 from desk.provisions.models import ProvisionRecord, RecordPerson
@@ -23,69 +27,102 @@ from desk.suppression.errors import SuppressionError
 from desk.suppression.keys import Hasher, matching_key
 from desk.text import addresses, dates, names, phones
 
-SEPARATOR = "\x1f"  # cannot occur in a normalised key
 #: Digests are cut to 16 bytes: no collision across billions of rows, and half the index.
 DIGEST_BYTES = 16
-INSERT_ROWS = 5000
+INSERT_ROWS = 20_000
+TABLE = RecordPerson.__tablename__
+NAME_INDEX = "ix_provision_record_people_name_key"
+COLUMNS = "record_id, row, name_key, birth_key, phone_key, address_key"
 #: rule -> (ja, en)
 RULES = {
     "name+birth_date": ("氏名＋生年月日", "name + date of birth"),
     "name+phone": ("氏名＋電話番号", "name + phone"),
     "name+address": ("氏名＋住所", "name + address"),
 }
+MISSING = object()
 
 
 @dataclass(frozen=True)
 class PersonDigests:
+    name: bytes | None
     birth: bytes | None
     phone: bytes | None
     address: bytes | None
 
 
-def _combiner(hasher: Hasher):
-    """name key, other key, tag -> the truncated HMAC of the two joined (None without the other).
+class Digests:
+    """The register's digests of a list's fields, cut to DIGEST_BYTES: names and dates of
+    birth remembered per raw cell (shared with the screening's matcher when there is one),
+    phones and addresses per row through the one-shot hmac.digest (in C)."""
 
-    The register's Hasher is HMAC-SHA256 of "tag NUL value"; the one-shot hmac.digest (in C)
-    computes the very same digest in one call, which matters a million times per list."""
-    key = hasher.key
-    prefixes = {tag: tag.encode() + b"\x00" for tag in ("birth_date", "phone", "address")}
-    one_shot = hmac.digest
+    def __init__(self, matcher=None):
+        hasher = matcher.hasher if matcher is not None else Hasher(matching_key())
+        self.hasher = hasher
+        #: raw cell -> full digest (the matcher's own dictionaries when screening)
+        self.names: dict[str, bytes] = matcher.name_digests if matcher is not None else {}
+        self.births: dict[str, bytes | None] = matcher.birth_digests if matcher is not None else {}
+        self._hash_name = hasher.name_hasher()
+        key, one_shot = hasher.key, hmac.digest
+        phone_tag, address_tag = b"phone\x00", b"address\x00"
 
-    def combined(name_key: str, other: str | None, tag: str) -> bytes | None:
-        if not other:
-            return None
-        return one_shot(key, prefixes[tag] + (name_key + SEPARATOR + other).encode(), "sha256")[:DIGEST_BYTES]
+        def phone(raw: str) -> bytes | None:
+            value = phones.phone_key(raw)
+            return one_shot(key, phone_tag + value.encode(), "sha256")[:DIGEST_BYTES] if value else None
 
-    return combined
+        def address(raw: str) -> bytes | None:
+            value = addresses.address_key(raw)
+            return one_shot(key, address_tag + value.encode(), "sha256")[:DIGEST_BYTES] if value else None
+
+        self.phone, self.address = phone, address
+
+    def name(self, raw: str) -> bytes | None:
+        digest = self.names.get(raw, MISSING)
+        if digest is MISSING:
+            key = names.name_key(raw)
+            if key is None:
+                return None
+            digest = self.names[raw] = self._hash_name(key)
+        return digest[:DIGEST_BYTES]
+
+    def birth(self, raw: str) -> bytes | None:
+        digest = self.births.get(raw, MISSING)
+        if digest is MISSING:
+            digest = self.births[raw] = self.hasher("birth_date", dates.date_key(raw))
+        return digest[:DIGEST_BYTES] if digest is not None else None
 
 
 def person_digests(name=None, birth_date=None, phone=None, address=None, hasher: Hasher | None = None):
     """The digests of one person as the case knows them (raw values, normalised here)."""
     name_key = names.name_key(name)
     if name_key is None:
-        return PersonDigests(None, None, None)
-    combined = _combiner(hasher or Hasher(matching_key()))
+        return PersonDigests(None, None, None, None)
+    hasher = hasher or Hasher(matching_key())
+
+    def cut(field_name, value):
+        digest = hasher(field_name, value)
+        return digest[:DIGEST_BYTES] if digest is not None else None
+
     return PersonDigests(
-        combined(name_key, dates.date_key(birth_date), "birth_date"),
-        combined(name_key, phones.phone_key(phone), "phone"),
-        combined(name_key, addresses.address_key(address), "address"),
+        cut("name", name_key),
+        cut("birth_date", dates.date_key(birth_date)),
+        cut("phone", phones.phone_key(phone)),
+        cut("address", addresses.address_key(address)),
     )
 
 
-def index_list(record: ProvisionRecord, data: bytes, overrides: dict[str, list[str]] | None = None) -> int:
+def index_list(
+    record: ProvisionRecord, data: bytes, overrides: dict[str, list[str]] | None = None, matcher=None
+) -> int:
     """Index every person (row with a name) of the CSV `data` under `record`; returns how many.
-    Rows go to the database in batches through the driver's executemany, as plain tuples."""
+    `matcher`: the screening's, whose digests are reused. Rows go to the database in batches
+    of plain tuples, through the driver (executemany on SQLite, COPY on PostgreSQL); when the
+    list is larger than everything indexed so far, the name's index is built after the load."""
     source = io.BytesIO(data)
     csv_in = open_csv(source)
     reader = csv.reader(csv_in.text)
-    combined = _combiner(Hasher(matching_key()))
-    name_key, date_key, phone_key, address_key = names.name_key, dates.date_key, phones.phone_key, addresses.address_key
-    connection = db.session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    statement = (
-        f"INSERT INTO {RecordPerson.__tablename__} (record_id, row, birth_key, address_key, phone_key) "
-        f"VALUES ({marker}, {marker}, {marker}, {marker}, {marker})"
-    )
+    digests = Digests(matcher)
+    name_of, birth_of, phone_of, address_of = digests.name, digests.birth, digests.phone, digests.address
+    writer = _Writer(record, data)
     record_id, count = record.id, 0
     collecting = gc.isenabled()
     gc.disable()
@@ -97,6 +134,7 @@ def index_list(record: ProvisionRecord, data: bytes, overrides: dict[str, list[s
                 raise SuppressionError("ファイルが空です。", "the file is empty", line=1) from None
             columns = resolve_columns(header, overrides)
             name_c, birth_c, phone_c, address_c = columns.name, columns.birth_date, columns.phone, columns.address
+            one_name = name_c[0] if len(name_c) == 1 else None
             row_number = 0
             while chunk := list(islice(reader, INSERT_ROWS)):
                 rows = []
@@ -104,26 +142,71 @@ def index_list(record: ProvisionRecord, data: bytes, overrides: dict[str, list[s
                     if not row:
                         continue
                     row_number += 1
-                    key = name_key(cell(row, name_c))
-                    if key is None:
+                    name = name_of(row[one_name] if one_name is not None else cell(row, name_c))
+                    if name is None:
                         continue
                     rows.append(
                         (
                             record_id,
                             row_number,
-                            combined(key, date_key(cell(row, birth_c)), "birth_date") if birth_c else None,
-                            combined(key, address_key(cell(row, address_c)), "address") if address_c else None,
-                            combined(key, phone_key(cell(row, phone_c)), "phone") if phone_c else None,
+                            name,
+                            birth_of(cell(row, birth_c)) if birth_c else None,
+                            phone_of(cell(row, phone_c)) if phone_c else None,
+                            address_of(cell(row, address_c)) if address_c else None,
                         )
                     )
                 if rows:
-                    connection.exec_driver_sql(statement, rows)
+                    writer.write(rows)
                     count += len(rows)
+        writer.close()
     finally:
         csv_in.text.detach()
         if collecting:
             gc.enable()
     return count
+
+
+class _Writer:
+    """Rows into provision_record_people through the driver: executemany of tuples on
+    SQLite, binary COPY on PostgreSQL. The name's index is dropped and built again after
+    the load when the list alone outnumbers the rows already indexed (an index built from
+    sorted keys at once is several times cheaper than a million random insertions)."""
+
+    def __init__(self, record: ProvisionRecord, data: bytes):
+        connection = db.session.connection()
+        self.dialect = connection.dialect.name
+        self.raw = connection.connection.driver_connection
+        indexed = db.session.scalar(
+            select(db.func.coalesce(db.func.sum(ProvisionRecord.indexed_count), 0)).where(
+                ProvisionRecord.id != record.id
+            )
+        )
+        self.rebuild = data.count(b"\n") > indexed
+        if self.rebuild:
+            db.session.execute(text(f"DROP INDEX IF EXISTS {NAME_INDEX}"))
+        self.copy = None
+        if self.dialect == "postgresql":
+            self.cursor = self.raw.cursor()
+            self._copy_context = self.cursor.copy(f"COPY {TABLE} ({COLUMNS}) FROM STDIN (FORMAT BINARY)")
+            self.copy = self._copy_context.__enter__()
+            self.copy.set_types(["int4", "int4", "bytea", "bytea", "bytea", "bytea"])
+        else:
+            self.statement = f"INSERT INTO {TABLE} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+
+    def write(self, rows: list[tuple]) -> None:
+        if self.copy is not None:
+            write_row = self.copy.write_row
+            for row in rows:
+                write_row(row)
+        else:
+            self.raw.executemany(self.statement, rows)
+
+    def close(self) -> None:
+        if self.copy is not None:
+            self._copy_context.__exit__(None, None, None)
+            self.cursor.close()
+        if self.rebuild:
+            db.session.execute(text(f"CREATE INDEX IF NOT EXISTS {NAME_INDEX} ON {TABLE} (name_key)"))
 
 
 @dataclass(frozen=True)
@@ -138,26 +221,20 @@ class Hit:
 
 def find_person(wanted: PersonDigests) -> list[Hit]:
     """Every record still kept whose list holds the person, with the rule that fired (one
-    hit per record, the strongest rule first). As on the register, a date of birth on both
+    hit per record, the strongest rule first): the rows with the person's name (the name's
+    index), then the register's rules on them. As on the register, a date of birth on both
     sides that differs means another person: then a shared phone or address is no match."""
-    conditions = []
-    table = RecordPerson.__table__
-    for column, digest in (
-        (table.c.birth_key, wanted.birth),
-        (table.c.phone_key, wanted.phone),
-        (table.c.address_key, wanted.address),
-    ):
-        if digest is not None:
-            conditions.append(column == digest)
-    if not conditions:
+    if wanted.name is None or (wanted.birth is None and wanted.phone is None and wanted.address is None):
         return []
+    table = RecordPerson.__table__
     rows = db.session.execute(
         select(table.c.record_id, table.c.row, table.c.birth_key, table.c.phone_key, table.c.address_key).where(
-            or_(*conditions)
+            table.c.name_key == wanted.name
         )
     ).all()
     best: dict[int, tuple[int, str, int]] = {}
     for record_id, row, birth, phone, address in rows:
+        birth, phone, address = (bytes(v) if v is not None else None for v in (birth, phone, address))
         if wanted.birth is not None and birth == wanted.birth:
             rank, rule = 0, "name+birth_date"
         elif wanted.birth is not None and birth is not None:

@@ -95,17 +95,25 @@ class ProvisionRecord(EncryptedFile, db.Model):
 
 
 class RecordPerson(db.Model):
-    """One person on one recorded list: HMAC-SHA256 under the register's key of the normalised
-    name with the date of birth, with the address and with the phone. Nothing readable."""
+    """One person (a row with a name) on one recorded list: the suppression register's own
+    keyed digests of the row's normalised fields (HMAC-SHA256 under the register's key, each
+    field under its tag, cut to 16 bytes), the very digests the screening computes. Nothing
+    readable. The person is found by the name's digest (the one secondary index); the other
+    digests confirm it as the register's rules do.
+
+    Clustered by (record, row): a list's rows are appended in order and deleted as one range
+    at disposal (SQLite: WITHOUT ROWID, so the table is that key's B-tree, no rowid beside)."""
 
     __tablename__ = "provision_record_people"
+    __table_args__ = (Index("ix_provision_record_people_name_key", "name_key"), {"sqlite_with_rowid": False})
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("provision_records.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("provision_records.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     #: The person's row on the list (1 = first row after the header).
-    row: Mapped[int] = mapped_column(Integer)
-    #: The first 16 bytes of each HMAC-SHA256: enough never to collide across billions of rows,
-    #: and half the index.
-    birth_key: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
-    address_key: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
-    phone_key: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    row: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: 16 bytes each (index.DIGEST_BYTES): never colliding across billions of rows.
+    name_key: Mapped[bytes] = mapped_column(LargeBinary(16))
+    birth_key: Mapped[bytes | None] = mapped_column(LargeBinary(16))
+    phone_key: Mapped[bytes | None] = mapped_column(LargeBinary(16))
+    address_key: Mapped[bytes | None] = mapped_column(LargeBinary(16))

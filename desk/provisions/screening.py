@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from desk.cases.lifecycle import Refused
@@ -17,6 +18,7 @@ from desk.provisions.service import Particulars, check, counterparty_by_code, in
 from desk.storage import service as storage
 from desk.suppression import runs
 from desk.suppression.csv_input import open_csv
+from desk.suppression.matching import Matcher
 
 #: screening direction -> record direction
 RECORDED_AS = {"delivery": "provision", "acquired": "receipt"}
@@ -49,6 +51,15 @@ def particulars(direction: str, counterparty: Counterparty | str, basis: str, ac
     return found
 
 
+@dataclass
+class Listed:
+    """The list a screening recorded, and the screening's matcher, whose digests of the
+    list's names and dates of birth its index reuses."""
+
+    data: bytes
+    matcher: Matcher | None = None
+
+
 def screen_file_and_record(
     input_path: Path,
     output_path: Path,
@@ -65,6 +76,7 @@ def screen_file_and_record(
 ):
     """`desk screen … --to/--from COUNTERPARTY`: the screening, then its record."""
     wanted = particulars(direction, counterparty, basis, acquisition)
+    matcher = matcher or Matcher.from_database()
     run = runs.screen_file(
         input_path,
         output_path,
@@ -87,21 +99,23 @@ def screen_file_and_record(
         overrides=overrides,
         index_now=False,
     )
-    return run, entry, listed
+    return run, entry, Listed(listed, matcher)
 
 
-def index_screened(entry: ProvisionRecord, listed: bytes) -> int:
+def index_screened(entry: ProvisionRecord, listed: Listed) -> int:
     """After the screening and its record are committed: the list's people indexed (if this is
     interrupted, `desk daily` indexes the stored list; until then the case page says so)."""
-    count = index_record(entry, listed)
+    count = index_record(entry, listed.data, matcher=listed.matcher)
     db.session.commit()
     return count
 
 
-def record_upload(run, data: bytes, wanted: Particulars, *, actor) -> ProvisionRecord:
+def record_upload(run, data: bytes, wanted: Particulars, *, actor, matcher=None) -> ProvisionRecord:
     """The screening page: record the run's output (delivery) or the upload itself (acquired)."""
     if wanted.direction == "provision":
         output = next(f for f in run.files if f.kind == "output")
         data = storage.read(output)
     wanted.items = items_of_list(data)
-    return record_list(wanted, data, list_name=run.list_name, via="screening", actor=actor, screening_run_id=run.id)
+    return record_list(
+        wanted, data, list_name=run.list_name, via="screening", actor=actor, screening_run_id=run.id, matcher=matcher
+    )

@@ -141,6 +141,7 @@ def record_list(
     screening_run_id: int | None = None,
     overrides: dict[str, list[str]] | None = None,
     index_now: bool = True,
+    matcher=None,
 ) -> ProvisionRecord:
     """Record a provision or receipt of the CSV list `data`: the list stored encrypted, its
     people indexed by keyed hashes — now, or (index_now=False) by index_record once the
@@ -167,7 +168,7 @@ def record_list(
     db.session.add(entry)
     db.session.flush()
     if index_now:
-        index_record(entry, data)
+        index_record(entry, data, matcher=matcher)
     storage.store(entry, data, "text/csv")
     db.session.flush()
     audit(
@@ -186,12 +187,13 @@ def record_list(
     return entry
 
 
-def index_record(entry: ProvisionRecord, data: bytes | None = None) -> int:
-    """Build the index of a record's list (from `data`, or the stored file)."""
+def index_record(entry: ProvisionRecord, data: bytes | None = None, *, matcher=None) -> int:
+    """Build the index of a record's list (from `data`, or the stored file); `matcher`: the
+    screening's, whose digests of the list's names and dates of birth are reused."""
     if data is None:
         data = storage.read(entry)
     try:
-        entry.person_count = entry.indexed_count = index_list(entry, data, entry.column_overrides)
+        entry.person_count = entry.indexed_count = index_list(entry, data, entry.column_overrides, matcher)
     except SuppressionError as error:
         raise Refused(error.message("ja"), error.message("en")) from None
     entry.indexed_at = now()

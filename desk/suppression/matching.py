@@ -52,6 +52,8 @@ class Matcher:
         #: raw name cell -> its hits (see _lookup_name), filled as lists are read.
         self.name_hits = _NameCache(self._lookup_name)
         self._hash_name = hasher.name_hasher()
+        #: raw name cell -> its digest, as looked up (a list's index reuses them: desk.provisions.index).
+        self.name_digests: dict[str, bytes] = {}
         #: raw date-of-birth cell -> its digest (see birth_digest).
         self.birth_digests: dict[str, bytes | None] = {}
 
@@ -103,7 +105,8 @@ class Matcher:
         key = _name_uncached(raw)  # the caller's cache already remembers raw -> result
         if key is None:
             return EMPTY
-        found = self.by_name.get(self._hash_name(key))
+        digest = self.name_digests[raw] = self._hash_name(key)
+        found = self.by_name.get(digest)
         hits = (("name",) + found,) if found else ()
         if "\u30a0" <= key[0] <= "\u30ff" and self.by_kana and is_kana(key):
             # a name written in kana may be the entry's reading

@@ -95,12 +95,18 @@ def screen_upload(
     actor,
     overrides: dict[str, list[str]] | None = None,
     consent=None,
+    matcher: Matcher | None = None,
 ) -> ScreeningRun:
     """Screen an uploaded list; keep the screened list and the report encrypted for download."""
     _check_direction(direction)
     output, report = io.BytesIO(), io.BytesIO()
     result = screen_stream(
-        io.BytesIO(data), output, report, matcher=Matcher.from_database(), overrides=overrides, consent=consent
+        io.BytesIO(data),
+        output,
+        report,
+        matcher=matcher or Matcher.from_database(),
+        overrides=overrides,
+        consent=consent,
     )
     run = log_screening(
         result,

@@ -121,6 +121,7 @@ class _Screening:
             self.rows_in += len(chunk) - blanks
             if len(self.name_hits) > NAME_CACHE_LIMIT:
                 self.name_hits.clear()
+                self.matcher.name_digests.clear()
 
     def _plan(self, columns: Columns) -> None:
         """What every chunk needs from the columns and the matcher, looked up once per list."""

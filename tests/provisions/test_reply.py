@@ -109,5 +109,6 @@ def test_items_from_the_catalogue_then_the_settings_then_as_recorded(app):
     )
     assert items_in("name, Date of birth", "ja") == "氏名、生年月日"
     settings.update({"optout_items": "氏名、年収区分", "optout_items_en": "Name, income band"})
+    db.session.commit()
     assert items_in("氏名、年収区分、趣味", "en") == "Name, income band, 趣味"
     assert items_in("氏名、年収区分", "ja") == "氏名、年収区分"

@@ -1,7 +1,10 @@
 """Settings: defaults, the admin page, validation that loses nothing."""
 
+import re
+
 from desk import settings
 from desk.extensions import db
+from desk.settings.definitions import SETTINGS
 from tests.helpers import login, make_staff
 
 
@@ -13,7 +16,8 @@ def _form(**changes):
             if value:
                 form[key] = "on"
         elif isinstance(value, list):
-            form[key] = [str(v) for v in value] if key in ("fee_kinds", "closed_weekdays") else "\n".join(value)
+            checkboxes = SETTINGS[key].type in ("kinds", "weekdays", "methods")
+            form[key] = [str(v) for v in value] if checkboxes else "\n".join(value)
         else:
             form[key] = str(value)
     form.update(changes)
@@ -53,6 +57,24 @@ def test_a_free_kind_cannot_be_made_fee_bearing(client, app):
     response = client.post("/staff/settings", data=_form(fee_kinds=["disclosure", "correction"]))
     assert response.status_code == 400
     assert "手数料を徴収できません" in response.get_data(as_text=True)
+
+
+def test_payment_methods_are_chosen_by_name(client, app):
+    """Payment methods are checkboxes named in the reader's language, never raw codes; none
+    chosen is refused with a message and keeps what was saved."""
+    login(client, make_staff("admin"))
+    for lang, name in (("ja", "郵便切手"), ("en", "Postage stamps")):
+        page = client.get(f"/staff/settings?lang={lang}").get_data(as_text=True)
+        group = page[page.index('<fieldset class="checks" id="payment_methods"') :].split("</fieldset>")[0]
+        assert re.findall(r'value="([a-z_]+)" checked', group) == ["postage_stamps", "bank_transfer", "cash"]
+        assert name in group and "<textarea" not in group and ">postage_stamps<" not in page
+    refused = client.post("/staff/settings?lang=ja", data=_form(payment_methods=None))
+    assert refused.status_code == 400 and "支払方法を1つ以上選んでください" in refused.get_data(as_text=True)
+    assert client.post("/staff/settings", data=_form(payment_methods=["cash", "postage_stamps"])).status_code == 302
+    db.session.expire_all()
+    assert settings.get("payment_methods") == ["postage_stamps", "cash"]
+    wrong = client.post("/staff/settings", data=_form(payment_methods=["refund"]))
+    assert wrong.status_code == 400 and "不明な支払方法" in wrong.get_data(as_text=True)
 
 
 def test_closure_setting_moves_targets(app):

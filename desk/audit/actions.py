@@ -16,10 +16,11 @@ ACTIONS: dict[str, Entry] = {
         Entry("case.extended", "回答期限を延長", "Deadline extended"),
         Entry("case.note_added", "メモを追加", "Note added"),
         Entry("case.possible_duplicate", "重複の可能性を検出", "Possible duplicate flagged"),
+        Entry("intake.submitted", "請求を受付（ウェブ・API）", "Request received (web form or API)"),
         Entry(
-            "intake.submitted",
-            "請求を受付（ウェブ・API・職員の登録）",
-            "Request submitted (web, API or staff registration)",
+            "intake.registered",
+            "郵送等で届いた請求を登録",
+            "Request registered (post, fax, e-mail or counter)",
         ),
         # identity and documents
         Entry("identity.addresses_recorded", "住所を照合", "Addresses recorded"),

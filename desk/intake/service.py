@@ -84,6 +84,11 @@ class Submission:
     duplicates: list[str]
 
 
+#: The channels on which requesters send a request themselves; every other channel's
+#: requests are registered by staff.
+SELF_SERVICE_CHANNELS = frozenset({"web", "api"})
+
+
 def document_label(kind: str, position: int, of: int) -> str:
     """A neutral label for staff, e.g. 「運転免許証 1/2」: never the uploaded file name."""
     entry = catalogue.DOCUMENT_KINDS.get(kind)
@@ -211,7 +216,7 @@ def submit(application: Application, *, actor=None) -> Submission:
         arrived_on=arrived_on,
         language=application.language,
         actor=actor,
-        audited=False,  # the "intake.submitted" event below says the case was opened
+        audited=False,  # the "intake.submitted"/"intake.registered" event below says the case was opened
         requester_type=application.requester_type,
         proxy_kind=application.proxy_kind if is_proxy else None,
         delivery_method=application.delivery_method if wants_disclosure else None,
@@ -227,9 +232,11 @@ def submit(application: Application, *, actor=None) -> Submission:
     if duplicates:
         case.possible_duplicate = True
 
-    # The opening comes first in the trail, then what came with it.
+    # The opening comes first in the trail, then what came with it. A request the requester
+    # sent themselves (the form, the API) was submitted; one that came by post, fax, e-mail or
+    # at the counter was registered by staff (or a staff system), and the timeline says so.
     record(
-        "intake.submitted",
+        "intake.submitted" if application.channel in SELF_SERVICE_CHANNELS else "intake.registered",
         actor=actor,
         case=case,
         to_status="received",

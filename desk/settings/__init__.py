@@ -84,6 +84,18 @@ def validate(definition: SettingDef, value):
                     f"The law does not allow a fee for “{REQUEST_KINDS[code].en}”.",
                 )
         return codes
+    if definition.type == "methods":
+        from desk.catalogue import PAYING_METHODS
+
+        codes = [code for code in PAYING_METHODS if code in set(value)]  # the catalogue's order
+        unknown = [code for code in value if code not in PAYING_METHODS]
+        if unknown:
+            raise SettingError(
+                key, f"不明な支払方法です: {', '.join(unknown)}", f"Unknown payment method: {', '.join(unknown)}"
+            )
+        if not codes:
+            raise SettingError(key, "支払方法を1つ以上選んでください。", "Choose at least one payment method.")
+        return codes
     if definition.type == "weekdays":
         days = sorted({int(v) for v in value})
         if any(d < 0 or d > 6 for d in days):
@@ -103,14 +115,6 @@ def validate(definition: SettingDef, value):
                     "MM-DD/MM-DD の形式で1行に1期間ずつ入力してください。",
                     "Enter one period per line as MM-DD/MM-DD.",
                 ) from None
-        if key == "payment_methods":
-            from desk.catalogue import PAYMENT_METHODS
-
-            unknown = [line for line in lines if line not in PAYMENT_METHODS or line == "refund"]
-            if unknown:
-                raise SettingError(
-                    key, f"不明な支払方法です: {', '.join(unknown)}", f"Unknown payment method: {', '.join(unknown)}"
-                )
         if key == "consent_purposes":
             codes = [line.partition("|")[0].strip() for line in lines]
             wrong = [c for c in codes if not re.fullmatch(r"[a-z0-9_]{1,40}", c) or c == "all"]

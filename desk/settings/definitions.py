@@ -12,7 +12,7 @@ from dataclasses import dataclass
 class SettingDef:
     key: str
     #: "int", "bool", "str", "text", "kinds" (request-kind codes), "lines" (list of strings),
-    #: "weekdays" (list of ints 0-6), "choice"
+    #: "weekdays" (list of ints 0-6), "choice", "methods" (payment-method codes, as checkboxes)
     type: str
     default: object
     ja: str
@@ -119,11 +119,13 @@ SETTINGS: dict[str, SettingDef] = {
         ),
         SettingDef(
             "payment_methods",
-            "lines",
+            "methods",
             ["postage_stamps", "bank_transfer", "cash"],
             "支払方法",
             "Payment methods",
             "fees",
+            help_ja="依頼者に案内する支払方法です。少なくとも1つ選んでください。",
+            help_en="The ways of paying offered to requesters. Choose at least one.",
         ),
         SettingDef(
             "bank_name",

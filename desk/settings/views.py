@@ -18,7 +18,7 @@ blueprint = Blueprint("settings", __name__, url_prefix="/staff")
 def _submitted_values() -> dict:
     values = {}
     for key, definition in SETTINGS.items():
-        if definition.type in ("kinds", "weekdays"):
+        if definition.type in ("kinds", "weekdays", "methods"):
             values[key] = request.form.getlist(key)
         elif definition.type == "bool":
             values[key] = request.form.get(key) == "on"

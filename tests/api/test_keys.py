@@ -211,7 +211,7 @@ def test_registering_from_another_channel_queues_the_acknowledgement(client):
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.get_json()["reference"] == again.get_json()["reference"]
     assert first.get_json()["channel"]["code"] == "mail"
-    assert [e.detail["channel"] for e in _events("intake.submitted")] == ["mail"]
+    assert [e.detail["channel"] for e in _events("intake.registered")] == ["mail"]
     assert len(_events("letter.queued")) == 1
 
 

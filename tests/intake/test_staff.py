@@ -63,10 +63,16 @@ def test_officer_registers_a_mail_in_application(client, app):
     letter = db.session.scalars(select(Letter)).one()
     assert letter.kind == "ack" and letter.dispatched_on is None and letter.storage_name is None
     assert sorted(d.kind for d in case.documents) == ["enclosure", "passport"]
-    # One event says the case was opened and how (not case.opened beside intake.submitted).
-    opened = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "intake.submitted")).one()
+    # One event says the case was registered and how (not case.opened beside it), and the
+    # timeline does not call a posted request a web submission.
+    opened = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "intake.registered")).one()
     assert (opened.actor_id, opened.to_status, opened.detail["channel"]) == (officer.id, "received", "mail")
-    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.opened")).all()
+    assert not db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.in_(("case.opened", "intake.submitted")))
+    ).all()
+    with time_machine.travel(FROZEN, tick=False):
+        timeline = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "郵送等で届いた請求を登録" in timeline and "ウェブ・API" not in timeline
 
 
 def test_registration_refuses_a_future_arrival_and_stores_nothing(client, app):
@@ -78,6 +84,19 @@ def test_registration_refuses_a_future_arrival_and_stores_nothing(client, app):
         )
     assert response.status_code == 400 and "未来の日付" in response.get_data(as_text=True)
     assert db.session.scalars(select(Case)).first() is None and files_under(app) == []
+
+
+def test_registration_form_speaks_to_the_officer(client, app):
+    """The officer copies a paper application: the help says what to copy, not what the
+    requester should do, in both languages; the public form keeps the requester's help."""
+    login(client, make_staff("officer"))
+    ja = client.get("/staff/intake/new?who=delegated").get_data(as_text=True)
+    assert "申請書に書かれたとおりに入力します" in ja and "塗りつぶしが必要な箇所" in ja
+    assert "入力された場合、受付のお知らせ" not in ja and "送る前に塗りつぶしてください" not in ja
+    en = client.get("/staff/intake/new?who=delegated&lang=en").get_data(as_text=True)
+    assert "As written on the application" in en and "Black out before sending" not in en
+    public = client.get("/requests/new/principal?lang=ja").get_data(as_text=True)
+    assert "入力された場合、受付のお知らせ" in public and "申請書に書かれたとおり" not in public
 
 
 def test_registration_needs_the_register_permission(client, app):

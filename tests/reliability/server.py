@@ -73,17 +73,25 @@ class Browser:
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
 
-    def request(self, path: str, data=None, files: dict[str, tuple[str, bytes]] | None = None) -> tuple[int, str]:
+    def request(
+        self,
+        path: str,
+        data=None,
+        files: dict[str, tuple[str, bytes] | list[tuple[str, bytes]]] | None = None,
+        multipart: bool = False,
+    ) -> tuple[int, str]:
+        """(status, page); `files` gives each file input one (name, content) or a list of them."""
         headers = {}
-        if files:
+        if files or multipart:
+            files = files or {}
             boundary = "deskboundary" + os.urandom(8).hex()
             parts = []
-            for name, values in data.items():
+            for name, values in (data or {}).items():
                 for value in values if isinstance(values, list) else [values]:
                     parts.append(
                         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
                     )
-            for name, (filename, content) in files.items():
+            for name, filename, content in _file_parts(files):
                 parts.append(
                     f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
                     f"Content-Type: application/octet-stream\r\n\r\n".encode()
@@ -98,13 +106,21 @@ class Browser:
             with self.opener.open(
                 urllib.request.Request(self.base + path, data=body, headers=headers), timeout=60
             ) as response:
-                return response.status, response.read().decode()
+                return response.status, response.read().decode(errors="replace")
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
 
     def csrf(self, path: str) -> str:
         _, html = self.request(path)
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def _file_parts(files: dict) -> list[tuple[str, str, bytes]]:
+    parts = []
+    for name, given in files.items():
+        for filename, content in given if isinstance(given, list) else [given]:
+            parts.append((name, filename, content))
+    return parts
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

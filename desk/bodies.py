@@ -5,7 +5,9 @@ otherwise hold a worker thread for as long as it likes. This WSGI wrapper reads 
 into a spooled file with a per-request deadline (`DESK_BODY_TIMEOUT`, 30 s) and answers
 408 when it passes; together with gunicorn's threaded worker (gunicorn.conf.py) the other
 threads, and /healthz, stay answered. Bodies larger than MAX_CONTENT_LENGTH are left for
-Flask to refuse with 413 without being read.
+Flask to refuse with 413 without being read. A chunked body (Transfer-Encoding: chunked, no
+Content-Length) is read the same way, to one byte past MAX_CONTENT_LENGTH at most: if it
+is longer, the app sees that length and refuses it with 413.
 """
 
 from __future__ import annotations
@@ -31,10 +33,17 @@ class BodyDeadline:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length <= 0 or (self.max_bytes is not None and length > self.max_bytes):
+        chunked = not environ.get("CONTENT_LENGTH") and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked:
+            # No length to check first: read up to one byte past the cap, against the same
+            # deadline; past the cap the app is told that length and refuses it with 413
+            # (the rest is never read).
+            length = self.max_bytes + 1 if self.max_bytes is not None else None
+        elif length <= 0 or (self.max_bytes is not None and length > self.max_bytes):
             return self.app(environ, start_response)
         body = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 (handed to the app as wsgi.input)
-        if not self._read(environ, length, body):
+        received = self._read(environ, length, body)
+        if received is None:
             body.close()
             start_response(
                 "408 Request Timeout",
@@ -48,28 +57,34 @@ class BodyDeadline:
         body.seek(0)
         environ["wsgi.input"] = body
         environ["wsgi.input_terminated"] = True
+        if chunked:
+            environ["CONTENT_LENGTH"] = str(received)
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
         return self.app(environ, start_response)
 
-    def _read(self, environ, length: int, body) -> bool:
+    def _read(self, environ, length: int | None, body) -> int | None:
+        """Bytes read into `body` (all of them, or up to `length`), or None when the
+        deadline passed first."""
         stream = environ["wsgi.input"]
         sock = environ.get("gunicorn.socket")
         deadline = time.monotonic() + self.timeout
         previous = sock.gettimeout() if sock is not None else None
+        received = 0
         try:
-            while length > 0:
+            while length is None or received < length:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    return False
+                    return None
                 if sock is not None:
                     sock.settimeout(remaining)
-                chunk = stream.read(min(_CHUNK, length))
+                chunk = stream.read(_CHUNK if length is None else min(_CHUNK, length - received))
                 if not chunk:
                     break
                 body.write(chunk)
-                length -= len(chunk)
-            return True
+                received += len(chunk)
+            return received
         except OSError:  # TimeoutError is one
-            return False
+            return None
         finally:
             if sock is not None:
                 with contextlib.suppress(OSError):

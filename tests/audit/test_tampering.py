@@ -183,3 +183,33 @@ def test_cli_head_round_trip(app, runner, tmp_path):
     head_file.write_text(head_file.read_text().replace('"events": ', '"events": 1'))
     forged = runner.invoke(args=["desk", "audit-verify", "--head", str(head_file)])
     assert forged.exit_code != 0 and "signature" in forged.output
+
+
+def _alter(rows):
+    db.session.execute(update(EVENTS).where(EVENTS.c.id == rows[3]["id"]).values(action="staff.login", detail={}))
+
+
+def _reorder(rows):
+    a, b = rows[3], rows[5]
+    columns = [c for c in a if c not in ("id", "hash", "prev_hash")]
+    db.session.execute(update(EVENTS).where(EVENTS.c.id == a["id"]).values({c: b[c] for c in columns}))
+    db.session.execute(update(EVENTS).where(EVENTS.c.id == b["id"]).values({c: a[c] for c in columns}))
+
+
+def _insert(rows):
+    db.session.execute(text("UPDATE audit_events SET id = id + 1000 WHERE id > :id"), {"id": rows[2]["id"]})
+    forged = {**rows[2], "id": rows[2]["id"] + 1, "action": "staff.login", "detail": {}, "hash": "f" * 64}
+    db.session.execute(insert(EVENTS).values(forged))
+
+
+@pytest.mark.parametrize("edit", [_alter, _reorder, _insert], ids=["alter", "reorder", "insert"])
+def test_any_edit_followed_by_a_rechain_with_recomputed_hashes_is_detected(app, edit):
+    """Alter, reorder or insert events, then recompute every hash from the first event on
+    (plain SHA-256, as anyone without the master key must) and move the head: a chain that
+    is consistent in itself, and verify still names the first event it rewrote."""
+    _trail()
+    edit(_rows())
+    db.session.commit()
+    _rechain_plainly(0)
+    result = verify()
+    assert not result.ok and result.bad_event_id == _ids()[0] and "MAC" in result.reason

@@ -196,8 +196,11 @@ def best_of(repeat: int, action) -> tuple[float, float]:
 def measure_recording(args, db, source, work, floor: float, floor_cpu: float, rows: int) -> None:
     """`desk screen --direction delivery --to COUNTERPARTY`: the screening, then its provision
     record (the screened list stored encrypted and every person indexed by keyed hashes)."""
+    from sqlalchemy import func, select
+
     from desk import text
     from desk.provisions import service as provisions
+    from desk.provisions.models import RecordPerson
     from desk.provisions.screening import index_screened, screen_file_and_record
 
     if not provisions.counterparties():
@@ -225,9 +228,15 @@ def measure_recording(args, db, source, work, floor: float, floor_cpu: float, ro
 
     def index_last() -> None:
         entry, listed = indexing.pop()
+        before = db.session.scalar(select(func.count()).select_from(RecordPerson))
         started, cpu = time.perf_counter(), time.process_time()
         index_screened(entry, listed)
         index_times.append((time.perf_counter() - started, time.process_time() - cpu))
+        print(
+            f"  (index of run {len(index_times)}: {index_times[-1][0]:.2f} s wall, {index_times[-1][1]:.2f} s CPU, "
+            f"into a table of {before:,} rows)",
+            flush=True,
+        )
 
     index_times: list[tuple[float, float]] = []
 

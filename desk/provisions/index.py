@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import csv
 import gc
-import hmac
 import io
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, repeat
+from operator import itemgetter
 
 from sqlalchemy import select, text
 
@@ -51,44 +51,59 @@ class PersonDigests:
 
 
 class Digests:
-    """The register's digests of a list's fields, cut to DIGEST_BYTES: names and dates of
-    birth remembered per raw cell (shared with the screening's matcher when there is one),
-    phones and addresses per row through the one-shot hmac.digest (in C)."""
+    """The register's digests of a list's fields, cut to DIGEST_BYTES, a column of a chunk at
+    a time: names and dates of birth remembered per raw cell (taken from the screening's
+    matcher when it computed them), phones and addresses per row (HMAC from the hasher's
+    precomputed pads, exactly the register's)."""
 
     def __init__(self, matcher=None):
         hasher = matcher.hasher if matcher is not None else Hasher(matching_key())
         self.hasher = hasher
-        #: raw cell -> full digest (the matcher's own dictionaries when screening)
-        self.names: dict[str, bytes] = matcher.name_digests if matcher is not None else {}
-        self.births: dict[str, bytes | None] = matcher.birth_digests if matcher is not None else {}
+        #: the screening's raw cell -> full digest
+        self._screened_names = matcher.name_digests if matcher is not None else {}
+        self._screened_births = matcher.birth_digests if matcher is not None else {}
+        #: raw cell -> cut digest or None, for this list
+        self._names: dict[str, bytes | None] = {}
+        self._births: dict[str, bytes | None] = {}
         self._hash_name = hasher.name_hasher()
-        key, one_shot = hasher.key, hmac.digest
-        phone_tag, address_tag = b"phone\x00", b"address\x00"
+        self._phone_digest, self._address_digest = hasher.field_hasher("phone"), hasher.field_hasher("address")
 
-        def phone(raw: str) -> bytes | None:
-            value = phones.phone_key(raw)
-            return one_shot(key, phone_tag + value.encode(), "sha256")[:DIGEST_BYTES] if value else None
-
-        def address(raw: str) -> bytes | None:
-            value = addresses.address_key(raw)
-            return one_shot(key, address_tag + value.encode(), "sha256")[:DIGEST_BYTES] if value else None
-
-        self.phone, self.address = phone, address
-
-    def name(self, raw: str) -> bytes | None:
-        digest = self.names.get(raw, MISSING)
-        if digest is MISSING:
+    def _name(self, raw: str) -> bytes | None:
+        digest = self._screened_names.get(raw)
+        if digest is None:
             key = names.name_key(raw)
-            if key is None:
-                return None
-            digest = self.names[raw] = self._hash_name(key)
-        return digest[:DIGEST_BYTES]
+            digest = self._hash_name(key) if key is not None else None
+        cut = self._names[raw] = digest[:DIGEST_BYTES] if digest is not None else None
+        return cut
 
-    def birth(self, raw: str) -> bytes | None:
-        digest = self.births.get(raw, MISSING)
+    def _birth(self, raw: str) -> bytes | None:
+        digest = self._screened_births.get(raw, MISSING)
         if digest is MISSING:
-            digest = self.births[raw] = self.hasher("birth_date", dates.date_key(raw))
-        return digest[:DIGEST_BYTES] if digest is not None else None
+            digest = self.hasher("birth_date", dates.date_key(raw))
+        cut = self._births[raw] = digest[:DIGEST_BYTES] if digest is not None else None
+        return cut
+
+    @staticmethod
+    def _remembered(cells: list[str], known: dict, compute) -> list:
+        get = known.get
+        found = [get(raw, MISSING) for raw in cells]
+        if MISSING in found:
+            found = [compute(raw) if digest is MISSING else digest for raw, digest in zip(cells, found, strict=True)]
+        return found
+
+    def names(self, cells: list[str]) -> list:
+        return self._remembered(cells, self._names, self._name)
+
+    def births(self, cells: list[str]) -> list:
+        return self._remembered(cells, self._births, self._birth)
+
+    def phones(self, cells: list[str]) -> list:
+        digest = self._phone_digest
+        return [digest(key)[:DIGEST_BYTES] if key else None for key in map(phones.phone_key, cells)]
+
+    def addresses(self, cells: list[str]) -> list:
+        digest = self._address_digest
+        return [digest(key)[:DIGEST_BYTES] if key else None for key in map(addresses.address_key, cells)]
 
 
 def person_digests(name=None, birth_date=None, phone=None, address=None, hasher: Hasher | None = None):
@@ -121,7 +136,6 @@ def index_list(
     csv_in = open_csv(source)
     reader = csv.reader(csv_in.text)
     digests = Digests(matcher)
-    name_of, birth_of, phone_of, address_of = digests.name, digests.birth, digests.phone, digests.address
     writer = _Writer(record, data)
     record_id, count = record.id, 0
     collecting = gc.isenabled()
@@ -134,27 +148,25 @@ def index_list(
                 raise SuppressionError("ファイルが空です。", "the file is empty", line=1) from None
             columns = resolve_columns(header, overrides)
             name_c, birth_c, phone_c, address_c = columns.name, columns.birth_date, columns.phone, columns.address
-            one_name = name_c[0] if len(name_c) == 1 else None
             row_number = 0
+            nothing = repeat(None)
             while chunk := list(islice(reader, INSERT_ROWS)):
-                rows = []
-                for row in chunk:
-                    if not row:
-                        continue
-                    row_number += 1
-                    name = name_of(row[one_name] if one_name is not None else cell(row, name_c))
-                    if name is None:
-                        continue
-                    rows.append(
-                        (
-                            record_id,
-                            row_number,
-                            name,
-                            birth_of(cell(row, birth_c)) if birth_c else None,
-                            phone_of(cell(row, phone_c)) if phone_c else None,
-                            address_of(cell(row, address_c)) if address_c else None,
-                        )
+                if [] in chunk:  # blank lines are no rows
+                    chunk = [row for row in chunk if row]
+                numbers = range(row_number + 1, row_number + 1 + len(chunk))
+                row_number += len(chunk)
+                rows = [
+                    (record_id, number, name, birth, phone, address)
+                    for number, name, birth, phone, address in zip(
+                        numbers,
+                        digests.names(_column(chunk, name_c)),
+                        digests.births(_column(chunk, birth_c)) if birth_c else nothing,
+                        digests.phones(_column(chunk, phone_c)) if phone_c else nothing,
+                        digests.addresses(_column(chunk, address_c)) if address_c else nothing,
+                        strict=False,  # the repeat(None) columns are endless
                     )
+                    if name is not None
+                ]
                 if rows:
                     writer.write(rows)
                     count += len(rows)
@@ -164,6 +176,13 @@ def index_list(
         if collecting:
             gc.enable()
     return count
+
+
+def _column(chunk: list[list[str]], indices: list[int]) -> list[str]:
+    """One field of every row of a chunk (its columns joined where it has several)."""
+    if len(indices) == 1:
+        return list(map(itemgetter(indices[0]), chunk))
+    return [cell(row, indices) for row in chunk]
 
 
 class _Writer:

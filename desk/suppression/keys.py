@@ -54,7 +54,11 @@ class Hasher:
 
     def name_hasher(self):
         """A fast one-argument function for names (the per-row call)."""
-        inner_base, outer_base = self._inner["name"], self._outer
+        return self.field_hasher("name")
+
+    def field_hasher(self, field_name: str):
+        """A fast one-argument function for one field's values (value -> digest, never None)."""
+        inner_base, outer_base = self._inner[field_name], self._outer
 
         def digest(value: str) -> bytes:
             inner = inner_base.copy()

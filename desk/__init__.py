@@ -145,7 +145,7 @@ def _register_template_helpers(app: Flask) -> None:
     from desk.auth.permissions import can
     from desk.cases import lifecycle
     from desk.fees.payment import ways_to_pay
-    from desk.formatting import format_date, format_datetime, format_yen
+    from desk.formatting import format_date, format_datetime, format_postal, format_yen, mark_japanese
     from desk.i18n import current_language, label, tr
     from desk.navigation import staff_navigation
 
@@ -161,7 +161,9 @@ def _register_template_helpers(app: Flask) -> None:
         can=lambda permission: can(current_user, permission),
         action_label=lambda code: action_label(code, current_language()),
     )
-    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, yen=format_yen)
+    app.jinja_env.filters.update(
+        date=format_date, datetime=format_datetime, yen=format_yen, postal=format_postal, ja_terms=mark_japanese
+    )
 
 
 def _register_security_headers(app: Flask) -> None:

@@ -400,14 +400,14 @@ LINKING_DOCUMENTS: dict[str, DocumentKind] = {
         DocumentKind(
             "resident_record_removed",
             "住民票の除票の写し",
-            "Copy of a removed resident record (住民票の除票)",
+            "Copy of a removed resident record (jūminhyō no joshō)",
             dated=True,
             address=True,
         ),
         DocumentKind(
             "register_annex",
             "戸籍の附票の写し",
-            "Copy of the family register annex (戸籍の附票)",
+            "Copy of the family register annex (koseki no fuhyō)",
             dated=True,
             address=True,
         ),

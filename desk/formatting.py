@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+
+from markupsafe import Markup, escape
 
 from desk.clock import local
 from desk.i18n import current_language
@@ -57,3 +60,25 @@ def format_datetime(moment: datetime | None, style: str = "short", lang: str | N
 def format_yen(amount: int | None, lang: str | None = None) -> str:
     amount = amount or 0
     return f"{amount:,}円" if (lang or current_language()) == "ja" else f"¥{amount:,}"
+
+
+def format_postal(code: str | None, lang: str | None = None) -> str:
+    """A seven-digit postal code as it is written: 〒150-0001 in Japanese, 150-0001 in English
+    (the mark is a Japanese convention, not part of the code)."""
+    if not code:
+        return ""
+    code = f"{code[:3]}-{code[3:]}" if len(code) == 7 and code.isdigit() else code
+    return f"〒{code}" if (lang or current_language()) == "ja" else code
+
+
+#: Runs of Japanese script (kana, ideographs, Japanese punctuation and brackets).
+_JAPANESE_RUN = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60]+")
+
+
+def mark_japanese(text: str) -> Markup:
+    """An English text that quotes Japanese terms (「開示等請求書在中」, 拝啓 … 敬具, 住民票の除票):
+    each Japanese run marked lang="ja", so it is read out, and shaped, as Japanese."""
+    escaped = str(escape(text))
+    if current_language() == "ja":
+        return Markup(escaped)  # the whole page is Japanese already
+    return Markup(_JAPANESE_RUN.sub(lambda m: f'<span lang="ja">{m.group()}</span>', escaped))

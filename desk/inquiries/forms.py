@@ -154,7 +154,7 @@ class ReplyLetterForm(DeskForm):
     answer = AnswerForm.answer
     lang = SelectField(
         lazy("回答書の言語", "Language of the letter"),
-        choices=[("ja", "日本語"), ("en", "English")],
+        choices=[("ja", lazy("日本語", "Japanese")), ("en", lazy("英語", "English"))],
         validate_choice=False,
     )
 

@@ -4,8 +4,9 @@
         [--register 100000] [--screens 300]
 
 For each database: the schema by the migrations, an API key, REGISTER suppression entries
-(random keyed digests, one planted person), then the app under gunicorn (one sync worker,
-as deployed; the intake throttle raised for the run) and, over HTTP on localhost:
+(random keyed digests, one planted person), then the app under gunicorn with production's
+gunicorn.conf.py (gthread, DESK_THREADS threads: 8 unless set) and one worker, the intake
+throttle raised for the run; over HTTP on localhost:
 
 - POST /api/v1/requests (multipart: the form's fields and a 200 KB JPEG licence, a new
   Idempotency-Key each) from 1 client, then from 8 clients at once: requests/s (wall
@@ -174,8 +175,11 @@ class Server:
             "DESK_DOCUMENT_DIR": str(instance / "documents"),
             "DESK_INTAKE_RATE_LIMIT": "1000000 per hour",
         }
+        # Production's settings (gunicorn.conf.py: gthread workers, DESK_THREADS threads each,
+        # the access log written), but one worker.
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{self.port}"]
+            [str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")]
+            + ["--workers", "1", "--bind", f"127.0.0.1:{self.port}"]
             + ["--backlog", "64", "--chdir", str(ROOT), "wsgi:app"],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -265,6 +269,8 @@ def p(latencies: list[float], q: float) -> float:
 
 def measure(kind: str, url: str, args) -> None:
     instance = Path(tempfile.mkdtemp(prefix="desk-bench-intake-"))
+    threads = os.environ.get("DESK_THREADS", "8")
+    print(f"{kind:10} gunicorn -c gunicorn.conf.py --workers 1: gthread, {threads} threads", flush=True)
     try:
         secret, planted = build(url, instance, args.register)
         image = licence_jpeg()

@@ -13,6 +13,7 @@ holds no address or reference in the clear. Expired rows are deleted by `desk da
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import time
@@ -21,7 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from limits.storage import Storage
-from sqlalchemy import Float, Integer, String, case, delete, select
+from sqlalchemy import Float, Integer, String, bindparam, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,22 +58,35 @@ def _insert(dialect: str):
     return (postgresql if dialect == "postgresql" else sqlite).insert(ThrottleCounter)
 
 
+@functools.cache
+def _hit_statement(dialect: str):
+    """The one statement of a hit, built once per dialect (it runs on every throttled request)."""
+    table = ThrottleCounter.__table__
+    amount = bindparam("amount", type_=Integer)
+    at, until = bindparam("at", type_=Float), bindparam("until", type_=Float)
+    fresh = table.c.expires_at <= at
+    return (
+        _insert(dialect)
+        .values(key=bindparam("key", type_=String(64)), count=amount, expires_at=until)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": case((fresh, amount), else_=table.c.count + amount),
+                "expires_at": case((fresh, until), else_=table.c.expires_at),
+            },
+        )
+        .returning(table.c.count)
+    )
+
+
 def hit(name: str, window: float, amount: int = 1) -> int:
     """Count `amount` more on the counter `name`; a counter whose window has ended starts
     again from `amount` with a new window of `window` seconds. Returns the new count."""
     at = time.time()
-    table = ThrottleCounter.__table__
     with db.engine.begin() as connection:
-        statement = _insert(connection.dialect.name).values(key=_hashed(name), count=amount, expires_at=at + window)
-        fresh = table.c.expires_at <= at
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={
-                "count": case((fresh, amount), else_=table.c.count + amount),
-                "expires_at": case((fresh, at + window), else_=table.c.expires_at),
-            },
-        ).returning(table.c.count)
-        return int(connection.execute(statement).scalar_one())
+        statement = _hit_statement(connection.dialect.name)
+        parameters = {"key": _hashed(name), "amount": amount, "at": at, "until": at + window}
+        return int(connection.execute(statement, parameters).scalar_one())
 
 
 def hold(name: str, seconds: float) -> None:

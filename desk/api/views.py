@@ -181,15 +181,14 @@ def _replayed(token: str | None) -> dict | None:
     """The first result of a repeated Idempotency-Key; a 409 while that one is still being made."""
     if token is None:
         return None
+    # Claimed first: a new key (nearly every call) then costs no read of a row that is not
+    # there; a repeated one finds its row taken and reads the first result.
+    if sends.claim(token):
+        return None
     first = sends.completed(token)
-    if first is not None:
-        return first
-    if not sends.claim(token):
-        first = sends.completed(token)
-        if first is None:
-            raise Problem(409)
-        return first
-    return None
+    if first is None:
+        raise Problem(409)
+    return first
 
 
 def _require_multipart() -> None:

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import session
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.exc import IntegrityError
 
 from desk.clock import now
@@ -23,6 +23,8 @@ SESSION_KEY = "intake_send_token"
 #: How long a repeated send still finds the first one's completion page.
 KEEP = timedelta(minutes=30)
 NONCE = 12
+#: Sends older than KEEP, removed before each claim (built once: it runs on every send).
+_EXPIRED = delete(IntakeSend).where(IntakeSend.created_at < bindparam("cutoff"))
 
 
 def issue() -> str:
@@ -50,7 +52,7 @@ def claim(token: str) -> bool:
     """Insert the token's row first in the send's transaction; False (and the transaction
     rolled back) when another send has it, after waiting for that send to end. The caller commits."""
     db.session.rollback()  # nothing is pending; a fresh transaction waits for a concurrent writer (SQLite)
-    db.session.execute(delete(IntakeSend).where(IntakeSend.created_at < now() - KEEP))
+    db.session.execute(_EXPIRED, {"cutoff": now() - KEEP})
     db.session.add(IntakeSend(token_hash=_hash(token)))
     try:
         db.session.flush()  # PostgreSQL waits here for a concurrent send of the same token

@@ -172,13 +172,16 @@ def fee(case: Case) -> dict:
     due = fees.fee_due(case)
     payments = fees.payments_of(case)
     default_due = today() + timedelta(days=int(settings.get("requester_due_days")))
+    balance = fees.balance(case)
     return {
         "due": due,
         "payments": payments,
         "paid": sum(p.amount for p in payments),
-        "balance": fees.balance(case),
+        "balance": balance,
+        # What is still owed is what usually arrives next (the whole fee when nothing has).
         "payment_form": _form(
-            "payment", lambda: forms.PaymentForm(formdata=None, received_on=today(), amount=due or None)
+            "payment",
+            lambda: forms.PaymentForm(formdata=None, received_on=today(), amount=balance if balance > 0 else None),
         ),
         "shortfall_form": _form("shortfall", lambda: forms.ShortfallForm(formdata=None, due_on=default_due)),
     }

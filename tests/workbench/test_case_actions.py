@@ -3,6 +3,7 @@ is audited, and is refused with a clear message in the wrong state or for the wr
 
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -190,7 +191,10 @@ def test_fee_shortfall_pauses_and_payment_resumes(client, app):
     case = _reload(case)
     assert case.status == "awaiting_fee" and case.internal_target_on is None and case.requester_due_on == due
     assert db.session.scalars(select(Letter.kind).where(Letter.case_id == case.id)).all() == ["shortfall"]
-    assert "500円" in _page(client, case)
+    page = _page(client, case)
+    assert "500円" in page
+    # The payment form offers what is still owed, not the whole fee again.
+    assert re.search(r"<input[^>]*name=\"amount\"[^>]*>", page).group().count('value="500"') == 1
     client.post(
         _url(case, "fees/payments"),
         data={"amount": "500", "method": "bank_transfer", "received_on": today().isoformat()},

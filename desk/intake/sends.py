@@ -24,7 +24,11 @@ SESSION_KEY = "intake_send_token"
 KEEP = timedelta(minutes=30)
 NONCE = 12
 #: Sends older than KEEP, removed before each claim (built once: it runs on every send).
-_EXPIRED = delete(IntakeSend).where(IntakeSend.created_at < bindparam("cutoff"))
+#: No object of the session is matched against it (synchronize_session): the session has
+#: just been rolled back and never reads an expired send.
+_EXPIRED = (
+    delete(IntakeSend).where(IntakeSend.created_at < bindparam("cutoff")).execution_options(synchronize_session=False)
+)
 
 
 def issue() -> str:

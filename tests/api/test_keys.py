@@ -264,3 +264,20 @@ def test_consent_recorded_and_screened_by_channel(client):
     )
     assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "purpose"
     assert [e.detail["channel"] for e in _events("consent.given")] == ["email"]
+
+
+def test_a_staff_session_lends_the_csrf_exempt_submission_no_authority(client):
+    """Why the API may go without CSRF tokens: an officer's signed-in browser, made to post a
+    request cross-site, files it as anyone would (public, no actor, no staff channel), gets no
+    cookie back, and cannot register a case without a key."""
+    officer = make_staff("officer")
+    login(client, officer)
+    client.get("/staff/cases?lang=en")  # the session now also remembers English
+    response = submit(client, lang="ja")
+    assert response.status_code == 201 and "Set-Cookie" not in response.headers
+    assert response.get_json()["kinds"][0]["code"] == "disclosure"
+    event = _events("intake.submitted")[0]
+    assert (event.actor_id, event.actor_kind, event.detail["channel"]) == (None, "public", "api")
+    data = {**samples.principal_fields(), "channel": "mail", "arrived_on": today().isoformat()}
+    assert client.post("/api/v1/cases", data=data, content_type="multipart/form-data").status_code == 401
+    assert [e.detail["channel"] for e in _events("intake.submitted")] == ["api"]

@@ -17,8 +17,10 @@ then over HTTP on localhost:
    about IMAGE_KB (open, confirm, send, completion page; a step whose connection breaks is
    retried as a person would). With --kill-every S a worker is killed with SIGKILL every S
    seconds meanwhile. Counts: accepted, lost (accepted but no case), doubled (more cases than
-   accepted submissions, or one reference twice), orphaned (store files no row names, rows
-   whose file is missing, staged files left by sends); submissions per second (wall clock).
+   accepted submissions, or one reference twice), orphaned (store files no row names, staged
+   files left by sends), missing files (rows whose file is not there); submissions per second
+   (wall clock). With kills, the files are then aged three hours and `desk daily` run, and
+   the orphans counted again (a killed write leaves a file that only the sweep removes).
 3. `desk audit-verify` on the result.
 
 Nothing is asserted: the figures are printed (all counts are meant to be 0). Never touches instance/.
@@ -219,14 +221,29 @@ def _run(strategy, check, examples: int) -> None:
     run()
 
 
+def store_orphans(watch: Watch) -> tuple[int, int]:
+    """(files in the store that no row names, rows whose file is not there)."""
+    from sqlalchemy import select
+
+    from desk.extensions import db
+    from desk.storage.models import EncryptedFile
+
+    named = set()
+    with watch.engine.connect() as conn:
+        for mapper in db.Model.registry.mappers:
+            if issubclass(mapper.class_, EncryptedFile):
+                model = mapper.class_
+                named.update(conn.execute(select(model.storage_name).where(model.storage_name.is_not(None))).scalars())
+    stored = {Path(p).name for p in watch.files() if "/staging/" not in p}
+    return len(stored - named), len(named - stored)
+
+
 def submissions(server, watch: Watch, count: int, clients: int, image: bytes, kill_every: float) -> dict:
     from concurrent.futures import ThreadPoolExecutor  # not at the top: benchmarks/queue.py would shadow queue
 
     from sqlalchemy import select
 
     from desk.cases.models import Case
-    from desk.extensions import db
-    from desk.storage.models import EncryptedFile
     from tests.intake.samples import principal_fields
     from tests.reliability.server import Submission, worker_pids
 
@@ -278,12 +295,7 @@ def submissions(server, watch: Watch, count: int, clients: int, image: bytes, ki
     accepted = [r[0] for r in results if r is not None]
     with watch.engine.connect() as conn:
         made = [r for r in conn.execute(select(Case.reference)).scalars() if r not in before]
-        named = set()
-        for mapper in db.Model.registry.mappers:
-            if issubclass(mapper.class_, EncryptedFile):
-                model = mapper.class_
-                named.update(conn.execute(select(model.storage_name).where(model.storage_name.is_not(None))).scalars())
-    stored = {Path(p).name for p in watch.files() if "/staging/" not in p}
+    unnamed, missing = store_orphans(watch)
     staged_after = {p for p in watch.files() if "/staging/" in p}
     return {
         "submissions": count,
@@ -292,8 +304,8 @@ def submissions(server, watch: Watch, count: int, clients: int, image: bytes, ki
         "failures": failures[:5],
         "lost": len(set(accepted) - set(made)),
         "doubled": max(0, len(made) - len(set(accepted))) + (len(accepted) - len(set(accepted))),
-        "orphaned": len(stored - named) + len(staged_after - staged_before),
-        "missing files": len(named - stored),
+        "orphaned": unnamed + len(staged_after - staged_before),
+        "missing files": missing,
         "kills": kills[0],
         "retried steps": retries[0],
         "seconds": seconds,
@@ -307,7 +319,12 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=2_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--kill-every", type=float, default=0.0, help="seconds between SIGKILLs of a worker (0: none)")
+    parser.add_argument(
+        "--kill-every",
+        type=float,
+        default=0.0,
+        help="seconds between SIGKILLs of a worker (0: none; a worker takes a few seconds to boot, so 5 or more)",
+    )
     parser.add_argument("--image-kb", type=int, default=100)
     args = parser.parse_args()
 
@@ -366,6 +383,28 @@ def main() -> None:
             "DESK_MASTER_KEY": server_master_key(),
             "DESK_SECRET_KEY": "gunicorn-test-secret",
         }
+        if args.submissions and result["kills"]:
+            # A worker killed between writing a file and committing its row leaves the file
+            # (and a retried confirm leaves its first staged upload): `desk daily` sweeps
+            # them once they are an hour (staging: two) old. Three hours pass here.
+            past = time.time() - 3 * 3600
+            for folder, _, names in os.walk(tmp / "documents"):
+                for name in names:
+                    os.utime(os.path.join(folder, name), (past, past))
+            daily = subprocess.run(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "desk", "daily"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            unnamed, missing = store_orphans(watch)
+            staged = sum(1 for p in watch.files() if "/staging/" in p)
+            print(
+                f"desk daily (exit {daily.returncode}) three hours later: orphaned {unnamed + staged} "
+                f"(store {unnamed}, staging {staged}), missing files {missing}",
+                flush=True,
+            )
         verify = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "wsgi", "desk", "audit-verify"],
             cwd=ROOT,

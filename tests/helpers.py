@@ -89,3 +89,23 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def settings_form(**changes) -> dict:
+    """The settings page's form as the administrator would send it: every setting as it is
+    now, with `changes` (None leaves a field out, as an unticked box is)."""
+    from desk import settings
+    from desk.settings.definitions import SETTINGS
+
+    form = {}
+    for key, value in settings.all_values().items():
+        if isinstance(value, bool):
+            if value:
+                form[key] = "on"
+        elif isinstance(value, list):
+            checkboxes = SETTINGS[key].type in ("kinds", "weekdays", "methods")
+            form[key] = [str(v) for v in value] if checkboxes else "\n".join(value)
+        else:
+            form[key] = str(value)
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}

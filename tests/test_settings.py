@@ -4,24 +4,7 @@ import re
 
 from desk import settings
 from desk.extensions import db
-from desk.settings.definitions import SETTINGS
-from tests.helpers import login, make_staff
-
-
-def _form(**changes):
-    values = settings.all_values()
-    form = {}
-    for key, value in values.items():
-        if isinstance(value, bool):
-            if value:
-                form[key] = "on"
-        elif isinstance(value, list):
-            checkboxes = SETTINGS[key].type in ("kinds", "weekdays", "methods")
-            form[key] = [str(v) for v in value] if checkboxes else "\n".join(value)
-        else:
-            form[key] = str(value)
-    form.update(changes)
-    return {k: v for k, v in form.items() if v is not None}
+from tests.helpers import login, make_staff, settings_form
 
 
 def test_defaults(app):
@@ -33,7 +16,7 @@ def test_defaults(app):
 
 def test_admin_changes_a_setting(client, app):
     login(client, make_staff("admin"))
-    response = client.post("/staff/settings", data=_form(fee_amount="1,500", target_business_days="7"))
+    response = client.post("/staff/settings", data=settings_form(fee_amount="1,500", target_business_days="7"))
     assert response.status_code == 302
     db.session.expire_all()
     assert settings.get("fee_amount") == 1500 and settings.get("target_business_days") == 7
@@ -42,7 +25,8 @@ def test_admin_changes_a_setting(client, app):
 def test_invalid_values_are_explained_and_nothing_is_saved(client, app):
     login(client, make_staff("admin"))
     response = client.post(
-        "/staff/settings", data=_form(fee_amount="千円", business_name="新しい名前", closed_periods="12/29-1/3x")
+        "/staff/settings",
+        data=settings_form(fee_amount="千円", business_name="新しい名前", closed_periods="12/29-1/3x"),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -54,7 +38,7 @@ def test_invalid_values_are_explained_and_nothing_is_saved(client, app):
 
 def test_a_free_kind_cannot_be_made_fee_bearing(client, app):
     login(client, make_staff("admin"))
-    response = client.post("/staff/settings", data=_form(fee_kinds=["disclosure", "correction"]))
+    response = client.post("/staff/settings", data=settings_form(fee_kinds=["disclosure", "correction"]))
     assert response.status_code == 400
     assert "手数料を徴収できません" in response.get_data(as_text=True)
 
@@ -68,12 +52,15 @@ def test_payment_methods_are_chosen_by_name(client, app):
         group = page[page.index('<fieldset class="checks" id="payment_methods"') :].split("</fieldset>")[0]
         assert re.findall(r'value="([a-z_]+)" checked', group) == ["postage_stamps", "bank_transfer", "cash"]
         assert name in group and "<textarea" not in group and ">postage_stamps<" not in page
-    refused = client.post("/staff/settings?lang=ja", data=_form(payment_methods=None))
+    refused = client.post("/staff/settings?lang=ja", data=settings_form(payment_methods=None))
     assert refused.status_code == 400 and "支払方法を1つ以上選んでください" in refused.get_data(as_text=True)
-    assert client.post("/staff/settings", data=_form(payment_methods=["cash", "postage_stamps"])).status_code == 302
+    assert (
+        client.post("/staff/settings", data=settings_form(payment_methods=["cash", "postage_stamps"])).status_code
+        == 302
+    )
     db.session.expire_all()
     assert settings.get("payment_methods") == ["postage_stamps", "cash"]
-    wrong = client.post("/staff/settings", data=_form(payment_methods=["refund"]))
+    wrong = client.post("/staff/settings", data=settings_form(payment_methods=["refund"]))
     assert wrong.status_code == 400 and "不明な支払方法" in wrong.get_data(as_text=True)
 
 

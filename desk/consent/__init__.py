@@ -9,6 +9,7 @@ def register(app: Flask) -> None:
     """The public pages and the staff pages; the case page's panel (opt-outs from a cessation
     or stop-provision case, the history for a disclosure); the dashboard's figures. Screening
     by channel plugs into `desk screen` (desk.cli) as the suppression screening's filter."""
+    from desk import settings
     from desk.cases import hooks
     from desk.consent import service
     from desk.consent.cases import panel_context, panel_summary
@@ -16,6 +17,8 @@ def register(app: Flask) -> None:
     from desk.consent.purposes import label
     from desk.consent.views import blueprint, public_pages
 
+    # A purpose dropped from the setting starts its keeping period when the setting is saved.
+    settings.when_changed(app, "consent_purposes", service.note_dropped_purposes)
     app.register_blueprint(public_pages)
     app.register_blueprint(blueprint)
     hooks.add_panel(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import g, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import select
 
 from desk.catalogue import REQUEST_KINDS
@@ -155,7 +155,23 @@ def update(values: dict, actor=None) -> list[str]:
         record("settings.updated", actor=actor, detail={"keys": changed})
     if has_app_context():
         g.pop("_desk_settings", None)
+        listeners = current_app.extensions.get(_LISTENERS, {})
+        if any(key in listeners for key in changed):
+            db.session.flush()  # the listeners read the new values
+            for key in changed:
+                for listener in listeners.get(key, ()):
+                    listener()
     return changed
+
+
+_LISTENERS = "desk_settings_listeners"
+
+
+def when_changed(app: Flask, key: str, listener) -> None:
+    """Call `listener()` in the same transaction whenever setting `key` is changed: an area
+    above settings acts on a change at once (consent notes a purpose dropped from
+    consent_purposes the moment it goes, not at the next daily run)."""
+    app.extensions.setdefault(_LISTENERS, {}).setdefault(key, []).append(listener)
 
 
 def closed_days():

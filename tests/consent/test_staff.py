@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from desk.consent import service
 from desk.consent.keys import address_for
 from desk.consent.models import ConsentRecord, ConsentState
 from desk.extensions import db
-from tests.helpers import login, make_case, make_staff
+from tests.helpers import login, make_case, make_staff, settings_form
 
 
 @pytest.mark.parametrize(
@@ -259,3 +259,34 @@ def test_a_purpose_that_comes_back_is_no_longer_counted_as_dropped(app):
         db.session.commit()
     assert report["consent_disposed"]["records"] == 0
     assert db.session.scalar(select(func.count(ConsentRecord.id))) == 1
+
+
+def test_a_purpose_dropped_at_the_settings_page_starts_its_period_when_saved(client, app):
+    """The administrator removes a purpose on the settings page: desk notes it gone at that
+    moment (not at the next daily run), and its records go consent_keep_days after the save."""
+    import time_machine
+
+    from desk import settings
+    from desk.consent.models import ConsentDroppedPurpose
+
+    email = address_for("email", email="hanako@example.com")
+    with time_machine.travel("2026-09-01 10:00 +0900", tick=False):
+        service.add(email, purpose="offers", action="given", method="paper_form")
+        db.session.commit()
+    keep = int(settings.get("consent_keep_days"))
+    kept = [line for line in settings.get("consent_purposes") if not line.startswith("offers|")]
+    admin = make_staff("admin")
+    with time_machine.travel("2026-10-01 10:00 +0900", tick=False):
+        login(client, admin)
+        saved = client.post("/staff/settings", data=settings_form(consent_purposes="\n".join(kept)))
+        assert saved.status_code == 302 and saved.headers["Location"].endswith("/staff/settings")
+    db.session.expire_all()
+    dropped = db.session.scalars(select(ConsentDroppedPurpose)).one()
+    assert dropped.purpose == "offers" and dropped.dropped_at.date() == date(2026, 10, 1)
+    last_day = date(2026, 10, 1) + timedelta(days=keep - 1)
+    with time_machine.travel(f"{last_day.isoformat()} 10:00 +0900", tick=False):
+        assert daily.run(last_day, echo=lambda *_: None)["consent_disposed"]["records"] == 0
+        db.session.commit()
+    after = last_day + timedelta(days=2)
+    with time_machine.travel(f"{after.isoformat()} 10:00 +0900", tick=False):
+        assert daily.run(after, echo=lambda *_: None)["consent_disposed"]["records"] == 1

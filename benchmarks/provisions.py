@@ -3,7 +3,8 @@
 Builds LISTS provision records of ROWS people each directly in the database (keyed digests
 as desk.provisions.index writes them: names drawn from 520,000, as many as screen.py's
 260 surnames x 2,000 given names make, so every name is shared by about 300 rows across 150
-lists of a million; one planted person on every fifth list and namesakes of hers on every list),
+lists of a million — on smaller lists proportionally fewer names, so a name is shared as
+often as at full size; one planted person on every fifth list and namesakes of hers on every list),
 then times desk.provisions.index.find_person — the case page's search — for the planted
 person and for a stranger. Target: within 1 s at 150 lists of 1,000,000 rows, on SQLite and
 on PostgreSQL.
@@ -29,7 +30,8 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 KEY_INDEXES = ("name_key",)
-NAMES = 520_000
+#: Distinct names per million rows (screen.py's 260 surnames x 2,000 given names).
+NAMES_PER_MILLION = 520_000
 
 
 def build(args, db, connection) -> None:
@@ -47,7 +49,9 @@ def build(args, db, connection) -> None:
     db.session.commit()
     rng = random.Random(args.seed)
     randbytes, draw = rng.randbytes, rng.randrange
-    pool = [randbytes(DIGEST_BYTES) for _ in range(NAMES)]
+    # Shared as often as on lists of a million: fewer names on smaller lists.
+    names = max(1, NAMES_PER_MILLION * args.rows // 1_000_000)
+    pool = [randbytes(DIGEST_BYTES) for _ in range(names)]
     started = time.perf_counter()
     dialect = db.engine.dialect.name
     for n in range(args.lists):
@@ -70,7 +74,7 @@ def build(args, db, connection) -> None:
             (
                 entry.id,
                 i + 1,
-                pool[draw(NAMES)],
+                pool[draw(names)],
                 randbytes(DIGEST_BYTES),
                 randbytes(DIGEST_BYTES),
                 randbytes(DIGEST_BYTES),
@@ -111,6 +115,7 @@ def build(args, db, connection) -> None:
         db.session.execute(text("ANALYZE"))
     db.session.commit()
     print(
+        f"each name on about {args.lists * args.rows // names:,} rows (as on {args.lists} lists of a million); "
         f"built {args.lists} lists x {args.rows:,} rows = {args.lists * args.rows:,} index rows in {time.perf_counter() - started:.0f} s"
     )
 

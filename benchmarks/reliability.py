@@ -5,7 +5,7 @@ on a PostgreSQL of its own.
         [--clients 8] [--workers 3] [--kill-every 0] [--image-kb 100]
 
 Starts a throwaway PostgreSQL (schema by the migrations) and gunicorn (gunicorn.conf.py,
-WORKERS workers, CSRF on as deployed, the intake and status throttles raised for the run),
+WORKERS workers, CSRF on as deployed, the intake, status and consent throttles raised for the run),
 then over HTTP on localhost:
 
 1. FUZZ inputs drawn from tests/reliability/fuzzing.py (the strategies the suite uses, with
@@ -56,7 +56,11 @@ PAGES = [
     "/consent/optout",
     "/requests/status",
 ]
-RAISED = {"DESK_INTAKE_RATE_LIMIT": "1000000 per hour", "DESK_STATUS_RATE_LIMIT": "1000000 per hour"}
+RAISED = {
+    "DESK_INTAKE_RATE_LIMIT": "1000000 per hour",
+    "DESK_STATUS_RATE_LIMIT": "1000000 per hour",
+    "DESK_CONSENT_RATE_LIMIT": "1000000 per hour",
+}
 MAY_COUNT_REFUSALS = {"throttle_counters", "status_attempts"}
 
 
@@ -90,6 +94,7 @@ class Tally:
         self.inputs = self.errors_500 = self.errors_5xx = self.broken = 0
         self.rows_from_refused = self.files_from_refused = 0
         self.statuses: dict[int, int] = {}
+        self.by_label: dict[str, dict[int, int]] = {}
         self.examples: list[str] = []
 
     def note(self, label: str, status: int | None, wrote_rows: bool, wrote_files: bool) -> None:
@@ -98,6 +103,8 @@ class Tally:
             self.broken += 1
             return
         self.statuses[status] = self.statuses.get(status, 0) + 1
+        by_label = self.by_label.setdefault(label, {})
+        by_label[status] = by_label.get(status, 0) + 1
         if status == 500:
             self.errors_500 += 1
         elif status >= 500:
@@ -358,6 +365,9 @@ def main() -> None:
                 )
                 for example in tally.examples:
                     print("  ", example)
+                for label, statuses in tally.by_label.items():
+                    if any(status == 429 or status >= 500 for status in statuses):
+                        print(f"   {label}: {dict(sorted(statuses.items()))}")
             if args.submissions:
                 image = licence_jpeg(args.image_kb * 1000)
                 result = submissions(server, watch, args.submissions, args.clients, image, args.kill_every)
@@ -373,8 +383,12 @@ def main() -> None:
                     print("  ", failure)
         finally:
             server.stop()
-            errors = server.logs().count("Exception on ")
+            logs = server.logs()
+            errors = logs.count("Exception on ")
             print(f"gunicorn logged {errors} exception(s)", flush=True)
+            if errors:  # the first one's traceback, for whoever reads the run
+                first = logs[logs.index("Exception on ") :].split("\n")
+                print("\n".join(first[:60]), flush=True)
         env = {
             **os.environ,
             "DESK_DATABASE_URL": url,

@@ -43,6 +43,8 @@ def load(overrides: dict | None = None) -> dict:
         "INTAKE_RATE_LIMIT": env.get("DESK_INTAKE_RATE_LIMIT", "30 per hour"),
         # Lookups on the status page per address (desk.intake.views).
         "STATUS_RATE_LIMIT": env.get("DESK_STATUS_RATE_LIMIT", "10 per minute;40 per hour"),
+        # POSTs of the public consent pages (sign-up, opt-out, confirm, unsubscribe) per address.
+        "CONSENT_RATE_LIMIT": env.get("DESK_CONSENT_RATE_LIMIT", "20 per hour"),
         "SESSION_COOKIE_SECURE": env.get("DESK_COOKIE_SECURE", "0") == "1",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -244,7 +244,7 @@ def read_head(text: str) -> dict:
         raise
     except (ValueError, TypeError, KeyError, AttributeError):
         raise HeadRefused("not an exported audit head (unreadable)") from None
-    if not hmac.compare_digest(signature, expected):
+    if not hmac.compare_digest(signature.encode(), expected.encode()):
         raise HeadRefused("the head's signature does not match (altered, or made with another master key)")
     return head
 

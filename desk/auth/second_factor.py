@@ -82,7 +82,7 @@ def matching_step(secret: str, typed: str, after: int | None, at) -> int | None:
     for candidate in range(step - VALID_WINDOW, step + VALID_WINDOW + 1):
         if after is not None and candidate <= after:
             continue
-        if hmac.compare_digest(totp.generate_otp(candidate), code):
+        if hmac.compare_digest(totp.generate_otp(candidate).encode(), code.encode()):
             return candidate
     return None
 

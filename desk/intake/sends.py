@@ -41,7 +41,7 @@ def issue() -> str:
 def valid(token: str | None) -> bool:
     """The token was issued to this session (the double click's two requests share it)."""
     issued = session.get(SESSION_KEY)
-    return bool(token and issued) and hmac.compare_digest(str(token), str(issued))
+    return bool(token and issued) and hmac.compare_digest(str(token).encode(), str(issued).encode())
 
 
 def _hash(token: str) -> str:

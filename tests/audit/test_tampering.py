@@ -154,6 +154,8 @@ def test_an_altered_head_file_is_refused(app):
         read_head(json.dumps({**exported, "last_id": exported["last_id"] - 2}))
     with pytest.raises(HeadRefused):
         read_head("not json")
+    with pytest.raises(HeadRefused):  # not a TypeError from hmac.compare_digest
+        read_head(json.dumps({**exported, "signature": "署名"}))
 
 
 def test_another_master_key_makes_every_event_fail(app):

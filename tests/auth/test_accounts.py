@@ -357,3 +357,15 @@ def test_hsts_only_behind_secure_cookies(app_config, secure):
         assert "max-age=" in response.headers["Strict-Transport-Security"]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_code_in_other_digits_is_refused_not_a_500(app):
+    """Six Arabic-Indic digits pass the code's digit filter but are no ASCII: a wrong code
+    (401), not a TypeError from hmac.compare_digest (500)."""
+    officer = make_staff("officer")
+    client = app.test_client()
+    login(client, officer)
+    _turn_on_totp(client)
+    client.post("/staff/logout")
+    _post_login(client, officer.email, PASSWORD)
+    assert client.post("/staff/login/code", data={"code": "١٢٣٤٥٦"}).status_code == 401

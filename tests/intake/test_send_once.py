@@ -122,3 +122,13 @@ def test_the_request_form_is_throttled_per_address(app_config):
         client = app.test_client()
         codes = [client.post("/requests/new", data={"who": "principal"}).status_code for _ in range(5)]
     assert codes[:3] != [429, 429, 429] and codes[3:] == [429, 429]
+
+
+def test_a_send_token_in_other_scripts_is_refused_not_a_500(client, app):
+    """A send token with non-ASCII characters (found by benchmarks/reliability.py's fuzzing:
+    hmac.compare_digest refuses such str and the send answered 500) is refused like a forged one."""
+    html = _confirmation(client)
+    data = hidden_fields(html)
+    data["action"], data["send_token"] = "send", ["トークン"]
+    response = client.post("/requests/new", data=data)
+    assert response.status_code == 400 and case_count() == 0

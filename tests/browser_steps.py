@@ -110,6 +110,17 @@ def ask_requester(page, what: str, due_on, body: str) -> None:
     expect_status(page, "書類待ち" if what == "documents" else "照会中")
 
 
+def save_disclosed_data(page, table: str) -> None:
+    """Save the data to disclose (tab-separated, a header row first) and wait for the page
+    the save leads to: a step taken on the old page is lost when the new one arrives."""
+    data = open_panel(page, "data")
+    data.locator("textarea[name=table]").fill(table)
+    with page.expect_navigation():
+        data.get_by_role("button", name="開示データを保存").click()
+    last_value = table.splitlines()[-1].split("\t")[-1]
+    expect(open_panel(page, "data").locator("table.disclosed").get_by_text(last_value)).to_be_visible()
+
+
 def decide(page, item, outcome: str, **fields: str) -> None:
     """Choose the outcome of one request (its label, e.g. 「全部開示」, 「実施」) and
     fill any labelled field given (label=text), then save the decision."""

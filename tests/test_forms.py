@@ -232,10 +232,10 @@ def test_nul_in_a_setting_is_a_message(client, app):
     """The settings page (fields generated from the definitions) refuses NUL in a text setting too."""
     from desk import settings
     from tests.helpers import login
-    from tests.test_settings import _form
+    from tests.helpers import settings_form
 
     login(client, make_staff("admin"))
-    response = client.post("/staff/settings", data=_form(business_name="株式会社\x00見本"))
+    response = client.post("/staff/settings", data=settings_form(business_name="株式会社\x00見本"))
     assert response.status_code == 400 and "制御文字" in response.get_data(as_text=True)
     db.session.expire_all()
     assert "\x00" not in settings.get("business_name")

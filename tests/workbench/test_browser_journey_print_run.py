@@ -42,8 +42,7 @@ def test_fee_short_then_paid_to_a_reply_sent_from_the_print_run(app, live_server
     expect(page.get_by_text("印刷を待っている文書はありません。")).to_be_visible()  # the notice withdrew itself
 
     steps.open_case(page, url, case)
-    open_panel(page, "data").locator("textarea[name=table]").fill("項目\t内容\n氏名\t山田 花子\n会員番号\tA-1029")
-    open_panel(page, "data").get_by_role("button", name="開示データを保存").click()
+    steps.save_disclosed_data(page, "項目\t内容\n氏名\t山田 花子\n会員番号\tA-1029")
     disclosure, correction = case.items
     steps.decide(page, disclosure, "全部開示")
     steps.decide(

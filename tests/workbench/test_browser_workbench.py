@@ -49,10 +49,9 @@ def test_web_request_from_received_to_completed(app, live_server, page):
     data = open_panel(page, "data")
     data.get_by_label("調査したシステム・台帳").fill("顧客管理システム、コールセンター記録")
     data.get_by_label("調査結果").fill("会員情報1件、通話記録2件")
-    data.get_by_role("button", name="調査結果を記録").click()
-    open_panel(page, "data").locator("textarea[name=table]").fill("項目\t内容\n氏名\t山田 花子\n会員番号\tA-1029")
-    open_panel(page, "data").get_by_role("button", name="開示データを保存").click()
-    expect(open_panel(page, "data").locator("table.disclosed").get_by_text("A-1029")).to_be_visible()
+    with page.expect_navigation():
+        data.get_by_role("button", name="調査結果を記録").click()
+    steps.save_disclosed_data(page, "項目\t内容\n氏名\t山田 花子\n会員番号\tA-1029")
 
     decision = open_panel(page, "decision")
     decision.get_by_label("一部開示", exact=True).check()

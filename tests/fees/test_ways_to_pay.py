@@ -52,3 +52,21 @@ def test_the_shortfall_letter_asks_for_the_balance_by_the_configured_account(app
     text = squash(pdf_text(letters.render(case, "shortfall", "ja"), tmp_path))
     assert squash("700円を次の口座にお振り込みください") in text and squash("1234567") in text
     assert squash(f"受付番号（{case.reference}）") in text and "同封" not in text
+
+
+def test_pages_name_each_method_once_per_line(app, client):
+    """Each line of the public notice's "how to pay" names its method in its own sentence:
+    no label before it saying the same again (「郵便切手：郵便切手（1,000円分）を…」)."""
+    import re
+
+    settings.update(
+        {**BANK, "counter_address": "東京都千代田区丸の内一丁目1番1号 1階", "counter_hours": "平日9時〜17時"}
+    )
+    db.session.commit()
+    for lang, names in (("ja", ("郵便切手", "お振り込み", "現金")), ("en", ("stamps", "Transfer ¥", "in cash"))):
+        page = client.get(f"/?lang={lang}").get_data(as_text=True)
+        block = re.search(r'<ul class="ways-to-pay">(.*?)</ul>', page, re.S).group(1)
+        lines = re.findall(r"<li>(.*?)</li>", block, re.S)
+        assert len(lines) == 3, lines
+        for line, name in zip(lines, names):
+            assert line.count(name) == 1 and "<strong>" not in line, line

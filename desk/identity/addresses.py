@@ -28,9 +28,23 @@ DIFFERENCES = {
 }
 
 
+#: Commas and full stops between the parts of an address written in Latin letters (3-4-5
+#: Roppongi, Minato-ku, Tokyo) and the Japanese comma: two writings of one place with and
+#: without them agree. Only the comparison drops them: the register's address_key keeps
+#: them, as its stored hashes depend on it.
+_SEPARATORS = str.maketrans(dict.fromkeys(",.、"))
+
+
+def _key(address: str | None) -> str | None:
+    """The address key the identity check compares: desk.text's, without separators, and
+    Latin letters in one case (TOKYO, Tokyo)."""
+    key = address_key(address)
+    return (key.translate(_SEPARATORS).casefold() or None) if key else None
+
+
 def normalise(address: str | None) -> str:
     """The address in one notation, as the comparison shows it ("" when there is none)."""
-    return notation(address)
+    return notation(address).translate(_SEPARATORS)
 
 
 def same_address(one: str | None, other: str | None) -> bool:
@@ -42,7 +56,7 @@ def same_address(one: str | None, other: str | None) -> bool:
     "Plus a building" means the shorter key ends in its block number and the rest starts
     with neither a digit nor a hyphen: 神宮前1-2-3 + サンハイツ101, but not 神宮前1-2 + -3
     nor 神宮前1-2-3 + 4 (a different block number)."""
-    one_key, other_key = address_key(one), address_key(other)
+    one_key, other_key = _key(one), _key(other)
     if not one_key or not other_key:
         return False
     if one_key == other_key:
@@ -55,7 +69,7 @@ def same_address(one: str | None, other: str | None) -> bool:
 def difference(one: str | None, other: str | None) -> str | None:
     """None when the two are one address key; else "building_missing" (one is the other
     plus a building), "building", "block" or "town": which part differs first."""
-    one_key, other_key = address_key(one) or "", address_key(other) or ""
+    one_key, other_key = _key(one) or "", _key(other) or ""
     if one_key == other_key:
         return None
     shorter, longer = sorted((one_key, other_key), key=len)
@@ -84,7 +98,7 @@ def _common_prefix(a: str, b: str) -> str:
 def agree(one: str | None, other: str | None, *, building_counts: bool = False) -> bool:
     """Whether two addresses agree under the business's policy: one address key, or a building
     named on one side only unless that counts as a difference (identity_building_missing_counts)."""
-    if not address_key(one) or not address_key(other):
+    if not _key(one) or not _key(other):
         return False
     found = difference(one, other)
     return found is None or (found == "building_missing" and not building_counts)
@@ -95,7 +109,7 @@ def compare_pair(reference: str | None, other: str | None, *, building_counts: b
     case page shows for each comparison. `entered` is False until both exist, and then
     nothing is said about them."""
     base, norm = _shown_alike(normalise(reference), normalise(other))
-    entered = bool(address_key(reference)) and bool(address_key(other))
+    entered = bool(_key(reference)) and bool(_key(other))
     found = difference(reference, other) if entered else None
     return {
         "reference": {

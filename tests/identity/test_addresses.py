@@ -230,3 +230,14 @@ def test_compare_pair_says_nothing_until_both_exist():
     pair = compare_pair("渋谷区神宮前1-2-3", "")
     assert not pair["entered"] and pair["difference"] is None and not pair["agrees"]
     assert "<mark>" not in pair["reference"]["marked"]
+
+
+def test_an_address_in_latin_letters_agrees_with_or_without_commas():
+    """A requester living in Japan may write the address in Latin letters; our records may
+    have it without the commas, or in capitals. One place; another block still differs."""
+    written = "3-4-5 Roppongi, Minato-ku, Tokyo"
+    for other in ("3-4-5 Roppongi Minato-ku Tokyo", "3-4-5 ROPPONGI, MINATO-KU, TOKYO", "3-4-5 Roppongi. Minato-ku. Tokyo"):
+        assert same_address(written, other) and agree(written, other), other
+        assert compare_pair(written, other)["agrees"]
+    assert not same_address(written, "3-4-6 Roppongi, Minato-ku, Tokyo")
+    assert difference(written, "3-4-6 Roppongi Minato-ku Tokyo") == "block"

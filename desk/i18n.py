@@ -42,6 +42,11 @@ def tr(ja: str, en: str, lang: str | None = None) -> str:
     return en if (lang or current_language()) == "en" else ja
 
 
+def count_en(n: int, one: str, many: str | None = None) -> str:
+    """An English count with its noun in the right number: 1 letter, 2 letters, 1 time."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 class LazyText:
     """A (ja, en) pair resolved when rendered: for form labels and validator messages
     that are defined at import time but shown in the requester's language."""

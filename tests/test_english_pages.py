@@ -193,3 +193,35 @@ def test_every_page_in_english_speaks_english(app, demo):
             problems[url] = [f"no reader got the page ({response.status_code})"]
     assert read > 40
     assert problems == {}, "\n".join(f"{url}:\n  " + "\n  ".join(words) for url, words in problems.items())
+
+
+def test_the_requesters_status_page_in_english_in_every_state(app, demo):
+    """The status page is reached by a POST with the reference and code: read it in English
+    for a case in each state the demo holds."""
+    from desk.cases.models import Case
+    from desk.intake.codes import code_hash, new_code
+
+    by_state = {}
+    for case in db.session.scalars(select(Case).order_by(Case.id)):
+        by_state.setdefault(case.status, case)
+    codes = {}
+    for case in by_state.values():
+        codes[case.reference] = new_code()
+        case.access_code_hash = code_hash(case.reference, codes[case.reference])
+    db.session.commit()
+    data = stored_values()
+    problems = {}
+    for reference, code in codes.items():
+        client = app.test_client()
+        client.get("/requests/status?lang=en")
+        page = client.get("/requests/status").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        form = {"reference": reference, "code": code, **({"csrf_token": token.group(1)} if token else {})}
+        response = client.post("/requests/status", data=form)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and reference in html, reference
+        left = japanese_left(html, data)
+        if left:
+            problems[f"{reference} ({db.session.scalar(select(Case.status).where(Case.reference == reference))})"] = left
+    assert len(codes) >= 5
+    assert problems == {}, problems

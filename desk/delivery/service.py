@@ -27,6 +27,7 @@ from desk.catalogue import REQUEST_KINDS
 from desk.clock import now
 from desk.delivery.models import DeliveryPackage
 from desk.extensions import db
+from desk.i18n import count_en
 from desk.provisions.disclosure import letter_table
 from desk.storage.service import path_of, read, shred_key, store
 
@@ -248,7 +249,7 @@ def mail_text(reference: str, lang: str, page: str) -> tuple[str, str]:
             f"Our reply is ready on your request's page (reference {reference})",
             f"Our reply to your request, reference number {reference}, can now be downloaded from\n{page}\n\n"
             f"Open the page with the reference number and your access code. The reply can be downloaded "
-            f"{downloads} time(s) within {days} days.\n\n"
+            f"{count_en(downloads, 'time')} within {count_en(days, 'day')}.\n\n"
             f"{business}\n{desk_name}  {settings.get('desk_phone')}\n",
         )
     return (

@@ -10,7 +10,7 @@ from desk.cases.lifecycle import Refused
 from desk.cases.service import by_reference
 from desk.clock import local, today
 from desk.extensions import db
-from desk.i18n import current_language, tr
+from desk.i18n import count_en, current_language, tr
 from desk.letters import service
 from desk.letters.forms import MarkSentForm, QueueLetterForm
 from desk.letters.models import Letter
@@ -92,6 +92,20 @@ def queue_letter(reference: str):
     return redirect(url_for("cases.show_case", reference=reference))
 
 
+def sent_message(sent) -> str:
+    """What marking sent did: the letters, and the cases whose reply completed them (what
+    the officer would otherwise have to open each case to learn)."""
+    completed = sorted(
+        {letter.case.reference for letter in sent if letter.case_id and letter.case.status == "completed"}
+    )
+    ja = f"{len(sent)}通を発送済みにしました。"
+    en = f"{count_en(len(sent), 'letter')} marked as sent."
+    if completed:
+        ja += f"回答書を発送した{len(completed)}件の案件（{'、'.join(completed)}）は完了しました。"
+        en += f" {count_en(len(completed), 'case')} completed by its reply ({', '.join(completed)})."
+    return tr(ja, en)
+
+
 @blueprint.route("/letters/print-run", methods=["GET", "POST"])
 @require("letters.print")
 def print_run():
@@ -111,7 +125,7 @@ def print_run():
             flash(error.message(current_language()), "error")
         else:
             db.session.commit()
-            flash(tr(f"{len(sent)}通を発送済みにしました。", f"{len(sent)} letter(s) marked as sent."), "success")
+            flash(sent_message(sent), "success")
             return redirect(url_for("letters.print_run"))
     status = 400 if request.method == "POST" else 200
     return render_template(

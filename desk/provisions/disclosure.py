@@ -14,6 +14,7 @@ from desk.cases.service import require_status
 from desk.decisions.data import SEARCHABLE, record_search
 from desk.extensions import db
 from desk.formatting import format_date
+from desk.i18n import count_en
 from desk.provisions.bases import DIRECTIONS
 from desk.provisions.forms import ConfirmForm
 from desk.provisions.index import Hit, find_person, person_digests
@@ -120,7 +121,8 @@ def confirm(case, *, actor) -> int:
     if waiting:
         raise Refused(
             f"索引を作成中の記録が{waiting}件あります。作成が終わってから確定してください（desk daily でも作成されます）。",
-            f"{waiting} record(s) are still being indexed: confirm once they are done (desk daily also indexes them).",
+            f"{count_en(waiting, 'record')} {'is' if waiting == 1 else 'are'} still being indexed: confirm once "
+            "indexing is done (desk daily also indexes them).",
         )
     hits = hits_for(case)
     lang = case.language or "ja"

@@ -97,6 +97,9 @@ def test_print_run_prints_queued_letters_in_order_and_marks_them_sent(client, ap
         data={"letter_ids": [letter.id for letter in queued], "sent_on": "2026-11-24", "method": "simple_registered"},
     )
     assert response.status_code == 302
+    # The message says what happened to the cases too: the reply completed its case.
+    told = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"2通を発送済みにしました。回答書を発送した1件の案件（{second.reference}）は完了しました。" in told
     db.session.expire_all()
     assert service.queued_letters() == []
     for letter in db.session.scalars(select(Letter)):
@@ -182,3 +185,16 @@ def test_cli_errors_are_one_clear_line(runner, app, tmp_path):
         assert result.exit_code == code and message in result.output, (args, result.output)
     result = runner.invoke(args=["desk", "letter", "--calibration", "-o", out])
     assert result.exit_code == 0 and page_count(Path(out).read_bytes()) == 1
+
+
+def test_the_sent_message_counts_in_english(app):
+    """1 letter, 2 letters: no "letter(s)"."""
+    from types import SimpleNamespace
+
+    from desk.letters.views import sent_message
+
+    done = SimpleNamespace(case_id=1, case=SimpleNamespace(reference="2026-000007", status="completed"))
+    waiting = SimpleNamespace(case_id=2, case=SimpleNamespace(reference="2026-000008", status="awaiting_fee"))
+    with app.test_request_context("/?lang=en"):
+        assert sent_message([waiting]) == "1 letter marked as sent."
+        assert sent_message([done, waiting]) == "2 letters marked as sent. 1 case completed by its reply (2026-000007)."

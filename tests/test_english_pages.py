@@ -222,6 +222,8 @@ def test_the_requesters_status_page_in_english_in_every_state(app, demo):
         assert response.status_code == 200 and reference in html, reference
         left = japanese_left(html, data)
         if left:
-            problems[f"{reference} ({db.session.scalar(select(Case.status).where(Case.reference == reference))})"] = left
+            problems[f"{reference} ({db.session.scalar(select(Case.status).where(Case.reference == reference))})"] = (
+                left
+            )
     assert len(codes) >= 5
     assert problems == {}, problems

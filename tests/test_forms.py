@@ -231,8 +231,7 @@ def test_nul_in_the_queue_search_finds_nothing_instead_of_failing(client, app):
 def test_nul_in_a_setting_is_a_message(client, app):
     """The settings page (fields generated from the definitions) refuses NUL in a text setting too."""
     from desk import settings
-    from tests.helpers import login
-    from tests.helpers import settings_form
+    from tests.helpers import login, settings_form
 
     login(client, make_staff("admin"))
     response = client.post("/staff/settings", data=settings_form(business_name="株式会社\x00見本"))

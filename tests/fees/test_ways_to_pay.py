@@ -68,5 +68,5 @@ def test_pages_name_each_method_once_per_line(app, client):
         block = re.search(r'<ul class="ways-to-pay">(.*?)</ul>', page, re.S).group(1)
         lines = re.findall(r"<li>(.*?)</li>", block, re.S)
         assert len(lines) == 3, lines
-        for line, name in zip(lines, names):
+        for line, name in zip(lines, names, strict=True):
             assert line.count(name) == 1 and "<strong>" not in line, line

@@ -236,7 +236,11 @@ def test_an_address_in_latin_letters_agrees_with_or_without_commas():
     """A requester living in Japan may write the address in Latin letters; our records may
     have it without the commas, or in capitals. One place; another block still differs."""
     written = "3-4-5 Roppongi, Minato-ku, Tokyo"
-    for other in ("3-4-5 Roppongi Minato-ku Tokyo", "3-4-5 ROPPONGI, MINATO-KU, TOKYO", "3-4-5 Roppongi. Minato-ku. Tokyo"):
+    for other in (
+        "3-4-5 Roppongi Minato-ku Tokyo",
+        "3-4-5 ROPPONGI, MINATO-KU, TOKYO",
+        "3-4-5 Roppongi. Minato-ku. Tokyo",
+    ):
         assert same_address(written, other) and agree(written, other), other
         assert compare_pair(written, other)["agrees"]
     assert not same_address(written, "3-4-6 Roppongi, Minato-ku, Tokyo")

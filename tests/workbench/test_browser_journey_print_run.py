@@ -16,7 +16,7 @@ from desk.letters.models import Letter
 from desk.retention.service import due_on
 from tests import browser_steps as steps
 from tests.helpers import make_case, make_staff
-from tests.workbench.helpers import make_document, open_panel
+from tests.workbench.helpers import make_document
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("DESK_SCREENSHOT_DIR")

@@ -329,9 +329,32 @@ def load(count: int = 60) -> int:
         arrived = now_day - timedelta(days=days_ago)
         case = _make_case(state, rng, staff, arrived)
         add_sample_documents(case, random.Random(case.id))
+        _post_last_weeks_letters(case, staff["officer@example.jp"], now_day, rng)
         db.session.commit()
     _demo_inquiries(staff, now_day)
     return count
+
+
+def _post_last_weeks_letters(case: Case, officer: StaffUser, now_day: date, rng: random.Random) -> None:
+    """A working desk posts its letters within a day: those queued before yesterday went
+    out the day after, so the print run holds this week's post, not a year of lapse notices
+    and requests for the fee nobody sent. An approved case's reply still waits there, as
+    its state says."""
+    from desk.letters.models import Letter
+    from desk.letters.service import dispatch
+
+    db.session.flush()
+    waiting = db.session.scalars(
+        select(Letter)
+        .where(Letter.case_id == case.id, Letter.dispatched_on.is_(None), Letter.withdrawn_at.is_(None))
+        .order_by(Letter.id)
+    ).all()
+    for letter in waiting:
+        if letter.dated_on >= now_day - timedelta(days=1) or (letter.kind == "reply" and case.status == "approved"):
+            continue
+        day = letter.dated_on + timedelta(days=1)
+        with travel(_moment(day, rng)):
+            dispatch(letter, on=day, method="ordinary_mail", actor=officer)
 
 
 def _demo_inquiries(staff, now_day: date) -> None:

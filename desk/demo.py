@@ -17,6 +17,7 @@ from desk.cases import service
 from desk.cases.models import Case, CaseNote, Requester, RequestItem
 from desk.cases.search import search_keys
 from desk.clock import local_zone, today, travel
+from desk.decisions.models import Approval
 from desk.extensions import db
 from desk.fees.models import FeePayment
 from desk.inquiries.service import Particulars, close_case_as_inquiry, receive, record_answer
@@ -268,6 +269,10 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
                     item.outcome = "lapsed"
                     if item.kind in ("purpose_notice", "disclosure", "record_disclosure"):
                         item.grounds = ["fee_unpaid"]
+            if step == "awaiting_approval":
+                # As decisions.submit() does: the supervisor's inbox lists the pending approval.
+                db.session.flush()
+                db.session.add(Approval(case_id=case.id, drafter_id=officer.id))
             if step == "not_a_request":
                 close_case_as_inquiry(case, "deceased", actor=actor, on=day)
             else:

@@ -63,6 +63,11 @@ def test_demo_fills_every_state_and_old_completed_cases(app, runner):
         if letter.dated_on < today() - timedelta(days=1) and letter.case.status != "approved"
     ]
     assert stale == [] and queued_letters()
+    # Every case awaiting approval is in the supervisors' inbox.
+    from desk.decisions.service import waiting_for_approval
+
+    awaiting = set(db.session.scalars(select(Case.reference).where(Case.status == "awaiting_approval")))
+    assert awaiting and awaiting <= {w.case.reference for w in waiting_for_approval()}
     again = runner.invoke(args=["desk", "demo", "--if-empty"])
     assert "nothing added" in again.output
     assert db.session.scalar(select(func.count()).select_from(Case)) == 30

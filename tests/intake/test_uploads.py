@@ -72,6 +72,15 @@ def test_truncated_jpeg_is_refused_as_corrupt():
     assert refused(data[: len(data) // 2], "half.jpg").code == "corrupt"
 
 
+def test_a_jpeg_missing_only_its_last_bytes_is_refused_too():
+    """The check decodes at a smaller scale for speed, yet still reads every byte of the
+    compressed data: a photo short of its last few bytes is refused, the whole one accepted."""
+    data = samples.jpeg(1200, 800, "red")
+    for missing in (3, 40, 400):
+        assert refused(data[:-missing], "short.jpg").code == "corrupt", missing
+    assert check(data, "whole.jpg", LIMITS).media_type == "image/jpeg"
+
+
 def test_broken_pdf_is_refused_as_corrupt():
     """A file with a PDF header and garbage after it is damaged."""
     assert refused(b"%PDF-1.7\n" + b"\x00garbage" * 100, "x.pdf").code == "corrupt"

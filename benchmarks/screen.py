@@ -357,11 +357,11 @@ def main() -> None:
             # so it is not counted as screening.
             configure_mappers()
             entries.register_size()
+            screenings = []
             if PROFILE:
                 import cProfile
 
                 cProfile.runctx("screen()", globals(), locals(), sort="tottime")
-            screenings = []
             floor, floor_cpu = best_of(args.repeat, copy_with_csv)
             elapsed, elapsed_cpu = best_of(args.repeat, screen)
             run = screenings[-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.clock import now
@@ -59,7 +59,12 @@ class ConsentState(db.Model):
     what screening reads. Kept by desk.consent.service on every record, never edited by hand."""
 
     __tablename__ = "consent_states"
-    __table_args__ = (UniqueConstraint("channel", "purpose", "key_hash", name="one_state_per_address"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "purpose", "key_hash", name="one_state_per_address"),
+        # Screening by channel reads every digest of a channel, purpose and state: from the
+        # index alone (migration 0027).
+        Index("ix_consent_states_screening", "channel", "purpose", "state", "key_hash"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))

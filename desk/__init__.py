@@ -138,13 +138,16 @@ def _register_request_start(app: Flask) -> None:
     from flask import g
     from flask_babel import refresh
 
-    @app.before_request
     def fresh_request_state():
         # Every request starts from its own cookie and the stored settings, even when an
         # application context outlives one request (tests, scripts driving the app).
         g.pop("_desk_settings", None)
         g.pop("_login_user", None)
         refresh()
+
+    # First of all the hooks: the limiter's (registered earlier) reads the settings too, and
+    # the view then reuses what it read instead of reading them again.
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_state)
 
 
 def _register_template_helpers(app: Flask) -> None:

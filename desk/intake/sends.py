@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import session
+from flask import g, session
 from sqlalchemy import bindparam, delete
 from sqlalchemy.exc import IntegrityError
 
@@ -57,18 +57,23 @@ def claim(token: str) -> bool:
     rolled back) when another send has it, after waiting for that send to end. The caller commits."""
     db.session.rollback()  # nothing is pending; a fresh transaction waits for a concurrent writer (SQLite)
     db.session.execute(_EXPIRED, {"cutoff": now() - KEEP})
-    db.session.add(IntakeSend(token_hash=_hash(token)))
+    row = IntakeSend(token_hash=_hash(token))
+    db.session.add(row)
     try:
         db.session.flush()  # PostgreSQL waits here for a concurrent send of the same token
-        return True
     except IntegrityError:
         db.session.rollback()
         return False
+    # Held for complete(): the session keeps a clean object only by a weak reference, so
+    # without this it is gone by then and read back from the database.
+    g._desk_claimed_send = row
+    return True
 
 
 def complete(token: str, completion: dict) -> None:
     """Keep what the completion page shows, for a repeated send of the same token."""
-    row = db.session.get(IntakeSend, _hash(token))
+    held = g.pop("_desk_claimed_send", None)
+    row = held if held is not None and held.token_hash == _hash(token) else db.session.get(IntakeSend, _hash(token))
     nonce = os.urandom(NONCE)
     row.completion = nonce + AESGCM(_key(token)).encrypt(nonce, json.dumps(completion).encode(), None)
 

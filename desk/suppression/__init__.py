@@ -22,6 +22,17 @@ def register(app: Flask) -> None:
             permission="suppression.view",
             context=panel_context,
             title=("提供停止名簿", "Suppression register"),
-            summary=lambda case, panel: ("登録済", "On the register") if panel.get("entries") else None,
+            summary=_summary,
         ),
     )
+
+
+def _summary(case, panel) -> tuple[str, str] | None:
+    """The panel's line on the case page: on the register, to be put on it, or nothing to do."""
+    if panel.get("entries"):
+        return ("登録済", "On the register")
+    if not panel.get("relevant"):
+        return None
+    if case.status == "completed":
+        return ("登録なし（停止を実施していません）", "Not on it (no stop carried out)")
+    return ("停止を実施して完了すると登録", "Put on it if the case completes with the stop carried out")

@@ -172,3 +172,19 @@ def test_case_page_shows_the_register_entry(client, app):
     assert (
         "提供停止名簿" not in client.get(f"/staff/cases/{other.reference}").get_data(as_text=True).split("</nav>", 1)[1]
     )
+
+
+def test_the_register_panels_line_says_where_the_case_stands(client, app):
+    """Folded, the panel's line says what will happen: put on the register if the stop is
+    carried out, on it once done, not on it when the case completed without the stop."""
+    from tests.helpers import make_case
+    from tests.suppression.conftest import complete_case
+
+    login(client, make_staff("officer"))
+    waiting = make_case(("stop_provision",))
+    page = client.get(f"/staff/cases/{waiting.reference}").get_data(as_text=True)
+    assert "停止を実施して完了すると登録" in page
+    done = complete_case(("stop_provision",))
+    assert "登録済" in client.get(f"/staff/cases/{done.reference}").get_data(as_text=True)
+    refused = complete_case(("stop_provision",), outcome="refused")
+    assert "登録なし（停止を実施していません）" in client.get(f"/staff/cases/{refused.reference}").get_data(as_text=True)

@@ -187,4 +187,6 @@ def test_the_register_panels_line_says_where_the_case_stands(client, app):
     done = complete_case(("stop_provision",))
     assert "登録済" in client.get(f"/staff/cases/{done.reference}").get_data(as_text=True)
     refused = complete_case(("stop_provision",), outcome="refused")
-    assert "登録なし（停止を実施していません）" in client.get(f"/staff/cases/{refused.reference}").get_data(as_text=True)
+    assert "登録なし（停止を実施していません）" in client.get(f"/staff/cases/{refused.reference}").get_data(
+        as_text=True
+    )

@@ -81,9 +81,18 @@ def _remember_browser(response, user: StaffUser):
     return response
 
 
+def _fresh_session() -> None:
+    """Start the cookie afresh (nothing of the signed-out session carries over into the
+    signed-in one) but keep the language the person chose on the sign-in page."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def _begin_session(user: StaffUser, target: str | None):
     """A fresh session for `user`, bound to their current session generation."""
-    session.clear()
+    _fresh_session()
     login_user(user)
     session[_GENERATION] = user.session_generation
     if user.must_change_password:  # the change page says why
@@ -113,7 +122,7 @@ def login():
         user = service.authenticate(form.email.data, form.password.data, trusted_ids=trusted_ids())
         db.session.commit()
         if user is not None and user.has_totp:
-            session.clear()
+            _fresh_session()
             session[_PENDING] = {
                 "id": user.id,
                 "generation": user.session_generation,
@@ -177,7 +186,7 @@ def logout():
     service.end_sessions(current_user)  # a copy of this session's cookie is worth nothing now
     db.session.commit()
     logout_user()
-    session.clear()
+    _fresh_session()
     flash(tr("サインアウトしました。", "You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -212,7 +221,7 @@ def change_password():
         else:
             db.session.commit()
             user = db.session.get(StaffUser, current_user.id)
-            session.clear()
+            _fresh_session()
             login_user(user)
             session[_GENERATION] = user.session_generation
             flash(

@@ -188,3 +188,17 @@ def test_signing_in_as_someone_else_in_the_same_test_takes_effect(client, app):
     client.post("/staff/logout")
     login(client, make_staff("admin"))
     assert client.get("/staff/settings").status_code == 200
+
+
+def test_the_language_chosen_on_the_sign_in_page_lasts_past_signing_in(client, app):
+    """An officer whose browser asks for English picks 日本語 on the sign-in page: the
+    fresh session of the sign-in keeps that choice (nothing else of the old session)."""
+    from tests.helpers import PASSWORD, make_staff
+
+    user = make_staff("officer")
+    headers = {"Accept-Language": "en-US,en;q=0.9"}
+    assert "サインイン" in client.get("/staff/login?lang=ja", headers=headers).get_data(as_text=True)
+    response = client.post("/staff/login", data={"email": user.email, "password": PASSWORD}, headers=headers)
+    assert response.status_code == 302
+    page = client.get("/staff/cases", headers=headers).get_data(as_text=True)
+    assert '<html lang="ja">' in page

@@ -178,6 +178,16 @@ REQUEST_KINDS: dict[str, RequestKind] = {
     ]
 }
 
+#: What was done for a granted request to stop using or to erase (Art. 35(1)): the reply
+#: says which, since the principal may have asked for either.
+CESSATION_MEASURES: dict[str, Entry] = {
+    e.code: e
+    for e in [
+        Entry("use_stopped", "利用の停止", "Use stopped"),
+        Entry("erased", "消去", "Erased"),
+    ]
+}
+
 DISCLOSURE_KINDS = tuple(code for code, k in REQUEST_KINDS.items() if k.disclosure)
 ALL_KINDS = tuple(REQUEST_KINDS)
 

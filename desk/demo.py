@@ -133,6 +133,8 @@ AGE = {
     "lapsed": (30, 300),
     "not_a_request": (5, 60),
 }
+#: What a granted cessation did (catalogue.CESSATION_MEASURES), as officers record it.
+MEASURES = (["use_stopped"], ["erased"], ["use_stopped", "erased"])
 GRANT = {
     "purpose_notice": "notified",
     "disclosure": "disclosed",
@@ -242,6 +244,8 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
             if step in ("decision_drafted",):
                 for item in case.items:
                     item.outcome = GRANT[item.kind]
+                    if item.kind == "cessation" and item.outcome == "done":
+                        item.details = {**(item.details or {}), "measures": MEASURES[(case.id or 0) % len(MEASURES)]}
                     item.decided_by_id = officer.id
                 if state == "awaiting_approval":
                     item = case.items[0]

@@ -49,6 +49,8 @@ class Draft:
     withheld: list[str] = field(default_factory=list)
     corrected: str = ""
     alternative_measure: str = ""
+    #: For a granted cessation: catalogue.CESSATION_MEASURES codes (stopped using, erased, or both).
+    measures: list[str] = field(default_factory=list)
     paper_instead: bool = False
     fallback_to_paper_reason: str = ""
 
@@ -90,6 +92,12 @@ def decide(item: RequestItem, draft: Draft, *, actor) -> None:
         errors["withheld"] = ("開示しない項目を入力してください。", "List the items withheld.")
     if draft.outcome == "corrected" and not draft.corrected.strip():
         errors["corrected"] = ("訂正等の内容を入力してください。", "Say what was corrected.")
+    measures_asked = draft.outcome == "done" and item.kind == "cessation"
+    if measures_asked and (not draft.measures or any(m not in catalogue.CESSATION_MEASURES for m in draft.measures)):
+        errors["measures"] = (
+            "実施した措置（利用の停止・消去）を選んでください。回答書に記載します。",
+            "Choose what was done (use stopped, erased): the reply says so.",
+        )
     if draft.outcome == "alternative_measure" and not draft.alternative_measure.strip():
         errors["alternative_measure"] = ("代替措置の内容を入力してください。", "Describe the alternative measure.")
     if case.language == "en":
@@ -117,6 +125,8 @@ def decide(item: RequestItem, draft: Draft, *, actor) -> None:
         details["corrected"] = draft.corrected.strip()
     if draft.outcome == "alternative_measure":
         details["alternative_measure"] = draft.alternative_measure.strip()
+    if measures_asked:
+        details["measures"] = [m for m in catalogue.CESSATION_MEASURES if m in draft.measures]
     if paper_fallback:
         details["fallback_to_paper_reason"] = draft.fallback_to_paper_reason.strip()
     item.outcome = draft.outcome

@@ -26,6 +26,7 @@ from desk.cases.lifecycle import Refused
 from desk.cases.models import CaseExtension
 from desk.cases.service import pauses_of, require_day, require_status, transition
 from desk.catalogue import (
+    CESSATION_MEASURES,
     DELIVERY_METHODS,
     DISPATCH_METHODS,
     DOCUMENT_KINDS,
@@ -207,6 +208,7 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
                 "withheld": [str(w) for w in details.get("withheld") or []],
                 "corrected": str(details.get("corrected") or "").strip(),
                 "alternative_measure": str(details.get("alternative_measure") or "").strip(),
+                "measures": [m for m in details.get("measures") or [] if m in CESSATION_MEASURES],
                 "fallback_reason": str(details.get("fallback_to_paper_reason") or "").strip(),
                 "attachment": attachment,
                 # Only where a fee was paid: nothing is "not refunded" to someone who paid nothing.

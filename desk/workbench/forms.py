@@ -196,6 +196,8 @@ class DecisionForm(DeskForm):
     alternative_measure = TextAreaField(
         lazy("代替措置の内容", "Alternative measure taken"), validators=[Optional(), Length(max=4000)]
     )
+    # Offered for a cessation request only (the template shows it there); checked by the service.
+    measures = MultiCheckboxField(lazy("実施した措置", "What was done"), choices=[], validate_choice=False)
     paper_instead = BooleanField(lazy("電磁的記録ではなく書面で交付する", "Deliver on paper instead of electronically"))
     fallback_to_paper_reason = TextAreaField(
         lazy("書面で交付する理由", "Why on paper"), validators=[Optional(), Length(max=2000)]

@@ -228,6 +228,11 @@ def data(case: Case) -> dict:
 def decision_form_choices(form, item) -> None:
     form.outcome.choices = forms.choices((o.code, label(o)) for o in decisions.outcomes_offered(item))
     form.grounds.choices = forms.choices((g_.code, label(g_)) for g_ in decisions.grounds_offered(item))
+    form.measures.choices = (
+        forms.choices((m.code, label(m)) for m in catalogue.CESSATION_MEASURES.values())
+        if item.kind == "cessation"
+        else []
+    )
 
 
 def article_ja(article: str) -> str:
@@ -259,6 +264,7 @@ def decision(case: Case) -> dict:
                 withheld="\n".join(details.get("withheld", [])),
                 corrected=details.get("corrected"),
                 alternative_measure=details.get("alternative_measure"),
+                measures=list(details.get("measures") or []),
                 paper_instead=bool(details.get("fallback_to_paper_reason")),
                 fallback_to_paper_reason=details.get("fallback_to_paper_reason"),
             )

@@ -489,6 +489,7 @@ def decide_item(reference, item_id):
             withheld=[line.strip() for line in (form.withheld.data or "").splitlines() if line.strip()],
             corrected=form.corrected.data or "",
             alternative_measure=form.alternative_measure.data or "",
+            measures=list(form.measures.data or []),
             paper_instead=bool(form.paper_instead.data),
             fallback_to_paper_reason=form.fallback_to_paper_reason.data or "",
         )

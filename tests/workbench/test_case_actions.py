@@ -278,6 +278,32 @@ def test_decision_rules_from_the_catalogue(client, app):
     ]
 
 
+def test_a_granted_cessation_says_what_was_done_and_the_reply_says_it_too(client, app, tmp_path):
+    """利用停止・消去 granted: the officer chooses stopped using, erased, or both (refused
+    without); the decision and the reply in each language say exactly that."""
+    from desk.letters import service as letters
+    from tests.letters.conftest import pdf_text, squash
+
+    _, case = _work_case(client, ("cessation",))
+    _identify(client, case)
+    item = case.items[0]
+    missing = _decide(client, case, item, outcome="done")
+    assert missing.status_code == 400 and "実施した措置（利用の停止・消去）を選んでください" in missing.get_data(
+        as_text=True
+    )
+    assert _reload(case).items[0].outcome is None
+    assert "利用の停止" in _page(client, case)  # the choice is offered on the form
+    assert _decide(client, case, item, outcome="done", measures=["erased"]).status_code == 302
+    assert _reload(case).items[0].details["measures"] == ["erased"]
+    ja = squash(pdf_text(letters.render(_reload(case), "reply", "ja"), tmp_path))
+    assert (
+        squash("ご請求のとおり、保有個人データを消去いたしました。") in ja and "利用停止等" not in ja.split("内容")[-1]
+    )
+    assert _decide(client, case, item, outcome="done", measures=["use_stopped", "erased"]).status_code == 302
+    en = " ".join(pdf_text(letters.render(_reload(case), "reply", "en"), tmp_path).split())
+    assert "we have stopped using your retained personal data and erased it." in en
+
+
 def test_privacy_mark_mode_decides_which_grounds_are_offered(client, app):
     """In PrivacyMark mode the statutory-only ground is not offered for cessation."""
     _, case = _work_case(client, ("cessation",))

@@ -249,6 +249,7 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
                     item.decided_by_id = officer.id
                 if state == "awaiting_approval":
                     item = case.items[0]
+                    item.details = {k: v for k, v in (item.details or {}).items() if k != "measures"}
                     item.outcome = {
                         "disclosure": "partly_disclosed",
                         "record_disclosure": "partly_disclosed",

@@ -32,19 +32,21 @@ DIFFERENCES = {
 #: Roppongi, Minato-ku, Tokyo) and the Japanese comma: two writings of one place with and
 #: without them agree. Only the comparison drops them: the register's address_key keeps
 #: them, as its stored hashes depend on it.
-_SEPARATORS = str.maketrans(dict.fromkeys(",.、"))
+#: Between two digits a separator stays: it parts two numbers (Room 101, 1-2-3; 1-2-3、101号室),
+#: which must not run together into one.
+_SEPARATORS = re.compile(r"(?<![0-9])[,.、]|[,.、](?![0-9])")
 
 
 def _key(address: str | None) -> str | None:
     """The address key the identity check compares: desk.text's, without separators, and
     Latin letters in one case (TOKYO, Tokyo)."""
     key = address_key(address)
-    return (key.translate(_SEPARATORS).casefold() or None) if key else None
+    return (_SEPARATORS.sub("", key).casefold() or None) if key else None
 
 
 def normalise(address: str | None) -> str:
     """The address in one notation, as the comparison shows it ("" when there is none)."""
-    return notation(address).translate(_SEPARATORS)
+    return _SEPARATORS.sub("", notation(address))
 
 
 def same_address(one: str | None, other: str | None) -> bool:

@@ -96,13 +96,18 @@ def sent_message(sent) -> str:
     """What marking sent did: the letters, and the cases whose reply completed them (what
     the officer would otherwise have to open each case to learn)."""
     completed = sorted(
-        {letter.case.reference for letter in sent if letter.case_id and letter.case.status == "completed"}
+        {
+            letter.case.reference
+            for letter in sent
+            if letter.kind == "reply" and letter.case_id and letter.case.status == "completed"
+        }
     )
     ja = f"{len(sent)}通を発送済みにしました。"
     en = f"{count_en(len(sent), 'letter')} marked as sent."
     if completed:
         ja += f"回答書を発送した{len(completed)}件の案件（{'、'.join(completed)}）は完了しました。"
-        en += f" {count_en(len(completed), 'case')} completed by its reply ({', '.join(completed)})."
+        their = "its reply" if len(completed) == 1 else "their replies"
+        en += f" {count_en(len(completed), 'case')} completed by {their} ({', '.join(completed)})."
     return tr(ja, en)
 
 

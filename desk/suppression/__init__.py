@@ -33,6 +33,6 @@ def _summary(case, panel) -> tuple[str, str] | None:
         return ("登録済", "On the register")
     if not panel.get("relevant"):
         return None
-    if case.status == "completed":
+    if not case.is_open:  # completed without the stop, withdrawn, lapsed, disposed
         return ("登録なし（停止を実施していません）", "Not on it (no stop carried out)")
     return ("停止を実施して完了すると登録", "Put on it if the case completes with the stop carried out")

@@ -245,3 +245,8 @@ def test_an_address_in_latin_letters_agrees_with_or_without_commas():
         assert compare_pair(written, other)["agrees"]
     assert not same_address(written, "3-4-6 Roppongi, Minato-ku, Tokyo")
     assert difference(written, "3-4-6 Roppongi Minato-ku Tokyo") == "block"
+    # A separator between two numbers parts them: they never run together into one.
+    assert not agree("Room 101, 1-2-3 Jingumae", "Room 10, 11-2-3 Jingumae")
+    assert not agree("Flat 2, 13 Roppongi", "Flat 21, 3 Roppongi")
+    assert not agree("1.2.3 Roppongi", "123 Roppongi")
+    assert difference("渋谷区神宮前1-2-3、101号室", "渋谷区神宮前1-2-3") == "building_missing"

@@ -193,8 +193,16 @@ def test_the_sent_message_counts_in_english(app):
 
     from desk.letters.views import sent_message
 
-    done = SimpleNamespace(case_id=1, case=SimpleNamespace(reference="2026-000007", status="completed"))
-    waiting = SimpleNamespace(case_id=2, case=SimpleNamespace(reference="2026-000008", status="awaiting_fee"))
+    def letter(n, kind, status):
+        return SimpleNamespace(kind=kind, case_id=n, case=SimpleNamespace(reference=f"2026-00000{n}", status=status))
+
+    done, other_done = letter(7, "reply", "completed"), letter(9, "reply", "completed")
+    waiting = letter(8, "shortfall", "awaiting_fee")
+    notice_of_a_closed_case = letter(6, "ack", "completed")  # its reply went out long ago
     with app.test_request_context("/?lang=en"):
         assert sent_message([waiting]) == "1 letter marked as sent."
         assert sent_message([done, waiting]) == "2 letters marked as sent. 1 case completed by its reply (2026-000007)."
+        assert sent_message([notice_of_a_closed_case]) == "1 letter marked as sent."
+        assert sent_message([done, other_done]) == (
+            "2 letters marked as sent. 2 cases completed by their replies (2026-000007, 2026-000009)."
+        )

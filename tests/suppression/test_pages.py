@@ -186,6 +186,15 @@ def test_the_register_panels_line_says_where_the_case_stands(client, app):
     assert "停止を実施して完了すると登録" in page
     done = complete_case(("stop_provision",))
     assert "登録済" in client.get(f"/staff/cases/{done.reference}").get_data(as_text=True)
+    from desk.cases.service import transition
+
+    withdrawn = make_case(("stop_provision",))
+    transition(withdrawn, "withdrawn")
+    db.session.commit()
+    withdrawn_page = client.get(f"/staff/cases/{withdrawn.reference}").get_data(as_text=True)
+    assert (
+        "停止を実施して完了すると登録" not in withdrawn_page and "登録なし（停止を実施していません）" in withdrawn_page
+    )
     refused = complete_case(("stop_provision",), outcome="refused")
     assert "登録なし（停止を実施していません）" in client.get(f"/staff/cases/{refused.reference}").get_data(
         as_text=True

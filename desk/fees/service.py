@@ -36,6 +36,18 @@ def balance(case: Case) -> int:
     return max(fee_due(case) - amount_paid(case), 0)
 
 
+def kinds_at_stake(case: Case) -> tuple[list, list]:
+    """(the undecided kinds an unpaid fee would end, the undecided kinds that go on without
+    it), as catalogue entries: an unpaid fee ends only the kinds that carry one (setting
+    "fee_kinds"), so the notice and the status page warn of those only."""
+    charged = set(settings.get("fee_kinds"))
+    undecided = [item.kind for item in case.items if item.outcome is None]
+    return (
+        [catalogue.REQUEST_KINDS[k] for k in undecided if k in charged],
+        [catalogue.REQUEST_KINDS[k] for k in undecided if k not in charged],
+    )
+
+
 def payments_of(case: Case) -> list[FeePayment]:
     return list(
         db.session.scalars(

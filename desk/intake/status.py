@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length
 from desk import catalogue, settings, throttle
 from desk.cases.service import by_reference, open_pause
 from desk.extensions import db
-from desk.fees.service import balance
+from desk.fees.service import balance, kinds_at_stake
 from desk.forms import DeskForm
 from desk.i18n import lazy, tr
 from desk.identity.service import documents_still_needed
@@ -84,6 +84,10 @@ class StatusView:
     delivery_method: str | None = None
     #: Documents the officer found deficient, with the officer's note, while documents are awaited.
     missing: list = field(default_factory=list)
+    #: While the fee is awaited: the kinds an unpaid fee would end, and those that go on
+    #: without it (the page warns of the first only, as the notice does).
+    fee_kinds: list = field(default_factory=list)
+    free_kinds: list = field(default_factory=list)
 
 
 #: Wrong codes an address may give for one reference in a day before it has to wait.
@@ -220,4 +224,9 @@ def view_of(case) -> StatusView:
         missing=[(needed, needed.note) for needed in documents_still_needed(case)]
         if case.status == "awaiting_documents"
         else [],
+        **(
+            dict(zip(("fee_kinds", "free_kinds"), kinds_at_stake(case), strict=True))
+            if case.status == "awaiting_fee"
+            else {}
+        ),
     )

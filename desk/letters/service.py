@@ -39,7 +39,7 @@ from desk.catalogue import (
 from desk.clock import now, today
 from desk.extensions import db
 from desk.fees.payment import ways_to_pay
-from desk.fees.service import amount_paid, balance
+from desk.fees.service import amount_paid, balance, kinds_at_stake
 from desk.fees.service import fee_due as fees_due
 from desk.formatting import format_yen
 from desk.identity.service import documents_still_needed
@@ -258,16 +258,8 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "lapsed_kinds": [REQUEST_KINDS[item.kind] for item in lapsed_items(case)],
         "going_on_kinds": [REQUEST_KINDS[item.kind] for item in case.items if item.outcome != "lapsed"],
         # An unpaid fee ends only the kinds that carry one: the fee notice warns of those only.
-        "free_kinds": [
-            REQUEST_KINDS[item.kind]
-            for item in case.items
-            if item.outcome is None and item.kind not in set(settings.get("fee_kinds"))
-        ],
-        "fee_kinds": [
-            REQUEST_KINDS[item.kind]
-            for item in case.items
-            if item.outcome is None and item.kind in set(settings.get("fee_kinds"))
-        ],
+        "fee_kinds": kinds_at_stake(case)[0],
+        "free_kinds": kinds_at_stake(case)[1],
         "needed_documents": documents_still_needed(case) if kind in ("shortfall", "lapse") else [],
         "proxy_alternatives": (
             [[DOCUMENT_KINDS[c] for c in alternative] for alternative in PROXY_KINDS[case.proxy_kind].requirements]

@@ -49,6 +49,29 @@ def test_status_shows_stage_fee_owed_due_date_and_letters(client, app):
     assert "山田" not in html and "渋谷" not in html
 
 
+def test_an_unpaid_fee_ends_only_the_kinds_that_carry_one_and_the_page_says_so(client, app):
+    """Disclosure (fee) with stop-provision (free): the page warns that the disclosure
+    would end, and says the stop goes on, as the fee notice does; a fee-only case keeps
+    the plain warning."""
+    both, code = make_request(kinds=("disclosure", "stop_provision"))
+    transition(both, "awaiting_fee", on=date(2026, 11, 4))
+    db.session.commit()
+    html = look(client, both.reference, code)
+    assert "期限までに届かない場合、保有個人データの開示のご請求はなかったものとして取り扱います。" in html
+    assert "第三者提供の停止のご請求は手数料を要しませんので、引き続き対応いたします。" in html
+    client.get("/?lang=en")
+    english = look(client, both.reference, code)
+    assert "your request for disclosure of retained personal data is treated as not made" in english
+    assert "cessation of provision to third parties carries no fee, and we go on with it" in english
+    client.get("/?lang=ja")
+    alone, alone_code = make_request()
+    transition(alone, "awaiting_fee", on=date(2026, 11, 4))
+    db.session.commit()
+    assert "期限までに届かない場合、ご請求はなかったものとして取り扱います。" in look(
+        client, alone.reference, alone_code
+    )
+
+
 def test_status_in_english_and_with_a_sloppily_typed_code(client, app):
     """Full-width reference, lower-case code without hyphens: still found, in English."""
     case, code = make_request(kinds=("correction",))

@@ -362,8 +362,22 @@ def combine(pdfs: list[bytes]) -> bytes:
 
 
 def queued_letters() -> list[Letter]:
-    """Letters waiting to be printed, in queue order (oldest first); never a withdrawn one."""
-    return list(db.session.scalars(select(Letter).where(Letter.waiting()).order_by(Letter.created_at, Letter.id)))
+    """Letters waiting to be printed, in queue order (oldest first); never a withdrawn one,
+    nor the reply of a case that goes to the requester's page instead of the post."""
+    waiting = db.session.scalars(select(Letter).where(Letter.waiting()).order_by(Letter.created_at, Letter.id))
+    return [letter for letter in waiting if not (letter.kind == "reply" and replies_electronically(letter.case))]
+
+
+def replies_electronically(case) -> bool:
+    """The reply goes as an electronic record on the requester's page, not by post: the
+    principal chose it, the business offers it, and data is disclosed without a reason
+    recorded for paper (Art. 33(2)). Such a reply is dispatched from the case page."""
+    return (
+        case is not None
+        and case.delivery_method == "electronic"
+        and bool(settings.get("electronic_delivery"))
+        and bool(_disclosed_without_paper_reason(case))
+    )
 
 
 def stored_letters(case) -> list[Letter]:
@@ -601,6 +615,7 @@ def panel_context(case) -> dict:
             if letter.storage_name is None and letter.dispatched_on is None and letter.withdrawn_at is None
         ],
         "case_language": case.language or "ja",
+        "electronic": replies_electronically(case),
     }
 
 

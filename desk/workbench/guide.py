@@ -14,6 +14,7 @@ from desk.decisions import service as decisions
 from desk.fees import service as fees
 from desk.formatting import format_date
 from desk.identity import service as identity
+from desk.letters import service as letters
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,25 @@ def next_step(case: Case, can_approve: bool = False) -> Step | None:
                 "決定を確認し、承認するか理由を添えて差し戻してください。",
                 "Review the decision: approve it or return it with a reason.",
             )
+        if letters.replies_electronically(case):
+            return Step(
+                "approval",
+                "責任者の承認を待っています。承認されると、回答書を電磁的記録で提供できるようになります。",
+                "Waiting for a supervisor's approval: once approved, the reply can be delivered electronically.",
+            )
         return Step(
             "approval",
             "責任者の承認を待っています。承認されると回答書が本日の発送に入ります。",
             "Waiting for a supervisor's approval: once approved, the reply goes into the print run.",
         )
     if status == "approved":
+        if letters.replies_electronically(case):
+            return Step(
+                "letters",
+                "回答書を電磁的記録で提供してください：発送方法「電子的な方法による提供」で発送を記録すると、依頼者のページに掲載されます。",
+                "Deliver the reply electronically: record the dispatch with “Electronic delivery” and it goes on the "
+                "requester's page.",
+            )
         return Step(
             "letters",
             "印刷待ちの回答書を印刷して発送し、発送を記録してください。",

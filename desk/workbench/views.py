@@ -546,8 +546,18 @@ def approve(reference):
         forms.ActionForm,
         "approval",
         lambda case, form: decisions.approve(case, actor=current_user),
-        "決定を承認しました。回答書は本日の発送に入りました。",
-        "Decision approved; the reply is in the print run.",
+        lambda case: (
+            (
+                "決定を承認しました。回答書は依頼者のページで提供します。",
+                "Decision approved; the reply goes to the requester's page.",
+            )
+            if letters.replies_electronically(case)
+            else (
+                "決定を承認しました。回答書は本日の発送に入りました。",
+                "Decision approved; the reply is in the print run.",
+            )
+        ),
+        None,
         "approval",
         take=False,
     )

@@ -191,3 +191,23 @@ def test_disposal_shreds_a_package_still_available(client, app):
     package = db.session.get(DeliveryPackage, package.id)
     assert package.wrapped_key is None and package.destroyed_at is not None
     assert not file.exists()
+
+
+def test_a_reply_for_the_requesters_page_is_not_offered_for_printing(client, app):
+    """Approved with an electronic record chosen: the reply is not in the print run (a
+    printed copy must not be posted instead); the case page says to dispatch it
+    electronically. A paper case's reply is in the print run as before."""
+    from desk.letters.service import queued_letters
+    from tests.helpers import login, make_staff
+
+    electronic, _ = electronic_request()
+    decide(electronic)
+    paper, _ = electronic_request(email=None, method="paper")
+    decide(paper)
+    assert [letter.case_id for letter in queued_letters()] == [paper.id]
+    login(client, make_staff("officer"))
+    page = client.get(f"/staff/cases/{electronic.reference}").get_data(as_text=True)
+    assert "回答書を電磁的記録で提供してください" in page and "電子的に提供（未掲載）" in page
+    assert "印刷待ちの回答書を印刷して発送" in client.get(f"/staff/cases/{paper.reference}").get_data(as_text=True)
+    print_run = client.get("/staff/letters/print-run").get_data(as_text=True)
+    assert paper.reference in print_run and electronic.reference not in print_run

@@ -209,7 +209,13 @@ def view_of(case) -> StatusView:
         due_on=case.requester_due_on if case.state.waiting_on_requester else None,
         asked=(pause.message if (pause := open_pause(case)) is not None else None),
         letters=[
-            (letter.dispatched_on, tr(*LETTER_NAMES.get(letter.kind, (letter.kind, letter.kind)))) for letter in letters
+            (
+                letter.dispatched_on,
+                tr(*LETTER_NAMES.get(letter.kind, (letter.kind, letter.kind)))
+                # Not posted: put on this page, where it is downloaded.
+                + (tr("（このページで提供）", " (on this page)") if letter.dispatch_method == "electronic" else ""),
+            )
+            for letter in letters
         ],
         closed=not case.is_open,
         channel=case.channel,

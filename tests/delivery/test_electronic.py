@@ -64,6 +64,7 @@ def test_electronic_dispatch_end_to_end(client, app, smtp, runner, tmp_path):
 
     html = _open(client, case, code)
     assert "回答をダウンロードする" in html and "残りのダウンロード回数" in html
+    assert "令和8年11月24日 — 回答書（このページで提供）" in html  # not posted
     response = client.post("/requests/status/download")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from desk import settings
+from desk import catalogue, settings
 from desk.auth.models import StaffUser
 from desk.auth.service import create_user, find_by_email
 from desk.cases import service
@@ -265,7 +265,12 @@ def _make_case(state: str, rng: random.Random, staff: dict[str, StaffUser], arri
                         if item.kind == "correction"
                         else []
                     )
-                    item.explanation = "社内の評価に関する記録は、開示により業務の適正な実施に著しい支障を及ぼすおそれがあるため一部を開示しません。"
+                    item.explanation = (
+                        "Our internal assessment notes are withheld: disclosing them would seriously impede our business."
+                        if case.language == "en"
+                        else "社内の評価に関する記録は、開示により業務の適正な実施に著しい支障を及ぼすおそれがあるため一部を開示しません。"
+                    )
+                _located_and_drafted(case, officer)
             if step == "withdrawn":
                 for item in case.items:
                     item.outcome = "withdrawn"
@@ -339,10 +344,93 @@ def load(count: int = 60) -> int:
         arrived = now_day - timedelta(days=days_ago)
         case = _make_case(state, rng, staff, arrived)
         add_sample_documents(case, random.Random(case.id))
+        _identity_confirmed(case, staff["officer@example.jp"])
         _post_last_weeks_letters(case, staff["officer@example.jp"], now_day, rng)
         db.session.commit()
     _demo_inquiries(staff, now_day)
     return count
+
+
+#: States a case reaches only once its requester was identified (and a proxy's authority confirmed).
+IDENTIFIED_STATES = {
+    "in_progress",
+    "awaiting_clarification",
+    "decision_drafted",
+    "awaiting_approval",
+    "approved",
+    "completed",
+}
+
+
+def _identity_confirmed(case: Case, officer: StaffUser) -> None:
+    """What the officer recorded before the case could go on: its documents reviewed as
+    acceptable and the identity (and authority) confirmed. Without it a case "in progress"
+    asks for its identity check again on the case page."""
+    from desk.identity.models import Document, Verification
+
+    if case.status not in IDENTIFIED_STATES:
+        return
+    db.session.flush()
+    checked = datetime.combine(case.arrived_on + timedelta(days=1), time(10, 30), tzinfo=local_zone()).astimezone(UTC)
+    for document in db.session.scalars(select(Document).where(Document.case_id == case.id)):
+        document.review = "acceptable"
+        document.issued_on = document.issued_on or case.arrived_on - timedelta(days=12)
+    applicant = case.proxy or case.principal
+    check = Verification(
+        case_id=case.id,
+        document_address=applicant.address,
+        records_address=case.principal.address,
+        identity_result="identified",
+        identity_by_id=officer.id,
+        identity_at=checked,
+    )
+    if case.proxy_kind:
+        check.proxy_result, check.proxy_by_id, check.proxy_at = "confirmed", officer.id, checked
+    db.session.add(check)
+
+
+def _located_and_drafted(case: Case, officer: StaffUser) -> None:
+    """The data located and what each decision states, as an officer records them before
+    drafting: the search, the table a disclosure discloses, what a correction changed, the
+    items withheld and the alternative measure, so every reply says what it decided."""
+    from desk.decisions.models import DataSearch
+
+    english = case.language == "en"
+    name = case.principal.name if case.principal else ""
+    if any(catalogue.REQUEST_KINDS[item.kind].disclosure for item in case.items):
+        db.session.add(
+            DataSearch(
+                case_id=case.id,
+                systems="Customer database, mail-order system" if english else "顧客管理システム、通販受注システム",
+                findings="One member record, three orders" if english else "会員情報1件、購入履歴3件",
+                recorded_by_id=officer.id,
+            )
+        )
+    for item in case.items:
+        details = dict(item.details or {})
+        if item.outcome in ("disclosed", "partly_disclosed"):
+            columns = ["Item", "Detail"] if english else ["項目", "内容"]
+            rows = (
+                [["Name", name], ["Member no.", f"M-{case.id:05d}"], ["Orders", "3 (2025-2026)"]]
+                if english
+                else [["氏名", name], ["会員番号", f"M-{case.id:05d}"], ["購入履歴", "3件（2025年〜2026年）"]]
+            )
+            details["disclosed"] = {"columns": columns, "rows": rows}
+        if item.outcome == "partly_disclosed":
+            details["withheld"] = ["Internal assessment notes"] if english else ["社内の評価に関する記録"]
+        if item.outcome == "corrected":
+            details["corrected"] = (
+                "We corrected your address to the one you gave."
+                if english
+                else "ご住所を、ご請求のとおりの住所に訂正しました。"
+            )
+        if item.outcome == "alternative_measure":
+            details["alternative_measure"] = (
+                "We stopped sending you direct mail and removed you from the mailing list."
+                if english
+                else "ダイレクトメールの送付を停止し、配信名簿から削除しました。"
+            )
+        item.details = details
 
 
 def _post_last_weeks_letters(case: Case, officer: StaffUser, now_day: date, rng: random.Random) -> None:

@@ -63,6 +63,20 @@ def test_demo_fills_every_state_and_old_completed_cases(app, runner):
         if letter.dated_on < today() - timedelta(days=1) and letter.case.status != "approved"
     ]
     assert stale == [] and queued_letters()
+    # A case past the identity check has it on record, and every reply says what it decided:
+    # a disclosure has its table, a correction what changed (the case page and the letters
+    # read these, as they would for a case worked through the pages).
+    from desk.identity.service import verification_of
+
+    for case in db.session.scalars(select(Case).where(Case.status.in_(["in_progress", "approved", "completed"]))):
+        assert verification_of(case) is not None and verification_of(case).identity_result == "identified", (
+            case.reference
+        )
+        for item in case.items:
+            if item.outcome in ("disclosed", "partly_disclosed"):
+                assert (item.details or {}).get("disclosed", {}).get("rows"), case.reference
+            if item.outcome == "corrected":
+                assert (item.details or {}).get("corrected"), case.reference
     # Every case awaiting approval is in the supervisors' inbox.
     from desk.decisions.service import waiting_for_approval
 

@@ -11,7 +11,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import String, Text, select
+from sqlalchemy import JSON, String, Text, select
 
 from desk.demo import DEMO_PASSWORD, DEMO_STAFF_LOGINS
 from desk.extensions import db
@@ -68,15 +68,28 @@ class _Reader(HTMLParser):
             self.texts.append(data)
 
 
+def _strings(value):
+    """The strings inside a stored value: itself, or those nested in a JSON document (the
+    data an officer recorded to disclose, items withheld, what was corrected)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
 def stored_values() -> list[str]:
     """Every string in the database that is somebody's data, longest first."""
     values: set[str] = set()
     for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, (String, Text)) and c.name not in OWN_WORDS]
+        columns = [c for c in table.columns if isinstance(c.type, (String, Text, JSON)) and c.name not in OWN_WORDS]
         if not columns:
             continue
         for row in db.session.execute(select(*columns)):
-            values.update(v for v in row if isinstance(v, str) and JAPANESE.search(v))
+            values.update(v for v in _strings(list(row)) if JAPANESE.search(v))
     return sorted(values, key=len, reverse=True)
 
 

@@ -24,6 +24,11 @@ class Step:
     #: What to do, in one sentence (ja, en).
     ja: str
     en: str
+    #: Someone's words the step is about, quoted above its form (a supervisor's reason for
+    #: returning the decision), with who wrote them and when.
+    quote: str | None = None
+    quoted_by: int | None = None
+    quoted_at: object = None
 
 
 def _day(day, lang: str) -> str:
@@ -88,6 +93,16 @@ def next_step(case: Case, can_approve: bool = False) -> Step | None:
     if status == "dispatched":
         return Step("letters", "回答書は発送済みです。", "The reply has been sent.")
     if status == "decision_drafted":
+        returned = decisions.last_return(case)
+        if returned is not None:
+            return Step(
+                "decision",
+                "責任者から差し戻されました。理由を確かめて決定を見直し、もう一度確定してください。",
+                "A supervisor returned the decision: read the reason, revise the decision and submit it again.",
+                quote=returned.comment,
+                quoted_by=returned.approver_id,
+                quoted_at=returned.decided_at,
+            )
         return Step(
             "decision",
             "すべての請求を決定しました。内容を確かめて「決定を確定」してください。",

@@ -89,6 +89,9 @@ def test_return_needs_a_reason_and_the_drafter_sees_it(client, app):
     login(client, drafter)
     page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
     assert "責任者から差し戻されました" in page and "根拠の条文を明記してください。" in page
+    # In the next step at the top of the page, not only in the folded approval panel.
+    step = page.split('id="next-step"', 1)[1].split("</section>", 1)[0]
+    assert "理由を確かめて決定を見直し" in step and "根拠の条文を明記してください。" in step
 
 
 def test_own_draft_cannot_be_approved_from_the_inbox(client, app):

@@ -312,13 +312,20 @@ class DocumentKind(Entry):
     #: What to mask before sending (My Number, insured-person symbol/number).
     mask_ja: str = ""
     mask_en: str = ""
+    #: The same told to staff: what to mask on the copy that came (empty: as for the requester).
+    mask_staff_ja: str = ""
+    mask_staff_en: str = ""
 
-    def mask_hint(self, lang: str) -> str:
+    def mask_hint(self, lang: str, staff: bool = False) -> str:
+        if staff and self.mask_staff_ja:
+            return self.mask_staff_en if lang == "en" else self.mask_staff_ja
         return self.mask_en if lang == "en" else self.mask_ja
 
 
 _MASK_INSURANCE_JA = "保険者番号と被保険者等記号・番号を塗りつぶしてください。"
 _MASK_INSURANCE_EN = "Black out the insurer number and the insured-person symbol and number."
+_MASK_INSURANCE_STAFF_JA = "保険者番号と被保険者等記号・番号が見えていれば塗りつぶします。"
+_MASK_INSURANCE_STAFF_EN = "Mask the insurer number and the insured-person symbol and number if they show."
 
 IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
     d.code: d
@@ -335,6 +342,8 @@ IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
             birth_date=True,
             mask_ja="表面のみをお送りください。裏面（個人番号）は送らないでください。",
             mask_en="Send the front only. Never send the back, which shows the individual number.",
+            mask_staff_ja="表面のみを添付します。裏面（個人番号）の写しが届いた場合は、個人番号を塗りつぶします。",
+            mask_staff_en="Attach the front only; if a copy of the back (the individual number) came, mask the number.",
         ),
         DocumentKind(
             "health_insurance",
@@ -344,6 +353,8 @@ IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
             birth_date=True,
             mask_ja=_MASK_INSURANCE_JA,
             mask_en=_MASK_INSURANCE_EN,
+            mask_staff_ja=_MASK_INSURANCE_STAFF_JA,
+            mask_staff_en=_MASK_INSURANCE_STAFF_EN,
         ),
         DocumentKind(
             "pension_book",
@@ -352,6 +363,8 @@ IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
             birth_date=True,
             mask_ja="基礎年金番号を塗りつぶしてください。",
             mask_en="Black out the basic pension number.",
+            mask_staff_ja="基礎年金番号が見えていれば塗りつぶします。",
+            mask_staff_en="Mask the basic pension number if it shows.",
         ),
         DocumentKind(
             "resident_record",
@@ -362,6 +375,8 @@ IDENTITY_DOCUMENTS: dict[str, DocumentKind] = {
             birth_date=True,
             mask_ja="個人番号（マイナンバー）が記載されていないものをご用意ください。",
             mask_en="Ask for a copy without the individual number (My Number).",
+            mask_staff_ja="個人番号（マイナンバー）が記載されていれば塗りつぶします。",
+            mask_staff_en="Mask the individual number (My Number) if the copy shows it.",
         ),
     ]
 }
@@ -381,6 +396,8 @@ PROXY_DOCUMENTS: dict[str, DocumentKind] = {
             "Health insurance card listing the principal as a dependent",
             mask_ja=_MASK_INSURANCE_JA,
             mask_en=_MASK_INSURANCE_EN,
+            mask_staff_ja=_MASK_INSURANCE_STAFF_JA,
+            mask_staff_en=_MASK_INSURANCE_STAFF_EN,
         ),
         DocumentKind(
             "registered_matters",

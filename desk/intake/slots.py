@@ -44,8 +44,8 @@ class Slot:
     def entries(self) -> list[catalogue.DocumentKind]:
         return [catalogue.DOCUMENT_KINDS[k] for k in self.kinds if k in catalogue.DOCUMENT_KINDS]
 
-    def mask_hints(self) -> list[tuple[str, str]]:
-        return [(d.code, tr(d.ja, d.en), d.mask_hint(tr("ja", "en"))) for d in self.entries() if d.mask_ja]
+    def mask_hints(self, staff: bool = False) -> list[tuple[str, str]]:
+        return [(d.code, tr(d.ja, d.en), d.mask_hint(tr("ja", "en"), staff=staff)) for d in self.entries() if d.mask_ja]
 
 
 _PHOTO = tuple(k for k, d in catalogue.IDENTITY_DOCUMENTS.items() if d.photo)
@@ -66,7 +66,22 @@ _ID_HELP_EN = (
 )
 
 
-def _identity_slots(party: str, required: bool) -> list[Slot]:
+#: Staff registering a paper application attach the scans of what came with it: the same
+#: rule, told to the officer rather than asked of the requester.
+_ID_HELP_STAFF_JA = (
+    "同封された本人確認書類のスキャンを添付します。必要なのは、顔写真付きで住所の記載がある書類1点、"
+    "または顔写真のない書類2点（うち1点は現住所の記載があるもの）です。パスポートには住所欄がないため、"
+    "現住所の記載がある書類がもう1点必要です。表と裏がある場合は両方（マイナンバーカードは表面のみ）を添付します。"
+)
+_ID_HELP_STAFF_EN = (
+    "Attach the scans of the identity documents that came with the application. Needed: one document with a "
+    "photo and the address, or two without a photo (one showing the current address). A passport has no address "
+    "field, so one more document showing the address is needed. Attach both sides where there are two (My Number "
+    "card: the front only)."
+)
+
+
+def _identity_slots(party: str, required: bool, staff: bool = False) -> list[Slot]:
     whose_ja, whose_en = ("ご本人", "the principal") if party == "principal" else ("代理人", "the proxy")
     first = Slot(
         f"{party}_id",
@@ -74,8 +89,8 @@ def _identity_slots(party: str, required: bool) -> list[Slot]:
         _ALL_ID,
         f"{whose_ja}の本人確認書類",
         f"Identity document of {whose_en}",
-        _ID_HELP_JA,
-        _ID_HELP_EN,
+        _ID_HELP_STAFF_JA if staff else _ID_HELP_JA,
+        _ID_HELP_STAFF_EN if staff else _ID_HELP_EN,
         required="always" if required else "never",
     )
     second = Slot(
@@ -84,7 +99,9 @@ def _identity_slots(party: str, required: bool) -> list[Slot]:
         _NO_PHOTO,
         f"{whose_ja}の本人確認書類（2点目）",
         f"Second identity document of {whose_en}",
-        "1点目が顔写真のない書類やパスポートの場合に、別の種類の書類をもう1点お送りください。",
+        "1点目が顔写真のない書類やパスポートの場合に必要な、別の種類の書類です。"
+        if staff
+        else "1点目が顔写真のない書類やパスポートの場合に、別の種類の書類をもう1点お送りください。",
         "Needed when the first document has no photo, or is a passport: one more document of another kind.",
         required="if_no_photo" if required else "never",
     )
@@ -107,18 +124,22 @@ def slots_for(who: str, staff: bool = False) -> list[Slot]:
                     (document.code,),
                     document.ja,
                     document.en,
-                    ("次のいずれか1点をお送りください。" if several else "")
+                    (
+                        ("次のいずれか1点が必要です。" if staff else "次のいずれか1点をお送りください。")
+                        if several
+                        else ""
+                    )
                     + ("発行から3か月以内のものに限ります。" if document.dated else ""),
-                    ("Send one of these. " if several else "")
+                    (("One of these is needed. " if staff else "Send one of these. ") if several else "")
                     + ("It must have been issued within the last 3 months." if document.dated else ""),
                     required="never" if staff else "always",
                     group=f"authority_{who}" if several else None,
                 )
             )
-        slots += _identity_slots("proxy", required=not staff)
-        slots += _identity_slots("principal", required=False)
+        slots += _identity_slots("proxy", required=not staff, staff=staff)
+        slots += _identity_slots("principal", required=False, staff=staff)
     else:
-        slots += _identity_slots("principal", required=not staff)
+        slots += _identity_slots("principal", required=not staff, staff=staff)
     if staff:
         slots.append(
             Slot(

@@ -93,8 +93,11 @@ def test_registration_form_speaks_to_the_officer(client, app):
     ja = client.get("/staff/intake/new?who=delegated").get_data(as_text=True)
     assert "申請書に書かれたとおりに入力します" in ja and "塗りつぶしが必要な箇所" in ja
     assert "入力された場合、受付のお知らせ" not in ja and "送る前に塗りつぶしてください" not in ja
+    # The document slots tell the officer what is needed; they ask the requester for nothing.
+    assert "同封された本人確認書類のスキャンを添付します" in ja and "お送りください" not in ja
     en = client.get("/staff/intake/new?who=delegated&lang=en").get_data(as_text=True)
     assert "As written on the application" in en and "Black out before sending" not in en
+    assert "Attach the scans of the identity documents" in en and "Send one of these" not in en
     public = client.get("/requests/new/principal?lang=ja").get_data(as_text=True)
     assert "入力された場合、受付のお知らせ" in public and "申請書に書かれたとおり" not in public
 

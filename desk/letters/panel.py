@@ -25,12 +25,17 @@ def context(case) -> dict:
 
 def summary(case, panel: dict) -> tuple[str, str] | None:
     letters = panel["letters"]
-    queued = sum(1 for letter in panel["queued"])
+    # A reply for the requester's page waits for its electronic dispatch, not for the printer.
+    online = sum(1 for letter in panel["queued"] if letter.kind == "reply" and panel.get("electronic"))
+    queued = len(panel["queued"]) - online
     sent = sum(1 for letter in letters if letter.dispatched_on)
-    if not queued and not sent:
+    if not queued and not sent and not online:
         return ("発送した文書なし", "No letter sent yet")
     ja = [f"印刷待ち {queued}通"] if queued else []
     en = [f"{queued} to print"] if queued else []
+    if online:
+        ja.append("回答書は電子的に提供待ち")
+        en.append("the reply to deliver electronically")
     if sent:
         ja.append(f"発送済 {sent}通")
         en.append(f"{sent} sent")

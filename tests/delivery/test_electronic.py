@@ -209,6 +209,13 @@ def test_a_reply_for_the_requesters_page_is_not_offered_for_printing(client, app
     login(client, make_staff("officer"))
     page = client.get(f"/staff/cases/{electronic.reference}").get_data(as_text=True)
     assert "回答書を電磁的記録で提供してください" in page and "電子的に提供（未掲載）" in page
+    from desk.letters.panel import summary
+    from desk.letters.service import panel_context
+
+    assert summary(electronic, panel_context(electronic)) == (
+        "回答書は電子的に提供待ち",
+        "the reply to deliver electronically",
+    )
     assert "印刷待ちの回答書を印刷して発送" in client.get(f"/staff/cases/{paper.reference}").get_data(as_text=True)
     print_run = client.get("/staff/letters/print-run").get_data(as_text=True)
     assert paper.reference in print_run and electronic.reference not in print_run

@@ -70,3 +70,14 @@ def test_pages_name_each_method_once_per_line(app, client):
         assert len(lines) == 3, lines
         for line, name in zip(lines, names, strict=True):
             assert line.count(name) == 1 and "<strong>" not in line, line
+
+
+def test_the_reference_in_a_way_to_pay_is_never_broken_at_its_hyphen(app, client):
+    """On the status page the reference inside each way to pay is kept on one line."""
+    from tests.intake.test_status import look, make_request
+
+    case, code = make_request()
+    transition(case, "awaiting_fee", on=date(2026, 11, 4))
+    db.session.commit()
+    html = look(client, case.reference, code)
+    assert f'受付番号（<span class="nowrap">{case.reference}</span>）' in html

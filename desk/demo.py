@@ -17,11 +17,14 @@ from desk.cases import service
 from desk.cases.models import Case, CaseNote, Requester, RequestItem
 from desk.cases.search import search_keys
 from desk.clock import local_zone, today, travel
-from desk.decisions.models import Approval
+from desk.decisions.models import Approval, DataSearch
 from desk.extensions import db
 from desk.fees.models import FeePayment
+from desk.identity.models import Document, Verification
 from desk.inquiries.service import Particulars, close_case_as_inquiry, receive, record_answer
 from desk.intake.samples import add_sample_documents
+from desk.letters.models import Letter
+from desk.letters.service import dispatch
 
 DEMO_PASSWORD = "desk-demo-2026"
 DEMO_STAFF = (
@@ -366,8 +369,6 @@ def _identity_confirmed(case: Case, officer: StaffUser) -> None:
     """What the officer recorded before the case could go on: its documents reviewed as
     acceptable and the identity (and authority) confirmed. Without it a case "in progress"
     asks for its identity check again on the case page."""
-    from desk.identity.models import Document, Verification
-
     if case.status not in IDENTIFIED_STATES:
         return
     db.session.flush()
@@ -393,8 +394,6 @@ def _located_and_drafted(case: Case, officer: StaffUser) -> None:
     """The data located and what each decision states, as an officer records them before
     drafting: the search, the table a disclosure discloses, what a correction changed, the
     items withheld and the alternative measure, so every reply says what it decided."""
-    from desk.decisions.models import DataSearch
-
     english = case.language == "en"
     name = case.principal.name if case.principal else ""
     if any(catalogue.REQUEST_KINDS[item.kind].disclosure for item in case.items):
@@ -438,9 +437,6 @@ def _post_last_weeks_letters(case: Case, officer: StaffUser, now_day: date, rng:
     out the day after, so the print run holds this week's post, not a year of lapse notices
     and requests for the fee nobody sent. An approved case's reply still waits there, as
     its state says."""
-    from desk.letters.models import Letter
-    from desk.letters.service import dispatch
-
     db.session.flush()
     waiting = db.session.scalars(
         select(Letter)

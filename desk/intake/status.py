@@ -199,6 +199,7 @@ def view_of(case) -> StatusView:
     # before anything else is asked (a web applicant pays after sending the form); while we
     # wait for documents or an answer, only those are asked.
     owed = balance(case) if case.status in FEE_SHOWN_WHILE else 0
+    fee_kinds, free_kinds = kinds_at_stake(case) if case.status == "awaiting_fee" else ([], [])
     return StatusView(
         reference=case.reference,
         arrived_on=case.arrived_on,
@@ -230,9 +231,6 @@ def view_of(case) -> StatusView:
         missing=[(needed, needed.note) for needed in documents_still_needed(case)]
         if case.status == "awaiting_documents"
         else [],
-        **(
-            dict(zip(("fee_kinds", "free_kinds"), kinds_at_stake(case), strict=True))
-            if case.status == "awaiting_fee"
-            else {}
-        ),
+        fee_kinds=fee_kinds,
+        free_kinds=free_kinds,
     )

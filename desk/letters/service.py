@@ -179,6 +179,8 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
     addressee, principal, proxy = case.addressee, case.principal, case.proxy
     fee_due = fees_due(case)
     paid = amount_paid(case)
+    # An unpaid fee ends only the kinds that carry one: the fee notice warns of those only.
+    fee_kinds, free_kinds = kinds_at_stake(case)
     items, tables, attachment_number = [], {}, 0
     for number, item in enumerate(case.items, start=1):
         outcome = OUTCOMES.get(item.outcome) if item.outcome else None
@@ -257,9 +259,8 @@ def context(case, kind: str, lang: str, dated: date) -> tuple[dict, dict]:
         "asked": (pause.message or "").strip() if pause else "",
         "lapsed_kinds": [REQUEST_KINDS[item.kind] for item in lapsed_items(case)],
         "going_on_kinds": [REQUEST_KINDS[item.kind] for item in case.items if item.outcome != "lapsed"],
-        # An unpaid fee ends only the kinds that carry one: the fee notice warns of those only.
-        "fee_kinds": kinds_at_stake(case)[0],
-        "free_kinds": kinds_at_stake(case)[1],
+        "fee_kinds": fee_kinds,
+        "free_kinds": free_kinds,
         "needed_documents": documents_still_needed(case) if kind in ("shortfall", "lapse") else [],
         "proxy_alternatives": (
             [[DOCUMENT_KINDS[c] for c in alternative] for alternative in PROXY_KINDS[case.proxy_kind].requirements]

@@ -8,18 +8,16 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_login import current_user, login_required
 
 from desk import catalogue, settings
-from desk.auth.models import StaffUser
 from desk.auth.permissions import can, require
 from desk.cases import deadlines, hooks
 from desk.cases.service import by_reference
 from desk.clock import today
-from desk.extensions import db
 from desk.fees import service as fees
 from desk.formatting import format_date
 from desk.i18n import current_language, label, tr
 from desk.intake.service import duplicates_of
 from desk.workbench import guide, queries
-from desk.workbench.panels import header, review_panel
+from desk.workbench.panels import _names, header, review_panel
 
 blueprint = Blueprint("cases", __name__, url_prefix="/staff")
 
@@ -197,7 +195,7 @@ def render_case(case, status: int = 200):
         side=[p for p in panels if p["key"] in _SIDE],
         step=step,
         step_panel=step_panel,
-        step_quoted_by=_staff_name(step.quoted_by) if step and step.quoted_by else None,
+        step_quoted_by=_names([step.quoted_by]).get(step.quoted_by) if step and step.quoted_by else None,
         today=today(),
         fee_due=fees.fee_due(case),
         header=header(case),
@@ -208,8 +206,3 @@ def render_case(case, status: int = 200):
 
 #: Panels shown beside the work (below it on a narrow screen).
 _SIDE = ("timeline", "notes")
-
-
-def _staff_name(staff_id: int) -> str | None:
-    user = db.session.get(StaffUser, staff_id)
-    return user.name if user else None

@@ -30,7 +30,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     # project's machine 3 ms rather than 22 ms per commit, and the write lock is held for
     # that long (benchmarks/intake.py). synchronous stays FULL: an acknowledged request
     # survives a power cut.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(desk_config.PROJECT_ROOT / "static"),
     )
     app.config.update(settings)
+    _take_turns_writing_sqlite(app)
 
     db.init_app(app)
     # Batch mode lets later migrations alter tables on SQLite too.
@@ -83,6 +84,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.wsgi_app = BodyDeadline(app.wsgi_app, app.config["BODY_TIMEOUT"], app.config["MAX_CONTENT_LENGTH"])
     return app
+
+
+def _take_turns_writing_sqlite(app: Flask) -> None:
+    """On SQLite, the threads of a worker take turns to write in the process instead of
+    sleeping in SQLite's busy handler (desk.sqlite says why)."""
+    if not str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        return
+    from desk.sqlite import Connection
+
+    Connection.wait_seconds = SQLITE_BUSY_TIMEOUT_MS / 1000
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options["connect_args"] = {"factory": Connection, **options.get("connect_args", {})}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _areas() -> list:

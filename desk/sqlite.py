@@ -1,0 +1,121 @@
+"""SQLite's connections: the threads of one process take turns to write, in the process.
+
+SQLite lets one connection write at a time. A second writer is told "busy" and SQLite's busy
+handler puts it to sleep, for longer each time (1, 2, 5, 10 … 100 ms), however soon the
+first writer commits. With gthread workers (gunicorn.conf.py: 8 threads) the threads of a
+worker wrote in turns of sleeps: with 8 clients at once the API's submit fell from 29 to 12
+requests/s and its p95 rose past 2 s, while the database was idle most of that time
+(benchmarks/intake.py; py-spy showed the threads asleep in the throttle's and the send
+claim's first write).
+
+So each connection here, at the statement that opens its write transaction (the first
+INSERT, UPDATE, DELETE or REPLACE, where Python's sqlite3 begins the transaction), first
+takes a lock shared by every connection of the process to the same database file, and
+gives it back when the transaction ends (commit, rollback, close). A thread waiting for it
+is woken the moment the writer before it finishes. Other processes on the same file still
+meet SQLite's own locking and busy timeout; several app servers belong on PostgreSQL.
+Reads never wait for the lock.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+
+#: Statements before which Python's sqlite3 opens a transaction (its "legacy" isolation).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(database) -> threading.Lock:
+    name = os.fsdecode(database)
+    key = name if name.startswith("file:") or name == ":memory:" else os.path.realpath(name)
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def _opens_write(sql: str) -> bool:
+    return sql.lstrip()[:7].upper().startswith(_WRITES)
+
+
+class Connection(sqlite3.Connection):
+    """sqlite3's connection, whose write transactions take the process's turn first."""
+
+    #: Seconds to wait for the turn before answering "database is locked" (desk sets it to
+    #: SQLite's own busy timeout, so the caller sees the same error after the same wait).
+    wait_seconds = 30.0
+
+    def __init__(self, database, *args, **kwargs):
+        super().__init__(database, *args, **kwargs)
+        self._turn = _lock_for(database)
+        self._holding = False
+
+    def cursor(self, factory=None):
+        return super().cursor(factory or Cursor)
+
+    # The shortcuts on the connection would make a plain cursor in C, past cursor() above.
+    def execute(self, sql, parameters=(), /):
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql, parameters, /):
+        return self.cursor().executemany(sql, parameters)
+
+    def executescript(self, script, /):
+        return self.cursor().executescript(script)
+
+    def _before(self, sql: str) -> None:
+        if not self._holding and not self.in_transaction and _opens_write(sql):
+            if not self._turn.acquire(timeout=self.wait_seconds):
+                raise sqlite3.OperationalError("database is locked")
+            self._holding = True
+
+    def _after(self) -> None:
+        if self._holding and not self.in_transaction:
+            self._holding = False
+            self._turn.release()
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self._after()  # a commit that failed leaves the transaction open: the rollback gives the turn back
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self._after()
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            if self._holding:
+                self._holding = False
+                self._turn.release()
+
+
+class Cursor(sqlite3.Cursor):
+    def execute(self, sql, parameters=(), /):
+        connection = self.connection
+        connection._before(sql)
+        try:
+            return super().execute(sql, parameters)
+        finally:
+            connection._after()  # a write refused before its transaction began gives the turn back
+
+    def executemany(self, sql, parameters, /):
+        connection = self.connection
+        connection._before(sql)
+        try:
+            return super().executemany(sql, parameters)
+        finally:
+            connection._after()
+
+    def executescript(self, script, /):
+        try:
+            return super().executescript(script)
+        finally:
+            self.connection._after()  # executescript commits what was open first

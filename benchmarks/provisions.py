@@ -1,13 +1,14 @@
 """Finding one person across three years of weekly lists: the record-disclosure search.
 
-Builds LISTS provision records of ROWS people each directly in the database (keyed digests
-as desk.provisions.index writes them: names drawn from 520,000, as many as screen.py's
-260 surnames x 2,000 given names make, so every name is shared by about 300 rows across 150
-lists of a million — on smaller lists proportionally fewer names, so a name is shared as
-often as at full size; one planted person on every fifth list and namesakes of hers on every list),
-then times desk.provisions.index.find_person — the case page's search — for the planted
-person and for a stranger. Target: within 1 s at 150 lists of 1,000,000 rows, on SQLite and
-on PostgreSQL.
+Builds LISTS provision records of ROWS people each, their indexes written by
+desk.provisions.index's own IndexBuilder and write_index (sealed buckets by the name's
+digest), from generated rows: names drawn from 520,000, as many as screen.py's 260 surnames
+x 2,000 given names make, so every name is shared by about 300 rows across 150 lists of a
+million (on smaller lists proportionally fewer names, so a name is shared as often as at
+full size); one planted person on every fifth list and namesakes of hers, born on other
+days, on every list. Then times desk.provisions.index.find_person, the case page's search,
+for the planted person and for a stranger. Target: within 1 s at 150 lists of 1,000,000
+rows, on SQLite and on PostgreSQL.
 
     .venv/bin/python benchmarks/provisions.py [--lists 150] [--rows 1000000]
         [--database-url postgresql+psycopg://…/db]   (default: a throw-away SQLite file)
@@ -18,6 +19,7 @@ Never touches instance/.
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import shutil
 import statistics
@@ -26,34 +28,41 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-KEY_INDEXES = ("name_key",)
 #: Distinct names per million rows (screen.py's 260 surnames x 2,000 given names).
 NAMES_PER_MILLION = 520_000
+PLANTED = ("髙橋 美咲", "1985-03-09", "090-1234-5678", "東京都渋谷区神宮前1-2-3")
 
 
-def build(args, db, connection) -> None:
+def build(args, db) -> None:
     from sqlalchemy import text
 
     from desk.provisions import service
-    from desk.provisions.index import COLUMNS, DIGEST_BYTES, person_digests
+    from desk.provisions.index import CHUNK_ROWS, IndexBuilder, write_index
     from desk.provisions.models import ProvisionRecord
+    from desk.storage import service as storage
+    from desk.suppression.csv_input import resolve_columns
+    from desk.suppression.keys import Hasher, matching_key
+    from desk.text import names as name_text
 
-    table = "provision_record_people"
-    for column in KEY_INDEXES:  # built after the load: what a bulk load does, not what desk does per list
-        db.session.execute(text(f"DROP INDEX IF EXISTS ix_{table}_{column}"))
     party = service.save_counterparty(None, {"code": "bench", "name": "株式会社ベンチ", "active": True}, actor=None)
-    planted = person_digests("髙橋 美咲", "1985-03-09", "090-1234-5678", "東京都渋谷区神宮前1-2-3")
     db.session.commit()
     rng = random.Random(args.seed)
-    randbytes, draw = rng.randbytes, rng.randrange
-    # Shared as often as on lists of a million: fewer names on smaller lists.
-    names = max(1, NAMES_PER_MILLION * args.rows // 1_000_000)
-    pool = [randbytes(DIGEST_BYTES) for _ in range(names)]
-    started = time.perf_counter()
-    dialect = db.engine.dialect.name
+    draw = rng.randrange
+    hasher = Hasher(matching_key())
+    # Shared as often as on lists of a million: fewer names on smaller lists. Each generated
+    # name stands for its digest (random, as a keyed hash is); the planted one is real.
+    count = max(1, NAMES_PER_MILLION * args.rows // 1_000_000)
+    pool = [f"名{k}" for k in range(count)]
+    digests = {name: rng.randbytes(32) for name in pool}
+    digests[PLANTED[0]] = hasher("name", name_text.name_key(PLANTED[0]))
+    matcher = SimpleNamespace(hasher=hasher, name_digests=digests)
+    columns = resolve_columns(["氏名", "生年月日", "電話番号", "住所"], None)
+    started, indexing = time.perf_counter(), 0.0
+    gc.disable()
     for n in range(args.lists):
         day = date(2024, 1, 1) + timedelta(weeks=n)
         entry = ProvisionRecord(
@@ -70,53 +79,36 @@ def build(args, db, connection) -> None:
         )
         db.session.add(entry)
         db.session.flush()
+        storage.store(entry, b"(the list is not read by the search)", "text/csv")
         rows = [
-            (
-                entry.id,
-                i + 1,
-                pool[draw(names)],
-                randbytes(DIGEST_BYTES),
-                randbytes(DIGEST_BYTES),
-                randbytes(DIGEST_BYTES),
-            )
-            for i in range(args.rows)
+            [
+                pool[draw(count)],
+                f"{1940 + draw(65)}-{1 + draw(12):02d}-{1 + draw(28):02d}",
+                f"0{draw(10)}0-{draw(10000):04d}-{draw(10000):04d}",
+                f"東京都港区六本木{draw(9) + 1}-{draw(29) + 1}-{draw(19) + 1}",
+            ]
+            for _ in range(args.rows)
         ]
         for k in (args.rows // 3, 2 * args.rows // 3):  # namesakes: her name, born on other days
-            rows[k] = (entry.id, k + 1, planted.name, randbytes(DIGEST_BYTES), None, None)
+            rows[k] = [PLANTED[0], "1970-01-01", "", ""]
         if n % 5 == 0:
-            rows[args.rows // 2] = (
-                entry.id,
-                args.rows // 2 + 1,
-                planted.name,
-                planted.birth,
-                planted.phone,
-                planted.address,
-            )
-        raw = db.session.connection().connection.driver_connection
-        if dialect == "postgresql":
-            with (
-                raw.cursor() as cursor,
-                cursor.copy(f"COPY {table} ({COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy,
-            ):
-                copy.set_types(["int4", "int4", "bytea", "bytea", "bytea", "bytea"])
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            raw.executemany(f"INSERT INTO {table} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            rows[args.rows // 2] = list(PLANTED)
+        began = time.perf_counter()
+        builder = IndexBuilder(columns, matcher)
+        for at in range(0, len(rows), CHUNK_ROWS):
+            builder.add(rows[at : at + CHUNK_ROWS])
+        write_index(entry, builder)
         db.session.commit()
+        indexing += time.perf_counter() - began
         if n % 10 == 9:
-            print(f"  {n + 1} lists, {(n + 1) * args.rows:,} rows, {time.perf_counter() - started:.0f} s", flush=True)
-    for column in KEY_INDEXES:
-        db.session.execute(text(f"CREATE INDEX ix_{table}_{column} ON {table} ({column})"))
-    db.session.commit()
-    if dialect == "postgresql":
-        db.session.execute(text(f"ANALYZE {table}"))
-    else:
-        db.session.execute(text("ANALYZE"))
+            print(f"  {n + 1} lists, {(n + 1) * args.rows:,} people, {time.perf_counter() - started:.0f} s", flush=True)
+    gc.enable()
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     print(
-        f"each name on about {args.lists * args.rows // names:,} rows (as on {args.lists} lists of a million); "
-        f"built {args.lists} lists x {args.rows:,} rows = {args.lists * args.rows:,} index rows in {time.perf_counter() - started:.0f} s"
+        f"each name on about {args.lists * args.rows // count:,} rows (as on {args.lists} lists of a million); "
+        f"built {args.lists} lists x {args.rows:,} people in {time.perf_counter() - started:.0f} s "
+        f"(indexing {indexing / args.lists:.2f} s a list)"
     )
 
 
@@ -131,7 +123,7 @@ def main() -> None:
 
     from desk import create_app
     from desk.extensions import db
-    from desk.provisions.index import find_person, person_digests
+    from desk.provisions.index import find_person, wanted_person
 
     work = Path(tempfile.mkdtemp(prefix="desk-bench-provisions-"))
     try:
@@ -146,7 +138,7 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             print(f"database: {db.engine.dialect.name}")
-            build(args, db, None)
+            build(args, db)
             people = {
                 "a person on every fifth list": (
                     "高橋 美咲",
@@ -161,7 +153,7 @@ def main() -> None:
                 for _ in range(args.repeat):
                     db.session.expire_all()
                     started = time.perf_counter()
-                    hits = find_person(person_digests(name, born, phone, address))
+                    hits = find_person(wanted_person(name, born, phone, address))
                     times.append(time.perf_counter() - started)
                 print(
                     f"{label}: {len(hits)} record(s) found; median {statistics.median(times) * 1000:.1f} ms, "

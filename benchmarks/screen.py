@@ -200,7 +200,7 @@ def measure_recording(args, db, source, work, floor: float, floor_cpu: float, ro
 
     from desk import text
     from desk.provisions import service as provisions
-    from desk.provisions.models import RecordPerson
+    from desk.provisions.models import RecordBucket
     from desk.provisions.screening import index_screened, screen_file_and_record
 
     if not provisions.counterparties():
@@ -228,13 +228,13 @@ def measure_recording(args, db, source, work, floor: float, floor_cpu: float, ro
 
     def index_last() -> None:
         entry, listed = indexing.pop()
-        before = db.session.scalar(select(func.count()).select_from(RecordPerson))
+        before = db.session.scalar(select(func.count()).select_from(RecordBucket))
         started, cpu = time.perf_counter(), time.process_time()
         index_screened(entry, listed)
         index_times.append((time.perf_counter() - started, time.process_time() - cpu))
         print(
             f"  (index of run {len(index_times)}: {index_times[-1][0]:.2f} s wall, {index_times[-1][1]:.2f} s CPU, "
-            f"into a table of {before:,} rows)",
+            f"into a table of {before:,} buckets)",
             flush=True,
         )
 

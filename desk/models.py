@@ -12,7 +12,7 @@ from desk.identity.models import Document, Verification
 from desk.inquiries.models import Inquiry, InquiryAttachment, InquiryCase
 from desk.intake.models import IntakeSend
 from desk.letters.models import Letter
-from desk.provisions.models import Counterparty, ProvisionRecord, RecordPerson
+from desk.provisions.models import Counterparty, ProvisionRecord, RecordBucket
 from desk.retention.models import DisposalRun, DisposedCase, LegalHold
 from desk.settings.models import Setting
 from desk.suppression.models import ScreeningFile, ScreeningRun, SuppressionEntry
@@ -47,7 +47,7 @@ __all__ = [
     "ThrottleCounter",
     "Counterparty",
     "ProvisionRecord",
-    "RecordPerson",
+    "RecordBucket",
     "ConsentRecord",
     "ConsentSignup",
     "ConsentDroppedPurpose",

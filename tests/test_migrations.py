@@ -225,15 +225,16 @@ def test_upgrade_fills_the_given_name_keys(empty_database_url, tmp_path):
 
 
 def test_upgrade_rebuilds_the_provision_index_from_the_stored_lists(empty_database_url, tmp_path):
-    """After 0026 a list indexed before it (combined digests) is marked to be indexed again;
-    `desk daily`'s step indexes it from the stored encrypted list and the person is found."""
+    """After 0026 and 0028 a list indexed before them (combined digests) is marked to be
+    indexed again; `desk daily`'s step indexes it from the stored encrypted list into sealed
+    buckets and the person is found."""
     from datetime import date
 
     from sqlalchemy import select
 
     from desk.provisions import service as provisions
-    from desk.provisions.index import find_person, person_digests
-    from desk.provisions.models import ProvisionRecord
+    from desk.provisions.index import find_person, wanted_person
+    from desk.provisions.models import ProvisionRecord, RecordBucket
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "INSTANCE_DIR": str(tmp_path)})
     with app.app_context():
@@ -255,9 +256,10 @@ def test_upgrade_rebuilds_the_provision_index_from_the_stored_lists(empty_databa
         upgrade()
         entry = db.session.get(ProvisionRecord, record_id)
         assert entry.indexed_at is None and entry.indexed_count == 0 and entry.wrapped_key is not None
-        assert db.session.scalar(text("SELECT count(*) FROM provision_record_people")) == 0
+        assert "provision_record_people" not in db.inspect(db.engine).get_table_names()
         assert provisions.index_pending() == [entry.number]
-        hits = find_person(person_digests("高橋 美咲", date(1985, 3, 9)))
+        assert db.session.scalar(select(db.func.count()).select_from(RecordBucket)) == 1
+        hits = find_person(wanted_person("高橋 美咲", date(1985, 3, 9)))
         assert [h.record.id for h in hits] == [record_id]
         assert db.session.scalar(select(ProvisionRecord.indexed_count)) == 1
         db.session.remove()

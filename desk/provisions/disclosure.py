@@ -17,7 +17,7 @@ from desk.formatting import format_date
 from desk.i18n import count_en
 from desk.provisions.bases import DIRECTIONS
 from desk.provisions.forms import ConfirmForm
-from desk.provisions.index import Hit, find_person, person_digests
+from desk.provisions.index import Hit, find_person, wanted_person
 from desk.provisions.items import items_in
 from desk.provisions.service import pending_index
 
@@ -44,7 +44,7 @@ def hits_for(case) -> list[Hit]:
     if principal is None:
         return []
     return find_person(
-        person_digests(
+        wanted_person(
             name=principal.name, birth_date=principal.birth_date, phone=principal.phone, address=principal.address
         )
     )

@@ -40,7 +40,7 @@ class Counterparty(db.Model):
 
 class ProvisionRecord(EncryptedFile, db.Model):
     """One provision to or receipt from a counterparty: the Art. 29/30 record. The list of
-    the principals concerned is the encrypted file; `people` indexes it by keyed hashes.
+    the principals concerned is the encrypted file; its buckets (RecordBucket) index it.
     At disposal the file is shredded and the index deleted; the skeleton stays."""
 
     __tablename__ = "provision_records"
@@ -94,26 +94,22 @@ class ProvisionRecord(EncryptedFile, db.Model):
         return f"{'P' if self.direction == 'provision' else 'R'}-{self.id:06d}"
 
 
-class RecordPerson(db.Model):
-    """One person (a row with a name) on one recorded list: the suppression register's own
-    keyed digests of the row's normalised fields (HMAC-SHA256 under the register's key, each
-    field under its tag, cut to 16 bytes), the very digests the screening computes. Nothing
-    readable. The person is found by the name's digest (the one secondary index); the other
-    digests confirm it as the register's rules do.
+class RecordBucket(db.Model):
+    """One bucket of a recorded list's index (desk.provisions.index): the people of the list
+    whose name's keyed digest (the suppression register's, cut to 16 bytes) begins with the
+    bucket's 16 bits, each as that digest, the row, and the row's date of birth, phone and
+    address as written, the whole sealed (AES-GCM) under a key derived from the stored list's
+    own key. Nothing readable; shredding the list's key shreds its index too.
 
-    Clustered by (record, row): a list's rows are appended in order and deleted as one range
-    at disposal (SQLite: WITHOUT ROWID, so the table is that key's B-tree, no rowid beside)."""
+    Clustered by (record, bucket): a list's buckets are appended in order and deleted as one
+    range at disposal; a search reads one bucket of each list kept (SQLite: WITHOUT ROWID)."""
 
-    __tablename__ = "provision_record_people"
-    __table_args__ = (Index("ix_provision_record_people_name_key", "name_key"), {"sqlite_with_rowid": False})
+    __tablename__ = "provision_record_buckets"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     record_id: Mapped[int] = mapped_column(
         ForeignKey("provision_records.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    #: The person's row on the list (1 = first row after the header).
-    row: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    #: 16 bytes each (index.DIGEST_BYTES): never colliding across billions of rows.
-    name_key: Mapped[bytes] = mapped_column(LargeBinary(16))
-    birth_key: Mapped[bytes | None] = mapped_column(LargeBinary(16))
-    phone_key: Mapped[bytes | None] = mapped_column(LargeBinary(16))
-    address_key: Mapped[bytes | None] = mapped_column(LargeBinary(16))
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: nonce (12 bytes) + AES-GCM ciphertext of the bucket's entries
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)

@@ -18,7 +18,7 @@ from desk.clock import now
 from desk.extensions import db
 from desk.provisions.bases import BASES, DIRECTIONS, RECORDED
 from desk.provisions.index import index_list
-from desk.provisions.models import Counterparty, ProvisionRecord, RecordPerson
+from desk.provisions.models import Counterparty, ProvisionRecord, RecordBucket
 from desk.storage import service as storage
 from desk.suppression.errors import SuppressionError
 
@@ -167,9 +167,10 @@ def record_list(
     entry.column_overrides = overrides or None
     db.session.add(entry)
     db.session.flush()
+    # Stored first: the index is sealed under a key derived from the stored list's own.
+    storage.store(entry, data, "text/csv")
     if index_now:
         index_record(entry, data, matcher=matcher)
-    storage.store(entry, data, "text/csv")
     db.session.flush()
     audit(
         "provisions.recorded",
@@ -278,7 +279,7 @@ def dispose(as_of: date, *, dry_run: bool = False, actor_kind: str = "system") -
         done.append(entry.number)
         if dry_run:
             continue
-        db.session.execute(delete(RecordPerson).where(RecordPerson.record_id == entry.id))
+        db.session.execute(delete(RecordBucket).where(RecordBucket.record_id == entry.id))
         if entry.wrapped_key is not None:
             name = entry.storage_name
             storage.shred_key(entry)

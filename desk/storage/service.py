@@ -113,6 +113,18 @@ def read(record: EncryptedFile) -> bytes:
     return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], record.storage_name.encode())
 
 
+def piece_cipher(record: EncryptedFile, purpose: bytes) -> AESGCM:
+    """A cipher for small pieces that belong to a stored file (a recorded list's index),
+    under a key derived from the file's own key for `purpose`: shredding the file's key
+    makes them noise too, and a master-key rotation (which re-wraps the file's key) leaves
+    them readable. Callers give each piece a random nonce and bind it to its place as
+    associated data."""
+    if record.wrapped_key is None or record.storage_name is None:
+        raise StorageError("this file has been destroyed")
+    key = _unwrap(record.wrapped_key, record.storage_name)
+    return AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"desk: " + purpose).derive(key))
+
+
 def shred_key(record: EncryptedFile) -> None:
     """Step one of destruction: forget the key (the caller commits). From then on the file
     is noise, wherever copies of it are."""

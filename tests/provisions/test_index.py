@@ -1,16 +1,20 @@
-"""The index of a recorded list: the register's own per-field digests, one row per person, the
-screening's digests reused, the person found by the name's digest and the register's rules."""
+"""The index of a recorded list: sealed buckets by the register's digest of the name, the
+screening's digests reused, the person found by the register's rules, nothing readable in
+the database, and nothing openable once the list's key is shredded."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+import pytest
+from cryptography.exceptions import InvalidTag
+from sqlalchemy import func, select
 
 from desk.extensions import db
 from desk.provisions import service
-from desk.provisions.index import find_person, person_digests
-from desk.provisions.models import RecordPerson
+from desk.provisions.index import NONCE_BYTES, PURPOSE, Wanted, find_person, wanted_person
+from desk.provisions.models import RecordBucket
+from desk.storage import service as storage
 from desk.suppression.keys import Hasher, hashed, matching_key, person_keys
 from desk.suppression.matching import Matcher
 
@@ -28,61 +32,97 @@ def _record(parties, data=LIST):
     return service.record_list(wanted, data, list_name="l.csv", via="manual", index_now=False)
 
 
-def test_rows_hold_the_registers_digests(app, parties):
-    """One row per named person, each digest the register's (cut to 16 bytes); no name, no row."""
+def _buckets():
+    return (
+        db.session.execute(select(RecordBucket).order_by(RecordBucket.record_id, RecordBucket.bucket)).scalars().all()
+    )
+
+
+def _bucket_of(name: str) -> int:
+    return int(hashed(person_keys(name))["name"][:4], 16)
+
+
+def test_people_go_into_sealed_buckets_by_the_registers_digest_of_the_name(app, parties):
+    """Three named people (two of them one name as the register normalises it), two
+    buckets: the first 16 bits of the register's own digest of each name. No field of the
+    list is readable in the database."""
     entry = _record(parties)
     assert service.index_record(entry, LIST) == 3
-    rows = db.session.execute(select(RecordPerson).order_by(RecordPerson.row)).scalars().all()
-    assert [r.row for r in rows] == [1, 2, 3]
-    register = hashed(person_keys("高橋 美咲", None, "1985-03-09", "09012345678", "東京都渋谷区神宮前一丁目2番3号"))
-    first = rows[0]
-    assert first.name_key == bytes.fromhex(register["name"])[:16]
-    assert first.birth_key == bytes.fromhex(register["birth_date"])[:16]
-    assert first.phone_key == bytes.fromhex(register["phone"])[:16]
-    assert first.address_key == bytes.fromhex(register["address"])[:16]
-    assert rows[1].phone_key is None and rows[2].birth_key is None
+    rows = _buckets()
+    assert sorted(r.bucket for r in rows) == sorted({_bucket_of("高橋 美咲"), _bucket_of("佐藤 一郎")})
+    stored = b"".join(r.sealed for r in rows)
+    for clear in ("090-1234-5678", "1985-03-09", "神宮前", "03-1111-2222", "高橋", "髙橋"):
+        assert clear.encode() not in stored
+    assert db.session.scalar(select(func.count()).select_from(RecordBucket)) == 2
 
 
 def test_the_screenings_digests_are_reused(app, parties):
     """With the screening's matcher, a name's digest it already computed is taken as it is."""
     matcher = Matcher(Hasher(matching_key()), [])
     matcher.name_digests["髙橋 美咲"] = b"\xaa" * 32
-    matcher.birth_digests["1985-03-09"] = b"\xbb" * 32
     entry = _record(parties)
     service.index_record(entry, LIST, matcher=matcher)
-    first = db.session.scalar(select(RecordPerson).where(RecordPerson.row == 1))
-    assert (first.name_key, first.birth_key) == (b"\xaa" * 16, b"\xbb" * 16)
+    assert 0xAAAA in {r.bucket for r in _buckets()}
+    [hit] = find_person(Wanted(b"\xaa" * 16, "1985-03-09", None, None))
+    assert (hit.record.id, hit.row) == (entry.id, 1)
     # what it did not know, it computed: the register's digest
-    third = db.session.scalar(select(RecordPerson).where(RecordPerson.row == 3))
-    assert third.name_key == bytes.fromhex(hashed(person_keys("佐藤 一郎"))["name"])[:16]
+    assert _bucket_of("佐藤 一郎") in {r.bucket for r in _buckets()}
 
 
 def test_found_by_the_registers_rules(app, parties):
     """Name + birth date first; another birth date on both sides is another person; without
-    a birth date a phone or an address decides."""
+    a birth date a phone or an address decides, each normalised as the register does."""
     entry = _record(parties)
     service.index_record(entry, LIST)
     db.session.commit()
-    [hit] = find_person(person_digests("高橋 美咲", date(1985, 3, 9)))
+    [hit] = find_person(wanted_person("高橋 美咲", date(1985, 3, 9)))
     assert (hit.record.id, hit.rule, hit.row) == (entry.id, "name+birth_date", 1)
-    assert find_person(person_digests("高橋 美咲", date(1970, 1, 1), "090-1234-5678")) == []
-    [hit] = find_person(person_digests("佐藤 一郎", date(1970, 1, 1), "03-1111-2222"))
-    assert hit.rule == "name+phone"
-    [hit] = find_person(person_digests("髙橋 美咲", None, None, "東京都渋谷区神宮前一丁目2番3号"))
+    assert find_person(wanted_person("高橋 美咲", date(1970, 1, 1), "090-1234-5678")) == []
+    [hit] = find_person(wanted_person("佐藤 一郎", date(1970, 1, 1), "03-1111-2222"))
+    assert (hit.rule, hit.row) == ("name+phone", 3)
+    [hit] = find_person(wanted_person("髙橋 美咲", None, None, "東京都渋谷区神宮前一丁目2番3号"))
     assert (hit.rule, hit.row) == ("name+address", 1)
-    assert find_person(person_digests("佐藤 一郎")) == []
+    assert find_person(wanted_person("佐藤 一郎")) == []
+    assert find_person(wanted_person("田中 一", date(1985, 3, 9))) == []
 
 
-def test_a_second_list_goes_into_the_index_that_stands(app, parties):
-    """The name's index is built after the load for a list larger than all before it, and
-    kept for a smaller one; both lists are found."""
+def test_every_list_is_searched_and_indexing_again_replaces(app, parties):
     first = _record(parties)
     service.index_record(first, LIST)
+    second_list = "氏名,生年月日\r\n髙橋 美咲,1985-03-09\r\n".encode()
+    second = _record(parties, second_list)
+    service.index_record(second, second_list)
+    service.index_record(second, second_list)  # again (desk daily after an interruption): no second copy
     db.session.commit()
-    second = _record(parties, "氏名,生年月日\r\n髙橋 美咲,1985-03-09\r\n".encode())
-    service.index_record(second, "氏名,生年月日\r\n髙橋 美咲,1985-03-09\r\n".encode())
-    db.session.commit()
-    indexes = {i["name"] for i in db.inspect(db.engine).get_indexes("provision_record_people")}
-    assert "ix_provision_record_people_name_key" in indexes
-    hits = find_person(person_digests("高橋 美咲", date(1985, 3, 9)))
+    assert db.session.scalar(select(func.count()).where(RecordBucket.record_id == second.id)) == 1
+    hits = find_person(wanted_person("高橋 美咲", date(1985, 3, 9)))
     assert [h.record.id for h in hits] == [first.id, second.id]
+
+
+def test_a_sealed_bucket_opens_only_in_its_place_and_not_after_shredding(app, parties):
+    first, second = _record(parties), _record(parties)
+    service.index_record(first, LIST)
+    service.index_record(second, LIST)
+    db.session.commit()
+    bucket = _bucket_of("佐藤 一郎")
+    theirs = db.session.get(RecordBucket, (second.id, bucket)).sealed
+    cipher = storage.piece_cipher(first, PURPOSE)
+    with pytest.raises(InvalidTag):  # another list's bucket, put in this list's place
+        cipher.decrypt(theirs[:NONCE_BYTES], theirs[NONCE_BYTES:], f"{first.id}:{bucket}".encode())
+    storage.shred_key(first)
+    db.session.commit()
+    with pytest.raises(storage.StorageError):
+        storage.piece_cipher(first, PURPOSE)
+    assert [h.record.id for h in find_person(wanted_person("佐藤 一郎", None, "03-1111-2222"))] == [second.id]
+
+
+def test_the_index_separators_in_a_cell_are_spaces(app, parties):
+    """Control characters the index uses to keep entries and fields apart, typed into a
+    list, neither split an entry nor hide the person."""
+    listed = "氏名,生年月日,電話番号,住所\r\n山田 太郎,1980-01-02,03\x1f1234\x1e5678,東京都\x1f港区\r\n".encode()
+    entry = _record(parties, listed)
+    assert service.index_record(entry, listed) == 1
+    [hit] = find_person(wanted_person("山田 太郎", date(1980, 1, 2)))
+    assert hit.rule == "name+birth_date"
+    [hit] = find_person(wanted_person("山田 太郎", None, "03-1234-5678"))
+    assert hit.rule == "name+phone"

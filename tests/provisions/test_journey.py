@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from desk.cases.service import transition
 from desk.extensions import db
 from desk.letters import service as letters
-from desk.provisions.models import ProvisionRecord, RecordPerson
+from desk.provisions.models import ProvisionRecord, RecordBucket
 from desk.suppression.models import ScreeningRun
 from tests.helpers import csrf_token, login, make_case, make_staff
 from tests.letters.conftest import pdf_text, squash
@@ -120,6 +120,6 @@ def test_receipt_screening_delivery_disclosure_and_disposal(app, runner, client,
         assert entry.wrapped_key is None  # the list is crypto-shredded
         assert entry.person_count == 3  # the skeleton stays
         assert entry.counterparty.code in ("broker-a", "client-b")
-    assert db.session.scalar(select(func.count()).select_from(RecordPerson)) == 0
+    assert db.session.scalar(select(func.count()).select_from(RecordBucket)) == 0
     html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
     assert "該当する記録はありません。" in html

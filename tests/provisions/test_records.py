@@ -9,7 +9,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from desk.extensions import db
-from desk.provisions.models import Counterparty, ProvisionRecord, RecordPerson
+from desk.provisions.models import Counterparty, ProvisionRecord, RecordBucket
 from desk.suppression.models import ScreeningRun
 from tests.helpers import csrf_token, login, make_staff
 from tests.provisions.conftest import LIST_ROWS, write_list
@@ -56,7 +56,7 @@ def test_a_manual_provision_keeps_every_art_29_field(app, client, parties):
         assert shown in page, shown
     assert (entry.person_count, entry.via, entry.keep_until) == (1, "manual", date(2029, 11, 30))
     # The principal is in the index, not in any column in clear.
-    assert db.session.scalar(select(func.count()).select_from(RecordPerson)) == 1
+    assert db.session.scalar(select(func.count()).select_from(RecordBucket)) == 1
     assert "山田" not in str(db.session.execute(select(ProvisionRecord.__table__)).all())
 
 

@@ -3,8 +3,8 @@ list being readable in the database.
 
 Each person (a row with a name) is put in one of 65,536 buckets by the first 16 bits of the
 name's keyed digest: the suppression register's HMAC-SHA256 of the normalised name (its
-key, its normalisation, desk.suppression.keys and desk.text), cut to 16 bytes. A bucket
-holds, for each of its people, that digest, the row, and the row's date of birth, phone
+key, its normalisation, desk.suppression.keys and desk.text). A bucket holds, for each of
+its people, that digest, the row, and the row's date of birth, phone
 and address as the list writes them; the bucket is sealed with AES-GCM under a key derived
 from the stored list's own key (desk.storage.piece_cipher), bound to its list and bucket.
 So the database holds 65,536 sealed rows per list, not a row per person, and shredding the
@@ -38,7 +38,7 @@ from desk.suppression.errors import SuppressionError
 from desk.suppression.keys import Hasher, matching_key
 from desk.text import addresses, dates, names, phones
 
-#: Digests are cut to 16 bytes: no collision across billions of rows.
+#: The wanted person's digest is cut to 16 bytes: no collision across billions of rows.
 DIGEST_BYTES = 16
 #: The bucket is the digest's first two bytes, written as its first four hex digits.
 BUCKET_HEX = 4
@@ -79,8 +79,10 @@ def wanted_person(name=None, birth_date=None, phone=None, address=None, hasher: 
 
 
 class NameDigests:
-    """The register's digest of each raw name cell, cut: taken from the screening's matcher
-    when it computed it, otherwise computed once per distinct cell of the list."""
+    """The register's digest of each raw name cell (all 32 bytes: a list's entries hold it
+    whole, in hex, so the screening's own digests are taken as they are, without a step per
+    row): from the screening's matcher when it computed it, otherwise computed once per
+    distinct cell of the list."""
 
     def __init__(self, matcher=None):
         hasher = matcher.hasher if matcher is not None else Hasher(matching_key())
@@ -89,18 +91,17 @@ class NameDigests:
         self._known: dict[str, bytes | None] = {}
 
     def _compute(self, raw: str) -> bytes | None:
-        digest = self._screened.get(raw)
-        if digest is None:
-            key = names.name_key(raw)
-            digest = self._hash_name(key) if key is not None else None
-        cut = self._known[raw] = digest[:DIGEST_BYTES] if digest is not None else None
-        return cut
+        key = names.name_key(raw)
+        digest = self._known[raw] = self._hash_name(key) if key is not None else None
+        return digest
 
     def __call__(self, cells: list[str]) -> list[bytes | None]:
-        missing = object()
-        found = list(map(self._known.get, cells, repeat(missing)))
-        if missing in found:
-            found = [self._compute(raw) if d is missing else d for raw, d in zip(cells, found, strict=True)]
+        found = list(map(self._screened.get, cells))
+        if None in found:
+            known = self._known
+            for k in [k for k, digest in enumerate(found) if digest is None]:
+                raw = cells[k]
+                found[k] = known[raw] if raw in known else self._compute(raw)
         return found
 
 
@@ -239,7 +240,7 @@ def find_person(wanted: Wanted) -> list[Hit]:
     if wanted.name is None or (wanted.birth is None and wanted.phone is None and wanted.address is None):
         return []
     bucket = int.from_bytes(wanted.name[: BUCKET_HEX // 2], "big")
-    prefix = wanted.name.hex() + FIELD
+    prefix = wanted.name.hex()  # an entry begins with the whole digest, the wanted one is cut
     kept = db.session.execute(
         select(ProvisionRecord, RecordBucket.sealed)
         .join(RecordBucket, RecordBucket.record_id == ProvisionRecord.id)

@@ -13,6 +13,7 @@ from pathlib import Path
 from desk.cases.lifecycle import Refused
 from desk.clock import today
 from desk.extensions import db
+from desk.provisions.index import IndexBuilder
 from desk.provisions.models import Counterparty, ProvisionRecord
 from desk.provisions.service import Particulars, check, counterparty_by_code, index_record, record_list
 from desk.storage import service as storage
@@ -51,13 +52,31 @@ def particulars(direction: str, counterparty: Counterparty | str, basis: str, ac
     return found
 
 
+class IndexTap:
+    """The recorded list's index, gathered in the screening's own pass over the list (so the
+    list is not read a second time): for a delivery the rows the screening kept, exactly
+    the screened list it writes; for a receipt every row, the list as received. The name
+    digests are the screening's own."""
+
+    def __init__(self, matcher: Matcher, *, every_row: bool):
+        self.matcher, self.every_row = matcher, every_row
+        self.builder: IndexBuilder | None = None
+
+    def plan(self, columns) -> None:
+        self.builder = IndexBuilder(columns, self.matcher)
+
+    def take(self, chunk: list[list[str]], removed: set[int]) -> None:
+        if removed and not self.every_row:
+            chunk = [row for k, row in enumerate(chunk) if k not in removed]
+        self.builder.add(chunk)
+
+
 @dataclass
 class Listed:
-    """The list a screening recorded, and the screening's matcher, whose digests of the
-    list's names and dates of birth its index reuses."""
+    """The list a screening recorded, and its index as the screening gathered it."""
 
     data: bytes
-    matcher: Matcher | None = None
+    index: IndexBuilder | None = None
 
 
 def screen_file_and_record(
@@ -77,6 +96,7 @@ def screen_file_and_record(
     """`desk screen … --to/--from COUNTERPARTY`: the screening, then its record."""
     wanted = particulars(direction, counterparty, basis, acquisition)
     matcher = matcher or Matcher.from_database()
+    tap = IndexTap(matcher, every_row=direction != "delivery")
     run = runs.screen_file(
         input_path,
         output_path,
@@ -86,6 +106,7 @@ def screen_file_and_record(
         operator=operator,
         matcher=matcher,
         consent=consent,
+        tap=tap,
     )
     listed = Path(output_path if direction == "delivery" else input_path).read_bytes()
     wanted.items = items_of_list(listed)
@@ -99,13 +120,13 @@ def screen_file_and_record(
         overrides=overrides,
         index_now=False,
     )
-    return run, entry, Listed(listed, matcher)
+    return run, entry, Listed(listed, tap.builder)
 
 
 def index_screened(entry: ProvisionRecord, listed: Listed) -> int:
     """After the screening and its record are committed: the list's people indexed (if this is
     interrupted, `desk daily` indexes the stored list; until then the case page says so)."""
-    count = index_record(entry, listed.data, matcher=listed.matcher)
+    count = index_record(entry, listed.data, builder=listed.index)
     db.session.commit()
     return count
 

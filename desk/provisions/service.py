@@ -17,7 +17,7 @@ from desk.cases.lifecycle import Refused
 from desk.clock import now
 from desk.extensions import db
 from desk.provisions.bases import BASES, DIRECTIONS, RECORDED
-from desk.provisions.index import index_list
+from desk.provisions.index import index_list, write_index
 from desk.provisions.models import Counterparty, ProvisionRecord, RecordBucket
 from desk.storage import service as storage
 from desk.suppression.errors import SuppressionError
@@ -188,15 +188,19 @@ def record_list(
     return entry
 
 
-def index_record(entry: ProvisionRecord, data: bytes | None = None, *, matcher=None) -> int:
-    """Build the index of a record's list (from `data`, or the stored file); `matcher`: the
-    screening's, whose digests of the list's names and dates of birth are reused."""
-    if data is None:
-        data = storage.read(entry)
+def index_record(entry: ProvisionRecord, data: bytes | None = None, *, matcher=None, builder=None) -> int:
+    """Build the index of a record's list: as a screening gathered it (`builder`), or from
+    `data` (or the stored file) read again; `matcher`: a screening's, whose digests of the
+    list's names are reused."""
     try:
-        entry.person_count = entry.indexed_count = index_list(entry, data, entry.column_overrides, matcher)
+        if builder is not None:
+            write_index(entry, builder)
+            count = builder.people
+        else:
+            count = index_list(entry, storage.read(entry) if data is None else data, entry.column_overrides, matcher)
     except SuppressionError as error:
         raise Refused(error.message("ja"), error.message("en")) from None
+    entry.person_count = entry.indexed_count = count
     entry.indexed_at = now()
     db.session.flush()
     return entry.person_count

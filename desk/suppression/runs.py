@@ -48,6 +48,7 @@ def screen_file(
     operator: str | None = None,
     matcher: Matcher | None = None,
     consent=None,
+    tap=None,
 ) -> ScreeningRun:
     """Screen a CSV file into OUTPUT and REPORT (beside it by default), and log the run.
     Both are written to temporary files in their own directories and renamed only when the
@@ -66,7 +67,7 @@ def screen_file(
             rep_fd, rep_tmp = tempfile.mkstemp(dir=report_path.parent, prefix=".screen-", suffix=".part")
             temporaries.append(rep_tmp)
             with open(out_fd, "wb", buffering=1 << 20) as out, open(rep_fd, "wb") as rep:
-                result = screen_stream(source, out, rep, matcher=matcher, overrides=overrides, consent=consent)
+                result = screen_stream(source, out, rep, matcher=matcher, overrides=overrides, consent=consent, tap=tap)
         os.replace(out_tmp, output_path)
         temporaries.remove(out_tmp)
         os.replace(rep_tmp, report_path)

@@ -52,11 +52,14 @@ def screen_stream(
     matcher: Matcher,
     overrides: dict[str, list[str]] | None = None,
     consent=None,
+    tap=None,
 ) -> ScreeningResult:
     """Read a CSV list from `source`, write the rows nobody on the register matches to
     `output` and one line per removed row to `report`, both in the list's own encoding.
     `consent` (a desk.consent.screening.ChannelFilter) also removes the rows its channel's
-    consent does not allow, with its reason in the report.
+    consent does not allow, with its reason in the report. `tap` (a provision record's
+    index, desk.provisions.screening.IndexTap) is shown the columns, then every chunk with
+    the rows removed from it, so the list's index is gathered in this same pass.
     Raises SuppressionError (with the line) on malformed input; the caller discards the outputs."""
     # Rows are plain lists without cycles: the cyclic collector would only walk the large
     # caches again and again (a third of the run on a million rows). Reference counting
@@ -65,7 +68,7 @@ def screen_stream(
     gc.disable()
     try:
         csv_in = open_csv(source)
-        screening = _Screening(csv_in, output, matcher, consent)
+        screening = _Screening(csv_in, output, matcher, consent, tap)
         with read_errors(source, csv_in, screening.reader):
             screening.read(overrides)
         screening.close()
@@ -87,8 +90,8 @@ def screen_stream(
 class _Screening:
     """One pass over one list: its columns, the rows kept so far and the matches found."""
 
-    def __init__(self, csv_in: CsvSource, output: BinaryIO, matcher: Matcher, consent=None):
-        self.csv_in, self.matcher, self.consent = csv_in, matcher, consent
+    def __init__(self, csv_in: CsvSource, output: BinaryIO, matcher: Matcher, consent=None, tap=None):
+        self.csv_in, self.matcher, self.consent, self.tap = csv_in, matcher, consent, tap
         self.reader = csv.reader(csv_in.text)
         self.out_text = io.TextIOWrapper(output, encoding=csv_in.encoding, newline="")
         self.writer = csv.writer(self.out_text, lineterminator=csv_in.newline)
@@ -105,6 +108,8 @@ class _Screening:
         self._plan(resolve_columns(header, overrides))
         if self.consent is not None:
             self.consent.plan(header, self.columns)
+        if self.tap is not None:
+            self.tap.plan(self.columns)
         self.width = len(header)
         self.writer.writerow(header)
         line = self.reader.line_num
@@ -117,6 +122,8 @@ class _Screening:
             if self.consent is not None:
                 found += self.consent.removals(chunk, {k for k, _, _ in found})
             self._write(chunk, found, first_line)
+            if self.tap is not None:  # before the name cache may be emptied below: the tap reuses it
+                self.tap.take(chunk, {k for k, _, _ in found})
             self.records += len(chunk)
             self.rows_in += len(chunk) - blanks
             if len(self.name_hits) > NAME_CACHE_LIMIT:

@@ -126,3 +126,50 @@ def test_the_index_separators_in_a_cell_are_spaces(app, parties):
     assert hit.rule == "name+birth_date"
     [hit] = find_person(wanted_person("山田 太郎", None, "03-1234-5678"))
     assert hit.rule == "name+phone"
+
+
+def _entries(record) -> list[str]:
+    """Every entry of a record's index, opened (what a search would read), in order."""
+    from desk.provisions.index import ENTRY, _place
+
+    cipher = storage.piece_cipher(record, PURPOSE)
+    found = []
+    for bucket in db.session.scalars(select(RecordBucket).where(RecordBucket.record_id == record.id)):
+        sealed = bucket.sealed
+        plain = cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _place(record.id, bucket.bucket))
+        found += plain.decode().split(ENTRY)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("direction", ["delivery", "acquired"])
+def test_the_index_gathered_in_the_screenings_pass_is_the_recorded_lists(app, parties, tmp_path, direction):
+    """desk screen --to/--from gathers the index while it screens (the list is not read
+    again): the same entries, row numbers included, as indexing the stored list afterwards.
+    A delivery's index holds the rows it kept (the register's person removed, a blank line
+    skipped); a receipt's every row of the list as received."""
+    from desk.provisions.screening import index_screened, screen_file_and_record
+    from desk.suppression.entries import add_entry
+
+    add_entry(name="佐藤 一郎", phone="03-1111-2222", scope="third_party_provision")
+    db.session.commit()
+    source = tmp_path / "list.csv"
+    source.write_bytes(LIST.replace(b"\r\n\xe4\xbd\x90", b"\r\n\r\n\xe4\xbd\x90"))  # a blank line before 佐藤
+    acquisition = "展示会で本人から取得" if direction == "acquired" else None
+    _run, entry, listed = screen_file_and_record(
+        source,
+        tmp_path / "out.csv",
+        None,
+        direction=direction,
+        counterparty=parties["client"].code,
+        basis="consent",
+        acquisition=acquisition,
+    )
+    db.session.commit()
+    assert index_screened(entry, listed) == (3 if direction == "acquired" else 2)
+    gathered = _entries(entry)
+    service.index_record(entry)  # from the stored list, read again
+    assert _entries(entry) == gathered
+    hits = find_person(wanted_person("佐藤 一郎", None, "03-1111-2222"))
+    assert [h.record.id for h in hits] == ([entry.id] if direction == "acquired" else [])
+    [hit] = find_person(wanted_person("高橋 美咲", date(1990, 1, 1)))
+    assert hit.row == 2

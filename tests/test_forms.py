@@ -238,3 +238,33 @@ def test_nul_in_a_setting_is_a_message(client, app):
     assert response.status_code == 400 and "制御文字" in response.get_data(as_text=True)
     db.session.expire_all()
     assert "\x00" not in settings.get("business_name")
+
+
+def test_wtforms_own_messages_are_in_the_requests_language_read_once(app, monkeypatch):
+    """A message WTForms writes itself (an integer field given letters) is in the request's
+    language, and its catalogue is read from disk once per language, not once a request."""
+    from babel import support
+    from flask_babel import refresh
+    from wtforms import IntegerField
+
+    from desk import forms
+
+    class Numbers(DeskForm):
+        count = IntegerField()
+
+    forms._wtforms_translations.cache_clear()
+    loads = []
+    real_load = support.Translations.load
+    monkeypatch.setattr(
+        support.Translations, "load", lambda *a, **k: loads.append(a) or real_load(*a, **k), raising=True
+    )
+    seen = {}
+    for lang in ("ja", "en", "ja", "en"):
+        with app.test_request_context(f"/?lang={lang}", method="POST", data={"count": "abc"}):
+            refresh()  # as every request starts (desk's first before_request hook)
+            form = Numbers(meta={"csrf": False})
+            assert not form.validate()
+            seen.setdefault(lang, set()).add(form.count.errors[0])
+    assert seen["en"] == {"Not a valid integer value."}
+    assert seen["ja"] != seen["en"] and len(seen["ja"]) == 1
+    assert len(loads) == 2

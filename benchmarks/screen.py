@@ -195,7 +195,8 @@ def best_of(repeat: int, action) -> tuple[float, float]:
 
 def measure_recording(args, db, source, work, floor: float, floor_cpu: float, rows: int) -> None:
     """`desk screen --direction delivery --to COUNTERPARTY`: the screening, then its provision
-    record (the screened list stored encrypted and every person indexed by keyed hashes)."""
+    record (the screened list stored encrypted, its people gathered into the index in the same
+    pass), then the index sealed into buckets and written."""
     from sqlalchemy import func, select
 
     from desk import text
@@ -249,11 +250,11 @@ def measure_recording(args, db, source, work, floor: float, floor_cpu: float, ro
     recorded_wall, recorded_cpu = elapsed - index_wall, elapsed_cpu - index_cpu
     print(
         f"screen + record (--to):     {recorded_wall:7.2f} s  {rows / recorded_wall:>12,.0f}  {recorded_cpu:8.2f} s  {rows / recorded_cpu:>12,.0f}"
-        "   (screened list written, record made, list stored encrypted)"
+        "   (screened list written, index gathered, record made, list stored encrypted)"
     )
     print(
         f"  then index the people:    {index_wall:7.2f} s  {rows / index_wall:>12,.0f}  {index_cpu:8.2f} s  {rows / index_cpu:>12,.0f}"
-        "   (keyed hashes, one row per person; the command's last step)"
+        "   (sealed into buckets and written; the command's last step)"
     )
     print(
         f"ratio with recording: {recorded_wall / floor:.2f}x the floor by wall time, {recorded_cpu / floor_cpu:.2f}x by CPU time "

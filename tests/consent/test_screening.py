@@ -153,3 +153,20 @@ def test_channel_screening_refuses_what_it_cannot_do(app, runner, tmp_path):
     )
     assert missing.exit_code == 1 and "no e-mail column" in missing.output
     assert not out.exists() and db.session.scalar(select(ScreeningRun)) is None
+
+
+def test_a_nul_in_an_email_cell_is_read_one_cell_at_a_time(app):
+    """The chunk's e-mail cells are normalised as one joined text split at NULs; a NUL typed
+    into a cell would shift every later cell, so then each is normalised on its own: the
+    opted-in address after it is still kept, the odd one removed as never asked."""
+    from desk.consent.screening import ChannelFilter
+    from desk.suppression.csv_input import resolve_columns
+
+    _given("kept@example.jp")
+    db.session.commit()
+    header = ["氏名", "メールアドレス"]
+    screening = ChannelFilter.from_database("email", "newsletter")
+    screening.plan(header, resolve_columns(header, None))
+    chunk = [["山田 花子", "odd\x00@example.jp"], ["山田 太郎", " KEPT@example.jp"], ["山田 次郎", ""]]
+    removed = screening.removals(chunk, set())
+    assert [(k, rule) for k, rule, _ in removed] == [(0, "consent_no_opt_in"), (2, "consent_no_address")]

@@ -93,7 +93,7 @@ class ChannelFilter:
             cursor = connection.connection.dbapi_connection.cursor()
             try:
                 cursor.execute(sql)
-                found = {row[0] for row in cursor}
+                found = set(map(itemgetter(0), cursor))
             finally:
                 cursor.close()
             # Both drivers give bytes for a binary column; a memoryview (another driver's

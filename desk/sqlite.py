@@ -29,9 +29,13 @@ _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
-def _lock_for(database) -> threading.Lock:
+def _lock_for(database) -> threading.Lock | None:
+    """The lock of a database file; None for an in-memory or temporary database, which is
+    each connection's own."""
     name = os.fsdecode(database)
-    key = name if name.startswith("file:") or name == ":memory:" else os.path.realpath(name)
+    if name in ("", ":memory:") or (name.startswith("file:") and "mode=memory" in name):
+        return None
+    key = name if name.startswith("file:") else os.path.realpath(name)
     with _locks_guard:
         return _locks.setdefault(key, threading.Lock())
 
@@ -66,7 +70,7 @@ class Connection(sqlite3.Connection):
         return self.cursor().executescript(script)
 
     def _before(self, sql: str) -> None:
-        if not self._holding and not self.in_transaction and _opens_write(sql):
+        if self._turn is not None and not self._holding and not self.in_transaction and _opens_write(sql):
             if not self._turn.acquire(timeout=self.wait_seconds):
                 raise sqlite3.OperationalError("database is locked")
             self._holding = True
@@ -88,13 +92,36 @@ class Connection(sqlite3.Connection):
         finally:
             self._after()
 
+    def __exit__(self, *exc):
+        try:
+            return super().__exit__(*exc)  # commits or rolls back in C, past commit() above
+        finally:
+            self._after()
+
+    @property
+    def isolation_level(self):
+        return sqlite3.Connection.isolation_level.__get__(self)
+
+    @isolation_level.setter
+    def isolation_level(self, value):
+        # Autocommit (None), as SQLAlchemy sets it for an AUTOCOMMIT connection, commits
+        # what was open first.
+        sqlite3.Connection.isolation_level.__set__(self, value)
+        self._after()
+
+    def _give_back(self) -> None:
+        if getattr(self, "_holding", False):
+            self._holding = False
+            self._turn.release()
+
     def close(self):
         try:
             super().close()
         finally:
-            if self._holding:
-                self._holding = False
-                self._turn.release()
+            self._give_back()
+
+    def __del__(self):
+        self._give_back()  # a connection dropped without close() must not keep the turn
 
 
 class Cursor(sqlite3.Cursor):

@@ -265,3 +265,21 @@ def test_upgrade_rebuilds_the_provision_index_from_the_stored_lists(empty_databa
         db.session.remove()
         downgrade(revision="0025_consent_dropped_purposes")
         db.engine.dispose()
+
+
+def test_0028_upgrades_a_people_table_left_without_its_name_index(empty_database_url, tmp_path):
+    """Under 0026 an indexing run dropped the name's index before a large load; on SQLite the
+    drop took effect at once, so a run interrupted there left the table without it. 0028
+    upgrades such a database too."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "INSTANCE_DIR": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0027_consent_screening_index")
+        db.session.execute(text("DROP INDEX ix_provision_record_people_name_key"))
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        assert "provision_record_people" not in db.inspect(db.engine).get_table_names()
+        assert "provision_record_buckets" in db.inspect(db.engine).get_table_names()
+        db.session.remove()
+        downgrade(revision="0027_consent_screening_index")
+        db.engine.dispose()

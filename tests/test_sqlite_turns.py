@@ -118,3 +118,39 @@ def test_the_apps_sqlite_connections_take_turns(app):
         assert raw.driver_connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
         raw.close()
+
+
+@pytest.mark.parametrize("ending", ["with block", "autocommit", "dropped"])
+def test_the_turn_comes_back_however_the_transaction_ends(path, ending):
+    """A `with connection:` block and a switch to autocommit commit in C, past commit();
+    a connection dropped without close() is gone: each gives the turn back."""
+    import gc
+
+    first, second = _connect(path), _connect(path)
+    if ending == "with block":
+        with first:
+            first.execute("INSERT INTO t VALUES (1)")
+    elif ending == "autocommit":
+        first.execute("INSERT INTO t VALUES (1)")
+        first.isolation_level = None
+        assert first.isolation_level is None
+    else:
+        first.execute("INSERT INTO t VALUES (1)")
+        first.rollback()
+        first.execute("INSERT INTO t VALUES (1)")
+        del first
+        gc.collect()
+    thread, done, failed = _write_in_thread(second, 2)
+    thread.join(10)
+    assert done.is_set() and failed == []
+
+
+def test_in_memory_databases_take_no_turn(tmp_path):
+    """Each in-memory database is its connection's own: two of them never wait for each other."""
+    one, two = (sqlite3.connect(":memory:", factory=Connection) for _ in range(2))
+    for connection in (one, two):
+        connection.execute("CREATE TABLE t (n INTEGER)")
+    one.execute("INSERT INTO t VALUES (1)")
+    two.execute("INSERT INTO t VALUES (2)")  # would wait for one's turn if they shared a lock
+    one.commit()
+    two.commit()

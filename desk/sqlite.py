@@ -77,8 +77,15 @@ class Connection(sqlite3.Connection):
 
     def _after(self) -> None:
         if self._holding and not self.in_transaction:
-            self._holding = False
-            self._turn.release()
+            self._give_back()
+
+    def _in_turn(self, sql: str, run, *args):
+        """`run(*args)` for the statement `sql`, the turn taken first if it opens a write."""
+        self._before(sql)
+        try:
+            return run(*args)
+        finally:
+            self._after()  # a write refused before its transaction began gives the turn back
 
     def commit(self):
         try:
@@ -126,20 +133,10 @@ class Connection(sqlite3.Connection):
 
 class Cursor(sqlite3.Cursor):
     def execute(self, sql, parameters=(), /):
-        connection = self.connection
-        connection._before(sql)
-        try:
-            return super().execute(sql, parameters)
-        finally:
-            connection._after()  # a write refused before its transaction began gives the turn back
+        return self.connection._in_turn(sql, super().execute, sql, parameters)
 
     def executemany(self, sql, parameters, /):
-        connection = self.connection
-        connection._before(sql)
-        try:
-            return super().executemany(sql, parameters)
-        finally:
-            connection._after()
+        return self.connection._in_turn(sql, super().executemany, sql, parameters)
 
     def executescript(self, script, /):
         try:

@@ -35,7 +35,7 @@ from desk.provisions.models import ProvisionRecord, RecordBucket
 from desk.storage import service as storage
 from desk.suppression.csv_input import Columns, cell, open_csv, read_errors, resolve_columns
 from desk.suppression.errors import SuppressionError
-from desk.suppression.keys import Hasher, matching_key
+from desk.suppression.keys import Hasher, matching_key, person_keys
 from desk.text import addresses, dates, names, phones
 
 #: The wanted person's digest is cut to 16 bytes: no collision across billions of rows.
@@ -68,14 +68,12 @@ class Wanted:
 
 
 def wanted_person(name=None, birth_date=None, phone=None, address=None, hasher: Hasher | None = None) -> Wanted:
-    """The person as the case knows them (raw values, normalised here as the register does)."""
-    name_key = names.name_key(name)
-    if name_key is None:
+    """The person as the case knows them (raw values, normalised as the register does)."""
+    keys = person_keys(name, None, birth_date, phone, address)
+    if keys.name is None:
         return Wanted(None, None, None, None)
-    digest = (hasher or Hasher(matching_key()))("name", name_key)
-    return Wanted(
-        digest[:DIGEST_BYTES], dates.date_key(birth_date), phones.phone_key(phone), addresses.address_key(address)
-    )
+    digest = (hasher or Hasher(matching_key()))("name", keys.name)
+    return Wanted(digest[:DIGEST_BYTES], keys.birth_date, keys.phone, keys.address)
 
 
 class NameDigests:

@@ -80,9 +80,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.cli.add_command(desk_cli)
     logging.getLogger("werkzeug").addFilter(_NoQueryStrings())
+    from desk.admission import Admission
     from desk.bodies import BodyDeadline
 
-    app.wsgi_app = BodyDeadline(app.wsgi_app, app.config["BODY_TIMEOUT"], app.config["MAX_CONTENT_LENGTH"])
+    # The body is read first (a slow client holds a thread, not a turn), then the request
+    # waits for its turn to run the application (desk.admission says why).
+    app.wsgi_app = BodyDeadline(
+        Admission(app.wsgi_app, app.config["ACTIVE_THREADS"]),
+        app.config["BODY_TIMEOUT"],
+        app.config["MAX_CONTENT_LENGTH"],
+    )
     return app
 
 

@@ -55,6 +55,8 @@ def load(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("DESK_MAX_REQUEST_BYTES", str(40 * 1024 * 1024))),
         # Seconds a request body may take to arrive before desk answers 408 (desk.bodies).
         "BODY_TIMEOUT": float(env.get("DESK_BODY_TIMEOUT", "30")),
+        # Threads of a worker that run the application at once, once their body has arrived (desk.admission).
+        "ACTIVE_THREADS": int(env.get("DESK_ACTIVE_THREADS", "4")),
         "BABEL_DEFAULT_LOCALE": "ja",
         # hide_parameters: a failing statement's values (names, addresses) never reach a log.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},

@@ -173,3 +173,49 @@ def test_the_index_gathered_in_the_screenings_pass_is_the_recorded_lists(app, pa
     assert [h.record.id for h in hits] == ([entry.id] if direction == "acquired" else [])
     [hit] = find_person(wanted_person("高橋 美咲", date(1990, 1, 1)))
     assert hit.row == 2
+
+
+def test_a_persons_entry_holds_the_names_digest_cut_to_8_bytes(app, parties):
+    """The sealed index of a list of 500 people is under 80 bytes a person: the name's digest
+    cut to 8 bytes (not all 32, which made it 125), the row, the birth date, phone and address
+    as written. The cut digest still finds the person, and not a namesake born another day."""
+    rows = "".join(
+        f"山田 太郎{n},1980-01-{n % 28 + 1:02d},03-1234-{n:04d},東京都港区芝公園4-2-{n}\r\n" for n in range(500)
+    )
+    listed = ("氏名,生年月日,電話番号,住所\r\n" + rows).encode()
+    entry = _record(parties, listed)
+    assert service.index_record(entry, listed) == 500
+    db.session.commit()
+    sealed = db.session.scalar(
+        select(func.sum(func.length(RecordBucket.sealed))).where(RecordBucket.record_id == entry.id)
+    )
+    plain = sum(len(e.encode()) + 1 for e in _entries(entry))
+    assert plain / 500 < 80 and sealed < plain + 28 * 500
+    digest = hashed(person_keys("山田 太郎7"))["name"]
+    assert {e.split("\x1f")[0] for e in _entries(entry)} >= {digest[:16]}
+    [hit] = find_person(wanted_person("山田 太郎7", date(1980, 1, 8)))
+    assert hit.row == 8
+    assert find_person(wanted_person("山田 太郎7", date(1980, 1, 9))) == []
+
+
+def test_an_entry_written_with_the_whole_digest_is_found(app, parties):
+    """Indexes written before the digest was cut hold all 32 bytes: they are searched alike."""
+    from desk.provisions.index import ENTRY, FIELD, _place
+
+    entry = _record(parties)
+    db.session.flush()
+    digest = hashed(person_keys("髙橋 美咲"))["name"]
+    bucket = int(digest[:4], 16)
+    plain = ENTRY.join([FIELD.join([digest, "1", "1985-03-09", "", ""]), FIELD.join(["ab" * 32, "2", "", "", ""])])
+    nonce = b"\x01" * NONCE_BYTES
+    cipher = storage.piece_cipher(entry, PURPOSE)
+    db.session.add(
+        RecordBucket(
+            record_id=entry.id,
+            bucket=bucket,
+            sealed=nonce + cipher.encrypt(nonce, plain.encode(), _place(entry.id, bucket)),
+        )
+    )
+    db.session.commit()
+    [hit] = find_person(wanted_person("高橋 美咲", date(1985, 3, 9)))
+    assert (hit.record.id, hit.row, hit.rule) == (entry.id, 1, "name+birth_date")

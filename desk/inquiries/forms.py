@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -147,14 +148,14 @@ class AnswerForm(DeskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channel.choices = [(c, label(ANSWER_CHANNELS[c])) for c in ANSWER_CHANNELS if c != "letter"]
+        self.channel.choices = [SelectChoice(c, label(ANSWER_CHANNELS[c])) for c in ANSWER_CHANNELS if c != "letter"]
 
 
 class ReplyLetterForm(DeskForm):
     answer = AnswerForm.answer
     lang = SelectField(
         lazy("回答書の言語", "Language of the letter"),
-        choices=[("ja", lazy("日本語", "Japanese")), ("en", lazy("英語", "English"))],
+        choices=[SelectChoice("ja", lazy("日本語", "Japanese")), SelectChoice("en", lazy("英語", "English"))],
         validate_choice=False,
     )
 

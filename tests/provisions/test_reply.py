@@ -57,6 +57,8 @@ def test_english_reply_lists_the_records_in_english(app, runner, lists, parties,
     for heading in ("Date", "Counterparty", "Providedorreceived", "Dataitems"):
         assert heading in flat
     assert "1December2026" in flat
+    # records are plural (data was "It is set out …")
+    assert "Wediscloseallofthethird-partyprovisionrecordsyouaskedfor.TheyaresetoutinAttachment1." in flat
     assert "Receivedbyus" in flat and "Providedbyus" in flat
     assert "Name,nameinkana,dateofbirth,phonenumber,address,membershipnumber" in flat
     # The counterparty as recorded, with its address in the English way.

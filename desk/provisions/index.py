@@ -5,8 +5,9 @@ Each person (a row with a name) is put in one of 65,536 buckets by the first 16 
 name's keyed digest: the suppression register's HMAC-SHA256 of the normalised name (its
 key, its normalisation, desk.suppression.keys and desk.text). A bucket holds, for each of
 its people, that digest's first 8 bytes, the row, and the row's date of birth, phone
-and address as the list writes them (some 70 bytes a person); the bucket is sealed with AES-GCM under a key derived
-from the stored list's own key (desk.storage.piece_cipher), bound to its list and bucket.
+and address as the list writes them (some 75 bytes a person); the bucket is sealed with
+AES-GCM under a key derived from the stored list's own key (desk.storage.piece_cipher),
+bound to its list and bucket.
 So the database holds 65,536 sealed rows per list, not a row per person, and shredding the
 list's key at disposal makes its index noise too.
 

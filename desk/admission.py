@@ -5,12 +5,12 @@ desk.bodies reads against a deadline, hold a thread each and not the worker. But
 application's own work is Python, and one process runs Python on one core at a time: eight
 threads working at once share the interpreter lock, each request is interrupted every few
 milliseconds for the seven others, and all eight finish late together. Measured with
-benchmarks/intake.py (8 clients, one worker, PostgreSQL): 75.7 requests/s, p95 159 ms with
-eight at once; 79.3 requests/s, p95 113 ms with four.
+benchmarks/intake.py (8 clients, one worker, PostgreSQL, 2026-12-04): 75.7–77.9 requests/s,
+p95 144–159 ms with every thread at once; 75.3–81.4 requests/s, p95 115–143 ms with 4 turns.
 
 So once its body has arrived, a request waits for one of DESK_ACTIVE_THREADS turns (4;
-0 lets every thread run at once), first come first served. Waiting threads hold no lock
-and use no CPU. A request that has waited ADMISSION_WAIT seconds runs anyway, so a turn
+0 lets every thread run at once), roughly in the order they came (a semaphore promises no
+strict order). Waiting threads hold no lock and use no CPU. A request that has waited ADMISSION_WAIT seconds runs anyway, so a turn
 held by something slow (a write waiting for SQLite's lock) never leaves the others
 unanswered, and /healthz never waits.
 """
@@ -36,8 +36,10 @@ class Admission:
             return self.app(environ, start_response)
         admitted = self.turns.acquire(timeout=self.wait)
         try:
-            # The response is made here; a streamed body (a download) is sent after the turn
-            # is given back: sending is waiting on the network, not Python.
+            # The response is made here. A streamed body is iterated after the turn is given
+            # back: a file download is waiting on the network, and the CSV exports that query
+            # as they stream (desk.reports) run outside the limit, so a slow reader of an
+            # export never holds a turn.
             return self.app(environ, start_response)
         finally:
             if admitted:

@@ -77,15 +77,29 @@ def test_healthz_never_waits_for_a_turn():
 
 def test_a_request_that_waited_too_long_runs_anyway():
     gate = Gate()
-    app = Admission(gate, 1, wait=0.2)
-    threads, answers = _requests(app, ["/slow", "/next"])
-    for _ in range(2):  # the second gets in after its wait, while the first still holds the turn
-        assert gate.arrived.acquire(timeout=5)
+    app = Admission(gate, 1, wait=0.5)
+    threads, answers = _requests(app, ["/slow"])
+    assert gate.arrived.acquire(timeout=5)
+    more, later = _requests(app, ["/next"])
+    assert not gate.arrived.acquire(timeout=0.2)  # still waiting for the turn /slow holds
+    assert gate.arrived.acquire(timeout=5)  # then in after its wait, /slow still inside
     assert gate.inside == 2
+    threads += more
     gate.open.set()
     for thread in threads:
         thread.join(10)
-    assert answers == {"/slow": "/slow", "/next": "/next"}
+    assert answers | later == {"/slow": "/slow", "/next": "/next"}
+
+
+def test_a_request_that_fails_gives_its_turn_back():
+    def failing(environ, start_response):
+        raise RuntimeError("the view failed")
+
+    app = Admission(failing, 1, wait=30)
+    for _ in range(2):  # the second would wait 30 s for a turn the first kept
+        with pytest.raises(RuntimeError):
+            app({"PATH_INFO": "/x"}, lambda *a: None)
+    assert app.turns.acquire(blocking=False)
 
 
 def test_zero_means_no_limit_and_a_negative_number_is_refused():

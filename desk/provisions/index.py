@@ -39,11 +39,12 @@ from desk.suppression.errors import SuppressionError
 from desk.suppression.keys import Hasher, matching_key, person_keys
 from desk.text import addresses, dates, names, phones
 
-#: The wanted person's digest is cut to 16 bytes: no collision across billions of rows.
+#: The wanted person's digest is cut to 16 bytes (an entry is compared by its first 8).
 DIGEST_BYTES = 16
 #: An entry holds the name's digest cut to 8 bytes (16 hex digits, the bucket's 4 first):
-#: with some fifteen people in a list's bucket, a stranger's name shares all 64 bits about
-#: once in 10^18 lookups, and the register's rules decide after it. The whole digest would
+#: the people of a bucket already share its 16 bits, so 48 tell them apart; with some
+#: fifteen people in a list's bucket, a search of 150 lists meets a stranger's name with
+#: the same 64 bits about once in 10^11 searches, and the register's rules decide after it. The whole digest would
 #: be 48 more bytes a person, 40% of a list's index. (Entries written whole before
 #: 2026-12-04 begin with the same 16 digits and are found alike.)
 ENTRY_DIGEST_BYTES = 8

@@ -132,3 +132,38 @@ def test_a_send_token_in_other_scripts_is_refused_not_a_500(client, app):
     data["action"], data["send_token"] = "send", ["トークン"]
     response = client.post("/requests/new", data=data)
     assert response.status_code == 400 and case_count() == 0
+
+
+def test_expired_sends_are_swept_before_a_claim_at_most_once_a_minute(app):
+    """A send older than KEEP (30 minutes) is removed before a later claim; within a minute
+    of a sweep the next claims skip it, so an expired send lives a minute longer at most."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from desk.clock import now
+    from desk.extensions import db
+    from desk.intake import sends
+    from desk.intake.models import IntakeSend
+
+    def stale(label):
+        db.session.add(IntakeSend(token_hash=f"old-{label}", created_at=now() - sends.KEEP - timedelta(minutes=1)))
+        db.session.commit()
+
+    def kept():
+        return set(db.session.scalars(db.select(IntakeSend.token_hash).where(IntakeSend.token_hash.like("old-%"))))
+
+    with app.test_request_context(), time_machine.travel(now() + timedelta(days=400), tick=False) as clock:
+        stale("a")
+        assert sends.claim("token-1")
+        db.session.commit()
+        assert kept() == set()  # the first claim in this process for a minute sweeps
+        stale("b")
+        clock.shift(timedelta(seconds=30))
+        assert sends.claim("token-2")
+        db.session.commit()
+        assert kept() == {"old-b"}  # swept 30 s ago: left for the next sweep
+        clock.shift(timedelta(seconds=31))
+        assert sends.claim("token-3")
+        db.session.commit()
+        assert kept() == set()

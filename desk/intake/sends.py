@@ -60,7 +60,12 @@ def _key(token: str) -> bytes:
 def claim(token: str) -> bool:
     """Insert the token's row first in the send's transaction; False (and the transaction
     rolled back) when another send has it, after waiting for that send to end. The caller commits."""
-    db.session.rollback()  # nothing is pending; a fresh transaction waits for a concurrent writer (SQLite)
+    if db.session.get_bind().dialect.name != "postgresql":
+        # Nothing is pending. SQLite: a fresh transaction, so the write below waits for a
+        # concurrent writer instead of failing on a snapshot older than its commit.
+        # PostgreSQL reads afresh at each statement: the transaction the settings were read
+        # in goes on, which spares a ROLLBACK and a BEGIN.
+        db.session.rollback()
     moment = now()
     if _last_sweep[0] is None or not timedelta(0) <= moment - _last_sweep[0] < SWEEP_EVERY:
         _last_sweep[0] = moment

@@ -174,7 +174,11 @@ def test_the_screening_page_refuses_an_unconfirmed_receipt_before_screening(app,
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
-    assert "確認せずに受領することはできません" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "確認せずに受領することはできません" in page
+    # the file input cannot be refilled: the page says to choose the list again
+    assert 'id="file-again"' in page and "名簿のファイルをもう一度選んでください" in page
+    assert 'id="file-again"' not in client.get("/staff/suppression/screen").get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ScreeningRun)) == 0
     assert _records() == 0
 

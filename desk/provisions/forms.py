@@ -91,7 +91,7 @@ class RecordForm(DeskForm):
     people = TextAreaField(
         lazy(
             "本人（1行に1人：氏名, 生年月日, 住所, 電話番号）",
-            "Principals (one a line: name, date of birth, address, phone)",
+            "Principals (one per line: name, date of birth, address, phone)",
         ),
         validators=[DataRequired(REQUIRED), Length(max=20000)],
     )

@@ -247,7 +247,7 @@ def people_as_csv(lines: str) -> bytes:
         count += 1
     if not count:
         raise Refused(
-            "記録の対象となる本人を1行に1人ずつ入力してください。", "Enter the principals concerned, one a line."
+            "記録の対象となる本人を1行に1人ずつ入力してください。", "Enter the principals concerned, one per line."
         )
     return out.getvalue().encode("utf-8")
 

@@ -33,6 +33,12 @@ class Gate:
             with self.lock:
                 self.inside -= 1
 
+    def finish(self, threads) -> None:
+        """Let every request through the gate and wait until each is answered."""
+        self.open.set()
+        for thread in threads:
+            thread.join(10)
+
 
 def _requests(app, paths):
     answers = {}
@@ -54,40 +60,36 @@ def test_no_more_than_its_turns_run_at_once_and_every_request_is_answered():
         assert gate.arrived.acquire(timeout=5)
     assert not gate.arrived.acquire(timeout=0.3)  # the third waits for a turn
     assert gate.inside == 2
-    gate.open.set()
-    for thread in threads:
-        thread.join(10)
+    gate.finish(threads)
     assert gate.most == 2
     assert answers == {f"/r{n}": f"/r{n}" for n in range(6)}
 
 
-def test_healthz_never_waits_for_a_turn():
+def _holding_the_only_turn(path: str, wait: float):
+    """A gate behind one turn, and a request to `path` inside it, holding that turn."""
     gate = Gate()
-    app = Admission(gate, 1, wait=30)
-    threads, _ = _requests(app, ["/busy"])
+    app = Admission(gate, 1, wait=wait)
+    threads, answers = _requests(app, [path])
     assert gate.arrived.acquire(timeout=5)
+    return gate, app, threads, answers
+
+
+def test_healthz_never_waits_for_a_turn():
+    gate, app, threads, _ = _holding_the_only_turn("/busy", wait=30)
     health, answers = _requests(app, ["/healthz"])
     assert gate.arrived.acquire(timeout=5)  # inside while /busy holds the only turn
     assert gate.inside == 2
-    gate.open.set()
-    for thread in threads + health:
-        thread.join(10)
+    gate.finish(threads + health)
     assert answers == {"/healthz": "/healthz"}
 
 
 def test_a_request_that_waited_too_long_runs_anyway():
-    gate = Gate()
-    app = Admission(gate, 1, wait=0.5)
-    threads, answers = _requests(app, ["/slow"])
-    assert gate.arrived.acquire(timeout=5)
+    gate, app, threads, answers = _holding_the_only_turn("/slow", wait=0.5)
     more, later = _requests(app, ["/next"])
     assert not gate.arrived.acquire(timeout=0.2)  # still waiting for the turn /slow holds
     assert gate.arrived.acquire(timeout=5)  # then in after its wait, /slow still inside
     assert gate.inside == 2
-    threads += more
-    gate.open.set()
-    for thread in threads:
-        thread.join(10)
+    gate.finish(threads + more)
     assert answers | later == {"/slow": "/slow", "/next": "/next"}
 
 
@@ -108,9 +110,7 @@ def test_zero_means_no_limit_and_a_negative_number_is_refused():
     threads, _ = _requests(app, [f"/r{n}" for n in range(5)])
     for _ in range(5):
         assert gate.arrived.acquire(timeout=5)
-    gate.open.set()
-    for thread in threads:
-        thread.join(10)
+    gate.finish(threads)
     assert gate.most == 5
     with pytest.raises(ValueError, match="DESK_ACTIVE_THREADS"):
         Admission(gate, -1)

@@ -10,9 +10,9 @@ p95 144–159 ms with every thread at once; 75.3–81.4 requests/s, p95 115–14
 
 So once its body has arrived, a request waits for one of DESK_ACTIVE_THREADS turns (4;
 0 lets every thread run at once), roughly in the order they came (a semaphore promises no
-strict order). Waiting threads hold no lock and use no CPU. A request that has waited ADMISSION_WAIT seconds runs anyway, so a turn
-held by something slow (a write waiting for SQLite's lock) never leaves the others
-unanswered, and /healthz never waits.
+strict order). Waiting threads hold no lock and use no CPU. A request that has waited
+ADMISSION_WAIT seconds runs anyway, so a turn held by something slow (a write waiting for
+SQLite's lock) never leaves the others unanswered, and /healthz never waits.
 """
 
 from __future__ import annotations

@@ -24,8 +24,7 @@ SESSION_KEY = "intake_send_token"
 KEEP = timedelta(minutes=30)
 NONCE = 12
 #: Sends older than KEEP, removed before a claim (built once). No object of the session is
-#: matched against it (synchronize_session): the session has just been rolled back and
-#: never reads an expired send.
+#: matched against it (synchronize_session): the session never reads an expired send.
 _EXPIRED = (
     delete(IntakeSend).where(IntakeSend.created_at < bindparam("cutoff")).execution_options(synchronize_session=False)
 )
@@ -66,8 +65,8 @@ def claim(token: str) -> bool:
         # PostgreSQL reads afresh at each statement: the transaction the settings were read
         # in goes on, which spares a ROLLBACK and a BEGIN.
         db.session.rollback()
-    moment = now()
-    if _last_sweep[0] is None or not timedelta(0) <= moment - _last_sweep[0] < SWEEP_EVERY:
+    moment, last = now(), _last_sweep[0]
+    if last is None or not last <= moment < last + SWEEP_EVERY:  # due, or the clock went back
         _last_sweep[0] = moment
         db.session.execute(_EXPIRED, {"cutoff": moment - KEEP})
     row = IntakeSend(token_hash=_hash(token))

@@ -44,9 +44,9 @@ DIGEST_BYTES = 16
 #: An entry holds the name's digest cut to 8 bytes (16 hex digits, the bucket's 4 first):
 #: the people of a bucket already share its 16 bits, so 48 tell them apart; with some
 #: fifteen people in a list's bucket, a search of 150 lists meets a stranger's name with
-#: the same 64 bits about once in 10^11 searches, and the register's rules decide after it. The whole digest would
-#: be 48 more bytes a person, 40% of a list's index. (Entries written whole before
-#: 2026-12-04 begin with the same 16 digits and are found alike.)
+#: the same 64 bits about once in 10^11 searches, and the register's rules decide after
+#: it. The whole digest would be 48 more bytes a person, 40% of a list's index. (Entries
+#: written whole before 2026-12-04 begin with the same 16 digits and are found alike.)
 ENTRY_DIGEST_BYTES = 8
 _ENTRY_DIGEST = itemgetter(slice(0, ENTRY_DIGEST_BYTES))
 #: The bucket is the digest's first two bytes, written as its first four hex digits.

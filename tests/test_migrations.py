@@ -225,9 +225,10 @@ def test_upgrade_fills_the_given_name_keys(empty_database_url, tmp_path):
 
 
 def test_upgrade_rebuilds_the_provision_index_from_the_stored_lists(empty_database_url, tmp_path):
-    """After 0026 and 0028 a list indexed before them (combined digests) is marked to be
-    indexed again; `desk daily`'s step indexes it from the stored encrypted list into sealed
-    buckets and the person is found."""
+    """After 0026, 0028 and 0029 a list indexed before them (combined digests under 0025,
+    fields in sealed buckets under 0028) is marked to be indexed again; `desk daily`'s step
+    indexes it from the stored encrypted list, stores that list again in pieces, and the
+    person is found."""
     from datetime import date
 
     from sqlalchemy import select
@@ -235,30 +236,50 @@ def test_upgrade_rebuilds_the_provision_index_from_the_stored_lists(empty_databa
     from desk.provisions import service as provisions
     from desk.provisions.index import find_person, wanted_person
     from desk.provisions.models import ProvisionRecord, RecordBucket
+    from desk.storage import service as storage
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "INSTANCE_DIR": str(tmp_path)})
     with app.app_context():
         upgrade(revision="0025_consent_dropped_purposes")
         party = provisions.save_counterparty(None, {"code": "c", "name": "株式会社シー", "active": True}, actor=None)
         listed = "氏名,生年月日,電話番号\r\n髙橋 美咲,1985-03-09,090-1234-5678\r\n".encode()
-        wanted = provisions.Particulars("provision", party, "consent", "氏名、生年月日", date(2026, 12, 1))
-        entry = provisions.record_list(wanted, listed, list_name="l.csv", via="manual", index_now=False)
-        entry.person_count = entry.indexed_count = 1
-        entry.indexed_at = entry.created_at
-        db.session.commit()
+        kept = ProvisionRecord()
+        storage.store(kept, listed, "text/csv")  # stored whole, as every list was
+        db.session.execute(
+            text(
+                "INSERT INTO provision_records (direction, occurred_on, counterparty_id, basis, items, list_name, "
+                "via, person_count, indexed_count, indexed_at, created_at, keep_until, on_hold, storage_name, "
+                "wrapped_key, media_type, size) VALUES ('provision', '2026-12-01', :party, 'consent', '氏名', "
+                "'l.csv', 'manual', 1, 1, '2026-12-01 10:00:00', '2026-12-01 10:00:00', '2029-12-01', :no, :name, "
+                ":key, 'text/csv', :size)"
+            ),
+            {"party": party.id, "no": False, "name": kept.storage_name, "key": kept.wrapped_key, "size": len(listed)},
+        )
+        record_id = db.session.scalar(text("SELECT id FROM provision_records"))
         db.session.execute(
             text("INSERT INTO provision_record_people (id, record_id, row, birth_key) VALUES (1, :r, 1, :k)"),
-            {"r": entry.id, "k": b"\x01" * 16},
+            {"r": record_id, "k": b"\x01" * 16},
         )
         db.session.commit()
-        record_id = entry.id
+        db.session.remove()
+        upgrade(revision="0028_provision_index_buckets")
+        assert "provision_record_people" not in db.inspect(db.engine).get_table_names()
+        db.session.execute(
+            text("INSERT INTO provision_record_buckets (record_id, bucket, sealed) VALUES (:r, 7, :s)"),
+            {"r": record_id, "s": b"\x00" * 40},  # a bucket of fields, as 0028 sealed them
+        )
+        db.session.execute(text("UPDATE provision_records SET indexed_at = created_at, indexed_count = 1"))
+        db.session.commit()
         db.session.remove()
         upgrade()
         entry = db.session.get(ProvisionRecord, record_id)
         assert entry.indexed_at is None and entry.indexed_count == 0 and entry.wrapped_key is not None
-        assert "provision_record_people" not in db.inspect(db.engine).get_table_names()
+        assert db.session.scalar(select(db.func.count()).select_from(RecordBucket)) == 0
         assert provisions.index_pending() == [entry.number]
         assert db.session.scalar(select(db.func.count()).select_from(RecordBucket)) == 1
+        assert entry.storage_name != kept.storage_name and storage.Pieces(entry).count == 2
+        assert storage.read(entry) == listed
+        assert not storage.path_of(kept.storage_name).exists()  # the list stored whole is gone
         hits = find_person(wanted_person("高橋 美咲", date(1985, 3, 9)))
         assert [h.record.id for h in hits] == [record_id]
         assert db.session.scalar(select(ProvisionRecord.indexed_count)) == 1

@@ -1,22 +1,24 @@
 """The keyed index of a recorded list: a person is found across every list kept without any
 list being readable in the database.
 
-Each person (a row with a name) is put in one of 65,536 buckets by the first 16 bits of the
-name's keyed digest: the suppression register's HMAC-SHA256 of the normalised name (its
-key, its normalisation, desk.suppression.keys and desk.text). A bucket holds, for each of
-its people, that digest's first 8 bytes, the row, and the row's date of birth, phone
-and address as the list writes them (some 75 bytes a person); the bucket is sealed with
-AES-GCM under a key derived from the stored list's own key (desk.storage.piece_cipher),
-bound to its list and bucket.
-So the database holds 65,536 sealed rows per list, not a row per person, and shredding the
-list's key at disposal makes its index noise too.
+The stored list is kept in pieces (desk.storage): its header, then some 32 KB of rows each,
+each sealed on its own. Each person (a row with a name) is put in one of 4,096 buckets by
+the first 12 bits of the name's keyed digest: the suppression register's HMAC-SHA256 of the
+normalised name (its key, its normalisation, desk.suppression.keys and desk.text). A bucket
+holds, for each of its people, that digest's first 8 bytes and the row (12 bytes a person),
+sealed with AES-GCM under a key derived from the stored list's own key
+(desk.storage.piece_cipher), bound to its list and bucket. So the database holds 4,096
+sealed rows per list, not a row per person, and shredding the list's key at disposal makes
+its index noise too.
 
-Why raw fields and not a digest of each: a screening has already computed the digest of
-every name on the list (its matcher's, reused here), but normalising and hashing the phone
-and the address of a million rows cost four times the screening itself. A search needs them
-for a handful of rows only: it opens the one bucket of each list that can hold the name,
-and applies the register's rules to the namesakes it finds there, normalising their fields
-as the register does.
+A search opens the one bucket of each list that can hold the name. For the namesakes it
+finds there it reads the piece of the list that holds their row, and applies the register's
+rules to the row's date of birth, phone and address, normalised as the register does.
+
+Why rows and not the fields or their digests: a screening has already computed the digest
+of every name on the list (its matcher's, reused here), so an entry costs nothing more to
+make. Normalising and hashing the phone and address of a million rows cost four times the
+screening itself, and copying the fields into the index made it as large as the list.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ import csv
 import gc
 import io
 import os
+from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import islice
 from operator import itemgetter
 
+import numpy as np
 from sqlalchemy import delete, select
 
 from desk.extensions import db
@@ -39,23 +43,23 @@ from desk.suppression.errors import SuppressionError
 from desk.suppression.keys import Hasher, matching_key, person_keys
 from desk.text import addresses, dates, names, phones
 
-#: The wanted person's digest is cut to 16 bytes (an entry is compared by its first 8).
+#: The wanted person's digest is kept to 16 bytes (an entry is compared by its first 8).
 DIGEST_BYTES = 16
-#: An entry holds the name's digest cut to 8 bytes (16 hex digits, the bucket's 4 first):
-#: the people of a bucket already share its 16 bits, so 48 tell them apart; with some
-#: fifteen people in a list's bucket, a search of 150 lists meets a stranger's name with
-#: the same 64 bits about once in 10^11 searches, and the register's rules decide after
-#: it. The whole digest would be 48 more bytes a person, 40% of a list's index. (Entries
-#: written whole before 2026-12-04 begin with the same 16 digits and are found alike.)
-ENTRY_DIGEST_BYTES = 8
-_ENTRY_DIGEST = itemgetter(slice(0, ENTRY_DIGEST_BYTES))
-#: The bucket is the digest's first two bytes, written as its first four hex digits.
-BUCKET_HEX = 4
-CHUNK_ROWS = 20_000
+#: An entry: the name's digest cut to 8 bytes, and the row. The people of a bucket already
+#: share its 12 bits, so 52 tell them apart; with some 250 people in a list's bucket, a
+#: search of 150 lists meets a stranger's name with the same 64 bits about once in 10^11
+#: searches, and the register's rules decide after it.
+ENTRY = np.dtype([("digest", ">u8"), ("row", ">u4")])
+#: The bucket is the digest's first 12 bits: 4,096 buckets, some 3 KB each for a list of a million.
+BUCKET_BITS = 12
+BUCKETS = 1 << BUCKET_BITS
+#: Rows read at a time when a list is indexed again.
+CHUNK_ROWS = 256
+#: A piece of the stored list holds at least this much (the last one may hold less): a search
+#: opens and parses one piece per namesake, some 400 rows.
+PIECE_BYTES = 32 * 1024
 NONCE_BYTES = 12
 PURPOSE = b"provision list index"
-#: Inside a sealed bucket: entries apart, and an entry's fields (digest, row, birth, phone, address) apart.
-ENTRY, FIELD = "\x1e", "\x1f"
 TABLE = RecordBucket.__tablename__
 COLUMNS = "record_id, bucket, sealed"
 #: rule -> (ja, en)
@@ -112,14 +116,21 @@ class NameDigests:
 
 
 class IndexBuilder:
-    """A list's entries, a chunk of rows at a time, gathered by bucket; sealed at the end.
-    Rows are numbered as the list holds them (1 = the first row after the header; blank
-    lines are no rows); a row without a name is counted but not indexed."""
+    """A list's entries, a chunk of rows at a time, and where its stored pieces begin; sealed
+    at the end. Rows are numbered as the list holds them (1 = the first row after the
+    header; blank lines are no rows); a row without a name is counted but not indexed.
 
-    def __init__(self, columns: Columns, matcher=None):
-        self.columns = columns
+    After the header and after every chunk, `mark` is told where the list stands: a byte
+    offset into the stored list, or (by_line) the number of its lines read so far. A piece
+    is cut at a mark once it holds PIECE_BYTES, so no piece begins inside a row."""
+
+    def __init__(self, columns: Columns, encoding: str, matcher=None, *, by_line: bool = False):
+        self.columns, self.encoding, self.by_line = columns, encoding, by_line
         self.digests = NameDigests(matcher)
-        self.buckets: dict[str, list[str]] = {}
+        self._digests: list[bytes] = []  # each chunk's name digests, joined
+        self._rows: list[np.ndarray] = []  # each chunk's rows with a name
+        self._marks: list[tuple[int, int]] = []  # (offset or line, rows before it)
+        self._layout: tuple[list[int], bytes | None] | None = None
         self.rows = self.people = 0
 
     def add(self, chunk: list[list[str]]) -> None:
@@ -127,46 +138,68 @@ class IndexBuilder:
             chunk = [row for row in chunk if row]
         if not chunk:
             return
-        columns = self.columns
-        digests = self.digests(_column(chunk, columns.name))
-        fields = [_column(chunk, columns.birth_date), _column(chunk, columns.phone), _column(chunk, columns.address)]
-        numbers = list(map(str, range(self.rows + 1, self.rows + 1 + len(chunk))))
+        digests = self.digests(_column(chunk, self.columns.name))
+        first = self.rows + 1
         self.rows += len(chunk)
         if None in digests:
-            keep = [k for k, d in enumerate(digests) if d is not None]
-            if not keep:
-                return
-            numbers, digests = [numbers[k] for k in keep], [digests[k] for k in keep]
-            fields = [[f[k] for k in keep] if f is not None else None for f in fields]
+            keep = [k for k, digest in enumerate(digests) if digest is not None]
+            digests = [digests[k] for k in keep]
+            rows = np.add(np.array(keep, dtype=np.uint32), first, dtype=np.uint32)
+        else:
+            rows = np.arange(first, first + len(chunk), dtype=np.uint32)
+        self._digests.append(b"".join(digests))
+        self._rows.append(rows)
         self.people += len(digests)
-        blank = repeat("")
-        entries = map(
-            FIELD.join,
-            zip(
-                map(bytes.hex, map(_ENTRY_DIGEST, digests)),
-                numbers,
-                *(f if f is not None else blank for f in fields),
-                strict=False,
-            ),
-        )
-        buckets = self.buckets
-        for entry in entries:
-            bucket = buckets.get(entry[:BUCKET_HEX])
-            if bucket is None:
-                buckets[entry[:BUCKET_HEX]] = [entry]
-            else:
-                bucket.append(entry)
+
+    def mark(self, where: int) -> None:
+        self._marks.append((where, self.rows))
+
+    def layout(self, data: bytes) -> tuple[list[int], bytes | None]:
+        """Where the pieces of the stored list `data` begin after the first (the header's),
+        and the first row of each of them (ProvisionRecord.piece_rows)."""
+        if self._layout is None:
+            wheres = [where for where, _rows in self._marks]
+            offsets = _line_ends(data, wheres) if self.by_line else wheres
+            cuts, firsts = [], []
+            for offset, (_where, rows) in zip(offsets, self._marks, strict=True):
+                if offset >= len(data):
+                    break
+                if not cuts or offset - cuts[-1] >= PIECE_BYTES:
+                    cuts.append(offset)
+                    firsts.append(rows + 1)
+            self._layout = cuts, np.array(firsts, dtype=">u4").tobytes() if firsts else None
+        return self._layout
 
     def sealed(self, record: ProvisionRecord) -> list[tuple[int, int, bytes]]:
         """(record id, bucket, nonce + ciphertext) of every bucket that holds someone."""
+        if not self.people:
+            return []
+        digests = np.frombuffer(b"".join(self._digests), dtype=np.uint8).reshape(-1, 32)
+        entries = np.empty(len(digests), ENTRY)
+        entries["digest"] = digests[:, :8].copy().view(">u8").ravel()
+        entries["row"] = np.concatenate(self._rows)
+        buckets = (entries["digest"] >> np.uint64(64 - BUCKET_BITS)).astype(np.intp)
+        plain = entries[np.argsort(buckets, kind="stable")].tobytes()
+        counts = np.bincount(buckets, minlength=BUCKETS)
+        ends = (np.cumsum(counts) * ENTRY.itemsize).tolist()
         cipher = storage.piece_cipher(record, PURPOSE)
         record_id, found = record.id, []
-        for key in sorted(self.buckets):
-            bucket = int(key, 16)
+        for bucket in np.flatnonzero(counts).tolist():
             nonce = os.urandom(NONCE_BYTES)
-            plain = ENTRY.join(self.buckets[key]).encode()
-            found.append((record_id, bucket, nonce + cipher.encrypt(nonce, plain, _place(record_id, bucket))))
+            held = plain[ends[bucket] - int(counts[bucket]) * ENTRY.itemsize : ends[bucket]]
+            found.append((record_id, bucket, nonce + cipher.encrypt(nonce, held, _place(record_id, bucket))))
         return found
+
+
+def _line_ends(data: bytes, lines: list[int]) -> list[int]:
+    """The offset just after each given number of lines of `data`, as the csv module counts
+    lines (a line ends at LF, CRLF or a lone CR; UTF-8 and Shift_JIS use those bytes for
+    nothing else)."""
+    octets = np.frombuffer(data, dtype=np.uint8)
+    lf, cr = octets == 0x0A, octets == 0x0D
+    cr[:-1] &= ~lf[1:]
+    ends = np.flatnonzero(lf | cr)
+    return [int(ends[line - 1]) + 1 if line - 1 < len(ends) else len(data) for line in lines]
 
 
 def _place(record_id: int, bucket: int) -> bytes:
@@ -174,24 +207,17 @@ def _place(record_id: int, bucket: int) -> bytes:
     return f"{record_id}:{bucket}".encode()
 
 
-def _column(chunk: list[list[str]], indices: list[int]) -> list[str] | None:
-    """One field of every row of a chunk (its columns joined where it has several), with
-    the index's separators (control characters no list means) made spaces."""
-    if not indices:
-        return None
-    cells = list(map(itemgetter(indices[0]), chunk)) if len(indices) == 1 else [cell(row, indices) for row in chunk]
-    joined = "".join(cells)
-    if ENTRY in joined or FIELD in joined:
-        cells = [c.replace(ENTRY, " ").replace(FIELD, " ") for c in cells]
-    return cells
+def _column(chunk: list[list[str]], indices: list[int]) -> list[str]:
+    """One field of every row of a chunk (its columns joined where it has several)."""
+    if len(indices) == 1:
+        return list(map(itemgetter(indices[0]), chunk))
+    return [cell(row, indices) for row in chunk]
 
 
-def index_list(
-    record: ProvisionRecord, data: bytes, overrides: dict[str, list[str]] | None = None, matcher=None
-) -> int:
-    """Index every person (row with a name) of the stored CSV list `data` of `record`, in
-    place of any index it had; returns how many. `matcher`: the screening's, whose digests
-    of the names are reused."""
+def gather(data: bytes, overrides: dict[str, list[str]] | None = None, matcher=None) -> IndexBuilder:
+    """Every person of the CSV list `data`, read again: a list recorded by hand or from the
+    screening page, or one whose screening was interrupted before its index was written.
+    `matcher`: a screening's, whose digests of the names are reused."""
     source = io.BytesIO(data)
     csv_in = open_csv(source)
     reader = csv.reader(csv_in.text)
@@ -203,20 +229,21 @@ def index_list(
                 header = next(reader)
             except StopIteration:
                 raise SuppressionError("ファイルが空です。", "the file is empty", line=1) from None
-            builder = IndexBuilder(resolve_columns(header, overrides), matcher)
+            builder = IndexBuilder(resolve_columns(header, overrides), csv_in.encoding, matcher, by_line=True)
+            builder.mark(reader.line_num)
             while chunk := list(islice(reader, CHUNK_ROWS)):
                 builder.add(chunk)
-        write_index(record, builder)
+                builder.mark(reader.line_num)
     finally:
         csv_in.text.detach()
         if collecting:
             gc.enable()
-    return builder.people
+    return builder
 
 
 def write_index(record: ProvisionRecord, builder: IndexBuilder) -> None:
     """The sealed buckets into provision_record_buckets, through the driver: executemany of
-    tuples on SQLite, binary COPY on PostgreSQL (65,536 rows for a list of a million)."""
+    tuples on SQLite, binary COPY on PostgreSQL (4,096 rows for a list of a million)."""
     db.session.execute(delete(RecordBucket).where(RecordBucket.record_id == record.id))
     rows = builder.sealed(record)
     if not rows:
@@ -232,6 +259,36 @@ def write_index(record: ProvisionRecord, builder: IndexBuilder) -> None:
         raw.executemany(f"INSERT INTO {TABLE} ({COLUMNS}) VALUES (?, ?, ?)", rows)
 
 
+class StoredList:
+    """A recorded list's rows, read from the store a piece at a time."""
+
+    def __init__(self, record: ProvisionRecord):
+        self.pieces = storage.Pieces(record)
+        self.encoding = record.list_encoding or "utf-8"
+        self.firsts = np.frombuffer(record.piece_rows or b"", dtype=">u4").tolist()
+        self._parsed: dict[int, list[list[str]]] = {}
+        header = self._rows_of(0)[0]
+        self.columns = resolve_columns(header, record.column_overrides)
+
+    def _rows_of(self, piece: int) -> list[list[str]]:
+        if piece not in self._parsed:
+            text = self.pieces.read(piece).decode(self.encoding)
+            self._parsed[piece] = [row for row in csv.reader(io.StringIO(text, newline="")) if row]
+        return self._parsed[piece]
+
+    def row(self, number: int) -> list[str]:
+        """Row `number` (1 = the first after the header; blank lines are no rows)."""
+        if self.pieces.count == 1:  # stored whole: the header, then every row
+            return self._rows_of(0)[number]
+        piece = bisect_right(self.firsts, number)
+        return self._rows_of(piece)[number - self.firsts[piece - 1]]
+
+    def fields(self, number: int) -> tuple[str, str, str]:
+        """The row's date of birth, phone and address as written ("" where the list has none)."""
+        row, columns = self.row(number), self.columns
+        return tuple(cell(row, c) if c else "" for c in (columns.birth_date, columns.phone, columns.address))
+
+
 @dataclass(frozen=True)
 class Hit:
     record: ProvisionRecord
@@ -245,13 +302,13 @@ class Hit:
 def find_person(wanted: Wanted) -> list[Hit]:
     """Every record still kept whose list holds the person, with the rule that fired (one
     hit per record, the strongest rule first): the one bucket of each list that can hold the
-    name, opened, its namesakes tried by the register's rules. As on the register, a date of
-    birth on both sides that differs means another person: then a shared phone or address
-    is no match."""
+    name, opened, and its namesakes' rows read from the list and tried by the register's
+    rules. As on the register, a date of birth on both sides that differs means another
+    person: then a shared phone or address is no match."""
     if wanted.name is None or (wanted.birth is None and wanted.phone is None and wanted.address is None):
         return []
-    bucket = int.from_bytes(wanted.name[: BUCKET_HEX // 2], "big")
-    prefix = wanted.name[:ENTRY_DIGEST_BYTES].hex()  # what an entry begins with
+    prefix = int.from_bytes(wanted.name[: ENTRY["digest"].itemsize], "big")
+    bucket = prefix >> (64 - BUCKET_BITS)
     kept = db.session.execute(
         select(ProvisionRecord, RecordBucket.sealed)
         .join(RecordBucket, RecordBucket.record_id == ProvisionRecord.id)
@@ -266,13 +323,15 @@ def find_person(wanted: Wanted) -> list[Hit]:
         plain = storage.piece_cipher(record, PURPOSE).decrypt(
             sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _place(record.id, bucket)
         )
-        best = None
-        for entry in plain.decode().split(ENTRY):
-            if entry.startswith(prefix):
-                _digest, row, birth, phone, address = entry.split(FIELD)
-                found = _rule(wanted, birth, phone, address)
-                if found is not None and (best is None or found[0] < best[0]):
-                    best = (*found, int(row))
+        entries = np.frombuffer(plain, dtype=ENTRY)
+        namesakes = sorted(entries["row"][entries["digest"] == prefix].tolist())
+        if not namesakes:
+            continue
+        listed, best = StoredList(record), None
+        for row in namesakes:
+            found = _rule(wanted, *listed.fields(row))
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (*found, row)
         if best is not None:
             hits.append(Hit(record, best[1], best[2]))
     return sorted(hits, key=lambda h: (h.record.occurred_on, h.record.id))

@@ -75,6 +75,11 @@ class ProvisionRecord(EncryptedFile, db.Model):
     indexed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The command line's --column mapping, so the list can be indexed later as it was screened.
     column_overrides: Mapped[dict | None] = mapped_column(JSON)
+    #: The stored list's encoding (as the list came: utf-8, utf-8-sig, cp932), to read a piece of it.
+    list_encoding: Mapped[str | None] = mapped_column(String(20))
+    #: The stored list is in pieces (the header, then some 32 KB of rows each): the first
+    #: row of each piece after the header, as big-endian uint32s (desk.provisions.index).
+    piece_rows: Mapped[bytes | None] = mapped_column(LargeBinary)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     #: The command line's OS user when recorded there.
     operator: Mapped[str | None] = mapped_column(String(100))
@@ -96,10 +101,10 @@ class ProvisionRecord(EncryptedFile, db.Model):
 
 class RecordBucket(db.Model):
     """One bucket of a recorded list's index (desk.provisions.index): the people of the list
-    whose name's keyed digest (the suppression register's, cut to 16 bytes) begins with the
-    bucket's 16 bits, each as that digest, the row, and the row's date of birth, phone and
-    address as written, the whole sealed (AES-GCM) under a key derived from the stored list's
-    own key. Nothing readable; shredding the list's key shreds its index too.
+    whose name's keyed digest (the suppression register's) begins with the bucket's 12 bits,
+    each as that digest's first 8 bytes and the row, sealed (AES-GCM) under a key derived
+    from the stored list's own key. Nothing readable; shredding the list's key shreds its
+    index too.
 
     Clustered by (record, bucket): a list's buckets are appended in order and deleted as one
     range at disposal; a search reads one bucket of each list kept (SQLite: WITHOUT ROWID)."""

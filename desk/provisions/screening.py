@@ -56,19 +56,29 @@ class IndexTap:
     """The recorded list's index, gathered in the screening's own pass over the list (so the
     list is not read a second time): for a delivery the rows the screening kept, exactly
     the screened list it writes; for a receipt every row, the list as received. The name
-    digests are the screening's own."""
+    digests are the screening's own; where the list's pieces may begin, the screening's
+    place in what it writes (a delivery) or in what it reads (a receipt)."""
 
     def __init__(self, matcher: Matcher, *, every_row: bool):
         self.matcher, self.every_row = matcher, every_row
         self.builder: IndexBuilder | None = None
 
-    def plan(self, columns) -> None:
-        self.builder = IndexBuilder(columns, self.matcher)
+    def plan(self, screening) -> None:
+        """After the header: the list's columns and encoding, and the header's end."""
+        self.screening = screening
+        self.builder = IndexBuilder(
+            screening.columns, screening.csv_in.encoding, self.matcher, by_line=self.every_row
+        )
+        self.builder.mark(self._where())
+
+    def _where(self) -> int:
+        return self.screening.reader.line_num if self.every_row else self.screening.written()
 
     def take(self, chunk: list[list[str]], removed: set[int]) -> None:
         if removed and not self.every_row:
             chunk = [row for k, row in enumerate(chunk) if k not in removed]
         self.builder.add(chunk)
+        self.builder.mark(self._where())
 
 
 @dataclass
@@ -119,6 +129,7 @@ def screen_file_and_record(
         screening_run_id=run.id,
         overrides=overrides,
         index_now=False,
+        index=tap.builder,
     )
     return run, entry, Listed(listed, tap.builder)
 

@@ -17,7 +17,7 @@ from desk.cases.lifecycle import Refused
 from desk.clock import now
 from desk.extensions import db
 from desk.provisions.bases import BASES, DIRECTIONS, RECORDED
-from desk.provisions.index import index_list, write_index
+from desk.provisions.index import IndexBuilder, gather, write_index
 from desk.provisions.models import Counterparty, ProvisionRecord, RecordBucket
 from desk.storage import service as storage
 from desk.suppression.errors import SuppressionError
@@ -142,10 +142,12 @@ def record_list(
     overrides: dict[str, list[str]] | None = None,
     index_now: bool = True,
     matcher=None,
+    index: IndexBuilder | None = None,
 ) -> ProvisionRecord:
     """Record a provision or receipt of the CSV list `data`: the list stored encrypted, its
     people indexed by keyed hashes — now, or (index_now=False) by index_record once the
-    caller has committed. Refused (nothing saved) when the law does not allow it."""
+    caller has committed. `index`: the list's people as a screening gathered them (the list
+    is not read again). Refused (nothing saved) when the law does not allow it."""
     check(particulars)
     entry = ProvisionRecord(
         direction=particulars.direction,
@@ -167,10 +169,12 @@ def record_list(
     entry.column_overrides = overrides or None
     db.session.add(entry)
     db.session.flush()
+    if index is None and index_now:
+        index = _gathered(data, overrides, matcher)
     # Stored first: the index is sealed under a key derived from the stored list's own.
-    storage.store(entry, data, "text/csv")
+    keep_list(entry, data, index)
     if index_now:
-        index_record(entry, data, matcher=matcher)
+        index_record(entry, data, builder=index)
     db.session.flush()
     audit(
         "provisions.recorded",
@@ -191,19 +195,38 @@ def record_list(
 def index_record(entry: ProvisionRecord, data: bytes | None = None, *, matcher=None, builder=None) -> int:
     """Build the index of a record's list: as a screening gathered it (`builder`), or from
     `data` (or the stored file) read again; `matcher`: a screening's, whose digests of the
-    list's names are reused."""
-    try:
-        if builder is not None:
-            write_index(entry, builder)
-            count = builder.people
-        else:
-            count = index_list(entry, storage.read(entry) if data is None else data, entry.column_overrides, matcher)
-    except SuppressionError as error:
-        raise Refused(error.message("ja"), error.message("en")) from None
-    entry.person_count = entry.indexed_count = count
+    list's names are reused. The list is stored again if its pieces are not where the index
+    needs them (a list stored before it was indexed, or under an older layout)."""
+    if data is None:
+        data = storage.read(entry)
+    if builder is None:
+        builder = _gathered(data, entry.column_overrides, matcher)
+    keep_list(entry, data, builder)
+    write_index(entry, builder)
+    entry.person_count = entry.indexed_count = builder.people
     entry.indexed_at = now()
     db.session.flush()
     return entry.person_count
+
+
+def _gathered(data: bytes, overrides, matcher) -> IndexBuilder:
+    try:
+        return gather(data, overrides, matcher)
+    except SuppressionError as error:
+        raise Refused(error.message("ja"), error.message("en")) from None
+
+
+def keep_list(entry: ProvisionRecord, data: bytes, builder: IndexBuilder | None) -> None:
+    """The list stored encrypted, in the pieces its index reads (whole when it has no index
+    yet); stored again under a new key when it is kept in other pieces."""
+    cuts, piece_rows = builder.layout(data) if builder is not None else ([], None)
+    if entry.storage_name is None:
+        storage.store(entry, data, "text/csv", cuts=cuts)
+    elif storage.Pieces(entry).cuts != cuts:
+        db.session.execute(delete(RecordBucket).where(RecordBucket.record_id == entry.id))  # sealed under the old key
+        storage.replace_content(entry, data, "text/csv", cuts=cuts)
+    entry.list_encoding = builder.encoding if builder is not None else None
+    entry.piece_rows = piece_rows
 
 
 def pending_index():
@@ -289,6 +312,7 @@ def dispose(as_of: date, *, dry_run: bool = False, actor_kind: str = "system") -
             storage.shred_key(entry)
             db.session.info.setdefault("desk_remove_after_commit", []).append(name)
         entry.indexed_count = 0
+        entry.piece_rows = None
         entry.disposed_on = as_of
         db.session.flush()
         audit("provisions.disposed", actor_kind=actor_kind, detail={"record_id": entry.id})

@@ -7,6 +7,11 @@ copy of the file unreadable (crypto-shredding), including copies in backups.
 Only ciphertext is ever written: files are written before the database commit and removed
 again if the transaction rolls back, so a crash leaves neither an orphan file nor a row
 pointing at nothing.
+
+A large file that is read a part at a time (a recorded list: a search reads the few rows it
+needs) is stored in pieces: each piece sealed on its own under the file's key, with a
+counter nonce and its place (number, count) as associated data, so a piece cannot be moved,
+dropped or taken from another file; a table of the pieces' ends leads the file.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import struct
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +35,10 @@ from desk.clock import now
 from desk.storage.models import EncryptedFile
 
 NONCE_BYTES = 12
+TAG_BYTES = 16
+#: A file stored in pieces begins so (a file stored whole begins with its random nonce);
+#: then the number of pieces and the end of each in the plaintext (big-endian uint32, uint64s).
+PIECES_MAGIC = b"desk pieces 1\n"
 _PENDING = "desk_pending_files"
 
 
@@ -73,16 +84,22 @@ def _unwrap(wrapped: bytes, storage_name: str) -> bytes:
     return AESGCM(_key_encryption_key()).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], storage_name.encode())
 
 
-def store(record: EncryptedFile, data: bytes, media_type: str, session: Session | None = None) -> None:
-    """Encrypt `data` under a new key into a new file and fill the record's columns.
-    If the surrounding transaction rolls back, the file is removed."""
+def store(
+    record: EncryptedFile, data: bytes, media_type: str, session: Session | None = None, *, cuts: Sequence[int] = ()
+) -> None:
+    """Encrypt `data` under a new key into a new file and fill the record's columns; with
+    `cuts` (offsets into `data`, increasing) in pieces that begin there, each readable alone
+    (read_piece). If the surrounding transaction rolls back, the file is removed."""
     from desk.extensions import db
 
     session = session or db.session()
     storage_name = secrets.token_hex(16)
     key = AESGCM.generate_key(bit_length=256)
-    nonce = os.urandom(NONCE_BYTES)
-    ciphertext = nonce + AESGCM(key).encrypt(nonce, data, storage_name.encode())
+    if cuts:
+        ciphertext = _seal_pieces(key, storage_name, data, cuts)
+    else:
+        nonce = os.urandom(NONCE_BYTES)
+        ciphertext = nonce + AESGCM(key).encrypt(nonce, data, storage_name.encode())
     target = path_of(storage_name)
     document_dir()
     target.parent.mkdir(exist_ok=True, mode=0o700)
@@ -105,12 +122,85 @@ def store(record: EncryptedFile, data: bytes, media_type: str, session: Session 
     record.destroyed_at = None
 
 
+def _piece_nonce(number: int) -> bytes:
+    # A counter: every file has a key of its own, so no nonce repeats under a key.
+    return number.to_bytes(NONCE_BYTES, "big")
+
+
+def _piece_place(storage_name: str, number: int, count: int) -> bytes:
+    return f"{storage_name}:{number}:{count}".encode()
+
+
+def _seal_pieces(key: bytes, storage_name: str, data: bytes, cuts: Sequence[int]) -> bytes:
+    ends = [*cuts, len(data)]
+    if any(not 0 < a < b for a, b in zip(ends, ends[1:], strict=False)) or not 0 < ends[0]:
+        raise StorageError("pieces must be cut at increasing offsets inside the file")
+    cipher, view, count = AESGCM(key), memoryview(data), len(ends)
+    sealed = [PIECES_MAGIC, struct.pack(f">I{count}Q", count, *ends)]
+    start = 0
+    for number, end in enumerate(ends):
+        sealed.append(cipher.encrypt(_piece_nonce(number), view[start:end], _piece_place(storage_name, number, count)))
+        start = end
+    return b"".join(sealed)
+
+
+class Pieces:
+    """A stored file read a piece at a time (a file stored whole is one piece)."""
+
+    def __init__(self, record: EncryptedFile):
+        if record.wrapped_key is None or record.storage_name is None:
+            raise StorageError("this file has been destroyed")
+        self.name = record.storage_name
+        self.cipher = AESGCM(_unwrap(record.wrapped_key, self.name))
+        self.path = path_of(self.name)
+        with open(self.path, "rb") as fh:
+            head = fh.read(len(PIECES_MAGIC) + 4)
+            if head[: len(PIECES_MAGIC)] != PIECES_MAGIC:
+                self.ends, self.start = None, 0
+                return
+            (count,) = struct.unpack(">I", head[len(PIECES_MAGIC) :])
+            self.ends = struct.unpack(f">{count}Q", fh.read(8 * count))
+            self.start = len(head) + 8 * count
+
+    @property
+    def count(self) -> int:
+        return 1 if self.ends is None else len(self.ends)
+
+    def read(self, number: int) -> bytes:
+        """One piece, opened (the whole file when it was stored whole)."""
+        if self.ends is None:
+            blob = self.path.read_bytes()
+            return self.cipher.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], self.name.encode())
+        begin = self.ends[number - 1] if number else 0
+        with open(self.path, "rb") as fh:
+            fh.seek(self.start + begin + TAG_BYTES * number)
+            sealed = fh.read(self.ends[number] - begin + TAG_BYTES)
+        return self.cipher.decrypt(_piece_nonce(number), sealed, _piece_place(self.name, number, self.count))
+
+    def read_all(self) -> bytes:
+        if self.ends is None:
+            return self.read(0)
+        blob = memoryview(self.path.read_bytes())[self.start :]
+        parts, begin = [], 0
+        for number, end in enumerate(self.ends):
+            at = begin + TAG_BYTES * number
+            parts.append(
+                self.cipher.decrypt(
+                    _piece_nonce(number), blob[at : at + end - begin + TAG_BYTES], _piece_place(self.name, number, self.count)
+                )
+            )
+            begin = end
+        return b"".join(parts)
+
+    @property
+    def cuts(self) -> list[int]:
+        """Where the pieces after the first begin (none for a file stored whole)."""
+        return [] if self.ends is None else list(self.ends[:-1])
+
+
 def read(record: EncryptedFile) -> bytes:
-    if record.wrapped_key is None or record.storage_name is None:
-        raise StorageError("this file has been destroyed")
-    key = _unwrap(record.wrapped_key, record.storage_name)
-    blob = path_of(record.storage_name).read_bytes()
-    return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], record.storage_name.encode())
+    """The whole plaintext, whether it was stored whole or in pieces."""
+    return Pieces(record).read_all()
 
 
 def piece_cipher(record: EncryptedFile, purpose: bytes) -> AESGCM:
@@ -146,13 +236,13 @@ def remove_file(storage_name: str | None, *, directory: str | None = None) -> bo
     return True
 
 
-def replace_content(record: EncryptedFile, data: bytes, media_type: str) -> None:
+def replace_content(record: EncryptedFile, data: bytes, media_type: str, *, cuts: Sequence[int] = ()) -> None:
     """Store new content (e.g. a masked image) under a new key and file; the old file's key
     is dropped with the old values and its ciphertext removed after commit."""
     from desk.extensions import db
 
     old_name = record.storage_name
-    store(record, data, media_type)
+    store(record, data, media_type, cuts=cuts)
     if old_name:
         db.session().info.setdefault("desk_remove_after_commit", []).append(old_name)
 

@@ -58,8 +58,9 @@ def screen_stream(
     `output` and one line per removed row to `report`, both in the list's own encoding.
     `consent` (a desk.consent.screening.ChannelFilter) also removes the rows its channel's
     consent does not allow, with its reason in the report. `tap` (a provision record's
-    index, desk.provisions.screening.IndexTap) is shown the columns, then every chunk with
-    the rows removed from it, so the list's index is gathered in this same pass.
+    index, desk.provisions.screening.IndexTap) is shown the screening once its header is
+    written, then every chunk with the rows removed from it, so the list's index is gathered
+    in this same pass.
     Raises SuppressionError (with the line) on malformed input; the caller discards the outputs."""
     # Rows are plain lists without cycles: the cyclic collector would only walk the large
     # caches again and again (a third of the run on a million rows). Reference counting
@@ -93,6 +94,7 @@ class _Screening:
     def __init__(self, csv_in: CsvSource, output: BinaryIO, matcher: Matcher, consent=None, tap=None):
         self.csv_in, self.matcher, self.consent, self.tap = csv_in, matcher, consent, tap
         self.reader = csv.reader(csv_in.text)
+        self.output = output
         self.out_text = io.TextIOWrapper(output, encoding=csv_in.encoding, newline="")
         self.writer = csv.writer(self.out_text, lineterminator=csv_in.newline)
         self.rows_in = self.removed = self.records = 0
@@ -108,10 +110,10 @@ class _Screening:
         self._plan(resolve_columns(header, overrides))
         if self.consent is not None:
             self.consent.plan(header, self.columns)
-        if self.tap is not None:
-            self.tap.plan(self.columns)
         self.width = len(header)
         self.writer.writerow(header)
+        if self.tap is not None:
+            self.tap.plan(self)
         line = self.reader.line_num
         while chunk := list(islice(self.reader, CHUNK_ROWS)):
             exact_lines = self.reader.line_num - line == len(chunk)  # no quoted line breaks in this chunk
@@ -231,6 +233,11 @@ class _Screening:
         drop = {k for k, _, _ in found}
         self.writer.writerows([row for k, row in enumerate(chunk) if k not in drop])
         self.removed += len(drop)
+
+    def written(self) -> int:
+        """How many bytes of the screened list are written so far."""
+        self.out_text.flush()
+        return self.output.tell()
 
     def close(self) -> None:
         """Hand the underlying files back to the caller."""

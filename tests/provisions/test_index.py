@@ -1,18 +1,20 @@
-"""The index of a recorded list: sealed buckets by the register's digest of the name, the
-screening's digests reused, the person found by the register's rules, nothing readable in
-the database, and nothing openable once the list's key is shredded."""
+"""The index of a recorded list: sealed buckets by the register's digest of the name, each
+entry pointing at a row of the list stored in pieces, the screening's digests reused, the
+person found by the register's rules, nothing readable in the database, and nothing
+openable once the list's key is shredded."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import func, select
 
 from desk.extensions import db
 from desk.provisions import service
-from desk.provisions.index import NONCE_BYTES, PURPOSE, Wanted, find_person, wanted_person
+from desk.provisions.index import ENTRY, NONCE_BYTES, PIECE_BYTES, PURPOSE, Wanted, _place, find_person, wanted_person
 from desk.provisions.models import RecordBucket
 from desk.storage import service as storage
 from desk.suppression.keys import Hasher, hashed, matching_key, person_keys
@@ -39,12 +41,12 @@ def _buckets():
 
 
 def _bucket_of(name: str) -> int:
-    return int(hashed(person_keys(name))["name"][:4], 16)
+    return int(hashed(person_keys(name))["name"][:3], 16)
 
 
 def test_people_go_into_sealed_buckets_by_the_registers_digest_of_the_name(app, parties):
     """Three named people (two of them one name as the register normalises it), two
-    buckets: the first 16 bits of the register's own digest of each name. No field of the
+    buckets: the first 12 bits of the register's own digest of each name. No field of the
     list is readable in the database."""
     entry = _record(parties)
     assert service.index_record(entry, LIST) == 3
@@ -62,7 +64,7 @@ def test_the_screenings_digests_are_reused(app, parties):
     matcher.name_digests["髙橋 美咲"] = b"\xaa" * 32
     entry = _record(parties)
     service.index_record(entry, LIST, matcher=matcher)
-    assert 0xAAAA in {r.bucket for r in _buckets()}
+    assert 0xAAA in {r.bucket for r in _buckets()}
     [hit] = find_person(Wanted(b"\xaa" * 16, "1985-03-09", None, None))
     assert (hit.record.id, hit.row) == (entry.id, 1)
     # what it did not know, it computed: the register's digest
@@ -116,28 +118,53 @@ def test_a_sealed_bucket_opens_only_in_its_place_and_not_after_shredding(app, pa
     assert [h.record.id for h in find_person(wanted_person("佐藤 一郎", None, "03-1111-2222"))] == [second.id]
 
 
-def test_the_index_separators_in_a_cell_are_spaces(app, parties):
-    """Control characters the index uses to keep entries and fields apart, typed into a
-    list, neither split an entry nor hide the person."""
-    listed = "氏名,生年月日,電話番号,住所\r\n山田 太郎,1980-01-02,03\x1f1234\x1e5678,東京都\x1f港区\r\n".encode()
+def _big_list(count: int, encoding: str) -> bytes:
+    """A list of `count` people larger than a piece, written as spreadsheets write them: CRLF,
+    a quoted address with a comma and a line break in it every tenth row, a blank line every
+    hundredth."""
+    lines = ["氏名,生年月日,電話番号,住所"]
+    for n in range(count):
+        address = f'"東京都港区芝公園4-2-{n},\r\nタワー{n}階"' if n % 10 == 3 else f"東京都港区芝公園4-2-{n}"
+        lines.append(f"山田 太郎{n},1980-01-{n % 28 + 1:02d},03-1234-{n:04d},{address}")
+        if n % 100 == 50:
+            lines.append("")
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8-sig"])
+def test_a_list_is_stored_in_pieces_and_each_person_is_found_at_their_row(app, parties, encoding):
+    """A list of 3,000 people is stored in pieces of some 32 KB, cut between rows; a search
+    reads the piece that holds a person's row and finds them there by the register's rules,
+    whether their row sits first or last in its piece, after a quoted line break, or after a
+    blank line; the list reads back whole, byte for byte."""
+    listed = _big_list(3000, encoding)
     entry = _record(parties, listed)
-    assert service.index_record(entry, listed) == 1
-    [hit] = find_person(wanted_person("山田 太郎", date(1980, 1, 2)))
-    assert hit.rule == "name+birth_date"
-    [hit] = find_person(wanted_person("山田 太郎", None, "03-1234-5678"))
-    assert hit.rule == "name+phone"
+    assert service.index_record(entry, listed) == 3000
+    db.session.commit()
+    assert storage.read(entry) == listed
+    pieces = storage.Pieces(entry)
+    assert pieces.count >= len(listed) // PIECE_BYTES
+    firsts = np.frombuffer(entry.piece_rows, dtype=">u4").tolist()
+    assert firsts[0] == 1 and len(firsts) == pieces.count - 1
+    around_cuts = {row for first in firsts for row in (first - 1, first) if 0 < row <= 3000}
+    for row in sorted(around_cuts | {1, 4, 14, 52, 53, 2999, 3000}):
+        n = row - 1
+        [hit] = find_person(wanted_person(f"山田 太郎{n}", date(1980, 1, n % 28 + 1)))
+        assert (hit.row, hit.rule) == (row, "name+birth_date")
+        [hit] = find_person(wanted_person(f"山田 太郎{n}", None, f"031234{n:04d}"))
+        assert (hit.row, hit.rule) == (row, "name+phone")
+    assert find_person(wanted_person("山田 太郎14", date(1980, 1, 1))) == []
 
 
-def _entries(record) -> list[str]:
-    """Every entry of a record's index, opened (what a search would read), in order."""
-    from desk.provisions.index import ENTRY, _place
-
+def _entries(record) -> list[tuple[str, int]]:
+    """Every entry of a record's index, opened (what a search would read): (the name's digest
+    as hex, the row), in order."""
     cipher = storage.piece_cipher(record, PURPOSE)
     found = []
     for bucket in db.session.scalars(select(RecordBucket).where(RecordBucket.record_id == record.id)):
         sealed = bucket.sealed
         plain = cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _place(record.id, bucket.bucket))
-        found += plain.decode().split(ENTRY)
+        found += [(f"{digest:016x}", row) for digest, row in np.frombuffer(plain, dtype=ENTRY).tolist()]
     return sorted(found)
 
 
@@ -175,10 +202,10 @@ def test_the_index_gathered_in_the_screenings_pass_is_the_recorded_lists(app, pa
     assert hit.row == 2
 
 
-def test_a_persons_entry_holds_the_names_digest_cut_to_8_bytes(app, parties):
-    """The index entries of a list of 500 people are under 80 bytes a person: the name's digest
-    cut to 8 bytes (not all 32, which made it 125), the row, the birth date, phone and address
-    as written. The cut digest still finds the person, and not a namesake born another day."""
+def test_a_persons_entry_is_the_names_digest_cut_to_8_bytes_and_the_row(app, parties):
+    """The index of a list of 500 people holds 12 bytes a person: the name's digest cut to 8
+    bytes and the row (the fields stay in the list). The cut digest still finds the person,
+    and not a namesake born another day."""
     rows = "".join(
         f"山田 太郎{n},1980-01-{n % 28 + 1:02d},03-1234-{n:04d},東京都港区芝公園4-2-{n}\r\n" for n in range(500)
     )
@@ -186,33 +213,46 @@ def test_a_persons_entry_holds_the_names_digest_cut_to_8_bytes(app, parties):
     entry = _record(parties, listed)
     assert service.index_record(entry, listed) == 500
     db.session.commit()
-    plain = sum(len(e.encode()) + 1 for e in _entries(entry))
-    assert plain / 500 < 80
+    opened = sum(len(r.sealed) - NONCE_BYTES - 16 for r in _buckets())
+    assert opened == 500 * ENTRY.itemsize == 500 * 12
     digest = hashed(person_keys("山田 太郎7"))["name"]
-    assert {e.split("\x1f")[0] for e in _entries(entry)} >= {digest[:16]}
+    assert (digest[:16], 8) in _entries(entry)
     [hit] = find_person(wanted_person("山田 太郎7", date(1980, 1, 8)))
     assert hit.row == 8
     assert find_person(wanted_person("山田 太郎7", date(1980, 1, 9))) == []
 
 
-def test_an_entry_written_with_the_whole_digest_is_found(app, parties):
-    """Indexes written before the digest was cut hold all 32 bytes: they are searched alike."""
-    from desk.provisions.index import ENTRY, FIELD, _place
+@pytest.mark.parametrize("direction", ["delivery", "acquired"])
+def test_a_large_list_screened_is_found_in_the_pieces_the_screening_cut(app, parties, tmp_path, direction):
+    """desk screen --to/--from on a list larger than a piece, in Shift_JIS with quoted line
+    breaks: the list is stored in pieces cut where the screening stood (in what it wrote, or
+    in what it read), and each person is found at their row of the recorded list, the rows
+    after a removed person numbered as the screened list holds them."""
+    from desk.provisions.screening import index_screened, screen_file_and_record
+    from desk.suppression.entries import add_entry
 
-    entry = _record(parties)
-    db.session.flush()
-    digest = hashed(person_keys("髙橋 美咲"))["name"]
-    bucket = int(digest[:4], 16)
-    plain = ENTRY.join([FIELD.join([digest, "1", "1985-03-09", "", ""]), FIELD.join(["ab" * 32, "2", "", "", ""])])
-    nonce = b"\x01" * NONCE_BYTES
-    cipher = storage.piece_cipher(entry, PURPOSE)
-    db.session.add(
-        RecordBucket(
-            record_id=entry.id,
-            bucket=bucket,
-            sealed=nonce + cipher.encrypt(nonce, plain.encode(), _place(entry.id, bucket)),
-        )
+    add_entry(name="山田 太郎5", birth_date="1980-01-06", scope="third_party_provision")
+    db.session.commit()
+    source = tmp_path / "list.csv"
+    source.write_bytes(_big_list(3000, "cp932"))
+    _run, entry, listed = screen_file_and_record(
+        source,
+        tmp_path / "out.csv",
+        None,
+        direction=direction,
+        counterparty=parties["client"].code,
+        basis="consent",
+        acquisition="展示会で本人から取得" if direction == "acquired" else None,
     )
     db.session.commit()
-    [hit] = find_person(wanted_person("高橋 美咲", date(1985, 3, 9)))
-    assert (hit.record.id, hit.row, hit.rule) == (entry.id, 1, "name+birth_date")
+    removed = direction == "delivery"
+    assert index_screened(entry, listed) == 3000 - removed
+    kept = tmp_path / "out.csv" if removed else source
+    assert storage.read(entry) == kept.read_bytes()
+    firsts = np.frombuffer(entry.piece_rows, dtype=">u4").tolist()
+    assert storage.Pieces(entry).count == len(firsts) + 1 > 3
+    for row in sorted({r for first in firsts for r in (first - 1, first) if r > 0} | {5, 6, 2999 - removed}):
+        n = row - 1 + (removed and row > 5)
+        [hit] = find_person(wanted_person(f"山田 太郎{n}", date(1980, 1, n % 28 + 1)))
+        assert hit.row == row
+    assert [h.record.id for h in find_person(wanted_person("山田 太郎5", date(1980, 1, 6)))] == ([] if removed else [entry.id])

@@ -90,3 +90,53 @@ def test_daily_sweeps_files_no_record_names(app, runner):
     assert result.exit_code == 0 and "storage: 2 file(s) that no record names removed" in result.output
     assert not orphan.exists() and not half_written.exists()
     assert fresh.exists() and staged.exists() and storage.read(kept)
+
+
+def _pieced(cuts) -> Document:
+    document = Document(case_id=make_case().id, kind="passport", party="principal")
+    storage.store(document, SECRET, "text/csv", cuts=cuts)
+    db.session.add(document)
+    db.session.commit()
+    return document
+
+
+def test_a_file_stored_in_pieces_reads_whole_and_a_piece_at_a_time(app):
+    """Stored in pieces, the file is read back whole as it was given, and each piece alone;
+    nothing of it is readable on disk. A file stored whole is one piece."""
+    cuts = [100, 1000, 2000]
+    document = _pieced(cuts)
+    assert storage.read(document) == SECRET
+    pieces = storage.Pieces(document)
+    assert pieces.count == 4 and pieces.cuts == cuts
+    bounds = [0, *cuts, len(SECRET)]
+    assert [pieces.read(k) for k in range(4)] == [SECRET[a:b] for a, b in zip(bounds, bounds[1:])]
+    [file] = _files(app)
+    assert "山田".encode() not in file.read_bytes()
+    whole = _stored()
+    assert storage.Pieces(whole).count == 1 and storage.Pieces(whole).cuts == []
+    assert storage.Pieces(whole).read(0) == SECRET
+
+
+def test_a_piece_moved_or_dropped_does_not_open(app):
+    """Each piece is bound to its place: two pieces of equal length swapped on disk, or the
+    last one cut off, refuse to decrypt rather than give another part of the list."""
+    document = _pieced([500, 1000])
+    path = storage.path_of(document.storage_name)
+    raw = path.read_bytes()
+    start = len(raw) - (len(SECRET) + 3 * storage.TAG_BYTES)
+    first, second = raw[start : start + 516], raw[start + 516 : start + 1032]
+    path.write_bytes(raw[:start] + second + first + raw[start + 1032 :])
+    with pytest.raises(InvalidTag):
+        storage.Pieces(document).read(0)
+    with pytest.raises(InvalidTag):
+        storage.read(document)
+    path.write_bytes(raw[:-10])
+    with pytest.raises(InvalidTag):
+        storage.Pieces(document).read(2)
+
+
+@pytest.mark.parametrize("cuts", [[0, 10], [10, 10], [20, 10], [10, len(SECRET)]])
+def test_pieces_are_cut_inside_the_file_in_order(app, cuts):
+    document = Document(case_id=make_case().id, kind="passport", party="principal")
+    with pytest.raises(storage.StorageError):
+        storage.store(document, SECRET, "text/csv", cuts=cuts)

@@ -133,12 +133,16 @@ class IndexBuilder:
         self._layout: tuple[list[int], bytes | None] | None = None
         self.rows = self.people = 0
 
-    def add(self, chunk: list[list[str]]) -> None:
+    def add(self, chunk: list[list[str]], digests: list[bytes | None] | None = None) -> None:
+        """A chunk of rows; `digests`: their names' digests where the screening computed them."""
         if [] in chunk:
-            chunk = [row for row in chunk if row]
+            kept = [k for k, row in enumerate(chunk) if row]
+            chunk = [chunk[k] for k in kept]
+            digests = [digests[k] for k in kept] if digests is not None else None
         if not chunk:
             return
-        digests = self.digests(_column(chunk, self.columns.name))
+        if digests is None:
+            digests = self.digests(_column(chunk, self.columns.name))
         first = self.rows + 1
         self.rows += len(chunk)
         if None in digests:

@@ -74,10 +74,12 @@ class IndexTap:
     def _where(self) -> int:
         return self.screening.reader.line_num if self.every_row else self.screening.written()
 
-    def take(self, chunk: list[list[str]], removed: set[int]) -> None:
+    def take(self, chunk: list[list[str]], digests: list[bytes | None], removed: set[int]) -> None:
+        """A chunk as the screening read it, the digest of each row's name, and the rows it removed."""
         if removed and not self.every_row:
-            chunk = [row for k, row in enumerate(chunk) if k not in removed]
-        self.builder.add(chunk)
+            kept = [k for k in range(len(chunk)) if k not in removed]
+            chunk, digests = [chunk[k] for k in kept], [digests[k] for k in kept]
+        self.builder.add(chunk, digests)
         self.builder.mark(self._where())
 
 

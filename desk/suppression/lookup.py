@@ -85,7 +85,7 @@ def screen_people(people: list[Person]) -> list[Hit | None]:
     found: list[Hit | None] = []
     for person in people:
         row = person.row()
-        hits = matcher.name_hits[row[0]]
+        hits = matcher.hits(row[0])
         if hits is EMPTY:
             hits = matcher.kana_candidates(row[1]) if row[1] else ()
         result = matcher.rule(hits, row, _COLUMNS) if hits else None

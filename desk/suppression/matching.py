@@ -49,11 +49,15 @@ class Matcher:
                         births.setdefault(candidate[1], candidate[0])
                 index[digest] = (tuple(candidates), births, all(c[1] is not None for c in candidates))
         self.size = count
-        #: raw name cell -> its hits (see _lookup_name), filled as lists are read.
-        self.name_hits = _NameCache(self._lookup_name)
         self._hash_name = hasher.name_hasher()
-        #: raw name cell -> its digest, as looked up (a list's index reuses them: desk.provisions.index).
-        self.name_digests: dict[str, bytes] = {}
+        #: raw name cell -> the register's digest of the name (None for an empty cell), filled
+        #: as lists are read; a list's index takes them as they are (desk.provisions.index).
+        self.name_digests = _NameCache(self._lookup_name)
+        #: a looked-up name's digest -> its hits (see _lookup_name), for the names someone on
+        #: the register may have (and None -> EMPTY); every other name has none. Two lookups
+        #: a row instead of one of raw name -> hits, so that a screening that records its
+        #: list has each row's digest without a third.
+        self.hits_by_digest: dict[bytes | None, tuple] = {None: EMPTY}
         #: raw date-of-birth cell -> its digest (see birth_digest).
         self.birth_digests: dict[str, bytes | None] = {}
 
@@ -99,13 +103,23 @@ class Matcher:
         found = self._info(set(entry_ids))
         return {i: (f"S-{i:06d}",) + found.get(i, ("", "", "")) for i in entry_ids}
 
-    def _lookup_name(self, raw: str):
+    def hits(self, raw: str):
         """The hits of a name cell: EMPTY when the name is empty, otherwise a tuple (usually
         empty) of (label, candidates, {birth digest: entry id}, all candidates have a birth date)."""
+        return self.hits_by_digest.get(self.name_digests[raw], ())
+
+    def forget_names(self) -> None:
+        """Empty the name caches (a screening bounds their size)."""
+        self.name_digests.clear()
+        self.hits_by_digest.clear()
+        self.hits_by_digest[None] = EMPTY
+
+    def _lookup_name(self, raw: str) -> bytes | None:
+        """A name cell's digest (None when the name is empty), its hits noted when it has any."""
         key = _name_uncached(raw)  # the caller's cache already remembers raw -> result
         if key is None:
-            return EMPTY
-        digest = self.name_digests[raw] = self._hash_name(key)
+            return None
+        digest = self._hash_name(key)
         found = self.by_name.get(digest)
         hits = (("name",) + found,) if found else ()
         if "\u30a0" <= key[0] <= "\u30ff" and self.by_kana and is_kana(key):
@@ -113,7 +127,9 @@ class Matcher:
             found = self.by_kana.get(self.hasher("kana", key))
             if found:
                 hits += (("kana",) + found,)
-        return hits
+        if hits:
+            self.hits_by_digest[digest] = hits
+        return digest
 
     def birth_digest(self, raw: str) -> bytes | None:
         # Dates of birth repeat (some 25,000 distinct in a million rows): remember their digests.
@@ -161,15 +177,15 @@ _name_uncached = names.name_key.__wrapped__
 
 
 class _NameCache(dict):
-    """raw name -> hits; a missing name is looked up once (from C, via __missing__)."""
+    """raw name -> digest; a missing name is looked up once (from C, via __missing__)."""
 
     def __init__(self, lookup):
         super().__init__()
         self.lookup = lookup
 
     def __missing__(self, raw):
-        hits = self[raw] = self.lookup(raw)
-        return hits
+        digest = self[raw] = self.lookup(raw)
+        return digest
 
 
 class _Empty:

@@ -12,7 +12,7 @@ import csv
 import gc
 import io
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, repeat
 from typing import BinaryIO
 
 from desk.suppression.csv_input import (
@@ -124,13 +124,12 @@ class _Screening:
             if self.consent is not None:
                 found += self.consent.removals(chunk, {k for k, _, _ in found})
             self._write(chunk, found, first_line)
-            if self.tap is not None:  # before the name cache may be emptied below: the tap reuses it
-                self.tap.take(chunk, {k for k, _, _ in found})
+            if self.tap is not None:
+                self.tap.take(chunk, self.digests, {k for k, _, _ in found})
             self.records += len(chunk)
             self.rows_in += len(chunk) - blanks
-            if len(self.name_hits) > NAME_CACHE_LIMIT:
-                self.name_hits.clear()
-                self.matcher.name_digests.clear()
+            if len(self.name_digests) > NAME_CACHE_LIMIT:
+                self.matcher.forget_names()
 
     def _plan(self, columns: Columns) -> None:
         """What every chunk needs from the columns and the matcher, looked up once per list."""
@@ -138,7 +137,7 @@ class _Screening:
         self.name_columns, self.kana_columns = columns.name, columns.kana
         self.single = columns.name[0] if len(columns.name) == 1 else None
         self.dob_index = columns.birth_date[0] if len(columns.birth_date) == 1 else None
-        self.name_hits = self.matcher.name_hits
+        self.name_digests, self.hits_get = self.matcher.name_digests, self.matcher.hits_by_digest.get
         self.births_get, self.birth_digest = self.matcher.birth_digests.get, self.matcher.birth_digest
 
     def _blank_rows(self, chunk: list[list[str]], first_line: int | None) -> int:
@@ -165,7 +164,10 @@ class _Screening:
             names = [
                 (row[single] if single is not None else cell(row, self.name_columns)) if row else "" for row in chunk
             ]
-        hits_of = list(map(self.name_hits.__getitem__, names))  # a new name is normalised and hashed once
+        # A new name is normalised and hashed once; a name has hits only if someone on the
+        # register may have it. (The digests are kept for a tap: a recorded list's index.)
+        self.digests = digests = list(map(self.name_digests.__getitem__, names))
+        hits_of = list(map(self.hits_get, digests, repeat(())))
         # Rows whose name is on the register; rows with no name but a reading (kana column).
         flagged = [k for k, hits in enumerate(hits_of) if hits]
         undecided = [k for k, hits in enumerate(hits_of) if hits is EMPTY and chunk[k]] if self.kana_columns else []

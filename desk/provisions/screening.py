@@ -66,9 +66,7 @@ class IndexTap:
     def plan(self, screening) -> None:
         """After the header: the list's columns and encoding, and the header's end."""
         self.screening = screening
-        self.builder = IndexBuilder(
-            screening.columns, screening.csv_in.encoding, self.matcher, by_line=self.every_row
-        )
+        self.builder = IndexBuilder(screening.columns, screening.csv_in.encoding, self.matcher, by_line=self.every_row)
         self.builder.mark(self._where())
 
     def _where(self) -> int:

@@ -133,7 +133,7 @@ def _piece_place(storage_name: str, number: int, count: int) -> bytes:
 
 def _seal_pieces(key: bytes, storage_name: str, data: bytes, cuts: Sequence[int]) -> bytes:
     ends = [*cuts, len(data)]
-    if any(not 0 < a < b for a, b in zip(ends, ends[1:], strict=False)) or not 0 < ends[0]:
+    if ends[0] <= 0 or any(a >= b for a, b in zip(ends, ends[1:], strict=False)):
         raise StorageError("pieces must be cut at increasing offsets inside the file")
     cipher, view, count = AESGCM(key), memoryview(data), len(ends)
     sealed = [PIECES_MAGIC, struct.pack(f">I{count}Q", count, *ends)]
@@ -186,7 +186,9 @@ class Pieces:
             at = begin + TAG_BYTES * number
             parts.append(
                 self.cipher.decrypt(
-                    _piece_nonce(number), blob[at : at + end - begin + TAG_BYTES], _piece_place(self.name, number, self.count)
+                    _piece_nonce(number),
+                    blob[at : at + end - begin + TAG_BYTES],
+                    _piece_place(self.name, number, self.count),
                 )
             )
             begin = end

@@ -255,4 +255,6 @@ def test_a_large_list_screened_is_found_in_the_pieces_the_screening_cut(app, par
         n = row - 1 + (removed and row > 5)
         [hit] = find_person(wanted_person(f"山田 太郎{n}", date(1980, 1, n % 28 + 1)))
         assert hit.row == row
-    assert [h.record.id for h in find_person(wanted_person("山田 太郎5", date(1980, 1, 6)))] == ([] if removed else [entry.id])
+    assert [h.record.id for h in find_person(wanted_person("山田 太郎5", date(1980, 1, 6)))] == (
+        [] if removed else [entry.id]
+    )

@@ -168,30 +168,38 @@ def _entries(record) -> list[tuple[str, int]]:
     return sorted(found)
 
 
+def _screen_and_record(source, direction: str, parties):
+    """desk screen --to/--from the client (a receipt with how the provider acquired the list),
+    committed; the index as the screening gathered it, not yet written."""
+    from desk.provisions.screening import screen_file_and_record
+
+    _run, entry, listed = screen_file_and_record(
+        source,
+        source.with_name("out.csv"),
+        None,
+        direction=direction,
+        counterparty=parties["client"].code,
+        basis="consent",
+        acquisition="展示会で本人から取得" if direction == "acquired" else None,
+    )
+    db.session.commit()
+    return entry, listed
+
+
 @pytest.mark.parametrize("direction", ["delivery", "acquired"])
 def test_the_index_gathered_in_the_screenings_pass_is_the_recorded_lists(app, parties, tmp_path, direction):
     """desk screen --to/--from gathers the index while it screens (the list is not read
     again): the same entries, row numbers included, as indexing the stored list afterwards.
     A delivery's index holds the rows it kept (the register's person removed, a blank line
     skipped); a receipt's every row of the list as received."""
-    from desk.provisions.screening import index_screened, screen_file_and_record
+    from desk.provisions.screening import index_screened
     from desk.suppression.entries import add_entry
 
     add_entry(name="佐藤 一郎", phone="03-1111-2222", scope="third_party_provision")
     db.session.commit()
     source = tmp_path / "list.csv"
     source.write_bytes(LIST.replace(b"\r\n\xe4\xbd\x90", b"\r\n\r\n\xe4\xbd\x90"))  # a blank line before 佐藤
-    acquisition = "展示会で本人から取得" if direction == "acquired" else None
-    _run, entry, listed = screen_file_and_record(
-        source,
-        tmp_path / "out.csv",
-        None,
-        direction=direction,
-        counterparty=parties["client"].code,
-        basis="consent",
-        acquisition=acquisition,
-    )
-    db.session.commit()
+    entry, listed = _screen_and_record(source, direction, parties)
     assert index_screened(entry, listed) == (3 if direction == "acquired" else 2)
     gathered = _entries(entry)
     service.index_record(entry)  # from the stored list, read again
@@ -228,23 +236,14 @@ def test_a_large_list_screened_is_found_in_the_pieces_the_screening_cut(app, par
     breaks: the list is stored in pieces cut where the screening stood (in what it wrote, or
     in what it read), and each person is found at their row of the recorded list, the rows
     after a removed person numbered as the screened list holds them."""
-    from desk.provisions.screening import index_screened, screen_file_and_record
+    from desk.provisions.screening import index_screened
     from desk.suppression.entries import add_entry
 
     add_entry(name="山田 太郎5", birth_date="1980-01-06", scope="third_party_provision")
     db.session.commit()
     source = tmp_path / "list.csv"
     source.write_bytes(_big_list(3000, "cp932"))
-    _run, entry, listed = screen_file_and_record(
-        source,
-        tmp_path / "out.csv",
-        None,
-        direction=direction,
-        counterparty=parties["client"].code,
-        basis="consent",
-        acquisition="展示会で本人から取得" if direction == "acquired" else None,
-    )
-    db.session.commit()
+    entry, listed = _screen_and_record(source, direction, parties)
     removed = direction == "delivery"
     assert index_screened(entry, listed) == 3000 - removed
     kept = tmp_path / "out.csv" if removed else source

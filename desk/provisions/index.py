@@ -179,11 +179,15 @@ class IndexBuilder:
         if not self.people:
             return []
         digests = np.frombuffer(b"".join(self._digests), dtype=np.uint8).reshape(-1, 32)
-        entries = np.empty(len(digests), ENTRY)
-        entries["digest"] = digests[:, :8].copy().view(">u8").ravel()
-        entries["row"] = np.concatenate(self._rows)
-        buckets = (entries["digest"] >> np.uint64(64 - BUCKET_BITS)).astype(np.intp)
-        plain = entries[np.argsort(buckets, kind="stable")].tobytes()
+        cut = digests[:, :8].copy().view(">u8").ravel()
+        rows = np.concatenate(self._rows)
+        # 12-bit buckets as uint16, so numpy sorts them by radix; the two columns are put in
+        # that order one at a time (much faster than moving 12-byte records).
+        buckets = (cut >> np.uint64(64 - BUCKET_BITS)).astype(np.uint16)
+        order = np.argsort(buckets, kind="stable")
+        entries = np.empty(len(order), ENTRY)
+        entries["digest"], entries["row"] = cut[order], rows[order]
+        plain = entries.tobytes()
         counts = np.bincount(buckets, minlength=BUCKETS)
         ends = (np.cumsum(counts) * ENTRY.itemsize).tolist()
         cipher = storage.piece_cipher(record, PURPOSE)

@@ -70,7 +70,7 @@ class IndexTap:
         self.builder.mark(self._where())
 
     def _where(self) -> int:
-        return self.screening.reader.line_num if self.every_row else self.screening.written()
+        return self.screening.line_num if self.every_row else self.screening.written()
 
     def take(self, chunk: list[list[str]], digests: list[bytes | None], removed: set[int]) -> None:
         """A chunk as the screening read it, the digest of each row's name, and the rows it removed."""

@@ -2,24 +2,26 @@
 
 Rows go through in chunks: the names of a chunk are looked up in one pass (each distinct
 name normalised and hashed once per list), only rows whose name is on the register are
-examined further, and a chunk is written with one call of csv's C loop. Each step below
-works on a whole chunk; the per-row work stays inside list comprehensions.
+examined further, and the rows kept are written out as the list wrote them, its own
+lines (quoting, line ends and all), not parsed and written again: the screened list is
+the list received less the rows removed. Each step below works on a whole chunk; the
+per-row work stays inside list comprehensions.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import io
 from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from typing import BinaryIO
 
 from desk.suppression.csv_input import (
     Columns,
     CsvSource,
     cell,
-    lines_of_records,
     open_csv,
     read_errors,
     resolve_columns,
@@ -70,10 +72,9 @@ def screen_stream(
     try:
         csv_in = open_csv(source)
         screening = _Screening(csv_in, output, matcher, consent, tap)
-        with read_errors(source, csv_in, screening.reader):
+        with read_errors(source, csv_in, screening):
             screening.read(overrides)
         screening.close()
-        _fill_in_lines(source, csv_in.encoding, screening.matches)
         _write_report(report, csv_in, matcher, screening.matches)
         return ScreeningResult(
             screening.rows_in,
@@ -93,43 +94,92 @@ class _Screening:
 
     def __init__(self, csv_in: CsvSource, output: BinaryIO, matcher: Matcher, consent=None, tap=None):
         self.csv_in, self.matcher, self.consent, self.tap = csv_in, matcher, consent, tap
-        self.reader = csv.reader(csv_in.text)
+        self.lines = csv_in.text
         self.output = output
-        self.out_text = io.TextIOWrapper(output, encoding=csv_in.encoding, newline="")
-        self.writer = csv.writer(self.out_text, lineterminator=csv_in.newline)
+        # The list's own encoding (a UTF-8 list with a BOM gets its BOM once, at the start).
+        self._encode = codecs.getincrementalencoder(csv_in.encoding)().encode
+        self.bytes_written = 0
+        #: lines read so far (a read error names the line after them)
+        self.line_num = 0
         self.rows_in = self.removed = self.records = 0
-        #: [row, line or None, rule, entry id]; the report adds scope, masked name and source.
+        #: [row, line, rule, entry id]; the report adds scope, masked name and source.
         self.matches: list[list] = []
 
     def read(self, overrides: dict[str, list[str]] | None) -> None:
         """The header, then every chunk: its matches reported, the other rows written out."""
-        try:
-            header = next(self.reader)
-        except StopIteration:
-            raise SuppressionError("ファイルが空です。", "the file is empty", line=1) from None
+        header, header_text, _ = self._records(1)
+        if not header:
+            raise SuppressionError("ファイルが空です。", "the file is empty", line=1)
+        header = header[0]
         self._plan(resolve_columns(header, overrides))
         if self.consent is not None:
             self.consent.plan(header, self.columns)
         self.width = len(header)
-        self.writer.writerow(header)
+        self._put(header_text)
         if self.tap is not None:
             self.tap.plan(self)
-        line = self.reader.line_num
-        while chunk := list(islice(self.reader, CHUNK_ROWS)):
-            exact_lines = self.reader.line_num - line == len(chunk)  # no quoted line breaks in this chunk
-            first_line, line = line + 1, self.reader.line_num
-            first_line = first_line if exact_lines else None
-            blanks = self._blank_rows(chunk, first_line)
+        while True:
+            first_line = self.line_num + 1
+            chunk, texts, starts = self._records(CHUNK_ROWS)
+            if not chunk:
+                break
+            blanks = self._blank_rows(chunk, first_line, starts)
             found = self._matches(chunk, blanks)
             if self.consent is not None:
                 found += self.consent.removals(chunk, {k for k, _, _ in found})
-            self._write(chunk, found, first_line)
+            self._write(texts, found, first_line, starts)
             if self.tap is not None:
                 self.tap.take(chunk, self.digests, {k for k, _, _ in found})
             self.records += len(chunk)
             self.rows_in += len(chunk) - blanks
             if len(self.name_digests) > NAME_CACHE_LIMIT:
                 self.matcher.forget_names()
+
+    def _records(self, count: int) -> tuple[list[list[str]], list[str], list[int] | None]:
+        """The next `count` records (fewer at the end of the list), each record's text as
+        the list holds it, and where the records start: None when each is one line (row k
+        on the chunk's first line + k), else each record's first line."""
+        block = list(islice(self.lines, count))
+        if not block:
+            return [], [], None
+        reader = csv.reader(block)
+        try:
+            rows = list(reader)
+        except csv.Error:
+            self.line_num += reader.line_num
+            raise
+        # One record a line, unless a quoted field holds a line break: then there are fewer
+        # records than lines, or the last line opens a field that goes on past the block
+        # (a line break read into that field would make it swallow the next line).
+        if len(rows) == len(block) and ('"' not in block[-1] or len(list(csv.reader((block[-1], "\n")))) == 2):
+            self.line_num += len(block)
+            return rows, block, None
+        return self._regrouped(block)
+
+    def _regrouped(self, block: list[str]) -> tuple[list[list[str]], list[str], list[int]]:
+        """A block whose records span lines, read a record at a time (reading on past the
+        block for a record it ends inside)."""
+        consumed: list[str] = []
+
+        def feed():
+            for line in chain(block, self.lines):
+                consumed.append(line)
+                yield line
+
+        reader, base = csv.reader(feed()), self.line_num
+        rows, texts, starts, used = [], [], [], 0
+        try:
+            while used < len(block):
+                row = next(reader, None)
+                if row is None:
+                    break
+                rows.append(row)
+                texts.append("".join(consumed[used:]))
+                starts.append(base + used + 1)
+                used = len(consumed)
+        finally:
+            self.line_num = base + reader.line_num
+        return rows, texts, starts
 
     def _plan(self, columns: Columns) -> None:
         """What every chunk needs from the columns and the matcher, looked up once per list."""
@@ -140,7 +190,7 @@ class _Screening:
         self.name_digests, self.hits_get = self.matcher.name_digests, self.matcher.hits_by_digest.get
         self.births_get, self.birth_digest = self.matcher.birth_digests.get, self.matcher.birth_digest
 
-    def _blank_rows(self, chunk: list[list[str]], first_line: int | None) -> int:
+    def _blank_rows(self, chunk: list[list[str]], first_line: int, starts: list[int] | None) -> int:
         """How many rows of the chunk are blank lines (they stay blank lines); a row with
         another number of fields than the header stops the screening, naming its line."""
         if set(map(len, chunk)) == {self.width}:
@@ -150,7 +200,7 @@ class _Screening:
                 raise SuppressionError(
                     f"列の数が {len(row)} です（見出しは {self.width} 列）。",
                     f"{len(row)} fields where the header has {self.width}",
-                    line=first_line + k if first_line is not None else None,
+                    line=first_line + k if starts is None else starts[k],
                     record=self.records + k + 1,
                 )
         return chunk.count([])
@@ -224,37 +274,30 @@ class _Screening:
                 found.append((k,) + result)
         return found
 
-    def _write(self, chunk: list[list[str]], found: list[tuple[int, str, int]], first_line: int | None) -> None:
-        """The chunk's matches noted for the report, its other rows written out."""
-        if not found:
-            self.writer.writerows(chunk)
-            return
-        records = self.records
-        for k, rule, entry_id in sorted(found):
-            self.matches.append([records + k + 1, first_line + k if first_line is not None else None, rule, entry_id])
-        drop = {k for k, _, _ in found}
-        self.writer.writerows([row for k, row in enumerate(chunk) if k not in drop])
-        self.removed += len(drop)
+    def _write(self, texts: list[str], found: list[tuple[int, str, int]], first_line: int, starts) -> None:
+        """The chunk's matches noted for the report, its other rows written out as they stand."""
+        if found:
+            records = self.records
+            for k, rule, entry_id in sorted(found):
+                self.matches.append([records + k + 1, first_line + k if starts is None else starts[k], rule, entry_id])
+            drop = {k for k, _, _ in found}
+            texts = [text for k, text in enumerate(texts) if k not in drop]
+            self.removed += len(drop)
+        self._put(texts)
+
+    def _put(self, texts: list[str]) -> None:
+        data = self._encode("".join(texts))
+        self.output.write(data)
+        self.bytes_written += len(data)
 
     def written(self) -> int:
         """How many bytes of the screened list are written so far."""
-        self.out_text.flush()
-        return self.output.tell()
+        return self.bytes_written
 
     def close(self) -> None:
         """Hand the underlying files back to the caller."""
-        self.out_text.flush()
-        self.out_text.detach()
+        self.output.write(self._encode("", final=True))
         self.csv_in.text.detach()
-
-
-def _fill_in_lines(source: BinaryIO, encoding: str, matches: list[list]) -> None:
-    """The line of each match in a chunk whose quoted fields held line breaks (one more
-    pass over the file, only for lists that have them)."""
-    if any(m[1] is None for m in matches):
-        lines = lines_of_records(source, encoding, {m[0] for m in matches if m[1] is None})
-        for match in matches:
-            match[1] = match[1] or lines.get(match[0])
 
 
 def _write_report(report: BinaryIO, csv_in: CsvSource, matcher: Matcher, matches: list[list]) -> None:

@@ -246,7 +246,8 @@ def test_screening_is_audited_with_numbers_only(app, runner, lists):
 
 
 def test_quoted_line_breaks_and_blank_lines(app, runner, lists):
-    """A quoted field with line breaks keeps report lines exact; blank lines stay; ragged rows name their line."""
+    """A quoted field with line breaks keeps report lines exact; blank lines stay; the rows
+    kept are the list's own lines, quoting and all; ragged rows name their line."""
     entries.add_entry(name="松本 修", birth_date="1966-06-06", scope="all_use")
     db.session.commit()
     source = lists / "notes.csv"
@@ -257,7 +258,7 @@ def test_quoted_line_breaks_and_blank_lines(app, runner, lists):
     assert result.exit_code == 0, result.output
     assert (
         lists / "out.csv"
-    ).read_bytes() == '氏名,生年月日,備考\r\n佐藤 一,1950-01-01,"一行目\r\n二行目"\r\n\r\n'.encode()
+    ).read_bytes() == '氏名,生年月日,備考\r\n"佐藤 一",1950-01-01,"一行目\r\n二行目"\r\n\r\n'.encode()
     report = _read(lists / "out.report.csv")
     assert report[1][:3] == ["3", "5", "name+birth_date"]
     ragged = lists / "ragged.csv"
@@ -276,3 +277,53 @@ def test_hasher_is_hmac_sha256(app):
         expected = hmac.new(key, field_name.encode() + b"\x00" + value.encode(), "sha256").digest()
         assert hasher(field_name, value) == expected
     assert hasher.name_hasher()("山田花子") == hasher("name", "山田花子")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp932"])
+def test_kept_rows_are_the_lists_own_lines(app, runner, lists, encoding):
+    """The screened list is the list received less the rows removed, byte for byte: quoting,
+    doubled quotes, CRLF, LF and lone CR line ends, blank lines, quoted line breaks (also
+    where a record begins on the last line of one chunk and ends in the next) and a last
+    line without a line end; each removed row is reported on the line where it begins."""
+    import random
+
+    entries.add_entry(name="松本 修", birth_date="1966-06-06", scope="all_use")
+    db.session.commit()
+    rng = random.Random(5)
+    header = "氏名,生年月日,備考\r\n"
+    records, removed = [], set()
+    for number in range(1, 3001):
+        ending = rng.choice(["\r\n", "\r\n", "\n", "\r"])
+        if number == 256 or rng.random() < 0.15:
+            note = '"一行目\r\n二行目, ""引用""\n三行目"'  # a record over three lines
+        elif rng.random() < 0.1:
+            note = '"全部""引用"""'
+        else:
+            note = f"メモ{number}"
+        if number in (255, 256, 257) or rng.random() < 0.05:
+            removed.add(number)
+            name, born = rng.choice(['松本 修', '"松本　修"', "松本修"]), "1966/6/6"
+        else:
+            name, born = f"佐藤 {number}", "1950-01-01"
+        records.append(f"{name},{born},{note}{ending}")
+        if rng.random() < 0.02:
+            records.append("\r\n")  # a blank line: a record of its own, kept
+    records[-1] = records[-1].rstrip("\r\n")
+    source = lists / "mixed.csv"
+    source.write_bytes((header + "".join(records)).encode(encoding))
+    result = _screen(runner, source, "-o", lists / "out.csv")
+    assert result.exit_code == 0, result.output
+
+    kept, starts, line, number = [header], {}, 2, 0
+    for text in records:
+        if text != "\r\n":
+            number += 1
+            starts[number] = line
+        if not (text != "\r\n" and number in removed):
+            kept.append(text)
+        line += len(text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")) if text != "\r\n" else 1
+    assert (lists / "out.csv").read_bytes() == "".join(kept).encode(encoding)
+    report = _read(lists / "out.report.csv", encoding)[1:]
+    reported = {int(row[1]) for row in report}
+    assert reported == {starts[n] for n in removed}
+    assert len(report) == len(removed) and {row[2] for row in report} == {"name+birth_date"}

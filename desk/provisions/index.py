@@ -107,7 +107,7 @@ class NameDigests:
 
     def __call__(self, cells: list[str]) -> list[bytes | None]:
         found = list(map(self._screened.get, cells))
-        if None in found:
+        if not all(found):
             known = self._known
             for k in [k for k, digest in enumerate(found) if digest is None]:
                 raw = cells[k]
@@ -145,7 +145,7 @@ class IndexBuilder:
             digests = self.digests(_column(chunk, self.columns.name))
         first = self.rows + 1
         self.rows += len(chunk)
-        if None in digests:
+        if not all(digests):  # a row without a name (digests are never empty; `None in` compares each)
             keep = [k for k, digest in enumerate(digests) if digest is not None]
             digests = [digests[k] for k in keep]
             rows = np.add(np.array(keep, dtype=np.uint32), first, dtype=np.uint32)
@@ -158,15 +158,16 @@ class IndexBuilder:
     def mark(self, where: int) -> None:
         self._marks.append((where, self.rows))
 
-    def layout(self, data: bytes) -> tuple[list[int], bytes | None]:
-        """Where the pieces of the stored list `data` begin after the first (the header's),
-        and the first row of each of them (ProvisionRecord.piece_rows)."""
+    def layout(self, data: storage.Content) -> tuple[list[int], bytes | None]:
+        """Where the pieces of the stored list `data` (its bytes or its file) begin after the
+        first (the header's), and the first row of each of them (ProvisionRecord.piece_rows)."""
         if self._layout is None:
             wheres = [where for where, _rows in self._marks]
-            offsets = _line_ends(data, wheres) if self.by_line else wheres
+            offsets = _line_ends(storage.content_bytes(data), wheres) if self.by_line else wheres
+            size = storage.content_size(data)
             cuts, firsts = [], []
             for offset, (_where, rows) in zip(offsets, self._marks, strict=True):
-                if offset >= len(data):
+                if offset >= size:
                     break
                 if not cuts or offset - cuts[-1] >= PIECE_BYTES:
                     cuts.append(offset)

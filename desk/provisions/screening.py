@@ -25,13 +25,14 @@ from desk.suppression.matching import Matcher
 RECORDED_AS = {"delivery": "provision", "acquired": "receipt"}
 
 
-def items_of_list(data: bytes) -> str:
+def items_of_list(data: storage.Content) -> str:
     """The data items of a list: its header, as the list names its columns."""
-    csv_in = open_csv(io.BytesIO(data))
-    try:
-        header = next(csv.reader(csv_in.text), [])
-    finally:
-        csv_in.text.detach()
+    with io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else open(data, "rb") as source:
+        csv_in = open_csv(source)
+        try:
+            header = next(csv.reader(csv_in.text), [])
+        finally:
+            csv_in.text.detach()
     return "、".join(h.strip().lstrip("\ufeff") for h in header if h.strip())
 
 
@@ -83,9 +84,10 @@ class IndexTap:
 
 @dataclass
 class Listed:
-    """The list a screening recorded, and its index as the screening gathered it."""
+    """The list a screening recorded (the file it was stored from), and its index as the
+    screening gathered it."""
 
-    data: bytes
+    data: storage.Content
     index: IndexBuilder | None = None
 
 
@@ -118,7 +120,8 @@ def screen_file_and_record(
         consent=consent,
         tap=tap,
     )
-    listed = Path(output_path if direction == "delivery" else input_path).read_bytes()
+    # Stored from the file, a piece at a time (not read into memory whole).
+    listed = Path(output_path if direction == "delivery" else input_path)
     wanted.items = items_of_list(listed)
     entry = record_list(
         wanted,

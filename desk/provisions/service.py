@@ -132,7 +132,7 @@ def keep_until(basis: str, occurred_on: date) -> date:
 
 def record_list(
     particulars: Particulars,
-    data: bytes,
+    data: storage.Content,
     *,
     list_name: str,
     via: str,
@@ -144,7 +144,8 @@ def record_list(
     matcher=None,
     index: IndexBuilder | None = None,
 ) -> ProvisionRecord:
-    """Record a provision or receipt of the CSV list `data`: the list stored encrypted, its
+    """Record a provision or receipt of the CSV list `data` (its bytes, or the file that holds
+    them): the list stored encrypted, its
     people indexed by keyed hashes — now, or (index_now=False) by index_record once the
     caller has committed. `index`: the list's people as a screening gathered them (the list
     is not read again). Refused (nothing saved) when the law does not allow it."""
@@ -192,7 +193,7 @@ def record_list(
     return entry
 
 
-def index_record(entry: ProvisionRecord, data: bytes | None = None, *, matcher=None, builder=None) -> int:
+def index_record(entry: ProvisionRecord, data: storage.Content | None = None, *, matcher=None, builder=None) -> int:
     """Build the index of a record's list: as a screening gathered it (`builder`), or from
     `data` (or the stored file) read again; `matcher`: a screening's, whose digests of the
     list's names are reused. The list is stored again if its pieces are not where the index
@@ -209,14 +210,14 @@ def index_record(entry: ProvisionRecord, data: bytes | None = None, *, matcher=N
     return entry.person_count
 
 
-def _gathered(data: bytes, overrides, matcher) -> IndexBuilder:
+def _gathered(data: storage.Content, overrides, matcher) -> IndexBuilder:
     try:
-        return gather(data, overrides, matcher)
+        return gather(storage.content_bytes(data), overrides, matcher)
     except SuppressionError as error:
         raise Refused(error.message("ja"), error.message("en")) from None
 
 
-def keep_list(entry: ProvisionRecord, data: bytes, builder: IndexBuilder | None) -> None:
+def keep_list(entry: ProvisionRecord, data: storage.Content, builder: IndexBuilder | None) -> None:
     """The list stored encrypted, in the pieces its index reads (whole when it has no index
     yet); stored again under a new key when it is kept in other pieces."""
     cuts, piece_rows = builder.layout(data) if builder is not None else ([], None)

@@ -16,6 +16,7 @@ dropped or taken from another file; a table of the pieces' ends leads the file.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
@@ -84,8 +85,21 @@ def _unwrap(wrapped: bytes, storage_name: str) -> bytes:
     return AESGCM(_key_encryption_key()).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], storage_name.encode())
 
 
+#: What a file is stored from: its bytes, or the path of a file that holds them (a large
+#: list stored in pieces is then read a piece at a time, never held whole).
+Content = bytes | os.PathLike
+
+
+def content_size(data: Content) -> int:
+    return len(data) if isinstance(data, (bytes, bytearray)) else os.path.getsize(data)
+
+
+def content_bytes(data: Content) -> bytes:
+    return data if isinstance(data, (bytes, bytearray)) else Path(data).read_bytes()
+
+
 def store(
-    record: EncryptedFile, data: bytes, media_type: str, session: Session | None = None, *, cuts: Sequence[int] = ()
+    record: EncryptedFile, data: Content, media_type: str, session: Session | None = None, *, cuts: Sequence[int] = ()
 ) -> None:
     """Encrypt `data` under a new key into a new file and fill the record's columns; with
     `cuts` (offsets into `data`, increasing) in pieces that begin there, each readable alone
@@ -95,11 +109,10 @@ def store(
     session = session or db.session()
     storage_name = secrets.token_hex(16)
     key = AESGCM.generate_key(bit_length=256)
-    if cuts:
-        ciphertext = _seal_pieces(key, storage_name, data, cuts)
-    else:
-        nonce = os.urandom(NONCE_BYTES)
-        ciphertext = nonce + AESGCM(key).encrypt(nonce, data, storage_name.encode())
+    size = content_size(data)
+    ends = [*cuts, size]
+    if cuts and (ends[0] <= 0 or any(a >= b for a, b in zip(ends, ends[1:], strict=False))):
+        raise StorageError("pieces must be cut at increasing offsets inside the file")
     target = path_of(storage_name)
     document_dir()
     target.parent.mkdir(exist_ok=True, mode=0o700)
@@ -107,18 +120,25 @@ def store(
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(ciphertext)
+            if cuts:
+                _write_pieces(fh, key, storage_name, data, ends)
+            else:
+                nonce = os.urandom(NONCE_BYTES)
+                fh.write(nonce + AESGCM(key).encrypt(nonce, content_bytes(data), storage_name.encode()))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise StorageError(f"could not write the document: {error.strerror}") from error
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     session.info.setdefault(_PENDING, []).append(target)
     record.storage_name = storage_name
     record.wrapped_key = _wrap(key, storage_name)
     record.media_type = media_type
-    record.size = len(data)
+    record.size = size
     record.destroyed_at = None
 
 
@@ -131,17 +151,19 @@ def _piece_place(storage_name: str, number: int, count: int) -> bytes:
     return f"{storage_name}:{number}:{count}".encode()
 
 
-def _seal_pieces(key: bytes, storage_name: str, data: bytes, cuts: Sequence[int]) -> bytes:
-    ends = [*cuts, len(data)]
-    if ends[0] <= 0 or any(a >= b for a, b in zip(ends, ends[1:], strict=False)):
-        raise StorageError("pieces must be cut at increasing offsets inside the file")
-    cipher, view, count = AESGCM(key), memoryview(data), len(ends)
-    sealed = [PIECES_MAGIC, struct.pack(f">I{count}Q", count, *ends)]
-    start = 0
-    for number, end in enumerate(ends):
-        sealed.append(cipher.encrypt(_piece_nonce(number), view[start:end], _piece_place(storage_name, number, count)))
-        start = end
-    return b"".join(sealed)
+def _write_pieces(fh, key: bytes, storage_name: str, data: Content, ends: list[int]) -> None:
+    """The ends table, then each piece sealed and written as it is read: a list of a million
+    rows never lies in memory whole, in clear or sealed (80 MB each, and as many page faults)."""
+    cipher, count = AESGCM(key), len(ends)
+    fh.write(PIECES_MAGIC + struct.pack(f">I{count}Q", count, *ends))
+    with io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else open(data, "rb") as source:
+        start = 0
+        for number, end in enumerate(ends):
+            piece = source.read(end - start)
+            if len(piece) != end - start:
+                raise StorageError("the file changed while it was being stored")
+            fh.write(cipher.encrypt(_piece_nonce(number), piece, _piece_place(storage_name, number, count)))
+            start = end
 
 
 class Pieces:
@@ -238,7 +260,7 @@ def remove_file(storage_name: str | None, *, directory: str | None = None) -> bo
     return True
 
 
-def replace_content(record: EncryptedFile, data: bytes, media_type: str, *, cuts: Sequence[int] = ()) -> None:
+def replace_content(record: EncryptedFile, data: Content, media_type: str, *, cuts: Sequence[int] = ()) -> None:
     """Store new content (e.g. a masked image) under a new key and file; the old file's key
     is dropped with the old values and its ciphertext removed after commit."""
     from desk.extensions import db

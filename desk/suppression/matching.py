@@ -52,14 +52,15 @@ class Matcher:
         self._hash_name = hasher.name_hasher()
         #: raw name cell -> the register's digest of the name (None for an empty cell), filled
         #: as lists are read; a list's index takes them as they are (desk.provisions.index).
-        self.name_digests = _NameCache(self._lookup_name)
+        self.name_digests = _Cache(self._lookup_name)
         #: a looked-up name's digest -> its hits (see _lookup_name), for the names someone on
         #: the register may have (and None -> EMPTY); every other name has none. Two lookups
         #: a row instead of one of raw name -> hits, so that a screening that records its
         #: list has each row's digest without a third.
         self.hits_by_digest: dict[bytes | None, tuple] = {None: EMPTY}
-        #: raw date-of-birth cell -> its digest (see birth_digest).
-        self.birth_digests: dict[str, bytes | None] = {}
+        #: raw date-of-birth cell -> its digest (None for no date). Dates of birth repeat
+        #: (some 25,000 distinct in a million rows): each is read and hashed once.
+        self.birth_digests = _Cache(self._birth_uncached)
 
     @classmethod
     def from_database(cls) -> Matcher:
@@ -132,11 +133,10 @@ class Matcher:
         return digest
 
     def birth_digest(self, raw: str) -> bytes | None:
-        # Dates of birth repeat (some 25,000 distinct in a million rows): remember their digests.
-        digest = self.birth_digests.get(raw, MISSING)
-        if digest is MISSING:
-            digest = self.birth_digests[raw] = self.hasher("birth_date", dates.date_key(raw))
-        return digest
+        return self.birth_digests[raw]
+
+    def _birth_uncached(self, raw: str) -> bytes | None:
+        return self.hasher("birth_date", dates.date_key(raw))
 
     def kana_candidates(self, raw: str):
         key = names.kana_key(raw)
@@ -176,8 +176,9 @@ class Matcher:
 _name_uncached = names.name_key.__wrapped__
 
 
-class _NameCache(dict):
-    """raw name -> digest; a missing name is looked up once (from C, via __missing__)."""
+class _Cache(dict):
+    """raw cell -> digest; a missing cell is looked up once (called from C, via __missing__,
+    so a column of cells that are mostly known is mapped without a Python call each)."""
 
     def __init__(self, lookup):
         super().__init__()

@@ -27,7 +27,7 @@ from desk.suppression.csv_input import (
     resolve_columns,
 )
 from desk.suppression.errors import SuppressionError
-from desk.suppression.matching import EMPTY, MISSING, Matcher
+from desk.suppression.matching import EMPTY, Matcher
 
 REPORT_HEADER = ["row", "line", "rule", "entry", "scope", "display_name", "source_case"]
 CHUNK_ROWS = 256  # small enough to stay in the CPU cache; larger chunks measured slower
@@ -188,7 +188,7 @@ class _Screening:
         self.single = columns.name[0] if len(columns.name) == 1 else None
         self.dob_index = columns.birth_date[0] if len(columns.birth_date) == 1 else None
         self.name_digests, self.hits_get = self.matcher.name_digests, self.matcher.hits_by_digest.get
-        self.births_get, self.birth_digest = self.matcher.birth_digests.get, self.matcher.birth_digest
+        self.birth_of = self.matcher.birth_digests.__getitem__
 
     def _blank_rows(self, chunk: list[list[str]], first_line: int, starts: list[int] | None) -> int:
         """How many rows of the chunk are blank lines (they stay blank lines); a row with
@@ -220,7 +220,12 @@ class _Screening:
         hits_of = list(map(self.hits_get, digests, repeat(())))
         # Rows whose name is on the register; rows with no name but a reading (kana column).
         flagged = [k for k, hits in enumerate(hits_of) if hits]
-        undecided = [k for k, hits in enumerate(hits_of) if hits is EMPTY and chunk[k]] if self.kana_columns else []
+        # (digests are never empty bytes: all() is False only where a name is missing)
+        undecided = (
+            [k for k, hits in enumerate(hits_of) if hits is EMPTY and chunk[k]]
+            if self.kana_columns and not all(digests)
+            else []
+        )
         found: list[tuple[int, str, int]] = []
         if flagged and self.dob_index is not None:
             found, unsettled = self._by_birth_date(chunk, flagged, hits_of)
@@ -234,21 +239,20 @@ class _Screening:
     def _by_birth_date(self, chunk, flagged: list[int], hits_of: list) -> tuple[list, list[int]]:
         """The fast path, a column at a time: each flagged row's date of birth against its
         namesakes'. Returns the matches and the rows it cannot settle."""
-        dob_index, births_get = self.dob_index, self.births_get
-        flagged_hits = [hits_of[k] for k in flagged]
-        raw_births = [chunk[k][dob_index] for k in flagged]
-        dobs = [births_get(raw, MISSING) for raw in raw_births]
-        if MISSING in dobs:
-            birth_digest = self.birth_digest
-            dobs = [birth_digest(raw) if dob is MISSING else dob for raw, dob in zip(raw_births, dobs, strict=True)]
-        entries = [
-            hits[0][2].get(dob) if dob is not None else None for hits, dob in zip(flagged_hits, dobs, strict=True)
-        ]
-        found = [
-            (k, flagged_hits[i][0][0] + "+birth_date", entry_id)
-            for i, (k, entry_id) in enumerate(zip(flagged, entries, strict=True))
-            if entry_id is not None
-        ]
+        dob_index = self.dob_index
+        flagged_hits = list(map(hits_of.__getitem__, flagged))
+        dobs = list(map(self.birth_of, [chunk[k][dob_index] for k in flagged]))
+        # {birth digest: entry id} of the name's namesakes (its keys are never None)
+        entries = [hits[0][2].get(dob) for hits, dob in zip(flagged_hits, dobs, strict=True)]
+        found = (
+            [
+                (k, flagged_hits[i][0][0] + "+birth_date", entry_id)
+                for i, (k, entry_id) in enumerate(zip(flagged, entries, strict=True))
+                if entry_id is not None
+            ]
+            if any(entries)  # entry ids are never 0
+            else []
+        )
         # Unsettled: no birth date to compare, more than one way the name matched, or a
         # namesake without a birth date on the register (phone and address decide).
         # Otherwise every namesake was born on another day: a different person.

@@ -140,3 +140,22 @@ def test_pieces_are_cut_inside_the_file_in_order(app, cuts):
     document = Document(case_id=make_case().id, kind="passport", party="principal")
     with pytest.raises(storage.StorageError):
         storage.store(document, SECRET, "text/csv", cuts=cuts)
+
+
+def test_a_file_is_stored_in_pieces_from_its_path(app, tmp_path):
+    """A list stored from its file (read a piece at a time) reads back as the file was; a
+    file shorter than its cuts say is refused and leaves nothing behind."""
+    source = tmp_path / "list.csv"
+    source.write_bytes(SECRET)
+    document = Document(case_id=make_case().id, kind="passport", party="principal")
+    storage.store(document, source, "text/csv", cuts=[100, 1000])
+    db.session.add(document)
+    db.session.commit()
+    assert storage.read(document) == SECRET and document.size == len(SECRET)
+    assert storage.Pieces(document).read(1) == SECRET[100:1000]
+    stored = _files(app)
+    source.write_bytes(SECRET[:500])
+    other = Document(case_id=make_case().id, kind="passport", party="principal")
+    with pytest.raises(storage.StorageError):
+        storage.store(other, source, "text/csv", cuts=[100, 1000])
+    assert _files(app) == stored

@@ -73,14 +73,17 @@ def test_mail_in_proxy_case_with_documents_that_arrive_later(app, live_server, p
     expect(open_panel(page, "documents").locator(".flash-warning")).to_contain_text("委任状")
     document = open_panel(page, f"document-{attorney.id}")
     document.get_by_label("確認結果").select_option("acceptable")
-    document.get_by_role("button", name="記録").click()
+    # Each review reloads the case page: wait for it, or the next step acts on the old one.
+    with page.expect_navigation():
+        document.get_by_role("button", name="記録").click()
     # The warning now lists only what is still missing.
     expect(open_panel(page, "documents").locator(".flash-warning")).to_contain_text("本人の印鑑登録証明書")
     expect(open_panel(page, "documents").locator(".flash-warning")).not_to_contain_text("委任状")
     expect(open_panel(page, "proxy-incomplete")).not_to_contain_text("委任状")
     open_panel(page, f"document-{front.id}").get_by_label("確認結果").select_option("deficient")
     open_panel(page, f"document-{front.id}").get_by_label("不備の内容").fill("裏面（住所変更の記載）がない")
-    open_panel(page, f"document-{front.id}").get_by_role("button", name="記録").click()
+    with page.expect_navigation():
+        open_panel(page, f"document-{front.id}").get_by_role("button", name="記録").click()
 
     requests = open_panel(page, "requests")
     requests.get_by_label("照会の種類").select_option("documents")
@@ -124,10 +127,12 @@ def test_mail_in_proxy_case_with_documents_that_arrive_later(app, live_server, p
     document = open_panel(page, f"document-{seal.id}")
     document.get_by_label("確認結果").select_option("acceptable")
     document.get_by_label("発行日").fill(today().isoformat())
-    document.get_by_role("button", name="記録").click()
+    with page.expect_navigation():
+        document.get_by_role("button", name="記録").click()
     document = open_panel(page, f"document-{back.id}")
     document.get_by_label("確認結果").select_option("acceptable")
-    document.get_by_role("button", name="記録").click()
+    with page.expect_navigation():
+        document.get_by_role("button", name="記録").click()
     expect(open_panel(page, "documents").locator(".flash-warning")).to_have_count(0)
     open_panel(page, "requests").get_by_role("button", name="回答を受領した（期限の計算を再開）").click()
     expect(page.locator(".case-title .status")).to_have_text("本人確認中")

@@ -302,7 +302,7 @@ def test_kept_rows_are_the_lists_own_lines(app, runner, lists, encoding):
             note = f"メモ{number}"
         if number in (255, 256, 257) or rng.random() < 0.05:
             removed.add(number)
-            name, born = rng.choice(['松本 修', '"松本　修"', "松本修"]), "1966/6/6"
+            name, born = rng.choice(["松本 修", '"松本　修"', "松本修"]), "1966/6/6"
         else:
             name, born = f"佐藤 {number}", "1950-01-01"
         records.append(f"{name},{born},{note}{ending}")

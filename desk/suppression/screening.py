@@ -150,8 +150,14 @@ class _Screening:
             raise
         # One record a line, unless a quoted field holds a line break: then there are fewer
         # records than lines, or the last line opens a field that goes on past the block
-        # (a line break read into that field would make it swallow the next line).
-        if len(rows) == len(block) and ('"' not in block[-1] or len(list(csv.reader((block[-1], "\n")))) == 2):
+        # (a line break read into that field would make it swallow the next line). A field
+        # already at csv's size limit fails that test: the record-at-a-time read decides,
+        # and names the true line if the list is broken.
+        try:
+            ends_here = '"' not in block[-1] or len(list(csv.reader((block[-1], "\n")))) == 2
+        except csv.Error:
+            ends_here = False
+        if len(rows) == len(block) and ends_here:
             self.line_num += len(block)
             return rows, block, None
         return self._regrouped(block)

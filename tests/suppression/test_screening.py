@@ -281,10 +281,11 @@ def test_hasher_is_hmac_sha256(app):
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp932"])
 def test_kept_rows_are_the_lists_own_lines(app, runner, lists, encoding):
-    """The screened list is the list received less the rows removed, byte for byte: quoting,
-    doubled quotes, CRLF, LF and lone CR line ends, blank lines, quoted line breaks (also
-    where a record begins on the last line of one chunk and ends in the next) and a last
-    line without a line end; each removed row is reported on the line where it begins."""
+    """The screened list is the list received less the rows removed, byte for byte (for text
+    whose Shift_JIS has one code per character): quoting, doubled quotes, CRLF, LF and lone
+    CR line ends, blank lines, quoted line breaks (also where a record begins on the last
+    line of one chunk and ends in the next) and a last line without a line end; each
+    removed row is reported on the line where it begins."""
     import random
 
     entries.add_entry(name="松本 修", birth_date="1966-06-06", scope="all_use")
@@ -327,3 +328,18 @@ def test_kept_rows_are_the_lists_own_lines(app, runner, lists, encoding):
     reported = {int(row[1]) for row in report}
     assert reported == {starts[n] for n in removed}
     assert len(report) == len(removed) and {row[2] for row in report} == {"name+birth_date"}
+
+
+def test_a_field_at_the_size_limit_on_a_chunks_last_line(app, runner, lists):
+    """A quoted field exactly at csv's size limit on the last line of a chunk: a list that
+    parses is screened, and one whose field goes over the limit is refused on its true line."""
+    limit = csv.field_size_limit()
+    fits = lists / "fits.csv"
+    fits.write_bytes(("氏名,メモ\n" + "鈴木,a\n" * 255 + '鈴木,"' + "X" * (limit - 1) + '"\n').encode())
+    result = _screen(runner, fits, "-o", lists / "out.csv")
+    assert result.exit_code == 0, result.output
+    assert (lists / "out.csv").read_bytes() == fits.read_bytes()
+    over = lists / "over.csv"
+    over.write_bytes(("氏名,メモ\n" + "鈴木,a\n" * 255 + '鈴木,"' + "X" * (limit - 1) + "\n" + 'rest"\n').encode())
+    result = _screen(runner, over, "-o", lists / "out2.csv")
+    assert result.exit_code != 0 and "line 258" in result.output, result.output

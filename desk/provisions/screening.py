@@ -6,7 +6,6 @@ list is screened, so a refused receipt leaves no screening behind either."""
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +26,7 @@ RECORDED_AS = {"delivery": "provision", "acquired": "receipt"}
 
 def items_of_list(data: storage.Content) -> str:
     """The data items of a list: its header, as the list names its columns."""
-    with io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else open(data, "rb") as source:
+    with storage.open_content(data) as source:
         csv_in = open_csv(source)
         try:
             header = next(csv.reader(csv_in.text), [])

@@ -24,6 +24,7 @@ import struct
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -98,6 +99,11 @@ def content_bytes(data: Content) -> bytes:
     return data if isinstance(data, (bytes, bytearray)) else Path(data).read_bytes()
 
 
+def open_content(data: Content) -> BinaryIO:
+    """`data` as a binary file to read (the caller closes it)."""
+    return io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else open(data, "rb")  # noqa: SIM115
+
+
 def store(
     record: EncryptedFile, data: Content, media_type: str, session: Session | None = None, *, cuts: Sequence[int] = ()
 ) -> None:
@@ -156,7 +162,7 @@ def _write_pieces(fh, key: bytes, storage_name: str, data: Content, ends: list[i
     rows never lies in memory whole, in clear or sealed (80 MB each, and as many page faults)."""
     cipher, count = AESGCM(key), len(ends)
     fh.write(PIECES_MAGIC + struct.pack(f">I{count}Q", count, *ends))
-    with io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else open(data, "rb") as source:
+    with open_content(data) as source:
         start = 0
         for number, end in enumerate(ends):
             piece = source.read(end - start)

@@ -14,6 +14,7 @@ import codecs
 import csv
 import gc
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
 from typing import BinaryIO
@@ -119,15 +120,14 @@ class _Screening:
         if self.tap is not None:
             self.tap.plan(self)
         while True:
-            first_line = self.line_num + 1
             chunk, texts, starts = self._records(CHUNK_ROWS)
             if not chunk:
                 break
-            blanks = self._blank_rows(chunk, first_line, starts)
+            blanks = self._blank_rows(chunk, starts)
             found = self._matches(chunk, blanks)
             if self.consent is not None:
                 found += self.consent.removals(chunk, {k for k, _, _ in found})
-            self._write(texts, found, first_line, starts)
+            self._write(texts, found, starts)
             if self.tap is not None:
                 self.tap.take(chunk, self.digests, {k for k, _, _ in found})
             self.records += len(chunk)
@@ -135,13 +135,12 @@ class _Screening:
             if len(self.name_digests) > NAME_CACHE_LIMIT:
                 self.matcher.forget_names()
 
-    def _records(self, count: int) -> tuple[list[list[str]], list[str], list[int] | None]:
+    def _records(self, count: int) -> tuple[list[list[str]], list[str], Sequence[int]]:
         """The next `count` records (fewer at the end of the list), each record's text as
-        the list holds it, and where the records start: None when each is one line (row k
-        on the chunk's first line + k), else each record's first line."""
+        the list holds it, and the line each record begins on."""
         block = list(islice(self.lines, count))
         if not block:
-            return [], [], None
+            return [], [], ()
         reader = csv.reader(block)
         try:
             rows = list(reader)
@@ -158,8 +157,9 @@ class _Screening:
         except csv.Error:
             ends_here = False
         if len(rows) == len(block) and ends_here:
+            first = self.line_num + 1
             self.line_num += len(block)
-            return rows, block, None
+            return rows, block, range(first, first + len(block))
         return self._regrouped(block)
 
     def _regrouped(self, block: list[str]) -> tuple[list[list[str]], list[str], list[int]]:
@@ -196,7 +196,7 @@ class _Screening:
         self.name_digests, self.hits_get = self.matcher.name_digests, self.matcher.hits_by_digest.get
         self.birth_of = self.matcher.birth_digests.__getitem__
 
-    def _blank_rows(self, chunk: list[list[str]], first_line: int, starts: list[int] | None) -> int:
+    def _blank_rows(self, chunk: list[list[str]], starts: Sequence[int]) -> int:
         """How many rows of the chunk are blank lines (they stay blank lines); a row with
         another number of fields than the header stops the screening, naming its line."""
         if set(map(len, chunk)) == {self.width}:
@@ -206,7 +206,7 @@ class _Screening:
                 raise SuppressionError(
                     f"列の数が {len(row)} です（見出しは {self.width} 列）。",
                     f"{len(row)} fields where the header has {self.width}",
-                    line=first_line + k if starts is None else starts[k],
+                    line=starts[k],
                     record=self.records + k + 1,
                 )
         return chunk.count([])
@@ -284,12 +284,12 @@ class _Screening:
                 found.append((k,) + result)
         return found
 
-    def _write(self, texts: list[str], found: list[tuple[int, str, int]], first_line: int, starts) -> None:
+    def _write(self, texts: list[str], found: list[tuple[int, str, int]], starts: Sequence[int]) -> None:
         """The chunk's matches noted for the report, its other rows written out as they stand."""
         if found:
             records = self.records
             for k, rule, entry_id in sorted(found):
-                self.matches.append([records + k + 1, first_line + k if starts is None else starts[k], rule, entry_id])
+                self.matches.append([records + k + 1, starts[k], rule, entry_id])
             drop = {k for k, _, _ in found}
             texts = [text for k, text in enumerate(texts) if k not in drop]
             self.removed += len(drop)

@@ -64,21 +64,22 @@ class IndexTap:
         self.builder: IndexBuilder | None = None
 
     def plan(self, screening) -> None:
-        """After the header: the list's columns and encoding, and the header's end."""
-        self.screening = screening
+        """After the header: the list's columns and encoding, and the header's end. (The
+        screening is passed to each call, not kept: a tap that held it, and it the tap, would
+        leave the register's matcher to the cyclic collector.)"""
         self.builder = IndexBuilder(screening.columns, screening.csv_in.encoding, self.matcher, by_line=self.every_row)
-        self.builder.mark(self._where())
+        self.builder.mark(self._where(screening))
 
-    def _where(self) -> int:
-        return self.screening.line_num if self.every_row else self.screening.written()
+    def _where(self, screening) -> int:
+        return screening.line_num if self.every_row else screening.written()
 
-    def take(self, chunk: list[list[str]], digests: list[bytes | None], removed: set[int]) -> None:
+    def take(self, screening, chunk: list[list[str]], digests: list[bytes | None], removed: set[int]) -> None:
         """A chunk as the screening read it, the digest of each row's name, and the rows it removed."""
         if removed and not self.every_row:
             kept = [k for k in range(len(chunk)) if k not in removed]
             chunk, digests = [chunk[k] for k in kept], [digests[k] for k in kept]
         self.builder.add(chunk, digests)
-        self.builder.mark(self._where())
+        self.builder.mark(self._where(screening))
 
 
 @dataclass

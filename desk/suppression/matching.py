@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from functools import partial
 
 from sqlalchemy import select
 
@@ -49,18 +50,21 @@ class Matcher:
                         births.setdefault(candidate[1], candidate[0])
                 index[digest] = (tuple(candidates), births, all(c[1] is not None for c in candidates))
         self.size = count
-        self._hash_name = hasher.name_hasher()
-        #: raw name cell -> the register's digest of the name (None for an empty cell), filled
-        #: as lists are read; a list's index takes them as they are (desk.provisions.index).
-        self.name_digests = _Cache(self._lookup_name)
-        #: a looked-up name's digest -> its hits (see _lookup_name), for the names someone on
+        #: a looked-up name's digest -> its hits (see _name_lookup), for the names someone on
         #: the register may have (and None -> EMPTY); every other name has none. Two lookups
         #: a row instead of one of raw name -> hits, so that a screening that records its
         #: list has each row's digest without a third.
         self.hits_by_digest: dict[bytes | None, tuple] = {None: EMPTY}
+        # The caches' lookups close over the parts they need, not over the matcher: a matcher
+        # that held itself through them would be freed only by the cyclic collector, which
+        # must then walk all its entries (up to a second on a register of 100,000), and a web
+        # process would keep every screening's register until it did.
+        #: raw name cell -> the register's digest of the name (None for an empty cell), filled
+        #: as lists are read; a list's index takes them as they are (desk.provisions.index).
+        self.name_digests = _Cache(_name_lookup(hasher, self.by_name, self.by_kana, self.hits_by_digest))
         #: raw date-of-birth cell -> its digest (None for no date). Dates of birth repeat
         #: (some 25,000 distinct in a million rows): each is read and hashed once.
-        self.birth_digests = _Cache(self._birth_uncached)
+        self.birth_digests = _Cache(partial(_birth_lookup, hasher))
 
     @classmethod
     def from_database(cls) -> Matcher:
@@ -115,28 +119,8 @@ class Matcher:
         self.hits_by_digest.clear()
         self.hits_by_digest[None] = EMPTY
 
-    def _lookup_name(self, raw: str) -> bytes | None:
-        """A name cell's digest (None when the name is empty), its hits noted when it has any."""
-        key = _name_uncached(raw)  # the caller's cache already remembers raw -> result
-        if key is None:
-            return None
-        digest = self._hash_name(key)
-        found = self.by_name.get(digest)
-        hits = (("name",) + found,) if found else ()
-        if "\u30a0" <= key[0] <= "\u30ff" and self.by_kana and is_kana(key):
-            # a name written in kana may be the entry's reading
-            found = self.by_kana.get(self.hasher("kana", key))
-            if found:
-                hits += (("kana",) + found,)
-        if hits:
-            self.hits_by_digest[digest] = hits
-        return digest
-
     def birth_digest(self, raw: str) -> bytes | None:
         return self.birth_digests[raw]
-
-    def _birth_uncached(self, raw: str) -> bytes | None:
-        return self.hasher("birth_date", dates.date_key(raw))
 
     def kana_candidates(self, raw: str):
         key = names.kana_key(raw)
@@ -174,6 +158,34 @@ class Matcher:
 
 
 _name_uncached = names.name_key.__wrapped__
+
+
+def _name_lookup(hasher: Hasher, by_name: dict, by_kana: dict, hits_by_digest: dict):
+    """The lookup of a name cell missing from the cache: its digest (None when the name is
+    empty), its hits noted in `hits_by_digest` when it has any."""
+    hash_name = hasher.name_hasher()
+
+    def lookup(raw: str) -> bytes | None:
+        key = _name_uncached(raw)  # the caller's cache already remembers raw -> result
+        if key is None:
+            return None
+        digest = hash_name(key)
+        found = by_name.get(digest)
+        hits = (("name",) + found,) if found else ()
+        if "\u30a0" <= key[0] <= "\u30ff" and by_kana and is_kana(key):
+            # a name written in kana may be the entry's reading
+            found = by_kana.get(hasher("kana", key))
+            if found:
+                hits += (("kana",) + found,)
+        if hits:
+            hits_by_digest[digest] = hits
+        return digest
+
+    return lookup
+
+
+def _birth_lookup(hasher: Hasher, raw: str) -> bytes | None:
+    return hasher("birth_date", dates.date_key(raw))
 
 
 class _Cache(dict):

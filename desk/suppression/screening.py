@@ -129,7 +129,7 @@ class _Screening:
                 found += self.consent.removals(chunk, {k for k, _, _ in found})
             self._write(texts, found, starts)
             if self.tap is not None:
-                self.tap.take(chunk, self.digests, {k for k, _, _ in found})
+                self.tap.take(self, chunk, self.digests, {k for k, _, _ in found})
             self.records += len(chunk)
             self.rows_in += len(chunk) - blanks
             if len(self.name_digests) > NAME_CACHE_LIMIT:

@@ -24,11 +24,11 @@ screening itself, and copying the fields into the index made it as large as the 
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import os
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import islice
 from operator import itemgetter
 
@@ -36,6 +36,7 @@ import numpy as np
 from sqlalchemy import delete, select
 
 from desk.extensions import db
+from desk.memory import collector_paused
 from desk.provisions.models import ProvisionRecord, RecordBucket
 from desk.storage import service as storage
 from desk.suppression.csv_input import Columns, cell, open_csv, read_errors, resolve_columns
@@ -126,12 +127,17 @@ class IndexBuilder:
 
     def __init__(self, columns: Columns, encoding: str, matcher=None, *, by_line: bool = False):
         self.columns, self.encoding, self.by_line = columns, encoding, by_line
-        self.digests = NameDigests(matcher)
+        self._matcher = matcher
         self._cuts: list[np.ndarray] = []  # each chunk's name digests cut to 8 bytes
         self._rows: list[np.ndarray] = []  # each chunk's rows with a name
         self._marks: list[tuple[int, int]] = []  # (offset or line, rows before it)
         self._layout: tuple[list[int], bytes | None] | None = None
         self.rows = self.people = 0
+
+    @cached_property
+    def digests(self) -> NameDigests:
+        """Only for rows given without their digests (a list read again)."""
+        return NameDigests(self._matcher)
 
     def add(self, chunk: list[list[str]], digests: list[bytes | None] | None = None) -> None:
         """A chunk of rows; `digests`: their names' digests where the screening computed them."""
@@ -222,6 +228,7 @@ def _column(chunk: list[list[str]], indices: list[int]) -> list[str]:
     return [cell(row, indices) for row in chunk]
 
 
+@collector_paused()
 def gather(data: bytes, overrides: dict[str, list[str]] | None = None, matcher=None) -> IndexBuilder:
     """Every person of the CSV list `data`, read again: a list recorded by hand or from the
     screening page, or one whose screening was interrupted before its index was written.
@@ -229,8 +236,6 @@ def gather(data: bytes, overrides: dict[str, list[str]] | None = None, matcher=N
     source = io.BytesIO(data)
     csv_in = open_csv(source)
     reader = csv.reader(csv_in.text)
-    collecting = gc.isenabled()
-    gc.disable()  # a million small strings in lists without cycles: the collector would only walk them
     try:
         with read_errors(source, csv_in, reader):
             try:
@@ -244,8 +249,6 @@ def gather(data: bytes, overrides: dict[str, list[str]] | None = None, matcher=N
                 builder.mark(reader.line_num)
     finally:
         csv_in.text.detach()
-        if collecting:
-            gc.enable()
     return builder
 
 

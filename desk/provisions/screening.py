@@ -12,6 +12,7 @@ from pathlib import Path
 from desk.cases.lifecycle import Refused
 from desk.clock import today
 from desk.extensions import db
+from desk.memory import collector_paused
 from desk.provisions.index import IndexBuilder
 from desk.provisions.models import Counterparty, ProvisionRecord
 from desk.provisions.service import Particulars, check, counterparty_by_code, index_record, record_list
@@ -59,15 +60,17 @@ class IndexTap:
     digests are the screening's own; where the list's pieces may begin, the screening's
     place in what it writes (a delivery) or in what it reads (a receipt)."""
 
-    def __init__(self, matcher: Matcher, *, every_row: bool):
-        self.matcher, self.every_row = matcher, every_row
+    def __init__(self, *, every_row: bool):
+        self.every_row = every_row
         self.builder: IndexBuilder | None = None
 
     def plan(self, screening) -> None:
         """After the header: the list's columns and encoding, and the header's end. (The
         screening is passed to each call, not kept: a tap that held it, and it the tap, would
         leave the register's matcher to the cyclic collector.)"""
-        self.builder = IndexBuilder(screening.columns, screening.csv_in.encoding, self.matcher, by_line=self.every_row)
+        # No matcher: the screening hands over each row's digest, and the builder outlives
+        # the screening (until the index is written) without keeping its register alive.
+        self.builder = IndexBuilder(screening.columns, screening.csv_in.encoding, by_line=self.every_row)
         self.builder.mark(self._where(screening))
 
     def _where(self, screening) -> int:
@@ -91,6 +94,7 @@ class Listed:
     index: IndexBuilder | None = None
 
 
+@collector_paused()
 def screen_file_and_record(
     input_path: Path,
     output_path: Path,
@@ -108,7 +112,7 @@ def screen_file_and_record(
     """`desk screen … --to/--from COUNTERPARTY`: the screening, then its record."""
     wanted = particulars(direction, counterparty, basis, acquisition)
     matcher = matcher or Matcher.from_database()
-    tap = IndexTap(matcher, every_row=direction != "delivery")
+    tap = IndexTap(every_row=direction != "delivery")
     run = runs.screen_file(
         input_path,
         output_path,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 from functools import partial
 
 from sqlalchemy import select
 
 from desk.extensions import db
+from desk.memory import collector_paused
 from desk.suppression.csv_input import Columns, cell
 from desk.suppression.keys import Hasher, matching_key
 from desk.suppression.models import SuppressionEntry
@@ -85,9 +85,7 @@ class Matcher:
                     found[entry_id] = (scope, display, source or "")
             return found
 
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             rows = connection.execute(
                 select(
                     table.c.id,
@@ -99,9 +97,6 @@ class Matcher:
                 )
             ).fetchall()
             return cls(Hasher(matching_key()), rows, info)
-        finally:
-            if collecting:
-                gc.enable()
 
     def describe(self, entry_ids) -> dict[int, tuple[str, str, str, str]]:
         """entry id -> (entry number, scope, masked name, source reference)"""

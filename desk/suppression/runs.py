@@ -15,6 +15,7 @@ from desk import settings
 from desk.audit.service import record
 from desk.clock import local_zone, now
 from desk.extensions import db
+from desk.memory import collector_paused
 from desk.storage import service as storage
 from desk.suppression.errors import SuppressionError
 from desk.suppression.matching import Matcher
@@ -37,6 +38,7 @@ def default_report_path(output: Path) -> Path:
     return output.with_name(output.stem + ".report.csv")
 
 
+@collector_paused()  # the register and the list's rows freed before it runs again
 def screen_file(
     input_path: Path,
     output_path: Path,
@@ -88,6 +90,7 @@ def screen_file(
     )
 
 
+@collector_paused()
 def screen_upload(
     data: bytes,
     *,

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
 from typing import BinaryIO
 
+from desk.memory import collector_paused
 from desk.suppression.csv_input import (
     Columns,
     CsvSource,
@@ -65,12 +65,7 @@ def screen_stream(
     written, then every chunk with the rows removed from it, so the list's index is gathered
     in this same pass.
     Raises SuppressionError (with the line) on malformed input; the caller discards the outputs."""
-    # Rows are plain lists without cycles: the cyclic collector would only walk the large
-    # caches again and again (a third of the run on a million rows). Reference counting
-    # still frees every row.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         csv_in = open_csv(source)
         screening = _Screening(csv_in, output, matcher, consent, tap)
         with read_errors(source, csv_in, screening):
@@ -85,9 +80,6 @@ def screen_stream(
             [(m[0], m[2], m[3]) for m in screening.matches],
             consent.removed if consent is not None else 0,
         )
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class _Screening:

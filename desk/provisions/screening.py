@@ -20,6 +20,7 @@ from desk.storage import service as storage
 from desk.suppression import runs
 from desk.suppression.csv_input import open_csv
 from desk.suppression.matching import Matcher
+from desk.suppression.models import ScreeningRun
 
 #: screening direction -> record direction
 RECORDED_AS = {"delivery": "provision", "acquired": "receipt"}
@@ -147,6 +148,18 @@ def index_screened(entry: ProvisionRecord, listed: Listed) -> int:
     count = index_record(entry, listed.data, builder=listed.index)
     db.session.commit()
     return count
+
+
+@collector_paused()  # the register and the list freed before it runs again
+def screen_upload_and_record(
+    data: bytes, *, list_name: str, direction: str, wanted: Particulars | None, actor
+) -> tuple[ScreeningRun, ProvisionRecord | None]:
+    """The staff screening page: the upload screened and, when a record was asked for (and
+    checked before), recorded; the register loaded once for both."""
+    matcher = Matcher.from_database()
+    run = runs.screen_upload(data, list_name=list_name, direction=direction, actor=actor, matcher=matcher)
+    entry = record_upload(run, data, wanted, actor=actor, matcher=matcher) if wanted is not None else None
+    return run, entry
 
 
 def record_upload(run, data: bytes, wanted: Particulars, *, actor, matcher=None) -> ProvisionRecord:

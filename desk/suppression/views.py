@@ -15,7 +15,6 @@ from desk.provisions import service as provisions
 from desk.suppression import entries, runs
 from desk.suppression.errors import SuppressionError
 from desk.suppression.forms import EntryForm, ScreenAndRecordForm, SearchForm
-from desk.suppression.matching import Matcher
 from desk.suppression.models import DIRECTIONS, ORIGINS, SCOPES, ScreeningRun
 
 blueprint = Blueprint("suppression", __name__, url_prefix="/staff/suppression")
@@ -89,17 +88,13 @@ def screen():
         upload = form.file.data
         try:
             wanted = _recording(form)
-            data = upload.read()
-            matcher = Matcher.from_database()
-            run = runs.screen_upload(
-                data,
+            run, entry = provision_screening.screen_upload_and_record(
+                upload.read(),
                 list_name=upload.filename or "list.csv",
                 direction=form.direction.data,
+                wanted=wanted,
                 actor=current_user,
-                matcher=matcher,
             )
-            if wanted is not None:
-                entry = provision_screening.record_upload(run, data, wanted, actor=current_user, matcher=matcher)
         except SuppressionError as error:
             db.session.rollback()
             form.file.errors.append(error.message(current_language()))

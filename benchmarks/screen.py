@@ -7,6 +7,7 @@ The floor and the screenings run in turn (--repeat rounds); each ratio is given 
 best run of each and for the median run.
 
     .venv/bin/python benchmarks/screen.py [--rows 1000000] [--entries 100000] [--channel email]
+        [--record] [--repeat 3] [--data DIR]
 
 With --channel email the list has an e-mail column and desk screen runs as
 `--channel email --purpose newsletter`: the consent register holds an opt-in for 96% of

@@ -193,6 +193,8 @@ class Timing(NamedTuple):
     cpu: float
     median_wall: float  # what a typical run takes
     median_cpu: float
+    walls: list[float]  # every run, in order
+    cpus: list[float]
 
 
 def measure_in_turn(repeat: int, *actions) -> list[Timing]:
@@ -206,7 +208,7 @@ def measure_in_turn(repeat: int, *actions) -> list[Timing]:
             action()
             walls[k].append(time.perf_counter() - started)
             cpus[k].append(time.process_time() - cpu)
-    return [Timing(min(w), min(c), median(w), median(c)) for w, c in zip(walls, cpus, strict=True)]
+    return [Timing(min(w), min(c), median(w), median(c), w, c) for w, c in zip(walls, cpus, strict=True)]
 
 
 def recording(db, source, work, consent_filter):
@@ -258,7 +260,9 @@ def recording(db, source, work, consent_filter):
 def report_recording(measured: Timing, index_times, floor: Timing, rows: int) -> None:
     elapsed, elapsed_cpu = measured.wall, measured.cpu
     floor_timing, floor, floor_cpu = floor, floor.wall, floor.cpu
-    index_wall, index_cpu = min(t[0] for t in index_times), min(t[1] for t in index_times)
+    # The index step of the very runs that were best (wall and CPU may be different runs).
+    index_wall = index_times[measured.walls.index(elapsed)][0]
+    index_cpu = index_times[measured.cpus.index(elapsed_cpu)][1]
     recorded_wall, recorded_cpu = elapsed - index_wall, elapsed_cpu - index_cpu
     print(
         f"screen + record (--to):     {recorded_wall:7.2f} s  {rows / recorded_wall:>12,.0f}  {recorded_cpu:8.2f} s  {rows / recorded_cpu:>12,.0f}"

@@ -7,7 +7,6 @@ from functools import partial
 from sqlalchemy import select
 
 from desk.extensions import db
-from desk.memory import collector_paused
 from desk.suppression.csv_input import Columns, cell
 from desk.suppression.keys import Hasher, matching_key
 from desk.suppression.models import SuppressionEntry
@@ -69,7 +68,7 @@ class Matcher:
     @classmethod
     def from_database(cls) -> Matcher:
         # Core select of the digests only, plain tuples; what the report shows is fetched for
-        # the matched entries alone. The collector is off while 100,000 tuples are made.
+        # the matched entries alone. (Its callers pause the cyclic collector: desk.memory.)
         table = SuppressionEntry.__table__
         connection = db.session.connection()
 
@@ -85,18 +84,17 @@ class Matcher:
                     found[entry_id] = (scope, display, source or "")
             return found
 
-        with collector_paused():
-            rows = connection.execute(
-                select(
-                    table.c.id,
-                    table.c.name_hash,
-                    table.c.kana_hash,
-                    table.c.birth_date_hash,
-                    table.c.phone_hash,
-                    table.c.address_hash,
-                )
-            ).fetchall()
-            return cls(Hasher(matching_key()), rows, info)
+        rows = connection.execute(
+            select(
+                table.c.id,
+                table.c.name_hash,
+                table.c.kana_hash,
+                table.c.birth_date_hash,
+                table.c.phone_hash,
+                table.c.address_hash,
+            )
+        ).fetchall()
+        return cls(Hasher(matching_key()), rows, info)
 
     def describe(self, entry_ids) -> dict[int, tuple[str, str, str, str]]:
         """entry id -> (entry number, scope, masked name, source reference)"""

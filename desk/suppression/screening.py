@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from itertools import chain, islice, repeat
 from typing import BinaryIO
 
-from desk.memory import collector_paused
 from desk.suppression.csv_input import (
     Columns,
     CsvSource,
@@ -64,22 +63,22 @@ def screen_stream(
     index, desk.provisions.screening.IndexTap) is shown the screening once its header is
     written, then every chunk with the rows removed from it, so the list's index is gathered
     in this same pass.
-    Raises SuppressionError (with the line) on malformed input; the caller discards the outputs."""
-    with collector_paused():
-        csv_in = open_csv(source)
-        screening = _Screening(csv_in, output, matcher, consent, tap)
-        with read_errors(source, csv_in, screening):
-            screening.read(overrides)
-        screening.close()
-        _write_report(report, csv_in, matcher, screening.matches)
-        return ScreeningResult(
-            screening.rows_in,
-            screening.removed,
-            csv_in.encoding,
-            matcher.size,
-            [(m[0], m[2], m[3]) for m in screening.matches],
-            consent.removed if consent is not None else 0,
-        )
+    Raises SuppressionError (with the line) on malformed input; the caller discards the outputs.
+    Called with the cyclic collector paused (desk.memory), by the runs that load the register."""
+    csv_in = open_csv(source)
+    screening = _Screening(csv_in, output, matcher, consent, tap)
+    with read_errors(source, csv_in, screening):
+        screening.read(overrides)
+    screening.close()
+    _write_report(report, csv_in, matcher, screening.matches)
+    return ScreeningResult(
+        screening.rows_in,
+        screening.removed,
+        csv_in.encoding,
+        matcher.size,
+        [(m[0], m[2], m[3]) for m in screening.matches],
+        consent.removed if consent is not None else 0,
+    )
 
 
 class _Screening:
